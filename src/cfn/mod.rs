@@ -1,0 +1,31 @@
+//! The CloudFormation model: templates, resources, parameters, outputs and the intrinsic
+//! functions, rendered to exact bytes.
+//!
+//! This layer knows nothing about Organizations or IAM: it is the target every construct
+//! lowers to.
+//!
+//! ```
+//! use orgstack::cfn::{Expr, Pseudo, Resource, Template, Value};
+//! use orgstack::obj;
+//!
+//! let mut t = Template::new();
+//! t.resources.insert(
+//!     "Topic".into(),
+//!     Resource::new("AWS::SNS::Topic").property(
+//!         "DisplayName",
+//!         Expr::sub_with("alerts-${Region}", [("Region", Value::from(Pseudo::Region))]),
+//!     ),
+//! );
+//! let json = t.render().unwrap();
+//! assert!(json.starts_with("{\n  \"AWSTemplateFormatVersion\": \"2010-09-09\""));
+//! assert!(json.ends_with("}\n"));
+//! # let _ = obj!{};
+//! ```
+
+mod expr;
+pub mod render;
+mod template;
+
+pub use expr::{Expr, Map, NodeId, Pseudo, Reference, Target, Value, UNKNOWN_MAX_LEN};
+pub(crate) use expr::json_string_len;
+pub use template::{DeletionPolicy, Output, Parameter, ParameterType, Resource, Template};

@@ -1,0 +1,308 @@
+//! Errors and diagnostics.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// The crate-wide result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong while building or synthesizing an app.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A construct was added under a parent that already has a child with that id.
+    #[error("duplicate construct id `{id}` under `{parent}`: ids must be unique among siblings; choose another id")]
+    DuplicateId {
+        /// Path of the parent construct.
+        parent: String,
+        /// The id that was added twice.
+        id: String,
+    },
+    /// A construct id is empty or contains `/`.
+    #[error("invalid construct id `{id}` under `{parent}`: an id must be non-empty and must not contain `/`")]
+    InvalidId {
+        /// Path of the parent construct.
+        parent: String,
+        /// The rejected id.
+        id: String,
+    },
+    /// A handle was used with an app or in a place it does not belong to.
+    #[error("invalid handle: {0}")]
+    InvalidHandle(String),
+    /// Validation found one or more problems; every one of them is listed.
+    #[error("{0}")]
+    Validation(Diagnostics),
+    /// A template could not be rendered.
+    #[error("could not render a template: {0}")]
+    Render(String),
+    /// Writing the assembly failed; an earlier assembly at the target is left as it was.
+    #[error("could not write the assembly at `{}`", path.display())]
+    Io {
+        /// The file or directory being written.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// The diagnostics of a [`Error::Validation`]; empty for other errors.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Error::Validation(d) => &d.0,
+            _ => &[],
+        }
+    }
+}
+
+/// The rule a [`Diagnostic`] reports as broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Rule {
+    /// A logical ID is not `[A-Za-z0-9]{1,255}`.
+    LogicalIdPattern,
+    /// Two constructs of one template resolve to the same logical ID.
+    LogicalIdCollision,
+    /// A stack name is not `[A-Za-z][A-Za-z0-9-]{0,127}`.
+    StackName,
+    /// An account name is not 1–50 printable ASCII characters.
+    AccountName,
+    /// An e-mail address is not a valid address of 6–64 characters.
+    AccountEmail,
+    /// Two accounts of the organization share an e-mail address.
+    DuplicateEmail,
+    /// An account id is not 12 digits.
+    AccountId,
+    /// An account's IAM role name breaks `[\w+=,.@-]{1,64}`.
+    AccountRoleName,
+    /// An organizational unit's name is not 1–128 characters.
+    OuName,
+    /// Organizational units are nested deeper than the quota allows.
+    OuDepth,
+    /// A root id does not match `^r-[0-9a-z]{4,32}$`.
+    RootId,
+    /// An organization id does not match `^o-[a-z0-9]{10,32}$`.
+    OrganizationId,
+    /// An organizational unit id does not match `^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`.
+    OuId,
+    /// A policy name or description breaks its schema.
+    PolicyName,
+    /// An Organizations policy is larger than its quota.
+    PolicySize,
+    /// More policies of one type are attached to a target than the quota allows.
+    PoliciesPerTarget,
+    /// A service control policy breaks the SCP grammar.
+    ScpGrammar,
+    /// An IAM action is not `service:Action`.
+    Action,
+    /// A policy document or statement is malformed.
+    PolicyDocument,
+    /// A condition is malformed.
+    Condition,
+    /// A role's trust policy is larger than its quota.
+    TrustPolicySize,
+    /// A trust policy lets people in without MFA.
+    TrustWithoutMfa,
+    /// A managed policy is larger than its quota.
+    ManagedPolicySize,
+    /// Inline policies of one identity are larger than the quota together.
+    InlinePolicySize,
+    /// Too many managed policies are attached to one role or group.
+    ManagedPoliciesPerIdentity,
+    /// An IAM name (role, group, policy) breaks its schema.
+    IamName,
+    /// An IAM path breaks its schema.
+    IamPath,
+    /// `MaxSessionDuration` is outside 3600–43200.
+    MaxSessionDuration,
+    /// A StackSet name breaks `^[a-zA-Z][a-zA-Z0-9-]{0,127}$`.
+    StackSetName,
+    /// A StackSet's member template is larger than `TemplateBody` accepts.
+    TemplateBodySize,
+    /// A StackSet has no deployment target or no region.
+    StackSetTargets,
+    /// A reference crosses a boundary the platform cannot cross.
+    CrossBoundaryReference,
+    /// A template has more resources than the quota allows.
+    ResourceCount,
+    /// A rendered template is larger than the quota allows.
+    TemplateSize,
+    /// A template has more parameters or outputs than allowed.
+    TemplateSections,
+    /// A value breaks a property's schema (length, pattern, range).
+    PropertyValue,
+    /// A region name is not a region.
+    Region,
+}
+
+impl Rule {
+    /// A short, stable, kebab-case identifier of the rule.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::LogicalIdPattern => "logical-id-pattern",
+            Rule::LogicalIdCollision => "logical-id-collision",
+            Rule::StackName => "stack-name",
+            Rule::AccountName => "account-name",
+            Rule::AccountEmail => "account-email",
+            Rule::DuplicateEmail => "duplicate-email",
+            Rule::AccountId => "account-id",
+            Rule::AccountRoleName => "account-role-name",
+            Rule::OuName => "ou-name",
+            Rule::OuDepth => "ou-depth",
+            Rule::RootId => "root-id",
+            Rule::OrganizationId => "organization-id",
+            Rule::OuId => "ou-id",
+            Rule::PolicyName => "policy-name",
+            Rule::PolicySize => "policy-size",
+            Rule::PoliciesPerTarget => "policies-per-target",
+            Rule::ScpGrammar => "scp-grammar",
+            Rule::Action => "action",
+            Rule::PolicyDocument => "policy-document",
+            Rule::Condition => "condition",
+            Rule::TrustPolicySize => "trust-policy-size",
+            Rule::TrustWithoutMfa => "trust-without-mfa",
+            Rule::ManagedPolicySize => "managed-policy-size",
+            Rule::InlinePolicySize => "inline-policy-size",
+            Rule::ManagedPoliciesPerIdentity => "managed-policies-per-identity",
+            Rule::IamName => "iam-name",
+            Rule::IamPath => "iam-path",
+            Rule::MaxSessionDuration => "max-session-duration",
+            Rule::StackSetName => "stackset-name",
+            Rule::TemplateBodySize => "template-body-size",
+            Rule::StackSetTargets => "stackset-targets",
+            Rule::CrossBoundaryReference => "cross-boundary-reference",
+            Rule::ResourceCount => "resource-count",
+            Rule::TemplateSize => "template-size",
+            Rule::TemplateSections => "template-sections",
+            Rule::PropertyValue => "property-value",
+            Rule::Region => "region",
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem found in an app: where, which rule, the offending value, and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The construct path, e.g. `Management/Organization/Workloads/Prod`.
+    pub path: String,
+    /// The rule broken.
+    pub rule: Rule,
+    /// The offending value (shortened when very long).
+    pub value: String,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: String,
+}
+
+impl Diagnostic {
+    /// A diagnostic; `value` is shortened to 120 characters.
+    pub fn new(
+        path: impl Into<String>,
+        rule: Rule,
+        value: impl AsRef<str>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            path: path.into(),
+            rule,
+            value: shorten(value.as_ref()),
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
+fn shorten(v: &str) -> String {
+    const MAX: usize = 120;
+    if v.chars().count() <= MAX {
+        v.to_owned()
+    } else {
+        let head: String = v.chars().take(MAX).collect();
+        format!("{head}… ({} characters)", v.chars().count())
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: [{}] {} (value: `{}`); hint: {}",
+            self.path, self.rule, self.message, self.value, self.hint
+        )
+    }
+}
+
+/// Every diagnostic of a failed validation, in the order they were found.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// The diagnostics.
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.0.iter()
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0.len();
+        write!(
+            f,
+            "validation failed with {n} problem{}",
+            if n == 1 { "" } else { "s" }
+        )?;
+        for d in &self.0 {
+            write!(f, "\n  - {d}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_is_send_sync() {
+        fn check<T: Send + Sync + std::error::Error>() {}
+        check::<Error>();
+    }
+
+    #[test]
+    fn validation_lists_every_problem() {
+        let e = Error::Validation(Diagnostics(vec![
+            Diagnostic::new("A/B", Rule::AccountEmail, "x", "bad e-mail", "fix it"),
+            Diagnostic::new("A/C", Rule::AccountName, "y", "bad name", "rename"),
+        ]));
+        let s = e.to_string();
+        assert!(s.starts_with("validation failed with 2 problems"), "{s}");
+        assert!(s.contains("A/B: [account-email] bad e-mail (value: `x`); hint: fix it"));
+        assert!(s.contains("A/C: [account-name]"));
+    }
+
+    #[test]
+    fn long_values_are_shortened() {
+        let d = Diagnostic::new("P", Rule::PolicySize, "x".repeat(500), "m", "h");
+        assert!(d.value.ends_with("(500 characters)"));
+        assert!(d.value.len() < 200);
+    }
+}

@@ -1,0 +1,11 @@
+//! # orgstack
+//!
+//! Describe an AWS multi-account foundation as typed Rust constructs and synthesize it into
+//! CloudFormation templates and StackSets that deploy as they are.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod cfn;
+mod error;
+
+pub use error::{Diagnostic, Diagnostics, Error, Result, Rule};
