@@ -9,3 +9,8 @@ pub mod cfn;
 mod error;
 
 pub use error::{Diagnostic, Diagnostics, Error, Result, Rule};
+pub mod app;
+mod quotas;
+
+pub use app::{App, Construct, ParameterHandle, ResourceHandle, StackHandle};
+pub use quotas::Quotas;

@@ -161,12 +161,17 @@ impl Expr {
     ) -> Expr {
         Expr::Sub(
             template.into(),
-            vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            vars.into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
         )
     }
 
     /// `Fn::Join`.
-    pub fn join<V: Into<Value>>(sep: impl Into<String>, parts: impl IntoIterator<Item = V>) -> Expr {
+    pub fn join<V: Into<Value>>(
+        sep: impl Into<String>,
+        parts: impl IntoIterator<Item = V>,
+    ) -> Expr {
         Expr::Join(sep.into(), parts.into_iter().map(Into::into).collect())
     }
 
@@ -548,7 +553,9 @@ impl Serialize for Expr {
                 }
             }
             Expr::Pseudo(p) => m.serialize_entry("Ref", p.as_str())?,
-            Expr::Sub(template, vars) if vars.is_empty() => m.serialize_entry("Fn::Sub", template)?,
+            Expr::Sub(template, vars) if vars.is_empty() => {
+                m.serialize_entry("Fn::Sub", template)?
+            }
             Expr::Sub(template, vars) => m.serialize_entry("Fn::Sub", &Pair(template, vars))?,
             Expr::Join(sep, parts) => m.serialize_entry("Fn::Join", &Pair(sep, parts))?,
             Expr::ImportValue(v) => m.serialize_entry("Fn::ImportValue", v)?,

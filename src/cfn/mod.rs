@@ -27,5 +27,4 @@ pub mod render;
 mod template;
 
 pub use expr::{Expr, Map, NodeId, Pseudo, Reference, Target, Value, UNKNOWN_MAX_LEN};
-pub(crate) use expr::json_string_len;
 pub use template::{DeletionPolicy, Output, Parameter, ParameterType, Resource, Template};
