@@ -150,6 +150,7 @@ pub struct App {
     diagnostics: Vec<Diagnostic>,
     checks: Vec<(&'static str, Check)>,
     stack_names: HashMap<String, NodeId>,
+    context: IndexMap<String, String>,
 }
 
 impl App {
@@ -413,6 +414,16 @@ impl App {
         if !self.checks.iter().any(|(k, _)| *k == key) {
             self.checks.push((key, check));
         }
+    }
+
+    /// Sets a context value: a setting constructs read while building or checking.
+    pub fn set_context(&mut self, key: impl Into<String>, value: impl Into<String>) {
+        self.context.insert(key.into(), value.into());
+    }
+
+    /// A context value set with [`set_context`](Self::set_context).
+    pub fn context(&self, key: &str) -> Option<&str> {
+        self.context.get(key).map(String::as_str)
     }
 
     /// The construct's path, e.g. `Management/Organization/Workloads`.
