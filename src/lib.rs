@@ -7,5 +7,6 @@
 
 pub mod cfn;
 mod error;
+pub mod iam;
 
 pub use error::{Diagnostic, Diagnostics, Error, Result, Rule};
