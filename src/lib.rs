@@ -7,6 +7,7 @@
 
 pub mod cfn;
 mod error;
+pub mod iam;
 
 pub use error::{Diagnostic, Diagnostics, Error, Result, Rule};
 pub mod app;

@@ -1,0 +1,3 @@
+//! IAM: the policy language and the IAM constructs.
+pub mod policy;
+pub use policy::*;
