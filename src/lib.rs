@@ -5,13 +5,13 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod app;
 pub mod cfn;
 mod error;
 pub mod iam;
-
-pub use error::{Diagnostic, Diagnostics, Error, Result, Rule};
-pub mod app;
+pub mod org;
 mod quotas;
 
 pub use app::{App, Construct, ParameterHandle, ResourceHandle, StackHandle};
+pub use error::{Diagnostic, Diagnostics, Error, Result, Rule};
 pub use quotas::Quotas;

@@ -33,7 +33,7 @@ pub(crate) const ACCOUNTS_SCOPE: &str = "Accounts";
 /// let stack = app.stack("Management")?;
 /// let org = Organization::create().build(&mut app, &stack)?;
 /// let sandbox = org.add_account(&mut app, Account::new("Sandbox", "sandbox@aws.acme.example"))?;
-/// assert_eq!(app.path(&sandbox), "Management/Accounts/Sandbox");
+/// assert_eq!(app.path(&sandbox.node().unwrap()), "Management/Accounts/Sandbox");
 /// # Ok::<(), orgstack::Error>(())
 /// ```
 #[derive(Debug, Clone)]

@@ -69,35 +69,21 @@ pub(crate) fn is_organization_id(id: &str) -> bool {
         .is_some_and(|rest| (10..=32).contains(&rest.len()) && is_lower_alnum(rest))
 }
 
-/// `^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`
-pub(crate) fn is_ou_id(id: &str) -> bool {
-    let Some(rest) = id.strip_prefix("ou-") else {
-        return false;
-    };
-    let Some((a, b)) = rest.split_once('-') else {
-        return false;
-    };
-    (4..=32).contains(&a.len())
-        && (8..=32).contains(&b.len())
-        && is_lower_alnum(a)
-        && is_lower_alnum(b)
-}
-
 /// `^\d{12}$`
 pub(crate) fn is_account_id(id: &str) -> bool {
     id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn is_lower_alnum(s: &str) -> bool {
-    s.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+    s.bytes()
+        .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
 }
 
 /// Why a tag is refused (Organizations' tag pattern `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`).
 pub(crate) fn tag_problem(key: &str, value: &str) -> Option<&'static str> {
     let ok = |s: &str| {
-        s.chars().all(|c| {
-            c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c)
-        })
+        s.chars()
+            .all(|c| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c))
     };
     if !(1..=128).contains(&key.chars().count()) {
         return Some("a tag key must be 1 to 128 characters");
@@ -153,8 +139,6 @@ mod tests {
         assert!(!is_root_id("root"));
         assert!(is_organization_id("o-abcdef1234"));
         assert!(!is_organization_id("o-abc"));
-        assert!(is_ou_id("ou-ab12-abcdefgh"));
-        assert!(!is_ou_id("ou-ab12-abc"));
         assert!(is_account_id("123456789012"));
         assert!(!is_account_id("12345678901"));
     }

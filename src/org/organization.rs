@@ -83,7 +83,11 @@ impl Organization {
     pub fn build(self, app: &mut App, stack: &StackHandle) -> Result<OrganizationHandle> {
         app.set_context(
             FULL_AWS_ACCESS_CONTEXT,
-            if self.full_aws_access { "true" } else { "false" },
+            if self.full_aws_access {
+                "true"
+            } else {
+                "false"
+            },
         );
         match self.source {
             Source::Create => {
@@ -202,10 +206,5 @@ impl OrganizationHandle {
     /// Whether the stack creates the organization.
     pub fn is_created(&self) -> bool {
         self.kind == OrgKind::Created
-    }
-
-    /// The resource to wait for before using the organization (`None` for an existing one).
-    pub(crate) fn resource_node(&self) -> Option<NodeId> {
-        (self.kind == OrgKind::Created).then_some(self.node)
     }
 }

@@ -123,7 +123,9 @@ impl Parent {
                 &path,
                 Rule::OuDepth,
                 depth.to_string(),
-                format!("OUs nest at most {max} levels under the root; this one is at level {depth}"),
+                format!(
+                    "OUs nest at most {max} levels under the root; this one is at level {depth}"
+                ),
                 "flatten the hierarchy: group by tags or by name instead of another level",
             ));
         }

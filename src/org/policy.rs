@@ -110,7 +110,11 @@ impl Policy {
     }
 
     /// An authorization policy of the given type.
-    pub fn of_type(name: impl Into<String>, policy_type: PolicyType, document: PolicyDocument) -> Self {
+    pub fn of_type(
+        name: impl Into<String>,
+        policy_type: PolicyType,
+        document: PolicyDocument,
+    ) -> Self {
         let name = name.into();
         Policy {
             id: name.clone(),
@@ -222,7 +226,11 @@ impl OrganizationHandle {
                 "shorten the name",
             ));
         }
-        if policy.description.as_ref().is_some_and(|d| d.chars().count() > 512) {
+        if policy
+            .description
+            .as_ref()
+            .is_some_and(|d| d.chars().count() > 512)
+        {
             problems.push(Diagnostic::new(
                 &path,
                 Rule::PolicyName,
@@ -261,12 +269,12 @@ impl OrganizationHandle {
 
 /// The grammar of SCPs and RCPs: no principal in an SCP; Allow statements only on `*`.
 fn scp_grammar(path: &str, doc: &PolicyDocument, out: &mut Vec<Diagnostic>) {
-    for (i, st) in doc.statements().iter().enumerate() {
+    for (i, st) in doc.get_statements().iter().enumerate() {
         let at = st
-            .sid()
+            .get_sid()
             .map(|s| format!("statement `{s}`"))
             .unwrap_or_else(|| format!("statement {i}"));
-        if !st.principals().is_empty() || !st.not_principals().is_empty() {
+        if !st.get_principals().is_empty() || !st.not_principals().is_empty() {
             out.push(Diagnostic::new(
                 path,
                 Rule::ScpGrammar,
@@ -277,7 +285,7 @@ fn scp_grammar(path: &str, doc: &PolicyDocument, out: &mut Vec<Diagnostic>) {
         }
         if st.effect() == Effect::Allow {
             let only_star = st.not_resources().is_empty()
-                && st.resources().iter().all(|r| r.as_str() == Some("*"));
+                && st.get_resources().iter().all(|r| r.as_str() == Some("*"));
             if !only_star {
                 out.push(Diagnostic::new(
                     path,

@@ -1,0 +1,46 @@
+//! The smallest useful app: one stack with a role that people of another account may
+//! assume only with MFA, and a managed policy attached to it.
+//!
+//! ```text
+//! cargo run --example minimal [-- OUT_DIR]
+//! ```
+
+use orgstack::iam::{ManagedPolicy, PolicyDocument, Role, Statement};
+use orgstack::App;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let out = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "cdk.out/minimal".into());
+    let mut app = App::new();
+    let stack = app.stack("Minimal")?;
+    app.set_stack_description(
+        &stack,
+        "A role assumable from the identity account with MFA",
+    )?;
+
+    let read_logs = ManagedPolicy::new(
+        "ReadLogs",
+        PolicyDocument::new().statement(
+            Statement::allow()
+                .sid("ReadLogs")
+                .actions(["logs:DescribeLogGroups", "logs:GetLogEvents"])
+                .resource("*"),
+        ),
+    )
+    .description("Read CloudWatch Logs")
+    .build(&mut app, &stack)?;
+
+    Role::assumable_with_mfa("Operator", "111111111111")
+        .name("operator")
+        .mfa_max_age(3600)
+        .max_session_duration(3600)
+        .managed_policy(read_logs)
+        .build(&mut app, &stack)?;
+
+    let assembly = app.synth_to(&out)?;
+    for a in assembly.artifacts() {
+        println!("{out}/{} ({} resources)", a.file_name, a.resource_count);
+    }
+    Ok(())
+}

@@ -1,0 +1,170 @@
+//! What roles and groups share: managed policy attachments, inline policies, and the
+//! checks identity policies need.
+
+use crate::app::App;
+use crate::cfn::Value;
+use crate::error::{Diagnostic, Rule};
+use crate::obj;
+
+use super::managed_policy::ManagedPolicyHandle;
+use super::policy::PolicyDocument;
+
+/// A managed policy to attach: one of the app's, or an AWS managed or existing one by ARN.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ManagedPolicyRef {
+    /// A managed policy created by the app.
+    Created(ManagedPolicyHandle),
+    /// A policy ARN, e.g. `arn:aws:iam::aws:policy/ReadOnlyAccess`.
+    Arn(Value),
+}
+
+impl From<ManagedPolicyHandle> for ManagedPolicyRef {
+    fn from(h: ManagedPolicyHandle) -> Self {
+        ManagedPolicyRef::Created(h)
+    }
+}
+
+impl From<&ManagedPolicyHandle> for ManagedPolicyRef {
+    fn from(h: &ManagedPolicyHandle) -> Self {
+        ManagedPolicyRef::Created(*h)
+    }
+}
+
+impl ManagedPolicyRef {
+    /// An AWS managed policy by name, in the stack's partition, e.g. `ReadOnlyAccess`.
+    pub fn aws_managed(name: &str) -> Self {
+        ManagedPolicyRef::Arn(Value::from(crate::cfn::Expr::sub(format!(
+            "arn:${{AWS::Partition}}:iam::aws:policy/{name}"
+        ))))
+    }
+
+    pub(crate) fn arn(&self) -> Value {
+        match self {
+            ManagedPolicyRef::Created(h) => Value::from(h.arn()),
+            ManagedPolicyRef::Arn(v) => v.clone(),
+        }
+    }
+}
+
+/// Managed policy ARNs without duplicates, in attachment order.
+pub(crate) fn managed_arns(refs: &[ManagedPolicyRef]) -> Value {
+    let mut out: Vec<Value> = Vec::with_capacity(refs.len());
+    for r in refs {
+        let arn = r.arn();
+        if !out.contains(&arn) {
+            out.push(arn);
+        }
+    }
+    Value::List(out)
+}
+
+/// The `Policies` property: inline policies by name.
+pub(crate) fn inline_policies(policies: &[(String, PolicyDocument)]) -> Value {
+    Value::List(
+        policies
+            .iter()
+            .map(|(name, doc)| obj! { "PolicyName" => name.as_str(), "PolicyDocument" => doc.to_value() })
+            .collect(),
+    )
+}
+
+/// Reports the problems of an identity-based policy: the language's own, plus a Principal
+/// (identity policies take none) and a statement without Resource.
+pub(crate) fn report_identity_policy(app: &mut App, path: &str, doc: &PolicyDocument) {
+    for p in doc.problems() {
+        app.report(p.to_diagnostic(path));
+    }
+    for (i, st) in doc.get_statements().iter().enumerate() {
+        let at = st
+            .get_sid()
+            .map(|s| format!("statement `{s}`"))
+            .unwrap_or_else(|| format!("statement {i}"));
+        if !st.get_principals().is_empty() || !st.not_principals().is_empty() {
+            app.report(Diagnostic::new(
+                path,
+                Rule::PolicyDocument,
+                &at,
+                format!("{at} names a Principal; an identity-based policy applies to the identity it is attached to"),
+                "remove the Principal",
+            ));
+        }
+        if st.get_resources().is_empty() && st.not_resources().is_empty() {
+            app.report(Diagnostic::new(
+                path,
+                Rule::PolicyDocument,
+                &at,
+                format!("{at} has no Resource; IAM refuses identity-based statements without one"),
+                "add `.resource(\"*\")` or the ARNs the statement is about",
+            ));
+        }
+    }
+}
+
+/// Reports an IAM name that breaks `[\w+=,.@-]{1,max}`.
+pub(crate) fn report_name(app: &mut App, path: &str, what: &str, name: &str, max: usize) {
+    if !crate::org::checks::is_iam_name(name, max) {
+        app.report(Diagnostic::new(
+            path,
+            Rule::IamName,
+            name,
+            format!("a {what} name is 1 to {max} of letters, digits and _+=,.@-"),
+            "rename it",
+        ));
+    }
+}
+
+/// Reports an IAM path that is not `/` or `/…/` of printable ASCII, at most 512 characters.
+pub(crate) fn report_path(app: &mut App, path: &str, iam_path: &str) {
+    let ok = iam_path.len() <= 512
+        && (iam_path == "/"
+            || (iam_path.len() > 2
+                && iam_path.starts_with('/')
+                && iam_path.ends_with('/')
+                && iam_path.bytes().all(|b| (0x21..=0x7e).contains(&b))));
+    if !ok {
+        app.report(Diagnostic::new(
+            path,
+            Rule::IamPath,
+            iam_path,
+            "an IAM path starts and ends with `/` and holds printable ASCII, at most 512 characters",
+            "use e.g. `/platform/`",
+        ));
+    }
+}
+
+/// Reports more managed policies than the quota and inline policies larger than `max_inline`.
+pub(crate) fn report_attachments(
+    app: &mut App,
+    path: &str,
+    managed: &[ManagedPolicyRef],
+    inline: &[(String, PolicyDocument)],
+    max_inline: usize,
+) {
+    let max = app.quotas().managed_policies_per_identity;
+    if managed.len() > max {
+        app.report(Diagnostic::new(
+            path,
+            Rule::ManagedPoliciesPerIdentity,
+            managed.len().to_string(),
+            format!("{} managed policies are attached; IAM allows {max} by default", managed.len()),
+            "merge policies, or raise the quota (up to 20) and set `Quotas::managed_policies_per_identity`",
+        ));
+    }
+    let inline_size: usize = inline
+        .iter()
+        .map(|(_, d)| d.minified_len_without_whitespace())
+        .sum();
+    if inline_size > max_inline {
+        app.report(Diagnostic::new(
+            path,
+            Rule::InlinePolicySize,
+            inline_size.to_string(),
+            format!("inline policies total {inline_size} characters; IAM allows {max_inline}"),
+            "move statements into a managed policy",
+        ));
+    }
+    for (name, doc) in inline {
+        report_name(app, path, "policy", name, 128);
+        report_identity_policy(app, path, doc);
+    }
+}
