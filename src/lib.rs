@@ -7,5 +7,8 @@
 
 pub mod cfn;
 mod error;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 
 pub use error::{Diagnostic, Diagnostics, Error, Result, Rule};
