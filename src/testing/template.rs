@@ -713,12 +713,8 @@ impl Template {
                 mismatches: outcome.mismatches,
             });
         }
-        // Stable: ties keep document order.
-        candidates.sort_by(|a, b| {
-            b.satisfied
-                .cmp(&a.satisfied)
-                .then(a.mismatches.len().cmp(&b.mismatches.len()))
-        });
+        // Most expected values satisfied first; the sort is stable, so ties keep document order.
+        candidates.sort_by_key(|c| std::cmp::Reverse(c.satisfied));
         candidates.truncate(MAX_CANDIDATES);
         Err(AssertionError::NoMatch {
             template: self.name.clone(),
