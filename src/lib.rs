@@ -11,6 +11,9 @@ mod error;
 pub mod iam;
 pub mod org;
 mod quotas;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 
 pub use app::{App, Construct, ParameterHandle, ResourceHandle, StackHandle};
 pub use error::{Diagnostic, Diagnostics, Error, Result, Rule};
