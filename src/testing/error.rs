@@ -30,6 +30,14 @@ pub enum TemplateError {
         /// The section's key.
         section: String,
     },
+    /// The assembly has no stack of that name.
+    #[error("the assembly has no stack `{name}`; it has: {}", available.join(", "))]
+    UnknownStack {
+        /// The name asked for.
+        name: String,
+        /// The names it has.
+        available: Vec<String>,
+    },
     /// The template file could not be read.
     #[error("could not read template file `{}`", path.display())]
     Io {

@@ -161,10 +161,12 @@
 //! # Ok::<(), orgstack::testing::TemplateError>(())
 //! ```
 
+mod assembly;
 mod error;
 mod matcher;
 mod template;
 
+pub use assembly::snapshot_files;
 pub use error::{AssertionError, Candidate, Mismatch, TemplateError};
 pub use matcher::Matcher;
 pub use template::Template;

@@ -1,0 +1,83 @@
+//! Reaching the templates of a synthesized [`Assembly`], and snapshotting them.
+
+use crate::app::Assembly;
+
+use super::error::TemplateError;
+use super::template::Template;
+
+impl Template {
+    /// The template of one stack (or StackSet member template) of an assembly, by the
+    /// name the assembly gives it.
+    ///
+    /// ```
+    /// use orgstack::{App, cfn::Resource, testing::Template};
+    /// let mut app = App::new();
+    /// let stack = app.stack("Main")?;
+    /// app.add_resource(&stack, "Topic", Resource::new("AWS::SNS::Topic"))?;
+    /// let assembly = app.synth()?;
+    /// let t = Template::from_stack(&assembly, "Main")?;
+    /// t.resource_count_is("AWS::SNS::Topic", 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`TemplateError::UnknownStack`] if the assembly has no such stack.
+    pub fn from_stack(assembly: &Assembly, stack_name: &str) -> Result<Template, TemplateError> {
+        match assembly.template_json(stack_name) {
+            Some(json) => Template::from_json(stack_name, json),
+            None => Err(TemplateError::UnknownStack {
+                name: stack_name.to_owned(),
+                available: assembly
+                    .artifacts()
+                    .iter()
+                    .map(|a| a.stack_name.clone())
+                    .collect(),
+            }),
+        }
+    }
+
+    /// Every template of an assembly, member templates first, as the assembly lists them.
+    ///
+    /// # Errors
+    /// As [`Template::from_json`] (never for an assembly the library synthesized).
+    pub fn all_from_assembly(assembly: &Assembly) -> Result<Vec<Template>, TemplateError> {
+        assembly
+            .artifacts()
+            .iter()
+            .map(|a| Template::from_json(&a.stack_name, &a.body))
+            .collect()
+    }
+}
+
+/// Every file of an assembly as `(snapshot name, exact bytes)`: each template under its file
+/// name without `.json` (e.g. `Management.template`), then the manifest. Feed them to
+/// `insta::assert_snapshot!` to pin the very bytes you deploy:
+///
+/// ```
+/// use orgstack::{App, cfn::Resource, testing};
+/// let mut app = App::new();
+/// let stack = app.stack("Main")?;
+/// app.add_resource(&stack, "Topic", Resource::new("AWS::SNS::Topic"))?;
+/// let assembly = app.synth()?;
+/// let files = testing::snapshot_files(&assembly);
+/// assert_eq!(files[0].0, "Main.template");
+/// assert_eq!(files.last().unwrap().0, "manifest");
+/// // in a test: for (name, body) in files { insta::assert_snapshot!(name, body); }
+/// # Ok::<(), orgstack::Error>(())
+/// ```
+pub fn snapshot_files(assembly: &Assembly) -> Vec<(String, &str)> {
+    let mut files: Vec<(String, &str)> = assembly
+        .artifacts()
+        .iter()
+        .map(|a| {
+            let name = a
+                .file_name
+                .strip_suffix(".json")
+                .unwrap_or(&a.file_name)
+                .to_owned();
+            (name, a.body.as_str())
+        })
+        .collect();
+    files.push(("manifest".to_owned(), assembly.manifest()));
+    files
+}
