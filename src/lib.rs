@@ -11,6 +11,7 @@ mod error;
 pub mod iam;
 pub mod org;
 mod quotas;
+pub mod stackset;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;

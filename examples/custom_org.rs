@@ -1,0 +1,146 @@
+//! An organization built construct by construct: three levels of OUs, ten accounts, three
+//! SCPs attached at different levels, IAM groups in the identity account and a role in every
+//! workload account that the identity account may assume only with MFA.
+//!
+//! ```text
+//! cargo run --example custom_org [-- OUT_DIR]
+//! ```
+
+use orgstack::iam::{
+    keys, Condition, Group, ManagedPolicy, ManagedPolicyRef, PolicyDocument, Role, Statement,
+};
+use orgstack::org::{Account, Organization, OrganizationalUnit, Policy};
+use orgstack::stackset::StackSet;
+use orgstack::App;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let out = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "cdk.out/custom_org".into());
+    let mut app = App::new();
+    let mgmt = app.stack("Management")?;
+    let org = Organization::create().build(&mut app, &mgmt)?;
+
+    // Three levels: Workloads / Products / {Payments, Search}.
+    let security = org.add_ou(&mut app, OrganizationalUnit::new("Security"))?;
+    let workloads = org.add_ou(&mut app, OrganizationalUnit::new("Workloads"))?;
+    let products = workloads.add_ou(&mut app, OrganizationalUnit::new("Products"))?;
+    let payments = products.add_ou(&mut app, OrganizationalUnit::new("Payments"))?;
+    let search = products.add_ou(&mut app, OrganizationalUnit::new("Search"))?;
+
+    let identity = security.add_account(
+        &mut app,
+        Account::new("Identity", "aws+identity@acme.example"),
+    )?;
+    security.add_account(&mut app, Account::new("Audit", "aws+audit@acme.example"))?;
+    workloads.add_account(&mut app, Account::new("Shared", "aws+shared@acme.example"))?;
+    for env in ["Dev", "Staging", "Prod"] {
+        let lower = env.to_ascii_lowercase();
+        payments.add_account(
+            &mut app,
+            Account::new(
+                format!("Payments{env}"),
+                format!("aws+payments-{lower}@acme.example"),
+            )
+            .tag("team", "payments"),
+        )?;
+    }
+    for env in ["Dev", "Staging", "Prod"] {
+        let lower = env.to_ascii_lowercase();
+        search.add_account(
+            &mut app,
+            Account::new(
+                format!("Search{env}"),
+                format!("aws+search-{lower}@acme.example"),
+            ),
+        )?;
+    }
+    org.add_account(
+        &mut app,
+        Account::new("Sandbox", "aws+sandbox@acme.example"),
+    )?;
+
+    // SCPs at the root, on an OU, and on a nested OU.
+    let deny_leave = org.add_policy(
+        &mut app,
+        Policy::service_control(
+            "DenyLeaveOrganization",
+            PolicyDocument::new().statement(
+                Statement::deny()
+                    .action("organizations:LeaveOrganization")
+                    .resource("*"),
+            ),
+        )
+        .description("Accounts stay in the organization"),
+    )?;
+    deny_leave.attach(&mut app, &org)?;
+    let regions = org.add_policy(
+        &mut app,
+        Policy::service_control(
+            "RestrictRegions",
+            PolicyDocument::new().statement(
+                Statement::deny()
+                    .not_actions(["iam:*", "organizations:*", "sts:*", "support:*"])
+                    .resource("*")
+                    .condition(Condition::string_not_equals(
+                        keys::REQUESTED_REGION,
+                        ["us-east-1", "eu-west-1"],
+                    )),
+            ),
+        ),
+    )?;
+    regions.attach(&mut app, &workloads)?;
+    let no_public_s3 = org.add_policy(
+        &mut app,
+        Policy::service_control(
+            "ProtectS3PublicAccessBlock",
+            PolicyDocument::new().statement(
+                Statement::deny()
+                    .action("s3:PutAccountPublicAccessBlock")
+                    .resource("*"),
+            ),
+        ),
+    )?;
+    no_public_s3.attach(&mut app, &payments)?;
+
+    // Groups in the identity account, through a StackSet narrowed to that account.
+    let identity_set = StackSet::new("IdentityGroups", "identity-groups")
+        .target(&security)
+        .only_account(&identity)
+        .build(&mut app, &mgmt)?;
+    let id_stack = identity_set.template();
+    let assume = ManagedPolicy::new(
+        "AssumeWorkloadRoles",
+        PolicyDocument::new().statement(
+            Statement::allow()
+                .action("sts:AssumeRole")
+                .resource("arn:aws:iam::*:role/workload-admin"),
+        ),
+    )
+    .build(&mut app, &id_stack)?;
+    Group::new("Administrators")
+        .name("administrators")
+        .managed_policy(assume)
+        .managed_policy(ManagedPolicyRef::aws_managed("IAMUserChangePassword"))
+        .build(&mut app, &id_stack)?;
+    Group::new("Developers")
+        .name("developers")
+        .managed_policy(ManagedPolicyRef::aws_managed("IAMUserChangePassword"))
+        .build(&mut app, &id_stack)?;
+
+    // A role in every workload account, trusting the identity account only with MFA.
+    let roles = StackSet::new("WorkloadRoles", "workload-roles")
+        .target(&workloads)
+        .build(&mut app, &mgmt)?;
+    Role::assumable_with_mfa("Admin", identity.id())
+        .name("workload-admin")
+        .mfa_max_age(3600)
+        .managed_policy(ManagedPolicyRef::aws_managed("AdministratorAccess"))
+        .build(&mut app, &roles.template())?;
+
+    let assembly = app.synth_to(&out)?;
+    for a in assembly.artifacts() {
+        println!("{out}/{} ({} resources)", a.file_name, a.resource_count);
+    }
+    Ok(())
+}
