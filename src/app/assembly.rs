@@ -11,6 +11,8 @@ use crate::error::{Error, Result};
 
 /// File name of the manifest inside an assembly directory.
 pub const MANIFEST_FILE: &str = "manifest.json";
+/// File name of the deploy plan inside an assembly directory.
+pub const DEPLOY_PLAN_FILE: &str = "deploy-plan.md";
 
 /// What a rendered template is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -122,6 +124,7 @@ struct Manifest<'a> {
 pub struct Assembly {
     artifacts: Vec<Artifact>,
     manifest: String,
+    deploy_plan: String,
     deploy_order: Vec<String>,
     timings: PhaseTimings,
 }
@@ -131,8 +134,10 @@ impl Assembly {
         artifacts: Vec<Artifact>,
         stacks: Vec<StackEntry>,
         stack_sets: Vec<StackSetEntry>,
+        steps: &[super::DeployStep],
         timings: PhaseTimings,
     ) -> Result<Self> {
+        let deploy_plan = render_plan(&stacks, &stack_sets, steps);
         let manifest = crate::cfn::render::pretty(&Manifest {
             version: 1,
             deploy_to:
@@ -143,6 +148,7 @@ impl Assembly {
         Ok(Assembly {
             artifacts,
             manifest,
+            deploy_plan,
             deploy_order: stacks.into_iter().map(|s| s.name).collect(),
             timings,
         })
@@ -173,6 +179,12 @@ impl Assembly {
         &self.manifest
     }
 
+    /// The deploy plan (`deploy-plan.md`): the steps CloudFormation cannot do, and the
+    /// commands that deploy the stacks in order.
+    pub fn deploy_plan(&self) -> &str {
+        &self.deploy_plan
+    }
+
     /// How long each phase took.
     pub fn timings(&self) -> PhaseTimings {
         self.timings
@@ -180,7 +192,9 @@ impl Assembly {
 
     /// Total bytes of every file of the assembly.
     pub fn total_bytes(&self) -> usize {
-        self.manifest.len() + self.artifacts.iter().map(|a| a.body.len()).sum::<usize>()
+        self.manifest.len()
+            + self.deploy_plan.len()
+            + self.artifacts.iter().map(|a| a.body.len()).sum::<usize>()
     }
 
     /// Writes the assembly to `dir`, replacing what was there, atomically: the files are
@@ -231,9 +245,14 @@ impl Assembly {
                 fs::write(&path, &a.body).map_err(io(&path))?;
                 after_file(&path).map_err(io(&path))?;
             }
-            let path = staging.join(MANIFEST_FILE);
-            fs::write(&path, &self.manifest).map_err(io(&path))?;
-            after_file(&path).map_err(io(&path))?;
+            for (name, body) in [
+                (MANIFEST_FILE, &self.manifest),
+                (DEPLOY_PLAN_FILE, &self.deploy_plan),
+            ] {
+                let path = staging.join(name);
+                fs::write(&path, body).map_err(io(&path))?;
+                after_file(&path).map_err(io(&path))?;
+            }
             Ok(())
         })();
         if let Err(e) = result {
@@ -262,6 +281,61 @@ impl Assembly {
         }
         Ok(())
     }
+}
+
+fn render_plan(
+    stacks: &[StackEntry],
+    stack_sets: &[StackSetEntry],
+    steps: &[super::DeployStep],
+) -> String {
+    use std::fmt::Write as _;
+    let mut out =
+        String::from("# Deploy plan\n\nRun from the management account, in this order.\n");
+    let mut n = 0;
+    let mut step = |out: &mut String, title: &str, why: &str, commands: &[String]| {
+        n += 1;
+        let _ = write!(out, "\n## {n}. {title}\n\n");
+        if !why.is_empty() {
+            let _ = writeln!(out, "{why}\n");
+        }
+        if !commands.is_empty() {
+            out.push_str("```sh\n");
+            for c in commands {
+                out.push_str(c);
+                out.push('\n');
+            }
+            out.push_str("```\n");
+        }
+    };
+    for s in steps.iter().filter(|s| s.before_stacks) {
+        step(&mut out, &s.title, &s.why, &s.commands);
+    }
+    for s in stacks {
+        let why = if s.depends_on.is_empty() {
+            String::new()
+        } else {
+            format!("After: {}.", s.depends_on.join(", "))
+        };
+        let sets = stack_sets.iter().filter(|ss| ss.stack == s.name).count();
+        let why = if sets > 0 {
+            format!("{why}{}It deploys {sets} StackSet(s) to member accounts; the command returns when their instances are created.", if why.is_empty() { "" } else { " " })
+        } else {
+            why
+        };
+        step(
+            &mut out,
+            &format!("Deploy stack {}", s.name),
+            &why,
+            &[format!(
+                "aws cloudformation deploy --stack-name {} --template-file {} --capabilities CAPABILITY_NAMED_IAM",
+                s.name, s.template
+            )],
+        );
+    }
+    for s in steps.iter().filter(|s| !s.before_stacks) {
+        step(&mut out, &s.title, &s.why, &s.commands);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -310,7 +384,7 @@ mod tests {
         let out = root.join("out");
         app(&["A"]).synth_to(&out).unwrap();
         let before = read_dir(&out);
-        assert_eq!(before.len(), 3, "two templates and the manifest");
+        assert_eq!(before.len(), 4, "two templates, the manifest and the plan");
 
         let next = app(&["A", "B"]).synth().unwrap();
         let mut written = 0;
@@ -348,6 +422,7 @@ mod tests {
             [
                 "Main.template.json",
                 "Second.template.json",
+                "deploy-plan.md",
                 "manifest.json"
             ]
         );

@@ -12,7 +12,9 @@ use std::collections::HashMap;
 
 use indexmap::IndexMap;
 
-pub use assembly::{Artifact, ArtifactKind, Assembly, PhaseTimings};
+pub use assembly::{
+    Artifact, ArtifactKind, Assembly, PhaseTimings, DEPLOY_PLAN_FILE, MANIFEST_FILE,
+};
 pub use logical_id::{is_valid_logical_id, logical_id_for};
 
 use crate::cfn::{Expr, NodeId, Parameter, Resource, Value};
@@ -151,6 +153,21 @@ pub struct App {
     checks: Vec<(&'static str, Check)>,
     stack_names: HashMap<String, NodeId>,
     context: IndexMap<String, String>,
+    deploy_steps: IndexMap<String, DeployStep>,
+}
+
+/// A step of the deploy plan that CloudFormation cannot do itself (enabling trusted access,
+/// a policy type, confirming a subscription), written to `deploy-plan.md` with the assembly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeployStep {
+    /// What the step achieves.
+    pub title: String,
+    /// Why it is needed.
+    pub why: String,
+    /// The AWS CLI commands, in order.
+    pub commands: Vec<String>,
+    /// Whether the step comes before the stacks (`true`) or after them.
+    pub before_stacks: bool,
 }
 
 impl App {
@@ -414,6 +431,16 @@ impl App {
         if !self.checks.iter().any(|(k, _)| *k == key) {
             self.checks.push((key, check));
         }
+    }
+
+    /// Adds a step to the deploy plan; a step whose title is already there is not repeated.
+    pub fn add_deploy_step(&mut self, step: DeployStep) {
+        self.deploy_steps.entry(step.title.clone()).or_insert(step);
+    }
+
+    /// The deploy plan's steps, in the order they were added.
+    pub fn deploy_steps(&self) -> impl Iterator<Item = &DeployStep> {
+        self.deploy_steps.values()
     }
 
     /// Sets a context value: a setting constructs read while building or checking.

@@ -100,7 +100,8 @@ impl App {
             return Err(Error::Validation(Diagnostics(s.diagnostics)));
         }
         let (stacks, stack_sets) = s.manifest(&artifacts, &order);
-        Assembly::new(artifacts, stacks, stack_sets, timings)
+        let steps: Vec<super::DeployStep> = self.deploy_steps().cloned().collect();
+        Assembly::new(artifacts, stacks, stack_sets, &steps, timings)
     }
 
     /// Synthesizes the app and writes the assembly to `dir` atomically: it is built in a
