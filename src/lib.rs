@@ -9,6 +9,7 @@ pub mod app;
 pub mod cfn;
 mod error;
 pub mod iam;
+pub mod layouts;
 pub mod org;
 mod quotas;
 pub mod stackset;

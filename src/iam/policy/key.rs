@@ -89,6 +89,11 @@ pub mod keys {
     pub const VIA_AWS_SERVICE: ConditionKey = ConditionKey::from_static("aws:ViaAWSService");
     /// `aws:ResourceOrgID`: the organization of the resource accessed.
     pub const RESOURCE_ORG_ID: ConditionKey = ConditionKey::from_static("aws:ResourceOrgID");
+    /// `aws:ResourceOrgPaths`: the organization paths of the account that owns the resource.
+    pub const RESOURCE_ORG_PATHS: ConditionKey = ConditionKey::from_static("aws:ResourceOrgPaths");
+    /// `aws:PrincipalOrgPaths`: the organization paths of the principal's account.
+    pub const PRINCIPAL_ORG_PATHS: ConditionKey =
+        ConditionKey::from_static("aws:PrincipalOrgPaths");
     /// `s3:x-amz-server-side-encryption`: the encryption requested on upload.
     pub const S3_X_AMZ_SERVER_SIDE_ENCRYPTION: ConditionKey =
         ConditionKey::from_static("s3:x-amz-server-side-encryption");

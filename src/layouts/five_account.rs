@@ -1,0 +1,1151 @@
+//! The five-account foundation: management, identity, audit/log archive, shared services
+//! and the environments, secure by default and open to extension.
+
+use indexmap::IndexMap;
+
+use crate::app::{App, DeployStep, ResourceHandle, StackHandle};
+use crate::cfn::{Expr, NodeId, Resource, Value};
+use crate::error::{Diagnostic, Result, Rule};
+use crate::iam::{
+    keys, BaseOperator, Condition, Group, ManagedPolicy, ManagedPolicyRef, Operator,
+    PolicyDocument, Principal, Role, Statement,
+};
+use crate::obj;
+use crate::org::{
+    Account, AccountHandle, Organization, OrganizationHandle, OrganizationalUnit, OuHandle, Policy,
+    PolicyHandle,
+};
+use crate::stackset::{StackSet, StackSetHandle};
+
+use super::access::{AccessLevel, Environment, GroupSpec, Scope, AUDITOR};
+use super::guardrails;
+
+/// Which guardrail SCPs the layout attaches to the root (all on by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Guardrails {
+    /// STS only in the allowed regions.
+    pub sts_regions: bool,
+    /// No leaving the organization.
+    pub deny_leave_organization: bool,
+    /// The organization trail and log archive cannot be stopped, changed or deleted.
+    pub protect_audit: bool,
+    /// The root user of member accounts can do nothing.
+    pub deny_root_user: bool,
+}
+
+impl Default for Guardrails {
+    fn default() -> Self {
+        Guardrails {
+            sts_regions: true,
+            deny_leave_organization: true,
+            protect_audit: true,
+            deny_root_user: true,
+        }
+    }
+}
+
+/// Object Lock on the log archive bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectLock {
+    /// Privileged users can shorten retention or delete.
+    Governance(u32),
+    /// Nobody, root included, can delete a log before its retention ends.
+    Compliance(u32),
+}
+
+/// The article's foundation in one call.
+///
+/// ```
+/// use orgstack::{App, layouts::FiveAccountLayout};
+/// let mut app = App::new();
+/// let layout = FiveAccountLayout::builder("acme")
+///     .email_domain("aws.acme.example")
+///     .allowed_regions(["us-east-1", "eu-west-1"])
+///     .alert_email("cloud-alerts@acme.example")
+///     .build(&mut app)?;
+/// // Handles to every part, to extend it.
+/// layout.workloads_ou().add_account(
+///     &mut app,
+///     orgstack::org::Account::new("Sandbox", "sandbox@aws.acme.example"),
+/// )?;
+/// let assembly = app.synth()?;
+/// assert_eq!(assembly.deploy_order(), ["Management"]);
+/// # Ok::<(), orgstack::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct FiveAccountLayout {
+    stack: StackHandle,
+    organization: OrganizationHandle,
+    security: OuHandle,
+    infrastructure: OuHandle,
+    workloads: OuHandle,
+    non_prod: OuHandle,
+    prod: OuHandle,
+    identity: AccountHandle,
+    audit: AccountHandle,
+    shared_services: AccountHandle,
+    environments: IndexMap<String, AccountHandle>,
+    identity_stack_set: StackSetHandle,
+    roles_stack_set: StackSetHandle,
+    audit_stack_set: StackSetHandle,
+    guardrails: Vec<PolicyHandle>,
+    trail: ResourceHandle,
+    alert_topic: ResourceHandle,
+    log_bucket_name: Value,
+}
+
+impl FiveAccountLayout {
+    /// A builder for a layout named `name` (lower-case letters, digits and hyphens; it
+    /// prefixes account, bucket, trail and topic names).
+    pub fn builder(name: impl Into<String>) -> FiveAccountLayoutBuilder {
+        FiveAccountLayoutBuilder::new(name.into())
+    }
+
+    /// The management stack.
+    pub fn stack(&self) -> StackHandle {
+        self.stack
+    }
+    /// The organization.
+    pub fn organization(&self) -> OrganizationHandle {
+        self.organization
+    }
+    /// The Security OU (identity and audit accounts).
+    pub fn security_ou(&self) -> OuHandle {
+        self.security
+    }
+    /// The Infrastructure OU (shared services).
+    pub fn infrastructure_ou(&self) -> OuHandle {
+        self.infrastructure
+    }
+    /// The Workloads OU (parent of NonProd and Prod).
+    pub fn workloads_ou(&self) -> OuHandle {
+        self.workloads
+    }
+    /// The NonProd OU.
+    pub fn non_prod_ou(&self) -> OuHandle {
+        self.non_prod
+    }
+    /// The Prod OU.
+    pub fn prod_ou(&self) -> OuHandle {
+        self.prod
+    }
+    /// The identity account.
+    pub fn identity_account(&self) -> &AccountHandle {
+        &self.identity
+    }
+    /// The audit / log-archive account.
+    pub fn audit_account(&self) -> &AccountHandle {
+        &self.audit
+    }
+    /// The shared-services account.
+    pub fn shared_services_account(&self) -> &AccountHandle {
+        &self.shared_services
+    }
+    /// The environment accounts by environment name.
+    pub fn environment_accounts(&self) -> &IndexMap<String, AccountHandle> {
+        &self.environments
+    }
+    /// The StackSet holding the identity account's groups (add to its template).
+    pub fn identity_stack_set(&self) -> StackSetHandle {
+        self.identity_stack_set
+    }
+    /// The StackSet holding the roles of every environment and shared-services account.
+    pub fn roles_stack_set(&self) -> StackSetHandle {
+        self.roles_stack_set
+    }
+    /// The StackSet holding the audit account's log bucket and auditor role.
+    pub fn audit_stack_set(&self) -> StackSetHandle {
+        self.audit_stack_set
+    }
+    /// The guardrail SCPs attached to the root.
+    pub fn guardrails(&self) -> &[PolicyHandle] {
+        &self.guardrails
+    }
+    /// The organization trail.
+    pub fn trail(&self) -> ResourceHandle {
+        self.trail
+    }
+    /// The SNS topic alerting on management-account activity.
+    pub fn alert_topic(&self) -> ResourceHandle {
+        self.alert_topic
+    }
+    /// The log archive bucket's name, as the management stack computes it.
+    pub fn log_bucket_name(&self) -> &Value {
+        &self.log_bucket_name
+    }
+}
+
+/// Builds a [`FiveAccountLayout`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct FiveAccountLayoutBuilder {
+    name: String,
+    stack_name: String,
+    email_domain: Option<String>,
+    emails: IndexMap<String, String>,
+    existing: Option<(String, String)>,
+    environments: Vec<Environment>,
+    allowed_regions: Vec<String>,
+    alert_email: Option<String>,
+    access_levels: Vec<AccessLevel>,
+    groups: Vec<GroupSpec>,
+    mfa_max_age: i64,
+    max_session_duration: u32,
+    guardrails: Guardrails,
+    log_retention_days: u32,
+    object_lock: Option<ObjectLock>,
+    monthly_budget: Option<u64>,
+    budget_thresholds: Vec<u32>,
+}
+
+/// Keys of the fixed accounts, for [`FiveAccountLayoutBuilder::account_email`].
+pub const IDENTITY: &str = "identity";
+/// The audit account's key.
+pub const AUDIT: &str = "audit";
+/// The shared-services account's key.
+pub const SHARED_SERVICES: &str = "shared-services";
+
+impl FiveAccountLayoutBuilder {
+    fn new(name: String) -> Self {
+        FiveAccountLayoutBuilder {
+            name,
+            stack_name: "Management".into(),
+            email_domain: None,
+            emails: IndexMap::new(),
+            existing: None,
+            environments: Environment::defaults(),
+            allowed_regions: vec!["us-east-1".into(), "eu-west-1".into()],
+            alert_email: None,
+            access_levels: AccessLevel::defaults(),
+            groups: GroupSpec::defaults(),
+            mfa_max_age: 3600,
+            max_session_duration: 14_400,
+            guardrails: Guardrails::default(),
+            log_retention_days: 365,
+            object_lock: None,
+            monthly_budget: Some(100),
+            budget_thresholds: vec![80, 100],
+        }
+    }
+
+    /// The management stack's name (default `Management`).
+    pub fn stack_name(mut self, name: impl Into<String>) -> Self {
+        self.stack_name = name.into();
+        self
+    }
+
+    /// Account e-mails default to `<key>@<domain>`: `identity@…`, `audit@…`,
+    /// `shared-services@…`, `dev@…`.
+    pub fn email_domain(mut self, domain: impl Into<String>) -> Self {
+        self.email_domain = Some(domain.into());
+        self
+    }
+
+    /// Overrides one account's e-mail; `key` is [`IDENTITY`], [`AUDIT`],
+    /// [`SHARED_SERVICES`] or an environment's name.
+    pub fn account_email(mut self, key: impl Into<String>, email: impl Into<String>) -> Self {
+        self.emails.insert(key.into(), email.into());
+        self
+    }
+
+    /// Uses the organization that exists (most do) instead of creating one.
+    pub fn existing_organization(
+        mut self,
+        root_id: impl Into<String>,
+        organization_id: impl Into<String>,
+    ) -> Self {
+        self.existing = Some((root_id.into(), organization_id.into()));
+        self
+    }
+
+    /// Replaces the environments (default dev and staging, non-production, and prod).
+    pub fn environments(mut self, envs: impl IntoIterator<Item = Environment>) -> Self {
+        self.environments = envs.into_iter().collect();
+        self
+    }
+
+    /// Adds an environment after the others, e.g. `Environment::non_prod("qa")`.
+    pub fn add_environment(mut self, env: Environment) -> Self {
+        self.environments.push(env);
+        self
+    }
+
+    /// The regions STS may be called in (default us-east-1 and eu-west-1).
+    pub fn allowed_regions<R: Into<String>>(
+        mut self,
+        regions: impl IntoIterator<Item = R>,
+    ) -> Self {
+        self.allowed_regions = regions.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Where alerts and budget notifications go (default `alerts@<email domain>`).
+    pub fn alert_email(mut self, email: impl Into<String>) -> Self {
+        self.alert_email = Some(email.into());
+        self
+    }
+
+    /// Replaces the access levels (roles in member accounts).
+    pub fn access_levels(mut self, levels: impl IntoIterator<Item = AccessLevel>) -> Self {
+        self.access_levels = levels.into_iter().collect();
+        self
+    }
+
+    /// Replaces the identity account's groups.
+    pub fn groups(mut self, groups: impl IntoIterator<Item = GroupSpec>) -> Self {
+        self.groups = groups.into_iter().collect();
+        self
+    }
+
+    /// Seconds since MFA after which roles refuse to be assumed (default 3600).
+    pub fn mfa_max_age(mut self, seconds: i64) -> Self {
+        self.mfa_max_age = seconds;
+        self
+    }
+
+    /// The roles' `MaxSessionDuration` (default 14,400 s, four hours).
+    pub fn max_session_duration(mut self, seconds: u32) -> Self {
+        self.max_session_duration = seconds;
+        self
+    }
+
+    /// Which guardrails to attach.
+    pub fn guardrails(mut self, g: Guardrails) -> Self {
+        self.guardrails = g;
+        self
+    }
+
+    /// Days logs are kept before they expire (default 365): only hold what you need.
+    pub fn log_retention_days(mut self, days: u32) -> Self {
+        self.log_retention_days = days;
+        self
+    }
+
+    /// Turns on Object Lock for the log archive.
+    pub fn object_lock(mut self, lock: ObjectLock) -> Self {
+        self.object_lock = Some(lock);
+        self
+    }
+
+    /// The monthly cost budget of every member account in USD (default 100); `None` turns
+    /// budgets off.
+    pub fn monthly_budget(mut self, usd: Option<u64>) -> Self {
+        self.monthly_budget = usd;
+        self
+    }
+
+    /// Budget notification thresholds in percent of the budget (default 80 and 100).
+    pub fn budget_thresholds(mut self, percents: impl IntoIterator<Item = u32>) -> Self {
+        self.budget_thresholds = percents.into_iter().collect();
+        self
+    }
+
+    fn prefix(&self) -> String {
+        self.name.to_ascii_lowercase()
+    }
+
+    fn email(&self, key: &str) -> String {
+        if let Some(e) = self.emails.get(key) {
+            return e.clone();
+        }
+        match &self.email_domain {
+            Some(d) => format!("{key}@{d}"),
+            None => format!("{key}@"),
+        }
+    }
+
+    /// Adds the layout to `app`: a `Management` stack with the organization, OUs, accounts,
+    /// guardrails, trail, alerting, budgets and the StackSets for member accounts.
+    ///
+    /// # Errors
+    /// [`Error::DuplicateId`](crate::Error::DuplicateId) if the app already has the stack.
+    /// Bad names, e-mails and quotas are reported at synthesis.
+    pub fn build(self, app: &mut App) -> Result<FiveAccountLayout> {
+        let prefix = self.prefix();
+        let stack = app.stack(self.stack_name.as_str())?;
+        app.set_stack_description(
+            &stack,
+            format!("{prefix}: organization, accounts, guardrails, audit trail and alerting (management account)"),
+        )?;
+        let path = app.path(&stack);
+        self.report_settings(app, &path);
+
+        let organization = match &self.existing {
+            Some((root, org)) => Organization::existing(root, org),
+            None => Organization::create(),
+        }
+        .build(app, &stack)?;
+
+        // Structure.
+        let security = organization.add_ou(app, OrganizationalUnit::new("Security"))?;
+        let infrastructure = organization.add_ou(app, OrganizationalUnit::new("Infrastructure"))?;
+        let workloads = organization.add_ou(app, OrganizationalUnit::new("Workloads"))?;
+        let non_prod = workloads.add_ou(app, OrganizationalUnit::new("NonProd"))?;
+        let prod = workloads.add_ou(app, OrganizationalUnit::new("Prod"))?;
+
+        let account =
+            |key: &str, id: &str| Account::new(format!("{prefix}-{key}"), self.email(key)).id(id);
+        let identity = security.add_account(app, account(IDENTITY, "Identity"))?;
+        let audit = security.add_account(app, account(AUDIT, "Audit"))?;
+        let shared_services =
+            infrastructure.add_account(app, account(SHARED_SERVICES, "SharedServices"))?;
+        let mut environments = IndexMap::new();
+        for env in &self.environments {
+            let ou = if env.production { prod } else { non_prod };
+            let handle = ou.add_account(app, account(&env.name, &upper_camel(&env.name)))?;
+            environments.insert(env.name.clone(), handle);
+        }
+
+        // Billing overview: a monthly budget per member account.
+        let alert_email = self
+            .alert_email
+            .clone()
+            .unwrap_or_else(|| format!("alerts@{}", self.email_domain.as_deref().unwrap_or("")));
+        if let Some(amount) = self.monthly_budget {
+            let all = [&identity, &audit, &shared_services]
+                .into_iter()
+                .chain(environments.values());
+            for a in all {
+                self.add_budget(app, a, amount, &alert_email)?;
+            }
+        }
+
+        // Names both sides compute.
+        let bucket_prefix = format!("{prefix}-audit-logs");
+        let log_bucket_name = Value::from(Expr::sub_with(
+            format!("{bucket_prefix}-${{AuditAccountId}}"),
+            [("AuditAccountId", audit.id())],
+        ));
+        let trail_name = format!("{prefix}-organization-trail");
+
+        // Identity account: groups that can only manage their own credentials and switch roles.
+        let identity_stack_set = StackSet::new("IdentityAccount", format!("{prefix}-identity"))
+            .description("IAM groups of the identity account")
+            .template_description(format!("{prefix}: IAM groups of the identity account"))
+            .target(&security)
+            .only_account(&identity)
+            .build(app, &stack)?;
+        self.build_identity(
+            app,
+            &identity_stack_set,
+            &organization,
+            &[
+                (Scope::NonProd, non_prod),
+                (Scope::Prod, prod),
+                (Scope::SharedServices, infrastructure),
+                (Scope::Audit, security),
+            ],
+            &workloads,
+        )?;
+
+        // Roles in every environment and shared-services account, from one StackSet.
+        let roles_stack_set = StackSet::new("MemberRoles", format!("{prefix}-member-roles"))
+            .description("Roles people of the identity account assume with MFA")
+            .template_description(format!(
+                "{prefix}: roles assumable from the identity account with MFA"
+            ))
+            .target(&workloads)
+            .target(&infrastructure)
+            .build(app, &stack)?;
+        for level in &self.access_levels {
+            Role::assumable_with_mfa(upper_camel(&level.role_name), identity.id())
+                .name(level.role_name.as_str())
+                .description(format!(
+                    "{} access, assumed from the identity account with MFA",
+                    level.role_name
+                ))
+                .mfa_max_age(self.mfa_max_age)
+                .max_session_duration(self.max_session_duration)
+                .managed_policy(ManagedPolicyRef::aws_managed(&level.managed_policy))
+                .build(app, &roles_stack_set.template())?;
+        }
+
+        // Audit account: the log archive and the auditors' role.
+        let audit_stack_set = StackSet::new("AuditAccount", format!("{prefix}-audit"))
+            .description("Log archive and auditor role of the audit account")
+            .template_description(format!(
+                "{prefix}: log archive (write only) and auditor role"
+            ))
+            .target(&security)
+            .only_account(&audit)
+            .retain_stacks_on_account_removal(true)
+            .build(app, &stack)?;
+        self.build_audit(
+            app,
+            &audit_stack_set,
+            &organization,
+            &identity,
+            &bucket_prefix,
+        )?;
+
+        // Organization trail, after the bucket exists.
+        let trail = app.add_resource(
+            &stack,
+            "OrganizationTrail",
+            Resource::new("AWS::CloudTrail::Trail")
+                .property("TrailName", trail_name.as_str())
+                .property("S3BucketName", log_bucket_name.clone())
+                .property("IsLogging", true)
+                .property("IsMultiRegionTrail", true)
+                .property("IsOrganizationTrail", true)
+                .property("IncludeGlobalServiceEvents", true)
+                .property("EnableLogFileValidation", true)
+                .retain()
+                .metadata("checkov", checkov_skip(&[
+                    ("CKV_AWS_35", "logs are encrypted at rest with SSE-S3 in the audit account's bucket; a KMS key would have to be shared with every reader of the archive"),
+                    ("CKV_AWS_252", "management-account activity is alerted on through EventBridge; per-file SNS notifications would only add noise"),
+                ])),
+        )?;
+        app.add_dependency(&trail, &audit_stack_set)?;
+
+        let alert_topic = self.build_alerting(app, &stack, &alert_email)?;
+
+        // Guardrails on the root (they never restrict the management account).
+        let mut guardrail_handles = Vec::new();
+        let g = self.guardrails;
+        let mut add = |app: &mut App,
+                       on: bool,
+                       id: &str,
+                       description: &str,
+                       doc: PolicyDocument|
+         -> Result<()> {
+            if on {
+                let p = organization.add_policy(
+                    app,
+                    Policy::service_control(format!("{prefix}-{}", kebab(id)), doc)
+                        .id(id)
+                        .description(description),
+                )?;
+                p.attach(app, &organization)?;
+                guardrail_handles.push(p);
+            }
+            Ok(())
+        };
+        add(
+            app,
+            g.sts_regions,
+            "DenyStsOutsideAllowedRegions",
+            "STS only in the allowed regions",
+            guardrails::deny_sts_outside_regions(&self.allowed_regions),
+        )?;
+        add(
+            app,
+            g.deny_leave_organization,
+            "DenyLeaveOrganization",
+            "Accounts cannot leave the organization",
+            guardrails::deny_leave_organization(),
+        )?;
+        add(
+            app,
+            g.protect_audit,
+            "ProtectAuditTrail",
+            "The organization trail and the log archive cannot be stopped, changed or deleted",
+            guardrails::protect_audit_trail(&trail_name, log_bucket_name.clone()),
+        )?;
+        add(
+            app,
+            g.deny_root_user,
+            "DenyRootUser",
+            "The root user of member accounts can do nothing",
+            guardrails::deny_root_user(),
+        )?;
+
+        self.add_deploy_steps(app, &alert_email);
+
+        Ok(FiveAccountLayout {
+            stack,
+            organization,
+            security,
+            infrastructure,
+            workloads,
+            non_prod,
+            prod,
+            identity,
+            audit,
+            shared_services,
+            environments,
+            identity_stack_set,
+            roles_stack_set,
+            audit_stack_set,
+            guardrails: guardrail_handles,
+            trail,
+            alert_topic,
+            log_bucket_name,
+        })
+    }
+
+    fn report_settings(&self, app: &mut App, path: &str) {
+        let prefix = self.prefix();
+        let ok_prefix = !prefix.is_empty()
+            && prefix.len() <= 26
+            && prefix
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !prefix.starts_with('-')
+            && !prefix.ends_with('-');
+        if !ok_prefix {
+            app.report(Diagnostic::new(
+                path,
+                Rule::PropertyValue,
+                &self.name,
+                "the layout's name prefixes bucket, trail and account names: 1 to 26 lower-case letters, digits or inner hyphens",
+                "use a short name such as `acme`",
+            ));
+        }
+        if self.email_domain.is_none() {
+            let missing: Vec<&str> = [IDENTITY, AUDIT, SHARED_SERVICES]
+                .into_iter()
+                .chain(self.environments.iter().map(|e| e.name.as_str()))
+                .filter(|k| !self.emails.contains_key(*k))
+                .collect();
+            if !missing.is_empty() {
+                app.report(Diagnostic::new(
+                    path,
+                    Rule::AccountEmail,
+                    missing.join(", "),
+                    "these accounts have no e-mail: no e-mail domain was given",
+                    "call `.email_domain(\"aws.example.com\")` or `.account_email(key, address)`",
+                ));
+            }
+        }
+        if self.allowed_regions.is_empty() {
+            app.report(Diagnostic::new(
+                path,
+                Rule::Region,
+                "",
+                "STS needs at least one allowed region",
+                "call `.allowed_regions([\"us-east-1\"])`",
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for env in &self.environments {
+            let ok = !env.name.is_empty()
+                && env
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !ok
+                || [IDENTITY, AUDIT, SHARED_SERVICES].contains(&env.name.as_str())
+                || !seen.insert(env.name.as_str())
+            {
+                app.report(Diagnostic::new(
+                    path,
+                    Rule::PropertyValue,
+                    &env.name,
+                    "an environment's name is lower-case letters, digits and hyphens, unique, and not identity, audit or shared-services",
+                    "rename the environment",
+                ));
+            }
+        }
+        if !(1..=36_500).contains(&self.log_retention_days) {
+            app.report(Diagnostic::new(
+                path,
+                Rule::PropertyValue,
+                self.log_retention_days.to_string(),
+                "log retention must be 1 to 36,500 days",
+                "choose how long you need the logs",
+            ));
+        }
+        for g in &self.groups {
+            for grant in &g.grants {
+                let known = grant.role_name == AUDITOR
+                    || self
+                        .access_levels
+                        .iter()
+                        .any(|l| l.role_name == grant.role_name);
+                if !known {
+                    app.report(Diagnostic::new(
+                        path,
+                        Rule::PropertyValue,
+                        &grant.role_name,
+                        format!(
+                            "group `{}` is granted a role no access level defines",
+                            g.name
+                        ),
+                        "grant one of the access levels' roles, or add the access level",
+                    ));
+                }
+            }
+        }
+    }
+
+    fn add_budget(
+        &self,
+        app: &mut App,
+        account: &AccountHandle,
+        amount: u64,
+        email: &str,
+    ) -> Result<()> {
+        let Some(node) = account.node() else {
+            return Ok(());
+        };
+        let name = account_name_of(app, node);
+        let notifications: Vec<Value> = self
+            .budget_thresholds
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let kind = if i + 1 == self.budget_thresholds.len() && self.budget_thresholds.len() > 1 {
+                    "FORECASTED"
+                } else {
+                    "ACTUAL"
+                };
+                obj! {
+                    "Notification" => obj! {
+                        "ComparisonOperator" => "GREATER_THAN",
+                        "NotificationType" => kind,
+                        "Threshold" => *t,
+                        "ThresholdType" => "PERCENTAGE",
+                    },
+                    "Subscribers" => vec![obj! { "Address" => email, "SubscriptionType" => "EMAIL" }],
+                }
+            })
+            .collect();
+        let res = Resource::new("AWS::Budgets::Budget")
+            .property(
+                "Budget",
+                obj! {
+                    "BudgetName" => format!("{name}-monthly"),
+                    "BudgetType" => "COST",
+                    "TimeUnit" => "MONTHLY",
+                    "BudgetLimit" => obj! { "Amount" => amount, "Unit" => "USD" },
+                    "FilterExpression" => obj! {
+                        "Dimensions" => obj! {
+                            "Key" => "LINKED_ACCOUNT",
+                            "Values" => vec![account.id()],
+                        },
+                    },
+                },
+            )
+            .property("NotificationsWithSubscribers", Value::List(notifications));
+        app.add_resource(&node, "Budget", res)?;
+        Ok(())
+    }
+
+    fn build_identity(
+        &self,
+        app: &mut App,
+        set: &StackSetHandle,
+        org: &OrganizationHandle,
+        scopes: &[(Scope, OuHandle)],
+        workloads: &OuHandle,
+    ) -> Result<()> {
+        let prefix = self.prefix();
+        let tpl = set.template();
+        let self_service = ManagedPolicy::new("SelfService", self_service_policy())
+            .name(format!("{prefix}-self-service"))
+            .description(
+                "Manage your own password, access keys and MFA device; everything else needs MFA",
+            )
+            .build(app, &tpl)?;
+        for g in &self.groups {
+            let mut doc = PolicyDocument::new();
+            for grant in &g.grants {
+                let paths: Vec<Value> = grant
+                    .scopes
+                    .iter()
+                    .filter_map(|s| scopes.iter().find(|(k, _)| k == s))
+                    .map(|(scope, ou)| org_path(org, *scope, ou, workloads))
+                    .collect();
+                doc = doc.statement(
+                    Statement::allow()
+                        .sid(format!("Assume{}", upper_camel(&grant.role_name)))
+                        .action("sts:AssumeRole")
+                        .resource(format!("arn:aws:iam::*:role/{}", grant.role_name))
+                        .condition(Condition::new(
+                            Operator::new(BaseOperator::StringLike).for_any_value(),
+                            keys::RESOURCE_ORG_PATHS,
+                            paths,
+                        )),
+                );
+            }
+            let mut group = Group::new(upper_camel(&g.name))
+                .name(format!("{prefix}-{}", g.name))
+                .managed_policy(self_service);
+            if !doc.is_empty() {
+                group = group.inline_policy("switch-roles", doc);
+            }
+            group.build(app, &tpl)?;
+        }
+        Ok(())
+    }
+
+    fn build_audit(
+        &self,
+        app: &mut App,
+        set: &StackSetHandle,
+        org: &OrganizationHandle,
+        identity: &AccountHandle,
+        bucket_prefix: &str,
+    ) -> Result<()> {
+        let tpl = set.template();
+        let bucket_name = Value::from(Expr::sub(format!("{bucket_prefix}-${{AWS::AccountId}}")));
+        let mut bucket = Resource::new("AWS::S3::Bucket")
+            .property("BucketName", bucket_name)
+            .property("VersioningConfiguration", obj! { "Status" => "Enabled" })
+            .property(
+                "BucketEncryption",
+                obj! {
+                    "ServerSideEncryptionConfiguration" => vec![obj! {
+                        "ServerSideEncryptionByDefault" => obj! { "SSEAlgorithm" => "AES256" },
+                        "BucketKeyEnabled" => true,
+                    }],
+                },
+            )
+            .property(
+                "PublicAccessBlockConfiguration",
+                obj! {
+                    "BlockPublicAcls" => true,
+                    "BlockPublicPolicy" => true,
+                    "IgnorePublicAcls" => true,
+                    "RestrictPublicBuckets" => true,
+                },
+            )
+            .property(
+                "OwnershipControls",
+                obj! { "Rules" => vec![obj! { "ObjectOwnership" => "BucketOwnerEnforced" }] },
+            )
+            .property(
+                "LifecycleConfiguration",
+                obj! {
+                    "Rules" => vec![obj! {
+                        "Id" => "expire-logs",
+                        "Status" => "Enabled",
+                        "ExpirationInDays" => self.log_retention_days,
+                        "NoncurrentVersionExpiration" => obj! { "NoncurrentDays" => 30u32 },
+                        "AbortIncompleteMultipartUpload" => obj! { "DaysAfterInitiation" => 7u32 },
+                    }],
+                },
+            );
+        if let Some(lock) = self.object_lock {
+            let (mode, days) = match lock {
+                ObjectLock::Governance(d) => ("GOVERNANCE", d),
+                ObjectLock::Compliance(d) => ("COMPLIANCE", d),
+            };
+            bucket = bucket.property("ObjectLockEnabled", true).property(
+                "ObjectLockConfiguration",
+                obj! {
+                    "ObjectLockEnabled" => "Enabled",
+                    "Rule" => obj! { "DefaultRetention" => obj! { "Mode" => mode, "Days" => days } },
+                },
+            );
+        }
+        let bucket = bucket.retain().metadata(
+            "checkov",
+            checkov_skip(&[(
+                "CKV_AWS_18",
+                "this is the log archive; access to it is recorded by the organization trail, and logging it into another bucket would need a second archive",
+            )]),
+        );
+        let bucket = app.add_resource(&tpl, "LogArchive", bucket)?;
+        let arn = bucket.get_att("Arn", 100);
+        let objects = Expr::sub_with("${Arn}/*", [("Arn", Value::from(arn.clone()))]);
+        let logs = Expr::sub_with("${Arn}/AWSLogs/*", [("Arn", Value::from(arn.clone()))]);
+        let org_id = Value::from(org.id());
+        let policy = PolicyDocument::new()
+            .statement(
+                Statement::deny()
+                    .sid("DenyInsecureTransport")
+                    .principal(Principal::any())
+                    .action("s3:*")
+                    .resources([Value::from(arn.clone()), Value::from(objects.clone())])
+                    .condition(Condition::bool(keys::SECURE_TRANSPORT, false)),
+            )
+            .statement(
+                Statement::deny()
+                    .sid("DenyLogDeletion")
+                    .principal(Principal::any())
+                    .actions([
+                        "s3:DeleteObject",
+                        "s3:DeleteObjectVersion",
+                        "s3:DeleteBucket",
+                    ])
+                    .resources([Value::from(arn.clone()), Value::from(objects)]),
+            )
+            .statement(
+                Statement::allow()
+                    .sid("ServicesCheckBucket")
+                    .principal(Principal::service("cloudtrail.amazonaws.com"))
+                    .principal(Principal::service("config.amazonaws.com"))
+                    .actions(["s3:GetBucketAcl", "s3:ListBucket"])
+                    .resource(Value::from(arn))
+                    .condition(Condition::string_equals(
+                        keys::SOURCE_ORG_ID,
+                        [org_id.clone()],
+                    )),
+            )
+            .statement(
+                Statement::allow()
+                    .sid("ServicesWriteLogs")
+                    .principal(Principal::service("cloudtrail.amazonaws.com"))
+                    .principal(Principal::service("config.amazonaws.com"))
+                    .action("s3:PutObject")
+                    .resource(Value::from(logs))
+                    .condition(Condition::string_equals(
+                        keys::S3_X_AMZ_ACL,
+                        ["bucket-owner-full-control"],
+                    ))
+                    .condition(Condition::string_equals(keys::SOURCE_ORG_ID, [org_id])),
+            );
+        for p in policy.problems() {
+            app.report(p.to_diagnostic(&app.path(&bucket)));
+        }
+        app.add_resource(
+            &tpl,
+            "LogArchivePolicy",
+            Resource::new("AWS::S3::BucketPolicy")
+                .property("Bucket", bucket.ref_expr(63))
+                .property("PolicyDocument", policy.to_value()),
+        )?;
+        Role::assumable_with_mfa("Auditor", identity.id())
+            .name(AUDITOR)
+            .description(
+                "Read-only access for auditors, assumed from the identity account with MFA",
+            )
+            .mfa_max_age(self.mfa_max_age)
+            .max_session_duration(self.max_session_duration)
+            .managed_policy(ManagedPolicyRef::aws_managed("ReadOnlyAccess"))
+            .build(app, &tpl)?;
+        Ok(())
+    }
+
+    fn build_alerting(
+        &self,
+        app: &mut App,
+        stack: &StackHandle,
+        email: &str,
+    ) -> Result<ResourceHandle> {
+        let prefix = self.prefix();
+        let scope = app.add_scope(stack, "ManagementActivity")?;
+        let topic = app.add_resource(
+            &scope,
+            "Topic",
+            Resource::new("AWS::SNS::Topic")
+                .property("TopicName", format!("{prefix}-management-activity"))
+                .property("DisplayName", "Management account activity")
+                .property(
+                    "Subscription",
+                    vec![obj! { "Endpoint" => email, "Protocol" => "email" }],
+                )
+                .metadata("checkov", checkov_skip(&[(
+                    "CKV_AWS_26",
+                    "EventBridge cannot publish to a topic encrypted with the AWS managed SNS key; the messages carry API call metadata only",
+                )])),
+        )?;
+        let rule = app.add_resource(
+            &scope,
+            "Rule",
+            Resource::new("AWS::Events::Rule")
+                .property("Name", format!("{prefix}-management-activity"))
+                .property(
+                    "Description",
+                    "Any API call or console sign-in in the management account, which should see almost none",
+                )
+                .property("State", "ENABLED")
+                .property(
+                    "EventPattern",
+                    obj! {
+                        "detail-type" => vec!["AWS API Call via CloudTrail", "AWS Console Sign In via CloudTrail"],
+                    },
+                )
+                .property(
+                    "Targets",
+                    vec![obj! { "Arn" => topic.ref_expr(256), "Id" => "ManagementActivityTopic" }],
+                ),
+        )?;
+        let policy = PolicyDocument::new().statement(
+            Statement::allow()
+                .sid("EventBridgePublishes")
+                .principal(Principal::service("events.amazonaws.com"))
+                .action("sns:Publish")
+                .resource(topic.ref_expr(256))
+                .condition(Condition::arn_equals(
+                    keys::SOURCE_ARN,
+                    [rule.get_att("Arn", 256)],
+                )),
+        );
+        app.add_resource(
+            &scope,
+            "TopicPolicy",
+            Resource::new("AWS::SNS::TopicPolicy")
+                .property("PolicyDocument", policy.to_value())
+                .property("Topics", vec![topic.ref_expr(256)]),
+        )?;
+        Ok(topic)
+    }
+
+    fn add_deploy_steps(&self, app: &mut App, email: &str) {
+        let created = self.existing.is_none();
+        let note = if created {
+            " The stack creates the organization: create it first with `aws organizations create-organization --feature-set ALL` and build with `.existing_organization(root id, organization id)`, or run this right after the organization exists."
+        } else {
+            ""
+        };
+        app.add_deploy_step(DeployStep {
+            title: "Enable trusted access for StackSets and CloudTrail".into(),
+            why: format!("Service-managed StackSets and the organization trail need it; CloudFormation cannot enable it.{note}"),
+            commands: vec![
+                "aws organizations enable-aws-service-access --service-principal member.org.stacksets.cloudformation.amazonaws.com".into(),
+                "aws cloudformation activate-organizations-access".into(),
+                "aws organizations enable-aws-service-access --service-principal cloudtrail.amazonaws.com".into(),
+            ],
+            before_stacks: true,
+        });
+        app.add_deploy_step(DeployStep {
+            title: "Enable service control policies on the root".into(),
+            why: "SCPs attach only once the policy type is enabled; CloudFormation cannot enable it.".into(),
+            commands: vec![
+                "aws organizations enable-policy-type --policy-type SERVICE_CONTROL_POLICY --root-id \"$(aws organizations list-roots --query 'Roots[0].Id' --output text)\"".into(),
+            ],
+            before_stacks: true,
+        });
+        app.add_deploy_step(DeployStep {
+            title: "Confirm the alert subscription".into(),
+            why: format!("SNS sends a confirmation to {email}; alerts arrive only once it is confirmed. Console sign-ins are delivered in us-east-1: deploy the stack there to see them."),
+            commands: Vec::new(),
+            before_stacks: false,
+        });
+    }
+}
+
+/// `o-…/r-…/ou-…/` paths matching every account under `ou`, for `aws:ResourceOrgPaths`.
+fn org_path(org: &OrganizationHandle, scope: Scope, ou: &OuHandle, workloads: &OuHandle) -> Value {
+    let mut vars: Vec<(&str, Value)> = vec![
+        ("OrgId", Value::from(org.id())),
+        ("RootId", Value::from(org.root_id())),
+    ];
+    let template = match scope {
+        Scope::NonProd | Scope::Prod => {
+            vars.push(("ParentOu", Value::from(workloads.id())));
+            vars.push(("Ou", Value::from(ou.id())));
+            "${OrgId}/${RootId}/${ParentOu}/${Ou}/*"
+        }
+        Scope::SharedServices | Scope::Audit => {
+            vars.push(("Ou", Value::from(ou.id())));
+            "${OrgId}/${RootId}/${Ou}/*"
+        }
+    };
+    Value::from(Expr::sub_with(template, vars))
+}
+
+/// The identity account's self-service policy: users manage their own password, access keys
+/// and MFA device; every other action is denied until they sign in with MFA.
+pub fn self_service_policy() -> PolicyDocument {
+    let user = || {
+        Value::from(Expr::sub(
+            "arn:${AWS::Partition}:iam::${AWS::AccountId}:user/${!aws:username}",
+        ))
+    };
+    let mfa = || {
+        Value::from(Expr::sub(
+            "arn:${AWS::Partition}:iam::${AWS::AccountId}:mfa/*",
+        ))
+    };
+    PolicyDocument::new()
+        .statement(
+            Statement::allow()
+                .sid("ViewAccountInfo")
+                .actions(["iam:GetAccountPasswordPolicy", "iam:ListVirtualMFADevices"])
+                .resource("*"),
+        )
+        .statement(
+            Statement::allow()
+                .sid("ManageOwnCredentials")
+                .actions([
+                    "iam:ChangePassword",
+                    "iam:GetUser",
+                    "iam:GetLoginProfile",
+                    "iam:CreateAccessKey",
+                    "iam:DeleteAccessKey",
+                    "iam:ListAccessKeys",
+                    "iam:UpdateAccessKey",
+                    "iam:GetAccessKeyLastUsed",
+                    "iam:ListSSHPublicKeys",
+                    "iam:ListServiceSpecificCredentials",
+                    "iam:ListSigningCertificates",
+                ])
+                .resource(user()),
+        )
+        .statement(
+            Statement::allow()
+                .sid("ManageOwnMfa")
+                .actions([
+                    "iam:CreateVirtualMFADevice",
+                    "iam:DeleteVirtualMFADevice",
+                    "iam:EnableMFADevice",
+                    "iam:ListMFADevices",
+                    "iam:ResyncMFADevice",
+                    "iam:DeactivateMFADevice",
+                ])
+                .resources([user(), mfa()]),
+        )
+        .statement(
+            Statement::deny()
+                .sid("DenyAllButMfaSetupWithoutMfa")
+                .not_actions([
+                    "iam:CreateVirtualMFADevice",
+                    "iam:EnableMFADevice",
+                    "iam:GetUser",
+                    "iam:ListMFADevices",
+                    "iam:ListVirtualMFADevices",
+                    "iam:ResyncMFADevice",
+                    "iam:ChangePassword",
+                    "iam:GetAccountPasswordPolicy",
+                    "sts:GetSessionToken",
+                ])
+                .resource("*")
+                .condition(Condition::bool_if_exists(
+                    keys::MULTI_FACTOR_AUTH_PRESENT,
+                    false,
+                )),
+        )
+}
+
+fn checkov_skip(skips: &[(&str, &str)]) -> Value {
+    obj! {
+        "skip" => Value::List(
+            skips
+                .iter()
+                .map(|(id, why)| obj! { "id" => *id, "comment" => *why })
+                .collect(),
+        ),
+    }
+}
+
+fn account_name_of(app: &App, node: NodeId) -> String {
+    app.resource(&node)
+        .and_then(|r| r.properties.get("AccountName"))
+        .and_then(Value::as_str)
+        .unwrap_or("account")
+        .to_owned()
+}
+
+/// `shared-services` → `SharedServices`.
+fn upper_camel(s: &str) -> String {
+    s.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let mut c = p.chars();
+            match c.next() {
+                Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+/// `DenyRootUser` → `deny-root-user`.
+fn kebab(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -1,0 +1,152 @@
+//! Guardrail service control policies, as documents you can attach yourself.
+//!
+//! SCPs never restrict the management account; the layout keeps people out of it and alerts
+//! on its activity instead.
+
+use crate::cfn::Value;
+use crate::iam::{keys, Condition, PolicyDocument, Statement};
+
+/// The role service-managed StackSets deploy with in member accounts; guardrails that
+/// protect what a StackSet created let it through so the StackSet can still update it.
+pub const STACKSET_EXECUTION_ROLE_ARN: &str = "arn:*:iam::*:role/stacksets-exec-*";
+
+/// Denies every STS call made to an endpoint outside `regions` (the article's "Locking down
+/// STS"). The global endpoint is served in us-east-1.
+///
+/// ```
+/// use orgstack::layouts::guardrails;
+/// let doc = guardrails::deny_sts_outside_regions(&["us-east-1", "eu-west-1"]);
+/// let json = orgstack::cfn::render::minified(&doc.to_value()).unwrap();
+/// assert!(json.contains(r#""StringNotEquals":{"aws:RequestedRegion":["us-east-1","eu-west-1"]}"#));
+/// ```
+pub fn deny_sts_outside_regions<R: AsRef<str>>(regions: &[R]) -> PolicyDocument {
+    PolicyDocument::new().statement(
+        Statement::deny()
+            .sid("DenyStsOutsideAllowedRegions")
+            .action("sts:*")
+            .resource("*")
+            .condition(Condition::string_not_equals(
+                keys::REQUESTED_REGION,
+                regions.iter().map(|r| r.as_ref().to_owned()),
+            )),
+    )
+}
+
+/// Denies leaving the organization.
+pub fn deny_leave_organization() -> PolicyDocument {
+    PolicyDocument::new().statement(
+        Statement::deny()
+            .sid("DenyLeaveOrganization")
+            .action("organizations:LeaveOrganization")
+            .resource("*"),
+    )
+}
+
+/// Denies the root user of member accounts everything, so nobody needs (or uses) its
+/// password.
+pub fn deny_root_user() -> PolicyDocument {
+    PolicyDocument::new().statement(
+        Statement::deny()
+            .sid("DenyRootUser")
+            .action("*")
+            .resource("*")
+            .condition(Condition::string_like(
+                keys::PRINCIPAL_ARN,
+                ["arn:*:iam::*:root"],
+            )),
+    )
+}
+
+/// Protects the organization trail and its log archive: nobody stops, deletes or changes the
+/// trail, and nobody but the StackSet that owns it deletes log objects or changes the
+/// bucket's policy, versioning or lifecycle.
+pub fn protect_audit_trail(trail_name: &str, bucket_name: impl Into<Value>) -> PolicyDocument {
+    let bucket: Value = bucket_name.into();
+    let bucket_arn = Value::from(crate::cfn::Expr::sub_with(
+        "arn:${AWS::Partition}:s3:::${Bucket}",
+        [("Bucket", bucket.clone())],
+    ));
+    let objects_arn = Value::from(crate::cfn::Expr::sub_with(
+        "arn:${AWS::Partition}:s3:::${Bucket}/*",
+        [("Bucket", bucket)],
+    ));
+    PolicyDocument::new()
+        .statement(
+            Statement::deny()
+                .sid("ProtectOrganizationTrail")
+                .actions([
+                    "cloudtrail:StopLogging",
+                    "cloudtrail:DeleteTrail",
+                    "cloudtrail:UpdateTrail",
+                    "cloudtrail:PutEventSelectors",
+                    "cloudtrail:PutInsightSelectors",
+                ])
+                .resource(format!("arn:*:cloudtrail:*:*:trail/{trail_name}")),
+        )
+        .statement(
+            Statement::deny()
+                .sid("ProtectLogArchive")
+                .actions([
+                    "s3:DeleteBucket",
+                    "s3:DeleteBucketPolicy",
+                    "s3:PutBucketPolicy",
+                    "s3:PutBucketVersioning",
+                    "s3:PutLifecycleConfiguration",
+                    "s3:PutBucketObjectLockConfiguration",
+                    "s3:DeleteObject",
+                    "s3:DeleteObjectVersion",
+                ])
+                .resources([bucket_arn, objects_arn])
+                .condition(Condition::new(
+                    crate::iam::BaseOperator::ArnNotLike,
+                    keys::PRINCIPAL_ARN,
+                    [STACKSET_EXECUTION_ROLE_ARN],
+                )),
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::iam::Effect;
+
+    /// Evaluates the STS guardrail the way IAM does for `StringNotEquals` on a single-valued
+    /// key: the Deny applies when the requested region is none of the listed ones.
+    fn denies(doc: &PolicyDocument, action: &str, region: &str) -> bool {
+        doc.get_statements().iter().any(|st| {
+            st.effect() == Effect::Deny
+                && st.get_actions().iter().any(|a| a.matches(action))
+                && st.get_conditions().iter().all(|c| {
+                    assert_eq!(c.key.as_str(), "aws:RequestedRegion");
+                    assert_eq!(c.operator.name(), "StringNotEquals");
+                    !c.values.iter().any(|v| v.as_str() == Some(region))
+                })
+        })
+    }
+
+    #[test]
+    fn sts_guardrail_denies_other_regions_only() {
+        let doc = deny_sts_outside_regions(&["us-east-1", "eu-west-1"]);
+        assert!(!denies(&doc, "sts:AssumeRole", "us-east-1"));
+        assert!(!denies(&doc, "sts:GetSessionToken", "eu-west-1"));
+        assert!(denies(&doc, "sts:AssumeRole", "ap-southeast-2"));
+        assert!(denies(&doc, "sts:GetCallerIdentity", "eu-central-1"));
+        assert!(!denies(&doc, "s3:GetObject", "ap-southeast-2"));
+    }
+
+    #[test]
+    fn guardrails_are_valid_scps() {
+        for doc in [
+            deny_sts_outside_regions(&["us-east-1"]),
+            deny_leave_organization(),
+            deny_root_user(),
+            protect_audit_trail("org-trail", "bucket"),
+        ] {
+            assert!(doc.problems().is_empty(), "{:?}", doc.problems());
+            assert!(doc
+                .get_statements()
+                .iter()
+                .all(|s| s.effect() == Effect::Deny && s.get_principals().is_empty()));
+        }
+    }
+}
