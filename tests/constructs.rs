@@ -975,3 +975,24 @@ fn eleven_managed_policies_on_a_group() {
         )
     );
 }
+
+#[test]
+#[ignore = "bug: src/iam/identity.rs report_attachments counts attachments before managed_arns removes duplicates"]
+fn a_managed_policy_attached_twice_counts_once() {
+    let (mut app, stack, _) = management(Quotas::default());
+    let mut refs = aws_managed(10);
+    refs.push(ManagedPolicyRef::aws_managed("Policy0"));
+    Role::assumable_with_mfa("Operator", "111111111111")
+        .managed_policies(refs)
+        .build(&mut app, &stack)
+        .unwrap();
+    // The template attaches ten distinct policies, which IAM accepts.
+    let doc = template(&app, "Management");
+    assert_eq!(
+        doc["Resources"][logical_id_for(&["Operator"])]["Properties"]["ManagedPolicyArns"]
+            .as_array()
+            .unwrap()
+            .len(),
+        10
+    );
+}
