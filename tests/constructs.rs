@@ -977,7 +977,6 @@ fn eleven_managed_policies_on_a_group() {
 }
 
 #[test]
-#[ignore = "bug: src/iam/identity.rs report_attachments counts attachments before managed_arns removes duplicates"]
 fn a_managed_policy_attached_twice_counts_once() {
     let (mut app, stack, _) = management(Quotas::default());
     let mut refs = aws_managed(10);

@@ -892,6 +892,7 @@ fn synth_to_two_directories_writes_identical_files() {
         [
             "Identity.template.json",
             "Management.template.json",
+            "deploy-plan.md",
             "manifest.json"
         ]
     );
@@ -900,6 +901,8 @@ fn synth_to_two_directories_writes_identical_files() {
     for (name, bytes) in &fa {
         let expected = if name == "manifest.json" {
             assembly.manifest()
+        } else if name == "deploy-plan.md" {
+            assembly.deploy_plan()
         } else {
             body(&assembly, name.trim_end_matches(".template.json"))
         };

@@ -141,12 +141,17 @@ pub(crate) fn report_attachments(
     max_inline: usize,
 ) {
     let max = app.quotas().managed_policies_per_identity;
-    if managed.len() > max {
+    // What is deployed: the distinct ARNs.
+    let attached = match managed_arns(managed) {
+        Value::List(arns) => arns.len(),
+        _ => managed.len(),
+    };
+    if attached > max {
         app.report(Diagnostic::new(
             path,
             Rule::ManagedPoliciesPerIdentity,
-            managed.len().to_string(),
-            format!("{} managed policies are attached; IAM allows {max} by default", managed.len()),
+            attached.to_string(),
+            format!("{attached} managed policies are attached; IAM allows {max} by default"),
             "merge policies, or raise the quota (up to 20) and set `Quotas::managed_policies_per_identity`",
         ));
     }
