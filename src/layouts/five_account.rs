@@ -751,7 +751,10 @@ impl FiveAccountLayoutBuilder {
                     Statement::allow()
                         .sid(format!("Assume{}", upper_camel(&grant.role_name)))
                         .action("sts:AssumeRole")
-                        .resource(format!("arn:aws:iam::*:role/{}", grant.role_name))
+                        .resource(Expr::sub(format!(
+                            "arn:${{AWS::Partition}}:iam::*:role/{}",
+                            grant.role_name
+                        )))
                         .condition(Condition::new(
                             Operator::new(BaseOperator::StringLike).for_any_value(),
                             keys::RESOURCE_ORG_PATHS,
@@ -888,7 +891,7 @@ impl FiveAccountLayoutBuilder {
                     .condition(Condition::string_equals(keys::SOURCE_ORG_ID, [org_id])),
             );
         for p in policy.problems() {
-            app.report(p.to_diagnostic(&app.path(&bucket)));
+            app.report(p.to_diagnostic(app.path(&bucket)));
         }
         app.add_resource(
             &tpl,
