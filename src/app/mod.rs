@@ -218,7 +218,10 @@ impl App {
             parent: None,
             stack: id,
             children: IndexMap::new(),
-            kind: NodeKind::Stack(Box::default()),
+            kind: NodeKind::Stack(Box::new(StackData {
+                split: true,
+                ..StackData::default()
+            })),
             logical_id: None,
         });
         self.stacks.push(id);
@@ -259,13 +262,18 @@ impl App {
         Ok(())
     }
 
-    /// Lets synthesis spread the stack's movable units (accounts and what belongs to them)
-    /// over additional stacks when it would exceed the resource or size quota.
+    /// Turns stack splitting on or off for a top-level stack (on by default). With it on,
+    /// the stack keeps its movable units (accounts and what belongs to them) in declaration
+    /// order while they fill half of its resource and size quotas, whatever else it holds;
+    /// later units go to additional stacks named `<stack>-Accounts-NNN`, filled in
+    /// declaration order. Appending units, or adding anything else to the stack, never moves
+    /// an existing unit; a unit inserted before others may shift the ones after it, so add
+    /// accounts after the existing ones.
     ///
     /// # Errors
     /// [`Error::InvalidHandle`] if `stack` is not a stack of this app.
-    pub fn enable_stack_splitting(&mut self, stack: &StackHandle) -> Result<()> {
-        self.stack_data_mut(stack.0)?.split = true;
+    pub fn set_stack_splitting(&mut self, stack: &StackHandle, enabled: bool) -> Result<()> {
+        self.stack_data_mut(stack.0)?.split = enabled;
         Ok(())
     }
 

@@ -249,17 +249,15 @@ impl<'a> Synth<'a> {
                 })
                 .sum()
         };
-        let total_resources: usize = members.len();
-        let total_bytes = estimate(&members);
-        // Headroom for exports, parameters and what the quota checks do not count.
+        // The declaring stack keeps units, in declaration order, while they fill half of its
+        // quotas, whatever else it holds: adding other resources to it never moves a unit,
+        // and the other half is room for them. Overflow stacks hold units only.
+        let main_resources = quotas.resources_per_template / 2;
+        let main_bytes = quotas.template_bytes / 2;
         let max_resources = quotas.resources_per_template.saturating_sub(10).max(1);
         let max_bytes = quotas.template_bytes * 9 / 10;
-        if total_resources <= max_resources && total_bytes <= max_bytes {
-            self.slots[slot].members = members;
-            return;
-        }
-        let mut used_res = fixed.len();
-        let mut used_bytes = estimate(&fixed);
+        let mut used_res = 0;
+        let mut used_bytes = 0;
         let mut current = slot;
         let mut assigned: Vec<(usize, Vec<NodeId>)> = Vec::new();
         let base_name = self.slots[slot].name.clone();
@@ -267,7 +265,12 @@ impl<'a> Synth<'a> {
         let mut overflow_count = 0;
         for unit in units {
             let (r, b) = (unit.len(), estimate(&unit));
-            if used_res + r > max_resources || used_bytes + b > max_bytes {
+            let (cap_res, cap_bytes) = if current == slot {
+                (main_resources, main_bytes)
+            } else {
+                (max_resources, max_bytes)
+            };
+            if used_res + r > cap_res || used_bytes + b > cap_bytes {
                 overflow_count += 1;
                 current = self.slots.len();
                 self.slots.push(Slot {

@@ -92,9 +92,36 @@ pub struct FiveAccountLayout {
     trail: ResourceHandle,
     alert_topic: ResourceHandle,
     log_bucket_name: Value,
+    budget: Option<Budget>,
+}
+
+/// The budget every member account gets.
+#[derive(Debug, Clone)]
+struct Budget {
+    amount: u64,
+    thresholds: Vec<u32>,
+    email: String,
 }
 
 impl FiveAccountLayout {
+    /// Adds an account under `parent` (an OU of the layout, or the root) with the layout's
+    /// monthly budget, as the layout's own accounts have.
+    ///
+    /// # Errors
+    /// As [`Parent::add_account`](crate::org::Parent::add_account).
+    pub fn add_account(
+        &self,
+        app: &mut App,
+        parent: impl Into<crate::org::Parent>,
+        account: Account,
+    ) -> Result<AccountHandle> {
+        let handle = parent.into().add_account(app, account)?;
+        if let Some(b) = &self.budget {
+            add_budget(app, &handle, b)?;
+        }
+        Ok(handle)
+    }
+
     /// A builder for a layout named `name` (lower-case letters, digits and hyphens; it
     /// prefixes account, bucket, trail and topic names).
     pub fn builder(name: impl Into<String>) -> FiveAccountLayoutBuilder {
@@ -401,12 +428,17 @@ impl FiveAccountLayoutBuilder {
             .alert_email
             .clone()
             .unwrap_or_else(|| format!("alerts@{}", self.email_domain.as_deref().unwrap_or("")));
-        if let Some(amount) = self.monthly_budget {
+        let budget = self.monthly_budget.map(|amount| Budget {
+            amount,
+            thresholds: self.budget_thresholds.clone(),
+            email: alert_email.clone(),
+        });
+        if let Some(b) = &budget {
             let all = [&identity, &audit, &shared_services]
                 .into_iter()
                 .chain(environments.values());
             for a in all {
-                self.add_budget(app, a, amount, &alert_email)?;
+                add_budget(app, a, b)?;
             }
         }
 
@@ -571,6 +603,7 @@ impl FiveAccountLayoutBuilder {
             trail,
             alert_topic,
             log_bucket_name,
+            budget,
         })
     }
 
@@ -667,59 +700,6 @@ impl FiveAccountLayoutBuilder {
                 }
             }
         }
-    }
-
-    fn add_budget(
-        &self,
-        app: &mut App,
-        account: &AccountHandle,
-        amount: u64,
-        email: &str,
-    ) -> Result<()> {
-        let Some(node) = account.node() else {
-            return Ok(());
-        };
-        let name = account_name_of(app, node);
-        let notifications: Vec<Value> = self
-            .budget_thresholds
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                let kind = if i + 1 == self.budget_thresholds.len() && self.budget_thresholds.len() > 1 {
-                    "FORECASTED"
-                } else {
-                    "ACTUAL"
-                };
-                obj! {
-                    "Notification" => obj! {
-                        "ComparisonOperator" => "GREATER_THAN",
-                        "NotificationType" => kind,
-                        "Threshold" => *t,
-                        "ThresholdType" => "PERCENTAGE",
-                    },
-                    "Subscribers" => vec![obj! { "Address" => email, "SubscriptionType" => "EMAIL" }],
-                }
-            })
-            .collect();
-        let res = Resource::new("AWS::Budgets::Budget")
-            .property(
-                "Budget",
-                obj! {
-                    "BudgetName" => format!("{name}-monthly"),
-                    "BudgetType" => "COST",
-                    "TimeUnit" => "MONTHLY",
-                    "BudgetLimit" => obj! { "Amount" => amount, "Unit" => "USD" },
-                    "FilterExpression" => obj! {
-                        "Dimensions" => obj! {
-                            "Key" => "LINKED_ACCOUNT",
-                            "Values" => vec![account.id()],
-                        },
-                    },
-                },
-            )
-            .property("NotificationsWithSubscribers", Value::List(notifications));
-        app.add_resource(&node, "Budget", res)?;
-        Ok(())
     }
 
     fn build_identity(
@@ -1009,6 +989,54 @@ impl FiveAccountLayoutBuilder {
             before_stacks: false,
         });
     }
+}
+
+fn add_budget(app: &mut App, account: &AccountHandle, budget: &Budget) -> Result<()> {
+    let (amount, email) = (budget.amount, budget.email.as_str());
+    let Some(node) = account.node() else {
+        return Ok(());
+    };
+    let name = account_name_of(app, node);
+    let notifications: Vec<Value> = budget
+        .thresholds
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let kind = if i + 1 == budget.thresholds.len() && budget.thresholds.len() > 1 {
+                "FORECASTED"
+            } else {
+                "ACTUAL"
+            };
+            obj! {
+                "Notification" => obj! {
+                    "ComparisonOperator" => "GREATER_THAN",
+                    "NotificationType" => kind,
+                    "Threshold" => *t,
+                    "ThresholdType" => "PERCENTAGE",
+                },
+                "Subscribers" => vec![obj! { "Address" => email, "SubscriptionType" => "EMAIL" }],
+            }
+        })
+        .collect();
+    let res = Resource::new("AWS::Budgets::Budget")
+        .property(
+            "Budget",
+            obj! {
+                "BudgetName" => format!("{name}-monthly"),
+                "BudgetType" => "COST",
+                "TimeUnit" => "MONTHLY",
+                "BudgetLimit" => obj! { "Amount" => amount, "Unit" => "USD" },
+                "FilterExpression" => obj! {
+                    "Dimensions" => obj! {
+                        "Key" => "LINKED_ACCOUNT",
+                        "Values" => vec![account.id()],
+                    },
+                },
+            },
+        )
+        .property("NotificationsWithSubscribers", Value::List(notifications));
+    app.add_resource(&node, "Budget", res)?;
+    Ok(())
 }
 
 /// `o-…/r-…/ou-…/` paths matching every account under `ou`, for `aws:ResourceOrgPaths`.
