@@ -42,8 +42,6 @@ pub struct Artifact {
     pub parameter_count: usize,
     /// Number of outputs.
     pub output_count: usize,
-    /// The largest resources by minified properties size, largest first (at most 3).
-    pub largest: Vec<(String, usize)>,
 }
 
 impl Artifact {
@@ -54,7 +52,6 @@ impl Artifact {
         resource_count: usize,
         parameter_count: usize,
         output_count: usize,
-        largest: Vec<(String, usize)>,
     ) -> Self {
         let file_name = match kind {
             ArtifactKind::Stack => format!("{stack_name}.template.json"),
@@ -68,7 +65,6 @@ impl Artifact {
             resource_count,
             parameter_count,
             output_count,
-            largest,
         }
     }
 }

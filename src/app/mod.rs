@@ -7,6 +7,7 @@
 mod assembly;
 mod logical_id;
 mod synth;
+mod view;
 
 use std::collections::HashMap;
 

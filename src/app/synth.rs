@@ -8,15 +8,16 @@ use indexmap::{IndexMap, IndexSet};
 
 use super::assembly::{Artifact, ArtifactKind, Assembly, PhaseTimings, StackEntry, StackSetEntry};
 use super::logical_id::{is_valid_logical_id, logical_id_for};
+use super::view::SlotView;
 use super::{App, NodeKind};
-use crate::cfn::{Map, NodeId, Output, Parameter, Reference, Target, Template, Value};
+use crate::cfn::{Expr, Map, NodeId, Parameter, Reference, Target, Value};
 use crate::error::{Diagnostic, Diagnostics, Error, Result, Rule};
 
 /// Resource types whose presence in a member template needs an IAM capability.
 const IAM_PREFIX: &str = "AWS::IAM::";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SlotKind {
+pub(super) enum SlotKind {
     /// A top-level stack declared by the user.
     TopLevel,
     /// An additional stack holding movable units that did not fit their stack.
@@ -26,13 +27,13 @@ enum SlotKind {
 }
 
 #[derive(Debug)]
-struct Slot {
-    name: String,
+pub(super) struct Slot {
+    pub(super) name: String,
     /// The stack node that declared it.
-    stack: NodeId,
-    kind: SlotKind,
+    pub(super) stack: NodeId,
+    pub(super) kind: SlotKind,
     /// Resources and parameters assigned to it, in declaration order.
-    members: Vec<NodeId>,
+    pub(super) members: Vec<NodeId>,
 }
 
 impl Slot {
@@ -43,32 +44,64 @@ impl Slot {
 
 /// What the resolution of a member template hands to its carrier resource.
 #[derive(Debug, Default)]
-struct CarrierInput {
-    body: String,
-    parameters: Vec<(String, Reference)>,
-    needs_iam: bool,
+pub(super) struct CarrierInput {
+    pub(super) body: String,
+    pub(super) parameters: Vec<(String, Reference)>,
+    pub(super) needs_iam: bool,
 }
 
-struct Synth<'a> {
-    app: &'a App,
-    slots: Vec<Slot>,
-    /// Slot of each node (resources and parameters only; `u32::MAX` otherwise).
+/// What a reference becomes in the template that makes it.
+pub(super) enum Class<'s> {
+    /// `Ref`/`GetAtt` of a logical ID of the same template.
+    Local(&'s str),
+    /// A logical ID written by hand: rendered as is.
+    Logical,
+    /// A parameter of a member template, set by its StackSet.
+    Param {
+        name: String,
+        carrier: NodeId,
+        target: NodeId,
+    },
+    /// `Fn::ImportValue` of an export of another stack.
+    Import {
+        target_slot: usize,
+        export: String,
+        output: String,
+        logical: String,
+    },
+    /// Cannot be expressed.
+    Error {
+        target: Option<NodeId>,
+        message: &'static str,
+        hint: &'static str,
+    },
+}
+
+pub(super) struct Synth<'a> {
+    pub(super) app: &'a App,
+    pub(super) slots: Vec<Slot>,
+    /// Slot of each node (resources and parameters only; `NO_SLOT` otherwise).
     slot_of: Vec<u32>,
-    logical: Vec<Option<String>>,
+    pub(super) logical: Vec<Option<String>>,
     diagnostics: Vec<Diagnostic>,
-    carriers: HashMap<NodeId, CarrierInput>,
-    /// Exports requested from each slot: (output name, export name, value).
-    exports: Vec<IndexMap<String, (String, Value)>>,
+    pub(super) carriers: HashMap<NodeId, CarrierInput>,
+    /// Exports requested from each slot: output name → (export name, local reference).
+    pub(super) exports: Vec<IndexMap<String, (String, Reference)>>,
     /// Parameters a member template receives from its StackSet.
-    member_params: Vec<IndexMap<String, Parameter>>,
+    pub(super) member_params: Vec<IndexMap<String, Parameter>>,
     slot_deps: Vec<IndexSet<usize>>,
+    /// `DependsOn` of each resource node: a range of `dep_flat`.
+    pub(super) dep_range: Vec<(u32, u32)>,
+    pub(super) dep_flat: Vec<NodeId>,
     /// Length of the `TemplateBody` each carrier embeds.
     body_lens: HashMap<NodeId, usize>,
-    /// StackSets as rendered: (member slot, carrier slot, carrier logical ID, properties).
-    stack_sets: Vec<(usize, usize, String, Map)>,
+    /// Member templates already rendered, by slot.
+    rendered: HashMap<usize, String>,
+    /// StackSets: (member slot, parent slot, carrier).
+    stack_sets: Vec<(usize, usize, NodeId)>,
 }
 
-const NO_SLOT: u32 = u32::MAX;
+pub(super) const NO_SLOT: u32 = u32::MAX;
 
 impl App {
     /// Synthesizes the app in memory: every template rendered to its exact bytes, the
@@ -85,11 +118,11 @@ impl App {
         timings.prepare = t.elapsed();
 
         let t = Instant::now();
-        let templates = s.resolve()?;
+        s.resolve()?;
         timings.resolve = t.elapsed();
 
         let t = Instant::now();
-        let artifacts = s.render(templates)?;
+        let artifacts = s.render()?;
         timings.render = t.elapsed();
 
         let t = Instant::now();
@@ -129,7 +162,10 @@ impl<'a> Synth<'a> {
             exports: Vec::new(),
             member_params: Vec::new(),
             slot_deps: Vec::new(),
+            dep_range: vec![(0, 0); app.nodes.len()],
+            dep_flat: Vec::new(),
             body_lens: HashMap::new(),
+            rendered: HashMap::new(),
             stack_sets: Vec::new(),
         };
         for (_, check) in app.checks() {
@@ -235,12 +271,7 @@ impl<'a> Synth<'a> {
                 .iter()
                 .map(|n| match &app.nodes[n.index()].kind {
                     NodeKind::Resource(r) => {
-                        let props: usize = r
-                            .resource
-                            .properties
-                            .values()
-                            .map(Value::minified_len)
-                            .sum();
+                        let props: usize = r.resource.properties.values().map(approx_len).sum();
                         // Pretty printing roughly doubles a minified body; 300 covers the
                         // resource's frame, logical ID and DependsOn.
                         props * 2 + 300
@@ -385,159 +416,82 @@ impl<'a> Synth<'a> {
         }
     }
 
-    fn resolve(&mut self) -> Result<Vec<Template>> {
-        let mut templates: Vec<Template> = Vec::with_capacity(self.slots.len());
+    /// Walks every template once, without copying it: records the parameters member
+    /// templates need, the exports stacks need, the order of stacks, every `DependsOn`, and
+    /// every reference that cannot be expressed. Member templates are rendered here, as
+    /// their parents embed them.
+    fn resolve(&mut self) -> Result<()> {
         for slot in 0..self.slots.len() {
-            let t = self.resolve_slot(slot);
+            self.walk_slot(slot);
             if let SlotKind::Member { carrier } = self.slots[slot].kind {
-                let body = t.render_minified()?;
+                let view = SlotView { s: self, slot };
+                let body = crate::cfn::render::minified(&view)?;
+                let pretty = crate::cfn::render::pretty(&view)?;
+                let needs_iam = self.slots[slot].members.iter().any(|m| {
+                    matches!(&self.app.nodes[m.index()].kind,
+                        NodeKind::Resource(r) if r.resource.resource_type.starts_with(IAM_PREFIX))
+                });
                 self.body_lens.insert(carrier, body.chars().count());
                 let entry = self.carriers.entry(carrier).or_default();
                 entry.body = body;
-                entry.needs_iam = t
-                    .resources
-                    .values()
-                    .any(|r| r.resource_type.starts_with(IAM_PREFIX));
-            }
-            templates.push(t);
-        }
-        for (slot, exports) in std::mem::take(&mut self.exports).into_iter().enumerate() {
-            for (name, (export, value)) in exports {
-                templates[slot]
-                    .outputs
-                    .insert(name, Output::new(value).export(export));
+                entry.needs_iam = needs_iam;
+                self.rendered.insert(slot, pretty);
             }
         }
-        Ok(templates)
+        Ok(())
     }
 
-    fn resolve_slot(&mut self, slot: usize) -> Template {
+    fn walk_slot(&mut self, slot: usize) {
         let app = self.app;
-        let stack_node = self.slots[slot].stack;
-        let mut t = Template::new();
-        if let NodeKind::Stack(data) = &app.nodes[stack_node.index()].kind {
-            t.description = data.description.clone();
-            if self.slots[slot].kind == SlotKind::Overflow {
-                t.description = Some(format!(
-                    "Accounts of {} that did not fit in one template",
-                    app.nodes[stack_node.index()].id
-                ));
-            }
-        }
-        let members = self.slots[slot].members.clone();
-        let mut serial_last: HashMap<&'static str, String> = HashMap::new();
-        for m in members {
-            let Some(logical) = self.logical[m.index()].clone() else {
+        let members = std::mem::take(&mut self.slots[slot].members);
+        let mut serial_last: HashMap<&'static str, NodeId> = HashMap::new();
+        for &m in &members {
+            let NodeKind::Resource(r) = &app.nodes[m.index()].kind else {
                 continue;
             };
-            match &app.nodes[m.index()].kind {
-                NodeKind::Parameter(p) => {
-                    t.parameters.insert(logical, (**p).clone());
-                }
-                NodeKind::Resource(r) => {
-                    let mut res = crate::cfn::Resource {
-                        resource_type: r.resource.resource_type.clone(),
-                        properties: Map::with_capacity(r.resource.properties.len() + 3),
-                        depends_on: r.resource.depends_on.clone(),
-                        deletion_policy: r.resource.deletion_policy,
-                        update_replace_policy: r.resource.update_replace_policy,
-                        condition: r.resource.condition.clone(),
-                        metadata: r.resource.metadata.clone(),
-                    };
-                    for (k, v) in &r.resource.properties {
-                        let v = self.resolve_value(slot, m, v);
-                        res.properties.insert(k.clone(), v);
+            for v in r.resource.properties.values() {
+                v.visit_exprs(&mut |e| {
+                    if let Expr::Ref(reference) = e {
+                        self.note_ref(slot, m, reference);
                     }
-                    if let Some(input) = self.carriers.remove(&m) {
-                        self.inject_carrier(slot, m, &mut res, input);
-                        if let Some(member) = self.member_slot_of(m) {
-                            let mut props = Map::new();
-                            for key in ["StackSetName", "PermissionModel", "StackInstancesGroup"] {
-                                if let Some(v) = res.properties.get(key) {
-                                    props.insert(key.into(), v.clone());
-                                }
-                            }
-                            self.stack_sets.push((member, slot, logical.clone(), props));
-                        }
-                    }
-                    for dep in &r.depends_on {
-                        self.add_depends_on(slot, m, *dep, &mut res);
-                    }
-                    if let Some(group) = r.serial_group {
-                        if let Some(prev) = serial_last.insert(group, logical.clone()) {
-                            if !res.depends_on.contains(&prev) {
-                                res.depends_on.push(prev);
-                            }
-                        }
-                    }
-                    t.resources.insert(logical, res);
-                }
-                _ => {}
+                });
             }
+            let start = self.dep_flat.len() as u32;
+            for &dep in &r.depends_on {
+                self.note_dependency(slot, m, dep);
+            }
+            if let Some(group) = r.serial_group {
+                if let Some(prev) = serial_last.insert(group, m) {
+                    if !self.dep_flat[start as usize..].contains(&prev) {
+                        self.dep_flat.push(prev);
+                    }
+                }
+            }
+            self.dep_range[m.index()] = (start, self.dep_flat.len() as u32);
         }
-        for (name, p) in std::mem::take(&mut self.member_params[slot]) {
-            t.parameters.insert(name, p);
-        }
-        if let NodeKind::Stack(data) = &app.nodes[stack_node.index()].kind {
-            if self.slots[slot].kind != SlotKind::Overflow {
-                for (name, (value, description, export)) in &data.outputs {
-                    let value = self.resolve_value(slot, stack_node, value);
-                    let mut o = Output::new(value);
-                    o.description = description.clone();
-                    o.export_name = export.clone().map(Value::String);
-                    t.outputs.insert(name.clone(), o);
+        let stack_node = self.slots[slot].stack;
+        if self.slots[slot].kind != SlotKind::Overflow {
+            if let NodeKind::Stack(data) = &app.nodes[stack_node.index()].kind {
+                for (value, _, _) in data.outputs.values() {
+                    value.visit_exprs(&mut |e| {
+                        if let Expr::Ref(reference) = e {
+                            self.note_ref(slot, stack_node, reference);
+                        }
+                    });
                 }
             }
         }
-        t
+        self.slots[slot].members = members;
     }
 
-    fn inject_carrier(
-        &mut self,
-        slot: usize,
-        carrier: NodeId,
-        res: &mut crate::cfn::Resource,
-        input: CarrierInput,
-    ) {
-        if input.needs_iam && !res.properties.contains_key("Capabilities") {
-            res.properties.insert(
-                "Capabilities".into(),
-                Value::List(vec![Value::from("CAPABILITY_NAMED_IAM")]),
-            );
+    fn note_dependency(&mut self, slot: usize, from: NodeId, dep: NodeId) {
+        let dep_slot = self.slot_of[dep.index()];
+        if dep_slot == NO_SLOT {
+            return;
         }
-        if !input.parameters.is_empty() {
-            let params = input
-                .parameters
-                .into_iter()
-                .map(|(name, r)| {
-                    let mut m = Map::new();
-                    m.insert("ParameterKey".into(), Value::String(name));
-                    let v = self.resolve_ref(slot, carrier, &r);
-                    m.insert("ParameterValue".into(), v);
-                    Value::Map(m)
-                })
-                .collect();
-            res.properties
-                .insert("Parameters".into(), Value::List(params));
-        }
-        res.properties
-            .insert("TemplateBody".into(), Value::String(input.body));
-    }
-
-    fn add_depends_on(
-        &mut self,
-        slot: usize,
-        from: NodeId,
-        dep: NodeId,
-        res: &mut crate::cfn::Resource,
-    ) {
-        let dep_slot = self.slot_of[dep.index()] as usize;
+        let dep_slot = dep_slot as usize;
         if dep_slot == slot {
-            if let Some(id) = &self.logical[dep.index()] {
-                if !res.depends_on.contains(id) {
-                    res.depends_on.push(id.clone());
-                }
-            }
+            self.dep_flat.push(dep);
         } else if !self.slots[slot].is_member() && !self.slots[dep_slot].is_member() {
             self.slot_deps[slot].insert(dep_slot);
         } else {
@@ -551,9 +505,151 @@ impl<'a> Synth<'a> {
         }
     }
 
-    fn resolve_value(&mut self, slot: usize, from: NodeId, v: &Value) -> Value {
+    /// Records what a reference made in `slot` needs: a member-template parameter, an
+    /// export, or a diagnostic.
+    fn note_ref(&mut self, slot: usize, from: NodeId, r: &Reference) {
+        match self.classify(slot, r) {
+            Class::Local(_) | Class::Logical => {}
+            Class::Param {
+                name,
+                carrier,
+                target,
+            } => {
+                let entry = self.carriers.entry(carrier).or_default();
+                if !entry.parameters.iter().any(|(n, _)| *n == name) {
+                    entry.parameters.push((name.clone(), r.clone()));
+                }
+                let app = self.app;
+                self.member_params[slot].entry(name).or_insert_with(|| {
+                    Parameter::string().description(format!(
+                        "Set by the StackSet from {}{}",
+                        app.path(&target),
+                        r.attribute
+                            .as_deref()
+                            .map(|a| format!(" ({a})"))
+                            .unwrap_or_default()
+                    ))
+                });
+            }
+            Class::Import {
+                target_slot,
+                export,
+                output,
+                logical,
+            } => {
+                self.exports[target_slot].entry(output).or_insert_with(|| {
+                    (
+                        export,
+                        Reference {
+                            target: Target::Logical(logical),
+                            attribute: r.attribute.clone(),
+                            max_len: r.max_len,
+                        },
+                    )
+                });
+                self.slot_deps[slot].insert(target_slot);
+            }
+            Class::Error {
+                target,
+                message,
+                hint,
+            } => {
+                let value = target
+                    .map(|t| self.app.path(&t))
+                    .unwrap_or_else(|| format!("{:?}", r.target));
+                self.diagnostics.push(Diagnostic::new(
+                    self.app.path(&from),
+                    Rule::CrossBoundaryReference,
+                    value,
+                    message,
+                    hint,
+                ));
+            }
+        }
+    }
+
+    /// What a reference made in `slot` renders as. Pure: the same answer while walking and
+    /// while rendering.
+    pub(super) fn classify(&self, slot: usize, r: &Reference) -> Class<'_> {
+        let Target::Node(target) = r.target else {
+            return Class::Logical;
+        };
+        let Some(&target_slot) = self.slot_of.get(target.index()) else {
+            return Class::Error {
+                target: None,
+                message: "the reference points at no construct of this app",
+                hint: "use handles returned by this app only",
+            };
+        };
+        if target_slot == NO_SLOT {
+            return Class::Error {
+                target: Some(target),
+                message:
+                    "the reference points at a construct that is neither a resource nor a parameter",
+                hint: "reference a resource or a parameter",
+            };
+        }
+        let target_slot = target_slot as usize;
+        let logical = self.logical[target.index()].as_deref().unwrap_or_default();
+        if target_slot == slot {
+            return Class::Local(logical);
+        }
+        match (self.slots[slot].kind, self.slots[target_slot].kind) {
+            (SlotKind::Member { carrier }, SlotKind::TopLevel | SlotKind::Overflow) => {
+                Class::Param {
+                    name: boundary_parameter_name(logical, r.attribute.as_deref()),
+                    carrier,
+                    target,
+                }
+            }
+            (SlotKind::Member { .. }, SlotKind::Member { .. }) => Class::Error {
+                target: Some(target),
+                message: "a StackSet's member template cannot reference a resource of another StackSet's member template",
+                hint: "create the value in the management stack and reference it from both, or use a name both sides can compute",
+            },
+            (_, SlotKind::Member { .. }) => Class::Error {
+                target: Some(target),
+                message: "a resource inside a StackSet's member accounts cannot be referenced from the management account's stacks",
+                hint: "derive the value from names both sides know (e.g. a prefix and the account id), or move the resource into the management stack",
+            },
+            _ => {
+                let attr = r.attribute.as_deref();
+                let export = format!(
+                    "{}:{}{}{}",
+                    self.slots[target_slot].name,
+                    logical,
+                    if attr.is_some() { ":" } else { "" },
+                    attr.unwrap_or("")
+                );
+                let output: String = format!("Export{logical}{}", attr.unwrap_or(""))
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .take(255)
+                    .collect();
+                Class::Import {
+                    target_slot,
+                    export,
+                    output,
+                    logical: logical.to_owned(),
+                }
+            }
+        }
+    }
+
+    /// A copy of `v` as rendered in `slot` (for the few values the manifest repeats).
+    fn resolved_copy(&self, slot: usize, v: &Value) -> Value {
         let mut f = |r: &Reference| -> Result<Value, std::convert::Infallible> {
-            Ok(self.resolve_ref(slot, from, r))
+            Ok(match self.classify(slot, r) {
+                Class::Local(l) => Value::from(Expr::Ref(Reference {
+                    target: Target::Logical(l.to_owned()),
+                    attribute: r.attribute.clone(),
+                    max_len: r.max_len,
+                })),
+                Class::Logical => Value::from(Expr::Ref(r.clone())),
+                Class::Param { name, .. } => Value::from(Expr::ref_logical(name)),
+                Class::Import { export, .. } => Value::from(Expr::import_value(export)),
+                Class::Error { .. } => Value::Null,
+            })
         };
         match v.try_map_refs(&mut f) {
             Ok(v) => v,
@@ -561,133 +657,60 @@ impl<'a> Synth<'a> {
         }
     }
 
-    /// What a reference made in `slot` (by the construct `from`) renders as.
-    fn resolve_ref(&mut self, slot: usize, from: NodeId, r: &Reference) -> Value {
-        let Target::Node(target) = r.target else {
-            return Value::from(crate::cfn::Expr::Ref(r.clone()));
-        };
-        let app = self.app;
-        let Some(&target_slot) = self.slot_of.get(target.index()) else {
-            self.diagnostics.push(Diagnostic::new(
-                app.path(&from),
-                Rule::CrossBoundaryReference,
-                format!("{target:?}"),
-                "the reference points at no construct of this app",
-                "use handles returned by this app only",
-            ));
-            return Value::Null;
-        };
-        if target_slot == NO_SLOT {
-            self.diagnostics.push(Diagnostic::new(
-                app.path(&from),
-                Rule::CrossBoundaryReference,
-                app.path(&target),
-                "the reference points at a construct that is neither a resource nor a parameter",
-                "reference a resource or a parameter",
-            ));
-            return Value::Null;
-        }
-        let target_slot = target_slot as usize;
-        let logical = self.logical[target.index()].clone().unwrap_or_default();
-        let local = |logical: String| {
-            Value::from(crate::cfn::Expr::Ref(Reference {
-                target: Target::Logical(logical),
-                attribute: r.attribute.clone(),
-                max_len: r.max_len,
-            }))
-        };
-        if target_slot == slot {
-            return local(logical);
-        }
-        match (self.slots[slot].kind, self.slots[target_slot].kind) {
-            (SlotKind::Member { carrier }, _) if !self.slots[target_slot].is_member() => {
-                // A value of the management side used in a member template: pass it in as a
-                // parameter of the member template, set by the StackSet.
-                let name = boundary_parameter_name(&logical, r.attribute.as_deref());
-                let entry = self.carriers.entry(carrier).or_default();
-                if !entry.parameters.iter().any(|(n, _)| *n == name) {
-                    entry.parameters.push((name.clone(), r.clone()));
-                }
-                self.member_params[slot]
-                    .entry(name.clone())
-                    .or_insert_with(|| {
-                        Parameter::string().description(format!(
-                            "Set by the StackSet from {}{}",
-                            app.path(&target),
-                            r.attribute
-                                .as_deref()
-                                .map(|a| format!(" ({a})"))
-                                .unwrap_or_default()
-                        ))
-                    });
-                Value::from(crate::cfn::Expr::ref_logical(name))
-            }
-            (SlotKind::Member { .. }, SlotKind::Member { .. }) => {
-                self.diagnostics.push(Diagnostic::new(
-                    app.path(&from),
-                    Rule::CrossBoundaryReference,
-                    app.path(&target),
-                    "a StackSet's member template cannot reference a resource of another StackSet's member template",
-                    "create the value in the management stack and reference it from both, or use a name both sides can compute",
-                ));
-                Value::Null
-            }
-            (_, SlotKind::Member { .. }) => {
-                self.diagnostics.push(Diagnostic::new(
-                    app.path(&from),
-                    Rule::CrossBoundaryReference,
-                    app.path(&target),
-                    "a resource inside a StackSet's member accounts cannot be referenced from the management account's stacks",
-                    "derive the value from names both sides know (e.g. a prefix and the account id), or move the resource into the management stack",
-                ));
-                Value::Null
-            }
-            _ => {
-                // Two stacks of the management account: export and import.
-                let export = format!(
-                    "{}:{}{}",
-                    self.slots[target_slot].name,
-                    logical,
-                    r.attribute
-                        .as_deref()
-                        .map(|a| format!(":{a}"))
-                        .unwrap_or_default()
-                );
-                let output_name: String =
-                    format!("Export{}{}", logical, r.attribute.as_deref().unwrap_or(""))
-                        .chars()
-                        .filter(char::is_ascii_alphanumeric)
-                        .take(255)
-                        .collect();
-                self.exports[target_slot]
-                    .entry(output_name)
-                    .or_insert_with(|| (export.clone(), local(logical)));
-                self.slot_deps[slot].insert(target_slot);
-                Value::from(crate::cfn::Expr::import_value(export))
-            }
-        }
-    }
-
-    fn render(&mut self, templates: Vec<Template>) -> Result<Vec<Artifact>> {
-        let mut artifacts = Vec::with_capacity(templates.len());
-        for (i, t) in templates.into_iter().enumerate() {
-            let slot = &self.slots[i];
-            let body = t.render()?;
-            let kind = match slot.kind {
+    fn render(&mut self) -> Result<Vec<Artifact>> {
+        let mut artifacts = Vec::with_capacity(self.slots.len());
+        for slot in 0..self.slots.len() {
+            let body = match self.rendered.remove(&slot) {
+                Some(body) => body,
+                None => crate::cfn::render::pretty(&SlotView { s: self, slot })?,
+            };
+            let s = &self.slots[slot];
+            let kind = match s.kind {
                 SlotKind::TopLevel | SlotKind::Overflow => ArtifactKind::Stack,
                 SlotKind::Member { .. } => ArtifactKind::StackSetMember,
             };
+            let (resources, parameters) = self.counts(slot);
             artifacts.push(Artifact::new(
-                slot.name.clone(),
+                s.name.clone(),
                 kind,
                 body,
-                t.resources.len(),
-                t.parameters.len(),
-                t.outputs.len(),
-                largest_resources(&t),
+                resources,
+                parameters,
+                self.output_count(slot),
             ));
         }
+        for (slot, s) in self.slots.iter().enumerate() {
+            if let SlotKind::Member { carrier } = s.kind {
+                let parent = self.slot_of[carrier.index()] as usize;
+                self.stack_sets.push((slot, parent, carrier));
+            }
+        }
         Ok(artifacts)
+    }
+
+    fn counts(&self, slot: usize) -> (usize, usize) {
+        let mut resources = 0;
+        let mut parameters = self.member_params[slot].len();
+        for m in &self.slots[slot].members {
+            match self.app.nodes[m.index()].kind {
+                NodeKind::Resource(_) => resources += 1,
+                NodeKind::Parameter(_) => parameters += 1,
+                _ => {}
+            }
+        }
+        (resources, parameters)
+    }
+
+    fn output_count(&self, slot: usize) -> usize {
+        let declared = match (
+            &self.app.nodes[self.slots[slot].stack.index()].kind,
+            self.slots[slot].kind,
+        ) {
+            (_, SlotKind::Overflow) => 0,
+            (NodeKind::Stack(d), _) => d.outputs.len(),
+            _ => 0,
+        };
+        declared + self.exports[slot].len()
     }
 
     fn validate(&mut self, artifacts: &[Artifact]) {
@@ -703,7 +726,7 @@ impl<'a> Synth<'a> {
                         "template `{}` has {} resources; CloudFormation accepts at most {}",
                         a.file_name, a.resource_count, q.resources_per_template
                     ),
-                    "enable stack splitting on the stack, or move resources into another stack",
+                    "keep stack splitting on, or move resources into another stack",
                 ));
             }
             if a.body.len() > q.template_bytes {
@@ -717,7 +740,7 @@ impl<'a> Synth<'a> {
                         a.body.len(),
                         q.template_bytes
                     ),
-                    "enable stack splitting on the stack, or move resources into another stack",
+                    "keep stack splitting on, or move resources into another stack",
                 ));
             }
             if a.parameter_count > q.parameters_per_template
@@ -726,33 +749,26 @@ impl<'a> Synth<'a> {
                 self.diagnostics.push(Diagnostic::new(
                     &path,
                     Rule::TemplateSections,
+                    format!("{} parameters, {} outputs", a.parameter_count, a.output_count),
                     format!(
-                        "{} parameters, {} outputs",
-                        a.parameter_count, a.output_count
+                        "template `{}` has {} parameters and {} outputs; a template holds at most {} parameters and {} outputs",
+                        a.file_name, a.parameter_count, a.output_count, q.parameters_per_template, q.outputs_per_template
                     ),
-                    format!(
-                        "a template holds at most {} parameters and {} outputs",
-                        q.parameters_per_template, q.outputs_per_template
-                    ),
-                    "reference fewer values across stacks, or split the stack",
+                    "reference fewer values across stacks (exports count as outputs), or split the stack",
                 ));
             }
         }
         // TemplateBody sizes are checked on what the carrier actually embeds.
         for slot in &self.slots {
             if let SlotKind::Member { carrier } = slot.kind {
-                let body_len = self.carrier_body_len(carrier).unwrap_or_default();
+                let body_len = self.body_lens.get(&carrier).copied().unwrap_or_default();
                 if body_len > q.template_body_bytes {
-                    let a = artifacts.iter().find(|a| a.stack_name == slot.name);
-                    let biggest = a
-                        .map(|a| {
-                            a.largest
-                                .iter()
-                                .map(|(id, n)| format!("{id} ({n} bytes)"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        })
-                        .unwrap_or_default();
+                    let biggest = self
+                        .largest_resources(slot)
+                        .iter()
+                        .map(|(id, n)| format!("{id} ({n} characters)"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     self.diagnostics.push(Diagnostic::new(
                         self.app.path(&slot.stack),
                         Rule::TemplateBodySize,
@@ -768,14 +784,26 @@ impl<'a> Synth<'a> {
         }
     }
 
-    fn member_slot_of(&self, carrier: NodeId) -> Option<usize> {
-        self.slots
+    /// The three largest resources of a template by minified properties size.
+    fn largest_resources(&self, slot: &Slot) -> Vec<(String, usize)> {
+        let mut sizes: Vec<(String, usize)> = slot
+            .members
             .iter()
-            .position(|s| s.kind == SlotKind::Member { carrier })
-    }
-
-    fn carrier_body_len(&self, carrier: NodeId) -> Option<usize> {
-        self.body_lens.get(&carrier).copied()
+            .filter_map(|m| match &self.app.nodes[m.index()].kind {
+                NodeKind::Resource(r) => Some((
+                    self.logical[m.index()].clone().unwrap_or_default(),
+                    r.resource
+                        .properties
+                        .values()
+                        .map(Value::minified_len)
+                        .sum(),
+                )),
+                _ => None,
+            })
+            .collect();
+        sizes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        sizes.truncate(3);
+        sizes
     }
 
     /// Top-level stacks in an order that deploys every stack after those it imports from.
@@ -835,17 +863,44 @@ impl<'a> Synth<'a> {
         let mut sets: Vec<StackSetEntry> = self
             .stack_sets
             .iter()
-            .map(|(member, parent, logical, props)| StackSetEntry {
-                path: self.app.path(&self.slots[*member].stack),
-                stack: self.slots[*parent].name.clone(),
-                logical_id: logical.clone(),
-                template: artifacts[*member].file_name.clone(),
-                resources: artifacts[*member].resource_count,
-                properties: props.clone(),
+            .map(|&(member, parent, carrier)| {
+                let mut properties = Map::new();
+                if let NodeKind::Resource(r) = &self.app.nodes[carrier.index()].kind {
+                    for key in ["StackSetName", "PermissionModel", "StackInstancesGroup"] {
+                        if let Some(v) = r.resource.properties.get(key) {
+                            properties.insert(key.into(), self.resolved_copy(parent, v));
+                        }
+                    }
+                }
+                StackSetEntry {
+                    path: self.app.path(&self.slots[member].stack),
+                    stack: self.slots[parent].name.clone(),
+                    logical_id: self.logical[carrier.index()].clone().unwrap_or_default(),
+                    template: artifacts[member].file_name.clone(),
+                    resources: artifacts[member].resource_count,
+                    properties,
+                }
             })
             .collect();
         sets.sort_by(|a, b| a.path.cmp(&b.path));
         (stacks, sets)
+    }
+}
+
+/// A quick upper estimate of a value's minified length (string bytes, not characters;
+/// intrinsics at 64), for placing resources before anything is rendered.
+fn approx_len(v: &Value) -> usize {
+    match v {
+        Value::String(s) => s.len() + 2,
+        Value::List(items) => 2 + items.iter().map(|v| approx_len(v) + 1).sum::<usize>(),
+        Value::Map(m) => {
+            2 + m
+                .iter()
+                .map(|(k, v)| k.len() + 4 + approx_len(v))
+                .sum::<usize>()
+        }
+        Value::Expr(_) => 64,
+        _ => 8,
     }
 }
 
@@ -870,22 +925,4 @@ fn member_file_stem(app: &App, stack: NodeId) -> String {
         })
         .collect::<Vec<_>>()
         .join(".")
-}
-
-fn largest_resources(t: &Template) -> Vec<(String, usize)> {
-    let mut sizes: Vec<(String, usize)> = t
-        .resources
-        .iter()
-        .map(|(id, r)| {
-            let len = r
-                .properties
-                .values()
-                .map(Value::minified_len)
-                .sum::<usize>();
-            (id.clone(), len)
-        })
-        .collect();
-    sizes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    sizes.truncate(3);
-    sizes
 }
