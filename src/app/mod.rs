@@ -544,7 +544,9 @@ impl App {
                 });
             }
         }
-        check_construct_id(&self.path(&parent), &id)?;
+        if id.is_empty() || id.contains('/') {
+            check_construct_id(&self.path(&parent), &id)?;
+        }
         self.nodes.push(Node {
             id: id.clone(),
             parent: Some(parent),
@@ -589,10 +591,15 @@ impl App {
     }
 
     fn resource_data_mut(&mut self, id: NodeId) -> Result<&mut ResourceData> {
-        let path = self.path(&id);
+        if !matches!(self.node(id)?.kind, NodeKind::Resource(_)) {
+            return Err(Error::InvalidHandle(format!(
+                "`{}` is not a resource",
+                self.path(&id)
+            )));
+        }
         match &mut self.node_mut(id)?.kind {
             NodeKind::Resource(r) => Ok(r),
-            _ => Err(Error::InvalidHandle(format!("`{path}` is not a resource"))),
+            _ => Err(Error::InvalidHandle(format!("{id:?} is not a resource"))),
         }
     }
 

@@ -495,7 +495,7 @@ impl<V: Into<Value>> From<Vec<V>> for Value {
 macro_rules! obj {
     () => { $crate::cfn::Value::map() };
     ($($k:expr => $v:expr),+ $(,)?) => {{
-        let mut m = $crate::cfn::Map::new();
+        let mut m = $crate::cfn::Map::with_capacity([$(stringify!($k)),+].len());
         $( m.insert(::std::string::String::from($k), $crate::cfn::Value::from($v)); )+
         $crate::cfn::Value::Map(m)
     }};

@@ -124,10 +124,11 @@ impl Account {
         let handle = app.add_resource(&scope, id, res)?;
         app.set_serial_group(&handle, ACCOUNT_SERIAL_GROUP)?;
         app.set_movable(&handle)?;
-        let path = app.path(&handle);
+        let path = || app.path(&handle);
+        let mut problems = Vec::new();
         if !is_valid_account_name(&self.name) {
-            app.report(Diagnostic::new(
-                &path,
+            problems.push(Diagnostic::new(
+                path(),
                 Rule::AccountName,
                 &self.name,
                 format!(
@@ -138,8 +139,8 @@ impl Account {
             ));
         }
         if let Some(why) = email_problem(&self.email) {
-            app.report(Diagnostic::new(
-                &path,
+            problems.push(Diagnostic::new(
+                path(),
                 Rule::AccountEmail,
                 &self.email,
                 why,
@@ -148,8 +149,8 @@ impl Account {
         }
         if let Some(role) = &self.role_name {
             if !is_iam_name(role, 64) {
-                app.report(Diagnostic::new(
-                    &path,
+                problems.push(Diagnostic::new(
+                    path(),
                     Rule::AccountRoleName,
                     role,
                     "a role name is 1 to 64 of letters, digits and _+=,.@-",
@@ -157,7 +158,13 @@ impl Account {
                 ));
             }
         }
-        report_tags(app, &path, &self.tags);
+        if !self.tags.is_empty() {
+            let p = path();
+            report_tags(app, &p, &self.tags);
+        }
+        for d in problems {
+            app.report(d);
+        }
         app.add_check("org.unique-emails", unique_emails);
         Ok(AccountHandle {
             inner: AccountRef::Created(handle.node()),
