@@ -22,6 +22,10 @@ fn assert_files(prefix: &str, assembly: &Assembly) {
     settings.bind(|| {
         for (name, body) in testing::snapshot_files(assembly) {
             insta::assert_snapshot!(format!("{prefix}{name}"), body);
+            // insta compares with trailing whitespace trimmed and CRLF read as LF: pin
+            // those bytes here.
+            assert!(body.ends_with("}\n"), "{name} ends with one newline");
+            assert!(!body.contains('\r'), "{name} has LF line ends");
         }
     });
 }
