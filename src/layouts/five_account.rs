@@ -377,7 +377,9 @@ impl FiveAccountLayoutBuilder {
         }
         match &self.email_domain {
             Some(d) => format!("{key}@{d}"),
-            None => format!("{key}@"),
+            // Reported once for the whole layout by `report_settings`; a placeholder keeps
+            // every account from repeating the same problem.
+            None => format!("{key}@missing-email-domain.invalid"),
         }
     }
 
