@@ -147,7 +147,7 @@ impl OperationPreferences {
     }
 
     fn to_value(&self) -> Value {
-        let mut m = Map::new();
+        let mut m = Map::default();
         if let Some(n) = self.failure_tolerance_count {
             m.insert("FailureToleranceCount".into(), n.into());
         }
@@ -369,7 +369,7 @@ impl StackSet {
         if let Some(p) = &self.preferences {
             res = res.property("OperationPreferences", p.to_value());
         }
-        let mut targets = Map::new();
+        let mut targets = Map::default();
         if service_managed {
             targets.insert(
                 "OrganizationalUnitIds".into(),

@@ -19,17 +19,24 @@ const HASH_LEN: usize = 8;
 /// assert_eq!(id.len(), "OrganizationWorkloadsProd".len() + 8);
 /// ```
 pub fn logical_id_for<S: AsRef<str>>(parts: &[S]) -> String {
-    let mut human = String::new();
+    let mut human = String::with_capacity(48);
     for part in parts {
         let part = part.as_ref();
         if part == "Resource" || part == "Default" {
             continue;
         }
-        human.extend(part.chars().filter(char::is_ascii_alphanumeric));
+        human.extend(
+            part.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(char::from),
+        );
     }
     human.truncate(MAX_LOGICAL_ID_LEN - HASH_LEN);
-    let hash = path_hash(parts);
-    human.push_str(&format!("{:08X}", (hash >> 32) as u32));
+    let hash = (path_hash(parts) >> 32) as u32;
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for shift in (0..8).rev() {
+        human.push(char::from(HEX[((hash >> (shift * 4)) & 0xF) as usize]));
+    }
     human
 }
 

@@ -95,7 +95,7 @@ pub(crate) struct Node {
     pub(crate) parent: Option<NodeId>,
     /// The nearest stack at or above this node.
     pub(crate) stack: NodeId,
-    pub(crate) children: IndexMap<String, NodeId>,
+    pub(crate) children: IndexMap<String, NodeId, crate::cfn::hash::FnvBuild>,
     pub(crate) kind: NodeKind,
     pub(crate) logical_id: Option<String>,
 }
@@ -129,6 +129,9 @@ pub(crate) struct ResourceData {
     pub(crate) serial_group: Option<&'static str>,
     /// The root of a unit that stack splitting may place in an overflow stack.
     pub(crate) movable: bool,
+    /// Estimated size of the rendered properties, taken while they are fresh in memory;
+    /// `None` once they may have changed.
+    pub(crate) approx_bytes: Option<u32>,
 }
 
 /// The root of everything: stacks, constructs, quotas and the problems found while building.
@@ -218,7 +221,7 @@ impl App {
             id: name.clone(),
             parent: None,
             stack: id,
-            children: IndexMap::new(),
+            children: IndexMap::default(),
             kind: NodeKind::Stack(Box::new(StackData {
                 split: true,
                 ..StackData::default()
@@ -324,11 +327,13 @@ impl App {
         id: impl Into<String>,
         resource: Resource,
     ) -> Result<ResourceHandle> {
+        let approx_bytes = u32::try_from(synth::approx_properties_len(&resource.properties)).ok();
         let data = ResourceData {
             resource,
             depends_on: Vec::new(),
             serial_group: None,
             movable: false,
+            approx_bytes,
         };
         let node = self.add_node(parent.node(), id.into(), NodeKind::Resource(Box::new(data)))?;
         Ok(ResourceHandle(node))
@@ -416,9 +421,10 @@ impl App {
     /// The resource behind a handle, to read or override properties (the escape hatch for
     /// anything a construct does not expose).
     pub fn resource_mut(&mut self, resource: &impl Construct) -> Option<&mut Resource> {
-        self.resource_data_mut(resource.node())
-            .ok()
-            .map(|d| &mut d.resource)
+        self.resource_data_mut(resource.node()).ok().map(|d| {
+            d.approx_bytes = None;
+            &mut d.resource
+        })
     }
 
     /// The resource behind a handle.
@@ -551,7 +557,7 @@ impl App {
             id: id.clone(),
             parent: Some(parent),
             stack: parent_stack,
-            children: IndexMap::new(),
+            children: IndexMap::default(),
             kind,
             logical_id: None,
         });

@@ -1,7 +1,6 @@
 //! Synthesis: prepare (stack assignment, logical IDs, checks), resolve references,
 //! render, validate. Nothing reaches the disk unless every phase succeeded.
 
-use std::collections::HashMap;
 use std::time::Instant;
 
 use indexmap::{IndexMap, IndexSet};
@@ -10,6 +9,7 @@ use super::assembly::{Artifact, ArtifactKind, Assembly, PhaseTimings, StackEntry
 use super::logical_id::{is_valid_logical_id, logical_id_for};
 use super::view::SlotView;
 use super::{App, NodeKind};
+use crate::cfn::hash::FastMap as HashMap;
 use crate::cfn::{Expr, Map, NodeId, Parameter, Reference, Target, Value};
 use crate::error::{Diagnostic, Diagnostics, Error, Result, Rule};
 
@@ -158,14 +158,14 @@ impl<'a> Synth<'a> {
             slot_of: vec![NO_SLOT; app.nodes.len()],
             logical: vec![None; app.nodes.len()],
             diagnostics: app.diagnostics().to_vec(),
-            carriers: HashMap::new(),
+            carriers: HashMap::default(),
             exports: Vec::new(),
             member_params: Vec::new(),
             slot_deps: Vec::new(),
             dep_range: vec![(0, 0); app.nodes.len()],
             dep_flat: Vec::new(),
-            body_lens: HashMap::new(),
-            rendered: HashMap::new(),
+            body_lens: HashMap::default(),
+            rendered: HashMap::default(),
             stack_sets: Vec::new(),
         };
         for (_, check) in app.checks() {
@@ -183,7 +183,7 @@ impl<'a> Synth<'a> {
     fn assign_slots(&mut self) {
         let app = self.app;
         // One slot per stack node: members first (deepest first), then top-level stacks.
-        let mut stack_slot: HashMap<NodeId, u32> = HashMap::new();
+        let mut stack_slot: HashMap<NodeId, u32> = HashMap::default();
         let mut member_stacks: Vec<(usize, NodeId)> = Vec::new();
         for (i, node) in app.nodes.iter().enumerate() {
             if let NodeKind::Stack(data) = &node.kind {
@@ -250,7 +250,7 @@ impl<'a> Synth<'a> {
         let quotas = app.quotas();
         let members = std::mem::take(&mut self.slots[slot].members);
         // Group members into units: a movable resource and every resource below it.
-        let mut unit_of: HashMap<NodeId, usize> = HashMap::new();
+        let mut unit_of: HashMap<NodeId, usize> = HashMap::default();
         let mut units: Vec<Vec<NodeId>> = Vec::new();
         let mut fixed: Vec<NodeId> = Vec::new();
         for &m in &members {
@@ -385,7 +385,8 @@ impl<'a> Synth<'a> {
         // Validity and collisions, per template (parameters and resources share one
         // namespace).
         for slot in &self.slots {
-            let mut seen: HashMap<&str, NodeId> = HashMap::with_capacity(slot.members.len());
+            let mut seen: HashMap<&str, NodeId> =
+                HashMap::with_capacity_and_hasher(slot.members.len(), Default::default());
             for &m in &slot.members {
                 let Some(id) = self.logical[m.index()].as_deref() else {
                     continue;
@@ -444,7 +445,7 @@ impl<'a> Synth<'a> {
     fn walk_slot(&mut self, slot: usize) {
         let app = self.app;
         let members = std::mem::take(&mut self.slots[slot].members);
-        let mut serial_last: HashMap<&'static str, NodeId> = HashMap::new();
+        let mut serial_last: HashMap<&'static str, NodeId> = HashMap::default();
         for &m in &members {
             let NodeKind::Resource(r) = &app.nodes[m.index()].kind else {
                 continue;
@@ -864,7 +865,7 @@ impl<'a> Synth<'a> {
             .stack_sets
             .iter()
             .map(|&(member, parent, carrier)| {
-                let mut properties = Map::new();
+                let mut properties = Map::default();
                 if let NodeKind::Resource(r) = &self.app.nodes[carrier.index()].kind {
                     for key in ["StackSetName", "PermissionModel", "StackInstancesGroup"] {
                         if let Some(v) = r.resource.properties.get(key) {
@@ -887,6 +888,11 @@ impl<'a> Synth<'a> {
     }
 }
 
+/// A quick estimate of the minified length of a resource's properties.
+pub(crate) fn approx_properties_len(props: &Map) -> usize {
+    props.values().map(approx_len).sum()
+}
+
 /// A quick upper estimate of a value's minified length (string bytes, not characters;
 /// intrinsics at 64), for placing resources before anything is rendered.
 fn approx_len(v: &Value) -> usize {
@@ -900,6 +906,7 @@ fn approx_len(v: &Value) -> usize {
                 .sum::<usize>()
         }
         Value::Expr(_) => 64,
+        Value::Shared(v) => approx_len(v),
         _ => 8,
     }
 }

@@ -249,7 +249,7 @@ impl Serialize for OutputView<'_, '_, '_> {
             OutputValue::Ref(r) => m.serialize_entry("Value", &RefView(self.v, r))?,
         }
         if let Some(e) = self.export {
-            let mut export = Map::new();
+            let mut export = Map::default();
             export.insert("Name".into(), Value::from(e));
             m.serialize_entry("Export", &Value::Map(export))?;
         }
@@ -286,6 +286,7 @@ impl Serialize for Resolved<'_, '_, '_> {
             }
             Value::Map(m) => ResolvedMap(self.0, m).serialize(ser),
             Value::Expr(e) => ResolvedExpr(self.0, e).serialize(ser),
+            Value::Shared(v) => Resolved(self.0, v).serialize(ser),
             other => other.serialize(ser),
         }
     }

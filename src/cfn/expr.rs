@@ -4,8 +4,9 @@ use indexmap::IndexMap;
 use serde::ser::{Error as _, SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
-/// An ordered JSON object of template values. Keys keep insertion order.
-pub type Map = IndexMap<String, Value>;
+/// An ordered JSON object of template values. Keys keep insertion order; create one with
+/// `Map::default()` or the [`obj!`](crate::obj) macro.
+pub type Map = IndexMap<String, Value, super::hash::FnvBuild>;
 
 /// Identifies one construct (a resource or a parameter) inside an [`App`](crate::App).
 ///
@@ -101,7 +102,7 @@ pub enum Expr {
     /// `Ref` to a pseudo parameter.
     Pseudo(Pseudo),
     /// `Fn::Sub` with optional variables.
-    Sub(String, IndexMap<String, Value>),
+    Sub(String, Map),
     /// `Fn::Join`.
     Join(String, Vec<Value>),
     /// `Fn::ImportValue`.
@@ -151,7 +152,7 @@ impl Expr {
 
     /// `Fn::Sub` without variables.
     pub fn sub(template: impl Into<String>) -> Expr {
-        Expr::Sub(template.into(), IndexMap::new())
+        Expr::Sub(template.into(), Map::default())
     }
 
     /// `Fn::Sub` with variables, in the order given.
@@ -206,7 +207,7 @@ impl Expr {
 }
 
 /// Worst-case length of a `Fn::Sub` string: literal text plus the longest value of each variable.
-fn sub_max_len(template: &str, vars: &IndexMap<String, Value>) -> usize {
+fn sub_max_len(template: &str, vars: &Map) -> usize {
     let mut len = 0;
     let mut rest = template;
     while let Some(start) = rest.find("${") {
@@ -267,17 +268,48 @@ pub enum Value {
     Map(Map),
     /// An intrinsic function.
     Expr(Box<Expr>),
+    /// A value shared by many resources (a policy, a notification list): cloning it copies a
+    /// pointer, and it renders exactly as the value it holds.
+    Shared(std::sync::Arc<Value>),
 }
 
 impl Value {
     /// An empty object.
     pub fn map() -> Value {
-        Value::Map(Map::new())
+        Value::Map(Map::default())
+    }
+
+    /// Wraps `value` so every clone of the result shares it.
+    ///
+    /// ```
+    /// use orgstack::cfn::Value;
+    /// let notifications = Value::shared(Value::from(vec!["a", "b"]));
+    /// let copy = notifications.clone(); // no deep copy
+    /// assert_eq!(copy, Value::from(vec!["a", "b"]).into_shared());
+    /// ```
+    pub fn shared(value: Value) -> Value {
+        match value {
+            Value::Shared(_) => value,
+            other => Value::Shared(std::sync::Arc::new(other)),
+        }
+    }
+
+    /// This value, shared (see [`Value::shared`]).
+    pub fn into_shared(self) -> Value {
+        Value::shared(self)
+    }
+
+    /// The value itself, looking through [`Value::Shared`].
+    pub fn get(&self) -> &Value {
+        match self {
+            Value::Shared(v) => v.get(),
+            other => other,
+        }
     }
 
     /// The string, if this is a literal string.
     pub fn as_str(&self) -> Option<&str> {
-        match self {
+        match self.get() {
             Value::String(s) => Some(s),
             _ => None,
         }
@@ -285,7 +317,7 @@ impl Value {
 
     /// The expression, if this is an intrinsic function.
     pub fn as_expr(&self) -> Option<&Expr> {
-        match self {
+        match self.get() {
             Value::Expr(e) => Some(e),
             _ => None,
         }
@@ -297,6 +329,7 @@ impl Value {
         match self {
             Value::String(s) => s.chars().count(),
             Value::Expr(e) => e.max_len(),
+            Value::Shared(v) => v.max_text_len(),
             other => other.minified_len(),
         }
     }
@@ -322,6 +355,7 @@ impl Value {
                     + map.len().saturating_sub(1)
             }
             Value::Expr(e) => 2 + e.max_len(),
+            Value::Shared(v) => v.minified_len(),
         }
     }
 
@@ -347,6 +381,7 @@ impl Value {
                     .sum::<usize>()
                     + map.len().saturating_sub(1)
             }
+            Value::Shared(v) => v.minified_len_without_whitespace(),
             other => other.minified_len(),
         }
     }
@@ -367,6 +402,7 @@ impl Value {
                     Expr::Ref(_) | Expr::Pseudo(_) => {}
                 }
             }
+            Value::Shared(v) => v.visit_exprs(f),
             _ => {}
         }
     }
@@ -411,6 +447,7 @@ impl Value {
                 Expr::Select(i, v) => Value::from(Expr::Select(*i, v.try_map_refs(f)?)),
                 Expr::Split(sep, v) => Value::from(Expr::Split(sep.clone(), v.try_map_refs(f)?)),
             },
+            Value::Shared(v) => v.try_map_refs(f)?,
             other => other.clone(),
         })
     }
@@ -495,7 +532,10 @@ impl<V: Into<Value>> From<Vec<V>> for Value {
 macro_rules! obj {
     () => { $crate::cfn::Value::map() };
     ($($k:expr => $v:expr),+ $(,)?) => {{
-        let mut m = $crate::cfn::Map::with_capacity([$(stringify!($k)),+].len());
+        let mut m = $crate::cfn::Map::with_capacity_and_hasher(
+            [$(stringify!($k)),+].len(),
+            ::std::default::Default::default(),
+        );
         $( m.insert(::std::string::String::from($k), $crate::cfn::Value::from($v)); )+
         $crate::cfn::Value::Map(m)
     }};
@@ -523,6 +563,7 @@ impl Serialize for Value {
                 m.end()
             }
             Value::Expr(e) => e.serialize(s),
+            Value::Shared(v) => v.serialize(s),
         }
     }
 }

@@ -23,6 +23,7 @@
 //! ```
 
 mod expr;
+pub mod hash;
 pub mod render;
 mod template;
 

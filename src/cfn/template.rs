@@ -56,12 +56,12 @@ impl Resource {
     pub fn new(resource_type: impl Into<String>) -> Self {
         Resource {
             resource_type: resource_type.into(),
-            properties: Map::new(),
+            properties: Map::default(),
             depends_on: Vec::new(),
             deletion_policy: None,
             update_replace_policy: None,
             condition: None,
-            metadata: Map::new(),
+            metadata: Map::default(),
         }
     }
 
@@ -281,7 +281,7 @@ impl Serialize for Output {
         }
         m.serialize_entry("Value", &self.value)?;
         if let Some(name) = &self.export_name {
-            let mut export = Map::new();
+            let mut export = Map::default();
             export.insert("Name".into(), name.clone());
             m.serialize_entry("Export", &MapRef(&export))?;
         }
@@ -357,8 +357,8 @@ impl Serialize for Template {
 }
 
 /// Serializes an `IndexMap` in insertion order whatever serde features are unified.
-struct Ordered<'a, V>(&'a IndexMap<String, V>);
-impl<V: Serialize> Serialize for Ordered<'_, V> {
+struct Ordered<'a, V, H>(&'a IndexMap<String, V, H>);
+impl<V: Serialize, H> Serialize for Ordered<'_, V, H> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(self.0.len()))?;
         for (k, v) in self.0 {

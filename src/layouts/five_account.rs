@@ -98,9 +98,40 @@ pub struct FiveAccountLayout {
 /// The budget every member account gets.
 #[derive(Debug, Clone)]
 struct Budget {
-    amount: u64,
-    thresholds: Vec<u32>,
-    email: String,
+    /// `BudgetLimit`, shared by every budget.
+    limit: Value,
+    /// `NotificationsWithSubscribers`, shared by every budget.
+    notifications: Value,
+}
+
+impl Budget {
+    fn new(amount: u64, thresholds: &[u32], email: &str) -> Self {
+        let notifications: Vec<Value> = thresholds
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                // The last of several thresholds warns ahead, on the forecast.
+                let kind = if i + 1 == thresholds.len() && thresholds.len() > 1 {
+                    "FORECASTED"
+                } else {
+                    "ACTUAL"
+                };
+                obj! {
+                    "Notification" => obj! {
+                        "ComparisonOperator" => "GREATER_THAN",
+                        "NotificationType" => kind,
+                        "Threshold" => *t,
+                        "ThresholdType" => "PERCENTAGE",
+                    },
+                    "Subscribers" => vec![obj! { "Address" => email, "SubscriptionType" => "EMAIL" }],
+                }
+            })
+            .collect();
+        Budget {
+            limit: obj! { "Amount" => amount, "Unit" => "USD" }.into_shared(),
+            notifications: Value::List(notifications).into_shared(),
+        }
+    }
 }
 
 impl FiveAccountLayout {
@@ -430,11 +461,9 @@ impl FiveAccountLayoutBuilder {
             .alert_email
             .clone()
             .unwrap_or_else(|| format!("alerts@{}", self.email_domain.as_deref().unwrap_or("")));
-        let budget = self.monthly_budget.map(|amount| Budget {
-            amount,
-            thresholds: self.budget_thresholds.clone(),
-            email: alert_email.clone(),
-        });
+        let budget = self
+            .monthly_budget
+            .map(|amount| Budget::new(amount, &self.budget_thresholds, &alert_email));
         if let Some(b) = &budget {
             let all = [&identity, &audit, &shared_services]
                 .into_iter()
@@ -994,32 +1023,10 @@ impl FiveAccountLayoutBuilder {
 }
 
 fn add_budget(app: &mut App, account: &AccountHandle, budget: &Budget) -> Result<()> {
-    let (amount, email) = (budget.amount, budget.email.as_str());
     let Some(node) = account.node() else {
         return Ok(());
     };
     let name = account_name_of(app, node);
-    let notifications: Vec<Value> = budget
-        .thresholds
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let kind = if i + 1 == budget.thresholds.len() && budget.thresholds.len() > 1 {
-                "FORECASTED"
-            } else {
-                "ACTUAL"
-            };
-            obj! {
-                "Notification" => obj! {
-                    "ComparisonOperator" => "GREATER_THAN",
-                    "NotificationType" => kind,
-                    "Threshold" => *t,
-                    "ThresholdType" => "PERCENTAGE",
-                },
-                "Subscribers" => vec![obj! { "Address" => email, "SubscriptionType" => "EMAIL" }],
-            }
-        })
-        .collect();
     let res = Resource::new("AWS::Budgets::Budget")
         .property(
             "Budget",
@@ -1027,7 +1034,7 @@ fn add_budget(app: &mut App, account: &AccountHandle, budget: &Budget) -> Result
                 "BudgetName" => format!("{name}-monthly"),
                 "BudgetType" => "COST",
                 "TimeUnit" => "MONTHLY",
-                "BudgetLimit" => obj! { "Amount" => amount, "Unit" => "USD" },
+                "BudgetLimit" => budget.limit.clone(),
                 "FilterExpression" => obj! {
                     "Dimensions" => obj! {
                         "Key" => "LINKED_ACCOUNT",
@@ -1036,7 +1043,7 @@ fn add_budget(app: &mut App, account: &AccountHandle, budget: &Budget) -> Result
                 },
             },
         )
-        .property("NotificationsWithSubscribers", Value::List(notifications));
+        .property("NotificationsWithSubscribers", budget.notifications.clone());
     app.add_resource(&node, "Budget", res)?;
     Ok(())
 }

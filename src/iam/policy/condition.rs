@@ -217,9 +217,9 @@ pub(crate) fn render(conditions: &[Condition]) -> Value {
             }
         }
     }
-    let mut block = Map::new();
+    let mut block = Map::default();
     for (operator, keys) in by_operator {
-        let mut entries = Map::new();
+        let mut entries = Map::default();
         for (key, values) in keys {
             entries.insert(key.to_owned(), super::scalar_or_list(values));
         }

@@ -67,7 +67,7 @@ impl PolicyDocument {
 
     /// The document as a template value; `Statement` is always a list.
     pub fn to_value(&self) -> Value {
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert("Version".into(), Value::from(POLICY_VERSION));
         m.insert(
             "Statement".into(),

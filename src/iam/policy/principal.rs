@@ -144,7 +144,7 @@ pub(crate) fn render(principals: &[Principal]) -> Value {
     if principals.iter().any(|p| p.kind == PrincipalKind::Any) {
         return Value::from("*");
     }
-    let mut map = Map::new();
+    let mut map = Map::default();
     for kind in [
         PrincipalKind::Aws,
         PrincipalKind::Service,

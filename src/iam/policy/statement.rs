@@ -272,7 +272,7 @@ impl Statement {
     /// `NotPrincipal`, `Action`, `NotAction`, `Resource`, `NotResource`, `Condition`.
     /// One action or resource renders as a scalar, more as a list.
     pub fn to_value(&self) -> Value {
-        let mut m = Map::new();
+        let mut m = Map::default();
         if let Some(sid) = &self.sid {
             m.insert("Sid".into(), Value::from(sid));
         }
