@@ -65,9 +65,7 @@ pub(super) enum Class<'s> {
     /// `Fn::ImportValue` of an export of another stack.
     Import {
         target_slot: usize,
-        export: String,
-        output: String,
-        logical: String,
+        logical: &'s str,
     },
     /// Cannot be expressed.
     Error {
@@ -534,20 +532,19 @@ impl<'a> Synth<'a> {
             }
             Class::Import {
                 target_slot,
-                export,
-                output,
                 logical,
             } => {
-                self.exports[target_slot].entry(output).or_insert_with(|| {
-                    (
-                        export,
-                        Reference {
-                            target: Target::Logical(logical),
-                            attribute: r.attribute.clone(),
-                            max_len: r.max_len,
-                        },
-                    )
-                });
+                let attr = r.attribute.as_deref();
+                let output = output_name(logical, attr);
+                if !self.exports[target_slot].contains_key(&output) {
+                    let export = self.export_name(target_slot, logical, attr);
+                    let local = Reference {
+                        target: Target::Logical(logical.to_owned()),
+                        attribute: r.attribute.clone(),
+                        max_len: r.max_len,
+                    };
+                    self.exports[target_slot].insert(output, (export, local));
+                }
                 self.slot_deps[slot].insert(target_slot);
             }
             Class::Error {
@@ -613,27 +610,19 @@ impl<'a> Synth<'a> {
                 message: "a resource inside a StackSet's member accounts cannot be referenced from the management account's stacks",
                 hint: "derive the value from names both sides know (e.g. a prefix and the account id), or move the resource into the management stack",
             },
-            _ => {
-                let attr = r.attribute.as_deref();
-                let export = format!(
-                    "{}:{}{}{}",
-                    self.slots[target_slot].name,
-                    logical,
-                    if attr.is_some() { ":" } else { "" },
-                    attr.unwrap_or("")
-                );
-                let output: String = format!("Export{logical}{}", attr.unwrap_or(""))
-                    .chars()
-                    .filter(char::is_ascii_alphanumeric)
-                    .take(255)
-                    .collect();
-                Class::Import {
-                    target_slot,
-                    export,
-                    output,
-                    logical: logical.to_owned(),
-                }
-            }
+            _ => Class::Import {
+                target_slot,
+                logical,
+            },
+        }
+    }
+
+    /// The name a stack exports a value of `logical` under.
+    pub(super) fn export_name(&self, slot: usize, logical: &str, attr: Option<&str>) -> String {
+        let name = &self.slots[slot].name;
+        match attr {
+            Some(a) => format!("{name}:{logical}:{a}"),
+            None => format!("{name}:{logical}"),
         }
     }
 
@@ -648,7 +637,14 @@ impl<'a> Synth<'a> {
                 })),
                 Class::Logical => Value::from(Expr::Ref(r.clone())),
                 Class::Param { name, .. } => Value::from(Expr::ref_logical(name)),
-                Class::Import { export, .. } => Value::from(Expr::import_value(export)),
+                Class::Import {
+                    target_slot,
+                    logical,
+                } => Value::from(Expr::import_value(self.export_name(
+                    target_slot,
+                    logical,
+                    r.attribute.as_deref(),
+                ))),
                 Class::Error { .. } => Value::Null,
             })
         };
@@ -663,7 +659,11 @@ impl<'a> Synth<'a> {
         for slot in 0..self.slots.len() {
             let body = match self.rendered.remove(&slot) {
                 Some(body) => body,
-                None => crate::cfn::render::pretty(&SlotView { s: self, slot })?,
+                None => {
+                    let mut buf = Vec::with_capacity(self.estimated_bytes(slot));
+                    crate::cfn::render::pretty_into(&SlotView { s: self, slot }, &mut buf)?;
+                    String::from_utf8(buf).map_err(|e| Error::Render(e.to_string()))?
+                }
             };
             let s = &self.slots[slot];
             let kind = match s.kind {
@@ -687,6 +687,19 @@ impl<'a> Synth<'a> {
             }
         }
         Ok(artifacts)
+    }
+
+    /// A generous guess of a template's rendered size, to allocate its buffer once.
+    fn estimated_bytes(&self, slot: usize) -> usize {
+        let props: usize = self.slots[slot]
+            .members
+            .iter()
+            .map(|m| match &self.app.nodes[m.index()].kind {
+                NodeKind::Resource(r) => r.approx_bytes.map_or(1024, |n| n as usize) * 3 + 400,
+                _ => 300,
+            })
+            .sum();
+        props + 4096
     }
 
     fn counts(&self, slot: usize) -> (usize, usize) {
@@ -909,6 +922,21 @@ fn approx_len(v: &Value) -> usize {
         Value::Shared(v) => approx_len(v),
         _ => 8,
     }
+}
+
+/// The output that exports a value of `logical`.
+fn output_name(logical: &str, attr: Option<&str>) -> String {
+    let mut name = String::with_capacity(6 + logical.len() + attr.map_or(0, str::len));
+    name.push_str("Export");
+    name.extend(
+        logical
+            .bytes()
+            .chain(attr.unwrap_or("").bytes())
+            .filter(u8::is_ascii_alphanumeric)
+            .map(char::from),
+    );
+    name.truncate(255);
+    name
 }
 
 /// The name of the member-template parameter that carries `logical`'s value.

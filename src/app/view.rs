@@ -103,20 +103,15 @@ impl Serialize for ResourceView<'_, '_, '_> {
             m.serialize_entry("Condition", c)?;
         }
         let (start, end) = s.dep_range[self.node.index()];
-        let deps: Vec<&str> = r
-            .depends_on
-            .iter()
-            .map(String::as_str)
-            .chain(
-                s.dep_flat[start as usize..end as usize]
-                    .iter()
-                    .map(|d| logical(s, *d)),
-            )
-            .collect();
-        match deps.as_slice() {
-            [] => {}
-            [one] => m.serialize_entry("DependsOn", one)?,
-            many => m.serialize_entry("DependsOn", many)?,
+        let deps = DependsOn {
+            s,
+            raw: &r.depends_on,
+            nodes: &s.dep_flat[start as usize..end as usize],
+        };
+        match deps.len() {
+            0 => {}
+            1 => m.serialize_entry("DependsOn", &deps.first())?,
+            _ => m.serialize_entry("DependsOn", &deps)?,
         }
         let carrier = s.carriers.get(&self.node);
         if !r.properties.is_empty() || carrier.is_some() {
@@ -139,6 +134,40 @@ impl Serialize for ResourceView<'_, '_, '_> {
             m.serialize_entry("Metadata", &self.v.resolved_map(&r.metadata))?;
         }
         m.end()
+    }
+}
+
+/// A resource's `DependsOn`: the logical IDs written by hand, then those of the constructs
+/// it waits for, without collecting them first.
+struct DependsOn<'v, 'a> {
+    s: &'v Synth<'a>,
+    raw: &'v [String],
+    nodes: &'v [NodeId],
+}
+
+impl DependsOn<'_, '_> {
+    fn len(&self) -> usize {
+        self.raw.len() + self.nodes.len()
+    }
+
+    fn first(&self) -> &str {
+        match self.raw.first() {
+            Some(r) => r,
+            None => self.nodes.first().map_or("", |n| logical(self.s, *n)),
+        }
+    }
+}
+
+impl Serialize for DependsOn<'_, '_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let mut seq = ser.serialize_seq(Some(self.len()))?;
+        for r in self.raw {
+            seq.serialize_element(r)?;
+        }
+        for n in self.nodes {
+            seq.serialize_element(logical(self.s, *n))?;
+        }
+        seq.end()
     }
 }
 
@@ -391,8 +420,15 @@ impl Serialize for RefView<'_, '_, '_> {
                 m.serialize_entry("Ref", &name)?;
                 m.end()
             }
-            Class::Import { export, .. } => {
+            Class::Import {
+                target_slot,
+                logical,
+            } => {
                 let mut m = ser.serialize_map(Some(1))?;
+                let export = self
+                    .0
+                    .s
+                    .export_name(target_slot, logical, r.attribute.as_deref());
                 m.serialize_entry("Fn::ImportValue", &export)?;
                 m.end()
             }
