@@ -93,6 +93,9 @@ pub(super) struct Synth<'a> {
     pub(super) dep_flat: Vec<NodeId>,
     /// Length of the `TemplateBody` each carrier embeds.
     body_lens: HashMap<NodeId, usize>,
+    /// Values already exported: (exporting slot, construct, attribute).
+    exported:
+        std::collections::HashSet<(usize, NodeId, Option<&'a str>), crate::cfn::hash::FnvBuild>,
     /// Member templates already rendered, by slot.
     rendered: HashMap<usize, String>,
     /// StackSets: (member slot, parent slot, carrier).
@@ -163,6 +166,7 @@ impl<'a> Synth<'a> {
             dep_range: vec![(0, 0); app.nodes.len()],
             dep_flat: Vec::new(),
             body_lens: HashMap::default(),
+            exported: Default::default(),
             rendered: HashMap::default(),
             stack_sets: Vec::new(),
         };
@@ -506,7 +510,7 @@ impl<'a> Synth<'a> {
 
     /// Records what a reference made in `slot` needs: a member-template parameter, an
     /// export, or a diagnostic.
-    fn note_ref(&mut self, slot: usize, from: NodeId, r: &Reference) {
+    fn note_ref(&mut self, slot: usize, from: NodeId, r: &'a Reference) {
         match self.classify(slot, r) {
             Class::Local(_) | Class::Logical => {}
             Class::Param {
@@ -535,15 +539,21 @@ impl<'a> Synth<'a> {
                 logical,
             } => {
                 let attr = r.attribute.as_deref();
-                let output = output_name(logical, attr);
-                if !self.exports[target_slot].contains_key(&output) {
+                let Target::Node(target) = r.target else {
+                    return;
+                };
+                if !self.exported.contains(&(target_slot, target, attr)) {
+                    let output = output_name(logical, attr);
                     let export = self.export_name(target_slot, logical, attr);
                     let local = Reference {
                         target: Target::Logical(logical.to_owned()),
                         attribute: r.attribute.clone(),
                         max_len: r.max_len,
                     };
-                    self.exports[target_slot].insert(output, (export, local));
+                    self.exported.insert((target_slot, target, attr));
+                    self.exports[target_slot]
+                        .entry(output)
+                        .or_insert((export, local));
                 }
                 self.slot_deps[slot].insert(target_slot);
             }

@@ -1,9 +1,8 @@
 //! Member accounts: created (and never deleted by a refactor), or existing ones referenced
 //! by id.
 
-use std::collections::HashMap;
-
 use crate::app::{App, Construct};
+use crate::cfn::hash::FastMap;
 use crate::cfn::{Expr, NodeId, Resource, Value};
 use crate::error::{Diagnostic, Result, Rule};
 
@@ -174,7 +173,7 @@ impl Account {
 
 /// E-mails are unique across the organization (compared case-insensitively).
 fn unique_emails(app: &App, out: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<String, NodeId> = HashMap::new();
+    let mut seen: FastMap<String, NodeId> = FastMap::default();
     for (node, res) in app.resources_of_type(ACCOUNT_TYPE) {
         let Some(email) = res.properties.get("Email").and_then(Value::as_str) else {
             continue;

@@ -15,30 +15,31 @@ pub(crate) fn email_problem(email: &str) -> Option<&'static str> {
     }
     const LOCAL_SPECIAL: &str = "!#$%&'*+/=?^_`{|}~.-";
     if !local
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || LOCAL_SPECIAL.contains(c))
+        .bytes()
+        .all(|c| c.is_ascii_alphanumeric() || LOCAL_SPECIAL.as_bytes().contains(&c))
     {
         return Some("the part before `@` may hold only letters, digits and !#$%&'*+/=?^_`{|}~.-");
     }
     if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
         return Some("the part before `@` must not start or end with a dot or hold two in a row");
     }
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 {
+    if !domain.contains('.') {
         return Some("the domain needs at least two labels, e.g. `example.com`");
     }
-    for label in &labels {
+    for label in domain.split('.') {
         if label.is_empty()
             || label.len() > 63
             || label.starts_with('-')
             || label.ends_with('-')
-            || !label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            || !label
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'-')
         {
             return Some("each domain label must be 1 to 63 letters, digits or inner hyphens");
         }
     }
-    let tld = labels[labels.len() - 1];
-    if tld.len() < 2 || !tld.chars().all(|c| c.is_ascii_alphabetic()) {
+    let tld = domain.rsplit('.').next().unwrap_or_default();
+    if tld.len() < 2 || !tld.bytes().all(|c| c.is_ascii_alphabetic()) {
         return Some("the top-level domain must be at least two letters");
     }
     None
