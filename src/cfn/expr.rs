@@ -4,9 +4,13 @@ use indexmap::IndexMap;
 use serde::ser::{Error as _, SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
+/// A key of a [`Map`]: borrowed when it is a literal (`"Properties"`, `"AccountName"`), so
+/// the keys every resource repeats cost no allocation.
+pub type Key = std::borrow::Cow<'static, str>;
+
 /// An ordered JSON object of template values. Keys keep insertion order; create one with
 /// `Map::default()` or the [`obj!`](crate::obj) macro.
-pub type Map = IndexMap<String, Value, super::hash::FnvBuild>;
+pub type Map = IndexMap<Key, Value, super::hash::FnvBuild>;
 
 /// Identifies one construct (a resource or a parameter) inside an [`App`](crate::App).
 ///
@@ -156,7 +160,7 @@ impl Expr {
     }
 
     /// `Fn::Sub` with variables, in the order given.
-    pub fn sub_with<K: Into<String>, V: Into<Value>>(
+    pub fn sub_with<K: Into<Key>, V: Into<Value>>(
         template: impl Into<String>,
         vars: impl IntoIterator<Item = (K, V)>,
     ) -> Expr {
@@ -536,7 +540,7 @@ macro_rules! obj {
             [$(stringify!($k)),+].len(),
             ::std::default::Default::default(),
         );
-        $( m.insert(::std::string::String::from($k), $crate::cfn::Value::from($v)); )+
+        $( m.insert($crate::cfn::Key::from($k), $crate::cfn::Value::from($v)); )+
         $crate::cfn::Value::Map(m)
     }};
 }

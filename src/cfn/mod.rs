@@ -27,5 +27,5 @@ pub mod hash;
 pub mod render;
 mod template;
 
-pub use expr::{Expr, Map, NodeId, Pseudo, Reference, Target, Value, UNKNOWN_MAX_LEN};
+pub use expr::{Expr, Key, Map, NodeId, Pseudo, Reference, Target, Value, UNKNOWN_MAX_LEN};
 pub use template::{DeletionPolicy, Output, Parameter, ParameterType, Resource, Template};

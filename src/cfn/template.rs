@@ -36,7 +36,7 @@ impl DeletionPolicy {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
     /// The resource type, e.g. `AWS::IAM::Role`.
-    pub resource_type: String,
+    pub resource_type: super::Key,
     /// The resource's properties, in the order they are rendered.
     pub properties: Map,
     /// Logical IDs this resource waits for.
@@ -53,7 +53,7 @@ pub struct Resource {
 
 impl Resource {
     /// A resource of the given type with no properties.
-    pub fn new(resource_type: impl Into<String>) -> Self {
+    pub fn new(resource_type: impl Into<super::Key>) -> Self {
         Resource {
             resource_type: resource_type.into(),
             properties: Map::with_capacity_and_hasher(6, Default::default()),
@@ -67,7 +67,7 @@ impl Resource {
 
     /// Sets a property, keeping the order in which properties were first set.
     #[must_use]
-    pub fn property(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+    pub fn property(mut self, name: impl Into<super::Key>, value: impl Into<Value>) -> Self {
         self.properties.insert(name.into(), value.into());
         self
     }
@@ -82,7 +82,7 @@ impl Resource {
 
     /// Sets a metadata entry.
     #[must_use]
-    pub fn metadata(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+    pub fn metadata(mut self, key: impl Into<super::Key>, value: impl Into<Value>) -> Self {
         self.metadata.insert(key.into(), value.into());
         self
     }
@@ -357,8 +357,8 @@ impl Serialize for Template {
 }
 
 /// Serializes an `IndexMap` in insertion order whatever serde features are unified.
-struct Ordered<'a, V, H>(&'a IndexMap<String, V, H>);
-impl<V: Serialize, H> Serialize for Ordered<'_, V, H> {
+struct Ordered<'a, K, V, H>(&'a IndexMap<K, V, H>);
+impl<K: Serialize, V: Serialize, H> Serialize for Ordered<'_, K, V, H> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(self.0.len()))?;
         for (k, v) in self.0 {

@@ -175,7 +175,7 @@ impl PolicyHandle {
         })?;
         let entry = res
             .properties
-            .entry("TargetIds".to_owned())
+            .entry("TargetIds".into())
             .or_insert_with(|| Value::List(Vec::new()));
         if let Value::List(ids) = entry {
             if !ids.contains(&id) {

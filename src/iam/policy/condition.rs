@@ -221,9 +221,9 @@ pub(crate) fn render(conditions: &[Condition]) -> Value {
     for (operator, keys) in by_operator {
         let mut entries = Map::default();
         for (key, values) in keys {
-            entries.insert(key.to_owned(), super::scalar_or_list(values));
+            entries.insert(key.to_owned().into(), super::scalar_or_list(values));
         }
-        block.insert(operator, Value::Map(entries));
+        block.insert(operator.into(), Value::Map(entries));
     }
     Value::Map(block)
 }

@@ -158,7 +158,7 @@ pub(crate) fn render(principals: &[Principal]) -> Value {
             }
         }
         if !values.is_empty() {
-            map.insert(kind.as_str().to_owned(), super::scalar_or_list(values));
+            map.insert(kind.as_str().into(), super::scalar_or_list(values));
         }
     }
     Value::Map(map)
