@@ -13,7 +13,14 @@ use orgstack::org::{Account, Organization, OrganizationalUnit, Policy};
 use orgstack::stackset::StackSet;
 use orgstack::App;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let out = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "cdk.out/custom_org".into());

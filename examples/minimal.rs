@@ -8,7 +8,14 @@
 use orgstack::iam::{ManagedPolicy, PolicyDocument, Role, Statement};
 use orgstack::App;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let out = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "cdk.out/minimal".into());

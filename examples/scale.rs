@@ -18,7 +18,14 @@ use orgstack::layouts::FiveAccountLayout;
 use orgstack::org::{Account, OrganizationalUnit, OuHandle};
 use orgstack::App;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let mut args = std::env::args().skip(1);
     let mut out = None;

@@ -1,0 +1,178 @@
+//! Stack splitting: large organizations spread over several stacks, and stay put as they grow.
+
+use std::collections::BTreeMap;
+
+use orgstack::layouts::FiveAccountLayout;
+use orgstack::org::{Account, OrganizationalUnit};
+use orgstack::{App, Quotas};
+use serde_json::Value;
+
+/// The layout plus `n` accounts in 20 OUs, as the scale benchmark builds it.
+fn org(n: usize, quotas: Quotas) -> App {
+    let mut app = App::with_quotas(quotas);
+    let layout = FiveAccountLayout::builder("acme")
+        .email_domain("aws.acme.example")
+        .build(&mut app)
+        .unwrap();
+    let ous: Vec<_> = (0..20)
+        .map(|i| {
+            layout
+                .workloads_ou()
+                .add_ou(&mut app, OrganizationalUnit::new(format!("Unit{i:02}")))
+                .unwrap()
+        })
+        .collect();
+    for k in 0..n {
+        layout
+            .add_account(
+                &mut app,
+                ous[k % ous.len()],
+                Account::new(
+                    format!("acct-{k:05}"),
+                    format!("acct-{k:05}@aws.acme.example"),
+                ),
+            )
+            .unwrap();
+    }
+    app
+}
+
+/// Account logical ID → (stack, account name) for every account of every stack.
+fn placement(app: &App) -> BTreeMap<String, (String, String)> {
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let mut out = BTreeMap::new();
+    for a in assembly.artifacts() {
+        let t: Value = serde_json::from_str(&a.body).unwrap();
+        for (id, r) in t["Resources"].as_object().unwrap() {
+            if r["Type"] == "AWS::Organizations::Account" {
+                let name = r["Properties"]["AccountName"].as_str().unwrap().to_owned();
+                let previous = out.insert(id.clone(), (a.stack_name.clone(), name));
+                assert!(previous.is_none(), "{id} is in two stacks");
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_stack_stays_within_the_quotas_and_chains_its_own_accounts() {
+    let app = org(1_200, Quotas::default());
+    let assembly = app.synth().unwrap();
+    assert!(
+        assembly.deploy_order().len() >= 5,
+        "{:?}",
+        assembly.deploy_order()
+    );
+    assert_eq!(assembly.deploy_order()[0], "Management");
+    for a in assembly.artifacts() {
+        assert!(
+            a.resource_count <= 500,
+            "{}: {}",
+            a.file_name,
+            a.resource_count
+        );
+        assert!(
+            a.body.len() <= 1_000_000,
+            "{}: {}",
+            a.file_name,
+            a.body.len()
+        );
+        let t: Value = serde_json::from_str(&a.body).unwrap();
+        // Within each template, accounts wait for the previous one, and only for it.
+        // (serde_json's map sorts keys: take the document order from the text.)
+        let mut accounts: Vec<(&String, &Value)> = t["Resources"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, r)| r["Type"] == "AWS::Organizations::Account")
+            .collect();
+        accounts.sort_by_key(|(id, _)| a.body.find(&format!("\n    \"{id}\": {{")).unwrap());
+        for pair in accounts.windows(2) {
+            let (prev, (_, r)) = (pair[0].0, pair[1]);
+            assert_eq!(
+                r["DependsOn"],
+                Value::String(prev.clone()),
+                "{}",
+                a.file_name
+            );
+        }
+        if let Some((_, first)) = accounts.first() {
+            assert!(first.get("DependsOn").is_none(), "{}", a.file_name);
+        }
+        // Every account's budget sits beside it.
+        let budgets = t["Resources"]
+            .as_object()
+            .unwrap()
+            .values()
+            .filter(|r| r["Type"] == "AWS::Budgets::Budget")
+            .count();
+        assert_eq!(budgets, accounts.len(), "{}", a.file_name);
+    }
+    // Overflow stacks import the OU ids the management stack exports, and deploy after it.
+    let manifest: Value = serde_json::from_str(assembly.manifest()).unwrap();
+    for s in manifest["stacks"].as_array().unwrap().iter().skip(1) {
+        assert_eq!(s["dependsOn"], serde_json::json!(["Management"]), "{s}");
+    }
+    let overflow = assembly.artifact("Management-Accounts-001").unwrap();
+    assert!(overflow
+        .body
+        .contains("\"Fn::ImportValue\": \"Management:OrganizationWorkloadsUnit"));
+}
+
+#[test]
+fn adding_accounts_moves_no_existing_account_and_renames_none() {
+    let before = placement(&org(1_200, Quotas::default()));
+    let after = placement(&org(1_700, Quotas::default()));
+    assert_eq!(after.len(), before.len() + 500);
+    for (id, place) in &before {
+        assert_eq!(after.get(id), Some(place), "{id} moved or was renamed");
+    }
+    let stacks = |p: &BTreeMap<String, (String, String)>| {
+        p.values()
+            .map(|(s, _)| s.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    };
+    assert!(
+        stacks(&after) > stacks(&before),
+        "the new accounts went to new stacks"
+    );
+}
+
+#[test]
+fn growing_the_management_stack_moves_no_account() {
+    let mut quotas = Quotas::default();
+    quotas.resources_per_template = 120;
+    let before = placement(&org(150, quotas.clone()));
+    // The same organization with more OUs and policies in the management stack.
+    let mut app = org(150, quotas);
+    let stack = app.stacks().next().unwrap();
+    for i in 0..10 {
+        app.add_resource(
+            &stack,
+            format!("Extra{i}"),
+            orgstack::cfn::Resource::new("AWS::SNS::Topic"),
+        )
+        .unwrap();
+    }
+    assert_eq!(placement(&app), before);
+}
+
+#[test]
+fn splitting_can_be_turned_off_and_the_quota_is_then_reported() {
+    let mut app = org(300, Quotas::default());
+    let stack = app.stacks().next().unwrap();
+    app.set_stack_splitting(&stack, false).unwrap();
+    let err = app.synth().unwrap_err();
+    let d = err
+        .diagnostics()
+        .iter()
+        .find(|d| d.rule == orgstack::Rule::ResourceCount)
+        .unwrap_or_else(|| panic!("{err}"));
+    assert_eq!(d.path, "Management");
+    assert!(
+        d.message.contains("CloudFormation accepts at most 500"),
+        "{}",
+        d.message
+    );
+}
