@@ -335,8 +335,8 @@ impl StackSet {
         self
     }
 
-    /// Adds the StackSet to `stack` and returns a handle whose [`template`]
-    /// (StackSetHandle::template) is the member stack to build into.
+    /// Adds the StackSet to `stack` and returns a handle whose
+    /// [`template`](StackSetHandle::template) is the member stack to build into.
     ///
     /// # Errors
     /// [`Error::DuplicateId`](crate::Error::DuplicateId) if the id is taken. A bad name or

@@ -28,4 +28,4 @@ pub mod render;
 mod template;
 
 pub use expr::{Expr, Key, Map, NodeId, Pseudo, Reference, Target, Value, UNKNOWN_MAX_LEN};
-pub use template::{DeletionPolicy, Output, Parameter, ParameterType, Resource, Template};
+pub use template::{tags, DeletionPolicy, Output, Parameter, ParameterType, Resource, Template};

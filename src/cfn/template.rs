@@ -374,3 +374,18 @@ impl Serialize for MapRef<'_> {
         Ordered(self.0).serialize(s)
     }
 }
+
+/// The `Tags` property most resource types take: `[{"Key": …, "Value": …}]`, in order.
+///
+/// ```
+/// use orgstack::cfn::{render, tags};
+/// let t = tags(&[("team".into(), "platform".into())]);
+/// assert_eq!(render::minified(&t).unwrap(), r#"[{"Key":"team","Value":"platform"}]"#);
+/// ```
+pub fn tags(tags: &[(String, String)]) -> Value {
+    Value::List(
+        tags.iter()
+            .map(|(k, v)| crate::obj! { "Key" => k.as_str(), "Value" => v.as_str() })
+            .collect(),
+    )
+}

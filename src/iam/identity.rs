@@ -100,9 +100,17 @@ pub(crate) fn report_identity_policy(app: &mut App, path: &str, doc: &PolicyDocu
     }
 }
 
+/// `[\w+=,.@-]{1,max}`, the IAM name pattern.
+pub(crate) fn is_iam_name(name: &str, max: usize) -> bool {
+    (1..=max).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c))
+}
+
 /// Reports an IAM name that breaks `[\w+=,.@-]{1,max}`.
 pub(crate) fn report_name(app: &mut App, path: &str, what: &str, name: &str, max: usize) {
-    if !crate::org::checks::is_iam_name(name, max) {
+    if !is_iam_name(name, max) {
         app.report(Diagnostic::new(
             path,
             Rule::IamName,
@@ -171,5 +179,19 @@ pub(crate) fn report_attachments(
     for (name, doc) in inline {
         report_name(app, path, "policy", name, 128);
         report_identity_policy(app, path, doc);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_iam_name;
+
+    #[test]
+    fn iam_names() {
+        assert!(is_iam_name("OrganizationAccountAccessRole", 64));
+        assert!(is_iam_name("a+b=c,d.e@f-g_h", 64));
+        assert!(!is_iam_name("bad name!", 64));
+        assert!(!is_iam_name("", 64));
+        assert!(!is_iam_name(&"x".repeat(65), 64));
     }
 }

@@ -6,6 +6,7 @@ pub mod policy;
 mod role;
 
 pub use group::{Group, GroupHandle};
+pub(crate) use identity::is_iam_name;
 pub use identity::ManagedPolicyRef;
 pub use managed_policy::{ManagedPolicy, ManagedPolicyHandle};
 pub use policy::*;

@@ -215,7 +215,7 @@ impl Role {
             res = res.property("Policies", inline_policies(&self.inline));
         }
         if !self.tags.is_empty() {
-            res = res.property("Tags", crate::org::tags_value(&self.tags));
+            res = res.property("Tags", crate::cfn::tags(&self.tags));
         }
         if let Some(reason) = &self.without_mfa {
             res = res.metadata("orgstack:trust-without-mfa", reason.as_str());

@@ -6,9 +6,10 @@ use crate::cfn::hash::FastMap;
 use crate::cfn::{Expr, NodeId, Resource, Value};
 use crate::error::{Diagnostic, Result, Rule};
 
-use super::checks::{email_problem, is_account_id, is_iam_name, is_valid_account_name};
-use super::ou::{report_tags, tags_value, Parent};
+use super::checks::{email_problem, is_account_id, is_valid_account_name};
+use super::ou::{report_tags, Parent};
 use super::policy::PolicyTarget;
+use crate::iam::is_iam_name;
 
 /// Type of the account resource.
 pub const ACCOUNT_TYPE: &str = "AWS::Organizations::Account";
@@ -116,7 +117,7 @@ impl Account {
             res = res.property("RoleName", role.as_str());
         }
         if !self.tags.is_empty() {
-            res = res.property("Tags", tags_value(&self.tags));
+            res = res.property("Tags", crate::cfn::tags(&self.tags));
         }
         let res = res.retain();
         let id = self.id.clone().unwrap_or_else(|| self.name.clone());

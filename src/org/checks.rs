@@ -50,14 +50,6 @@ pub(crate) fn is_valid_account_name(name: &str) -> bool {
     (1..=50).contains(&name.len()) && name.bytes().all(|b| (0x20..=0x7e).contains(&b))
 }
 
-/// `[\w+=,.@-]{1,max}`, the IAM name pattern.
-pub(crate) fn is_iam_name(name: &str, max: usize) -> bool {
-    (1..=max).contains(&name.len())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c))
-}
-
 /// `^r-[0-9a-z]{4,32}$`
 pub(crate) fn is_root_id(id: &str) -> bool {
     id.strip_prefix("r-")
@@ -150,8 +142,6 @@ mod tests {
         assert!(!is_valid_account_name(&"x".repeat(51)));
         assert!(!is_valid_account_name("tab\tname"));
         assert!(!is_valid_account_name("é"));
-        assert!(is_iam_name("OrganizationAccountAccessRole", 64));
-        assert!(!is_iam_name("bad name!", 64));
         assert_eq!(tag_problem("team", "platform"), None);
         assert!(tag_problem("aws:x", "y").is_some());
         assert!(tag_problem("a", "b#").is_some());

@@ -16,7 +16,6 @@ mod account;
 pub(crate) mod checks;
 mod organization;
 mod ou;
-pub(crate) use ou::tags_value;
 mod policy;
 
 pub use account::{Account, AccountHandle, ACCOUNT_TYPE};

@@ -104,7 +104,7 @@ impl Parent {
             .property("Name", ou.name.as_str())
             .property("ParentId", self.id());
         if !ou.tags.is_empty() {
-            res = res.property("Tags", tags_value(&ou.tags));
+            res = res.property("Tags", crate::cfn::tags(&ou.tags));
         }
         let handle = app.add_resource(&self.tree_node(), ou.name.as_str(), res)?;
         let path = app.path(&handle);
@@ -221,14 +221,6 @@ impl PolicyTarget for OuHandle {
     fn target_id(&self) -> Value {
         Value::from(self.id())
     }
-}
-
-pub(crate) fn tags_value(tags: &[(String, String)]) -> Value {
-    Value::List(
-        tags.iter()
-            .map(|(k, v)| crate::obj! { "Key" => k.as_str(), "Value" => v.as_str() })
-            .collect(),
-    )
 }
 
 pub(crate) fn report_tags(app: &mut App, path: &str, tags: &[(String, String)]) {
