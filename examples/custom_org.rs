@@ -24,6 +24,15 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let out = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "cdk.out/custom_org".into());
+    let assembly = app()?.synth_to(&out)?;
+    for a in assembly.artifacts() {
+        println!("{out}/{} ({} resources)", a.file_name, a.resource_count);
+    }
+    Ok(())
+}
+
+/// The organization; the snapshot tests build it from here too.
+pub fn app() -> orgstack::Result<App> {
     let mut app = App::new();
     let mgmt = app.stack("Management")?;
     let org = Organization::create().build(&mut app, &mgmt)?;
@@ -144,10 +153,5 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .mfa_max_age(3600)
         .managed_policy(ManagedPolicyRef::aws_managed("AdministratorAccess"))
         .build(&mut app, &roles.template())?;
-
-    let assembly = app.synth_to(&out)?;
-    for a in assembly.artifacts() {
-        println!("{out}/{} ({} resources)", a.file_name, a.resource_count);
-    }
-    Ok(())
+    Ok(app)
 }

@@ -11,14 +11,7 @@ use orgstack::App;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = std::env::args().nth(1).unwrap_or_else(|| "cdk.out".into());
-    let mut app = App::new();
-    FiveAccountLayout::builder("acme")
-        .email_domain("aws.acme.example")
-        .allowed_regions(["us-east-1", "eu-west-1"])
-        .alert_email("cloud-alerts@acme.example")
-        .build(&mut app)?;
-
-    let assembly = match app.synth_to(&out) {
+    let assembly = match app()?.synth_to(&out) {
         Ok(a) => a,
         Err(e) => {
             eprintln!("{e}");
@@ -39,4 +32,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!();
     println!("next: follow {out}/deploy-plan.md (trusted access, SCP policy type, then the stacks in order)");
     Ok(())
+}
+
+/// The reference layout; the snapshot tests build it from here too.
+pub fn app() -> orgstack::Result<App> {
+    let mut app = App::new();
+    FiveAccountLayout::builder("acme")
+        .email_domain("aws.acme.example")
+        .allowed_regions(["us-east-1", "eu-west-1"])
+        .alert_email("cloud-alerts@acme.example")
+        .build(&mut app)?;
+    Ok(app)
 }

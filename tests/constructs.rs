@@ -379,7 +379,7 @@ fn principal_inside_an_scp() {
         (
             Rule::ScpGrammar,
             "Management/Policies/DenyRoot".into(),
-            "statement `NoRoot`".into()
+            "Statement[0] (Sid NoRoot)".into()
         )
     );
 }
@@ -404,7 +404,7 @@ fn allow_on_a_specific_resource_in_an_scp() {
         (
             Rule::ScpGrammar,
             "Management/Policies/AllowLogs".into(),
-            "statement 0".into()
+            "Statement[0]".into()
         )
     );
 }

@@ -331,6 +331,9 @@ fn render_plan(
     for s in steps.iter().filter(|s| !s.before_stacks) {
         step(&mut out, &s.title, &s.why, &s.commands);
     }
+    // Exactly one newline at the end, whatever the last step held.
+    out.truncate(out.trim_end_matches('\n').len());
+    out.push('\n');
     out
 }
 

@@ -4,9 +4,7 @@ use crate::app::{App, Construct, ResourceHandle};
 use crate::cfn::{Expr, NodeId, Resource};
 use crate::error::Result;
 
-use super::identity::{
-    inline_policies, managed_arns, report_attachments, report_name, report_path, ManagedPolicyRef,
-};
+use super::identity::{attachment_setters, report_name, Attachments, ManagedPolicyRef};
 use super::policy::PolicyDocument;
 
 /// An IAM group. Users are managed outside templates: no password or access key ever
@@ -27,9 +25,7 @@ use super::policy::PolicyDocument;
 pub struct Group {
     id: String,
     name: Option<String>,
-    path: Option<String>,
-    managed: Vec<ManagedPolicyRef>,
-    inline: Vec<(String, PolicyDocument)>,
+    attachments: Attachments,
 }
 
 impl Group {
@@ -38,9 +34,7 @@ impl Group {
         Group {
             id: id.into(),
             name: None,
-            path: None,
-            managed: Vec::new(),
-            inline: Vec::new(),
+            attachments: Attachments::default(),
         }
     }
 
@@ -50,32 +44,7 @@ impl Group {
         self
     }
 
-    /// Sets `Path`.
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.path = Some(path.into());
-        self
-    }
-
-    /// Attaches a managed policy.
-    pub fn managed_policy(mut self, policy: impl Into<ManagedPolicyRef>) -> Self {
-        self.managed.push(policy.into());
-        self
-    }
-
-    /// Attaches managed policies.
-    pub fn managed_policies<P: Into<ManagedPolicyRef>>(
-        mut self,
-        policies: impl IntoIterator<Item = P>,
-    ) -> Self {
-        self.managed.extend(policies.into_iter().map(Into::into));
-        self
-    }
-
-    /// Adds an inline policy.
-    pub fn inline_policy(mut self, name: impl Into<String>, document: PolicyDocument) -> Self {
-        self.inline.push((name.into(), document));
-        self
-    }
+    attachment_setters!();
 
     /// Adds the group under `scope`.
     ///
@@ -87,25 +56,17 @@ impl Group {
         if let Some(n) = &self.name {
             res = res.property("GroupName", n.as_str());
         }
-        if let Some(p) = &self.path {
+        if let Some(p) = &self.attachments.path {
             res = res.property("Path", p.as_str());
         }
-        if !self.managed.is_empty() {
-            res = res.property("ManagedPolicyArns", managed_arns(&self.managed));
-        }
-        if !self.inline.is_empty() {
-            res = res.property("Policies", inline_policies(&self.inline));
-        }
+        res = self.attachments.apply(res);
         let handle = app.add_resource(scope, self.id.as_str(), res)?;
         let path = app.path(&handle);
         if let Some(n) = &self.name {
             report_name(app, &path, "group", n, 128);
         }
-        if let Some(p) = &self.path {
-            report_path(app, &path, p);
-        }
         let max_inline = app.quotas().group_inline_policy_size;
-        report_attachments(app, &path, &self.managed, &self.inline, max_inline);
+        self.attachments.report(app, &path, max_inline);
         Ok(GroupHandle(handle))
     }
 }

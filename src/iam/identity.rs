@@ -2,7 +2,7 @@
 //! checks identity policies need.
 
 use crate::app::App;
-use crate::cfn::Value;
+use crate::cfn::{Resource, Value};
 use crate::error::{Diagnostic, Rule};
 use crate::obj;
 
@@ -46,6 +46,71 @@ impl ManagedPolicyRef {
     }
 }
 
+/// What roles and groups have alike: a path, managed policies and inline policies.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Attachments {
+    pub(crate) path: Option<String>,
+    pub(crate) managed: Vec<ManagedPolicyRef>,
+    pub(crate) inline: Vec<(String, PolicyDocument)>,
+}
+
+impl Attachments {
+    /// Adds `ManagedPolicyArns` and `Policies` to the resource.
+    pub(crate) fn apply(&self, mut res: Resource) -> Resource {
+        if !self.managed.is_empty() {
+            res = res.property("ManagedPolicyArns", managed_arns(&self.managed));
+        }
+        if !self.inline.is_empty() {
+            res = res.property("Policies", inline_policies(&self.inline));
+        }
+        res
+    }
+
+    /// Reports a bad path, too many managed policies, and inline policies over `max_inline`
+    /// or breaking the identity-policy grammar.
+    pub(crate) fn report(&self, app: &mut App, path: &str, max_inline: usize) {
+        if let Some(p) = &self.path {
+            report_path(app, path, p);
+        }
+        report_attachments(app, path, &self.managed, &self.inline, max_inline);
+    }
+}
+
+/// The setters roles and groups share, over a field `attachments: Attachments`.
+macro_rules! attachment_setters {
+    () => {
+        /// Sets `Path`.
+        pub fn path(mut self, path: impl Into<String>) -> Self {
+            self.attachments.path = Some(path.into());
+            self
+        }
+
+        /// Attaches a managed policy.
+        pub fn managed_policy(mut self, policy: impl Into<ManagedPolicyRef>) -> Self {
+            self.attachments.managed.push(policy.into());
+            self
+        }
+
+        /// Attaches managed policies.
+        pub fn managed_policies<P: Into<ManagedPolicyRef>>(
+            mut self,
+            policies: impl IntoIterator<Item = P>,
+        ) -> Self {
+            self.attachments
+                .managed
+                .extend(policies.into_iter().map(Into::into));
+            self
+        }
+
+        /// Adds an inline policy.
+        pub fn inline_policy(mut self, name: impl Into<String>, document: PolicyDocument) -> Self {
+            self.attachments.inline.push((name.into(), document));
+            self
+        }
+    };
+}
+pub(crate) use attachment_setters;
+
 /// Managed policy ARNs without duplicates, in attachment order.
 pub(crate) fn managed_arns(refs: &[ManagedPolicyRef]) -> Value {
     let mut out: Vec<Value> = Vec::with_capacity(refs.len());
@@ -75,11 +140,8 @@ pub(crate) fn report_identity_policy(app: &mut App, path: &str, doc: &PolicyDocu
         app.report(p.to_diagnostic(path));
     }
     for (i, st) in doc.get_statements().iter().enumerate() {
-        let at = st
-            .get_sid()
-            .map(|s| format!("statement `{s}`"))
-            .unwrap_or_else(|| format!("statement {i}"));
-        if !st.get_principals().is_empty() || !st.not_principals().is_empty() {
+        let at = st.label(Some(i));
+        if st.has_principal() {
             app.report(Diagnostic::new(
                 path,
                 Rule::PolicyDocument,

@@ -4,9 +4,7 @@ use crate::app::{App, Construct, ResourceHandle};
 use crate::cfn::{Expr, NodeId, Resource, Value};
 use crate::error::{Diagnostic, Result, Rule};
 
-use super::identity::{
-    inline_policies, managed_arns, report_attachments, report_name, report_path, ManagedPolicyRef,
-};
+use super::identity::{attachment_setters, report_name, Attachments, ManagedPolicyRef};
 use super::policy::{
     keys, BaseOperator, Condition, Effect, PolicyDocument, Principal, PrincipalKind, Statement,
 };
@@ -46,12 +44,10 @@ pub struct Role {
     id: String,
     trust: Trust,
     name: Option<String>,
-    path: Option<String>,
     description: Option<String>,
     max_session_duration: Option<u32>,
     permissions_boundary: Option<Value>,
-    managed: Vec<ManagedPolicyRef>,
-    inline: Vec<(String, PolicyDocument)>,
+    attachments: Attachments,
     tags: Vec<(String, String)>,
     without_mfa: Option<String>,
 }
@@ -79,12 +75,10 @@ impl Role {
             id,
             trust,
             name: None,
-            path: None,
             description: None,
             max_session_duration: None,
             permissions_boundary: None,
-            managed: Vec::new(),
-            inline: Vec::new(),
+            attachments: Attachments::default(),
             tags: Vec::new(),
             without_mfa: None,
         }
@@ -106,12 +100,6 @@ impl Role {
         self
     }
 
-    /// Sets `Path`.
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.path = Some(path.into());
-        self
-    }
-
     /// Sets `Description`.
     pub fn description(mut self, d: impl Into<String>) -> Self {
         self.description = Some(d.into());
@@ -130,26 +118,7 @@ impl Role {
         self
     }
 
-    /// Attaches a managed policy.
-    pub fn managed_policy(mut self, policy: impl Into<ManagedPolicyRef>) -> Self {
-        self.managed.push(policy.into());
-        self
-    }
-
-    /// Attaches managed policies.
-    pub fn managed_policies<P: Into<ManagedPolicyRef>>(
-        mut self,
-        policies: impl IntoIterator<Item = P>,
-    ) -> Self {
-        self.managed.extend(policies.into_iter().map(Into::into));
-        self
-    }
-
-    /// Adds an inline policy.
-    pub fn inline_policy(mut self, name: impl Into<String>, document: PolicyDocument) -> Self {
-        self.inline.push((name.into(), document));
-        self
-    }
+    attachment_setters!();
 
     /// Adds a tag.
     pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -198,7 +167,7 @@ impl Role {
         if let Some(d) = &self.description {
             res = res.property("Description", d.as_str());
         }
-        if let Some(p) = &self.path {
+        if let Some(p) = &self.attachments.path {
             res = res.property("Path", p.as_str());
         }
         res = res.property("AssumeRolePolicyDocument", trust.to_value());
@@ -208,12 +177,7 @@ impl Role {
         if let Some(b) = &self.permissions_boundary {
             res = res.property("PermissionsBoundary", b.clone());
         }
-        if !self.managed.is_empty() {
-            res = res.property("ManagedPolicyArns", managed_arns(&self.managed));
-        }
-        if !self.inline.is_empty() {
-            res = res.property("Policies", inline_policies(&self.inline));
-        }
+        res = self.attachments.apply(res);
         if !self.tags.is_empty() {
             res = res.property("Tags", crate::cfn::tags(&self.tags));
         }
@@ -224,9 +188,6 @@ impl Role {
         let path = app.path(&handle);
         if let Some(n) = &self.name {
             report_name(app, &path, "role", n, 64);
-        }
-        if let Some(p) = &self.path {
-            report_path(app, &path, p);
         }
         if let Some(s) = self.max_session_duration {
             if !(3600..=43200).contains(&s) {
@@ -257,7 +218,7 @@ impl Role {
             report_trust_without_mfa(app, &path, &trust);
         }
         let max_inline = app.quotas().role_inline_policy_size;
-        report_attachments(app, &path, &self.managed, &self.inline, max_inline);
+        self.attachments.report(app, &path, max_inline);
         Ok(RoleHandle(handle))
     }
 }

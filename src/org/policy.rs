@@ -115,26 +115,22 @@ impl Policy {
         policy_type: PolicyType,
         document: PolicyDocument,
     ) -> Self {
-        let name = name.into();
-        Policy {
-            id: name.clone(),
-            name,
-            description: None,
-            policy_type,
-            content: Content::Document(document),
-        }
+        Self::with_content(name.into(), policy_type, Content::Document(document))
     }
 
     /// A management policy (tag, backup, AI services opt-out…) whose content is JSON of its
     /// own grammar.
     pub fn management(name: impl Into<String>, policy_type: PolicyType, content: Value) -> Self {
-        let name = name.into();
+        Self::with_content(name.into(), policy_type, Content::Json(content))
+    }
+
+    fn with_content(name: String, policy_type: PolicyType, content: Content) -> Self {
         Policy {
             id: name.clone(),
             name,
             description: None,
             policy_type,
-            content: Content::Json(content),
+            content,
         }
     }
 
@@ -270,11 +266,8 @@ impl OrganizationHandle {
 /// The grammar of SCPs and RCPs: no principal in an SCP; Allow statements only on `*`.
 fn scp_grammar(path: &str, doc: &PolicyDocument, out: &mut Vec<Diagnostic>) {
     for (i, st) in doc.get_statements().iter().enumerate() {
-        let at = st
-            .get_sid()
-            .map(|s| format!("statement `{s}`"))
-            .unwrap_or_else(|| format!("statement {i}"));
-        if !st.get_principals().is_empty() || !st.not_principals().is_empty() {
+        let at = st.label(Some(i));
+        if st.has_principal() {
             out.push(Diagnostic::new(
                 path,
                 Rule::ScpGrammar,

@@ -50,7 +50,7 @@ impl Template {
 }
 
 /// Every file of an assembly as `(snapshot name, exact bytes)`: each template under its file
-/// name without `.json` (e.g. `Management.template`), then the manifest. Feed them to
+/// name without `.json` (e.g. `Management.template`), then the manifest and the deploy plan. Feed them to
 /// `insta::assert_snapshot!` to pin the very bytes you deploy:
 ///
 /// ```
@@ -61,7 +61,7 @@ impl Template {
 /// let assembly = app.synth()?;
 /// let files = testing::snapshot_files(&assembly);
 /// assert_eq!(files[0].0, "Main.template");
-/// assert_eq!(files.last().unwrap().0, "manifest");
+/// assert_eq!(files.last().unwrap().0, "deploy-plan");
 /// // in a test: for (name, body) in files { insta::assert_snapshot!(name, body); }
 /// # Ok::<(), orgstack::Error>(())
 /// ```
@@ -79,5 +79,6 @@ pub fn snapshot_files(assembly: &Assembly) -> Vec<(String, &str)> {
         })
         .collect();
     files.push(("manifest".to_owned(), assembly.manifest()));
+    files.push(("deploy-plan".to_owned(), assembly.deploy_plan()));
     files
 }

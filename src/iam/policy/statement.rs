@@ -217,6 +217,11 @@ impl Statement {
     /// The effect.
     ///
     /// Getters whose plain name is taken by a setter (`sid`, `actions`, `not_actions`,
+    /// Whether the statement names a `Principal` or `NotPrincipal`.
+    pub fn has_principal(&self) -> bool {
+        !self.get_principals().is_empty() || !self.not_principals().is_empty()
+    }
+
     /// `resources`, `principals`, `conditions`) are prefixed with `get_`.
     pub fn effect(&self) -> Effect {
         self.effect
@@ -318,7 +323,7 @@ impl Statement {
     }
 
     /// How problems name this statement: `Statement[2]` and its Sid, if any.
-    pub(crate) fn label(&self, index: Option<usize>) -> String {
+    pub fn label(&self, index: Option<usize>) -> String {
         let at = index.map_or_else(|| "Statement".to_owned(), |i| format!("Statement[{i}]"));
         match &self.sid {
             Some(sid) => format!("{at} (Sid {sid})"),
