@@ -19,6 +19,15 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let out = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "cdk.out/minimal".into());
+    let assembly = app()?.synth_to(&out)?;
+    for a in assembly.artifacts() {
+        println!("{out}/{} ({} resources)", a.file_name, a.resource_count);
+    }
+    Ok(())
+}
+
+/// The app; the tests build it from here too.
+pub fn app() -> orgstack::Result<App> {
     let mut app = App::new();
     let stack = app.stack("Minimal")?;
     app.set_stack_description(
@@ -44,10 +53,5 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .max_session_duration(3600)
         .managed_policy(read_logs)
         .build(&mut app, &stack)?;
-
-    let assembly = app.synth_to(&out)?;
-    for a in assembly.artifacts() {
-        println!("{out}/{} ({} resources)", a.file_name, a.resource_count);
-    }
-    Ok(())
+    Ok(app)
 }

@@ -1158,35 +1158,13 @@ fn a_template_larger_than_the_quota_is_template_size() {
 
 // ----- the example -----
 
-/// The logic of `examples/minimal.rs`, synthesized in memory.
+#[allow(dead_code)]
+#[path = "../examples/minimal.rs"]
+mod minimal;
+
+/// `examples/minimal.rs`, synthesized in memory.
 fn minimal_example() -> App {
-    let mut app = App::new();
-    let stack = app.stack("Minimal").unwrap();
-    app.set_stack_description(
-        &stack,
-        "A role assumable from the identity account with MFA",
-    )
-    .unwrap();
-    let read_logs = ManagedPolicy::new(
-        "ReadLogs",
-        PolicyDocument::new().statement(
-            Statement::allow()
-                .sid("ReadLogs")
-                .actions(["logs:DescribeLogGroups", "logs:GetLogEvents"])
-                .resource("*"),
-        ),
-    )
-    .description("Read CloudWatch Logs")
-    .build(&mut app, &stack)
-    .unwrap();
-    Role::assumable_with_mfa("Operator", "111111111111")
-        .name("operator")
-        .mfa_max_age(3600)
-        .max_session_duration(3600)
-        .managed_policy(read_logs)
-        .build(&mut app, &stack)
-        .unwrap();
-    app
+    minimal::app().unwrap()
 }
 
 #[test]
