@@ -63,7 +63,7 @@ impl ResourceHandle {
     }
 
     /// `Fn::GetAtt` of the resource.
-    pub fn get_att(self, attribute: impl Into<String>, max_len: usize) -> Expr {
+    pub fn get_att(self, attribute: impl Into<crate::cfn::Key>, max_len: usize) -> Expr {
         Expr::node_get_att(self.0, attribute, max_len)
     }
 }

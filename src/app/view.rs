@@ -408,7 +408,7 @@ impl Serialize for RefView<'_, '_, '_> {
             let mut m = ser.serialize_map(Some(1))?;
             match &r.attribute {
                 None => m.serialize_entry("Ref", id)?,
-                Some(attr) => m.serialize_entry("Fn::GetAtt", &[id, attr.as_str()])?,
+                Some(attr) => m.serialize_entry("Fn::GetAtt", &[id, attr.as_ref()])?,
             }
             m.end()
         };

@@ -41,7 +41,7 @@ pub struct Reference {
     /// The referenced construct.
     pub target: Target,
     /// The attribute for `Fn::GetAtt`; `None` for `Ref`.
-    pub attribute: Option<String>,
+    pub attribute: Option<Key>,
     /// The longest string the reference can resolve to, for size accounting.
     pub max_len: usize,
 }
@@ -128,7 +128,7 @@ impl Expr {
     }
 
     /// `Fn::GetAtt` of a construct of the app, with the longest value it can take.
-    pub fn node_get_att(node: NodeId, attribute: impl Into<String>, max_len: usize) -> Expr {
+    pub fn node_get_att(node: NodeId, attribute: impl Into<Key>, max_len: usize) -> Expr {
         Expr::Ref(Reference {
             target: Target::Node(node),
             attribute: Some(attribute.into()),
@@ -146,7 +146,7 @@ impl Expr {
     }
 
     /// `Fn::GetAtt` on a logical ID written as is.
-    pub fn get_att_logical(logical_id: impl Into<String>, attribute: impl Into<String>) -> Expr {
+    pub fn get_att_logical(logical_id: impl Into<String>, attribute: impl Into<Key>) -> Expr {
         Expr::Ref(Reference {
             target: Target::Logical(logical_id.into()),
             attribute: Some(attribute.into()),
@@ -594,7 +594,7 @@ impl Serialize for Expr {
                 };
                 match &r.attribute {
                     None => m.serialize_entry("Ref", id)?,
-                    Some(attr) => m.serialize_entry("Fn::GetAtt", &[id, attr])?,
+                    Some(attr) => m.serialize_entry("Fn::GetAtt", &[id.as_str(), attr.as_ref()])?,
                 }
             }
             Expr::Pseudo(p) => m.serialize_entry("Ref", p.as_str())?,
