@@ -6,6 +6,7 @@
 
 mod assembly;
 mod logical_id;
+mod placement;
 mod synth;
 mod view;
 
@@ -327,7 +328,8 @@ impl App {
         id: impl Into<String>,
         resource: Resource,
     ) -> Result<ResourceHandle> {
-        let approx_bytes = u32::try_from(synth::approx_properties_len(&resource.properties)).ok();
+        let approx_bytes =
+            u32::try_from(placement::approx_properties_len(&resource.properties)).ok();
         let data = ResourceData {
             resource,
             depends_on: Vec::new(),
