@@ -4,7 +4,8 @@ use crate::app::{App, Construct, ResourceHandle};
 use crate::cfn::{Expr, NodeId, Resource};
 use crate::error::Result;
 
-use super::identity::{attachment_setters, report_name, Attachments, ManagedPolicyRef};
+use super::checks::report_name;
+use super::identity::{attachment_setters, Attachments, ManagedPolicyRef};
 use super::policy::PolicyDocument;
 
 /// An IAM group. Users are managed outside templates: no password or access key ever

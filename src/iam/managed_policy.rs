@@ -4,7 +4,7 @@ use crate::app::{App, Construct, ResourceHandle};
 use crate::cfn::{Expr, NodeId, Resource};
 use crate::error::{Diagnostic, Result, Rule};
 
-use super::identity::{report_identity_policy, report_name, report_path};
+use super::checks::{report_identity_policy, report_name, report_path};
 use super::policy::PolicyDocument;
 
 /// A customer managed policy, attachable to roles and groups.

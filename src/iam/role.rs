@@ -4,7 +4,8 @@ use crate::app::{App, Construct, ResourceHandle};
 use crate::cfn::{Expr, NodeId, Resource, Value};
 use crate::error::{Diagnostic, Result, Rule};
 
-use super::identity::{attachment_setters, report_name, Attachments, ManagedPolicyRef};
+use super::checks::report_name;
+use super::identity::{attachment_setters, Attachments, ManagedPolicyRef};
 use super::policy::{
     keys, BaseOperator, Condition, Effect, PolicyDocument, Principal, PrincipalKind, Statement,
 };
