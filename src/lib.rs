@@ -125,6 +125,6 @@ pub mod stackset;
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 
-pub use app::{App, Construct, DeployStep, ParameterHandle, ResourceHandle, StackHandle};
+pub use app::{App, Construct, DeployStep, ParameterHandle, ResourceHandle, Spill, StackHandle};
 pub use error::{Diagnostic, Diagnostics, Error, Result, Rule};
 pub use quotas::Quotas;

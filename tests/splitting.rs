@@ -176,3 +176,115 @@ fn splitting_can_be_turned_off_and_the_quota_is_then_reported() {
         d.message
     );
 }
+
+/// `n` accounts spread over `ous` OUs under Workloads; then, if `grow` is given,
+/// `grow.0` more OUs and `grow.1` more accounts spread over all of them, appended the way an
+/// organization grows.
+fn wide_org(ous: usize, n: usize, grow: Option<(usize, usize)>) -> App {
+    let mut app = App::new();
+    let layout = FiveAccountLayout::builder("acme")
+        .email_domain("aws.acme.example")
+        .build(&mut app)
+        .unwrap();
+    let mut units = Vec::new();
+    let mut add_ous = |app: &mut App, units: &mut Vec<_>, count: usize| {
+        for _ in 0..count {
+            let i = units.len();
+            units.push(
+                layout
+                    .workloads_ou()
+                    .add_ou(app, OrganizationalUnit::new(format!("Unit{i:03}")))
+                    .unwrap(),
+            );
+        }
+    };
+    let add_accounts = |app: &mut App, units: &[_], range: std::ops::Range<usize>| {
+        for k in range {
+            layout
+                .add_account(
+                    app,
+                    units[k % units.len()],
+                    Account::new(
+                        format!("acct-{k:05}"),
+                        format!("acct-{k:05}@aws.acme.example"),
+                    ),
+                )
+                .unwrap();
+        }
+    };
+    add_ous(&mut app, &mut units, ous);
+    add_accounts(&mut app, &units, 0..n);
+    if let Some((more_ous, more_accounts)) = grow {
+        add_ous(&mut app, &mut units, more_ous);
+        add_accounts(&mut app, &units, n..n + more_accounts);
+    }
+    app
+}
+
+/// OU logical ID → stack.
+fn ou_placement(app: &App) -> BTreeMap<String, String> {
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let mut out = BTreeMap::new();
+    for a in assembly.artifacts() {
+        let t: Value = serde_json::from_str(&a.body).unwrap();
+        for (id, r) in t["Resources"].as_object().unwrap() {
+            if r["Type"] == "AWS::Organizations::OrganizationalUnit" {
+                out.insert(id.clone(), a.stack_name.clone());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn hundreds_of_ous_spread_over_unit_stacks_within_the_outputs_quota() {
+    let app = wide_org(260, 1_300, None);
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let order = assembly.deploy_order();
+    let units: Vec<&String> = order.iter().filter(|s| s.contains("-Units-")).collect();
+    assert_eq!(units.len(), 2, "{order:?}");
+    for a in assembly.artifacts() {
+        assert!(
+            a.output_count <= 200,
+            "{}: {} outputs",
+            a.file_name,
+            a.output_count
+        );
+        assert!(a.resource_count <= 500, "{}", a.file_name);
+    }
+    // Every stack deploys after the stacks it imports from: unit stacks after the
+    // management stack, account stacks after the unit stacks they name parents in.
+    let manifest: Value = serde_json::from_str(assembly.manifest()).unwrap();
+    let position = |name: &str| order.iter().position(|s| s == name).unwrap();
+    for s in manifest["stacks"].as_array().unwrap() {
+        for dep in s["dependsOn"].as_array().unwrap() {
+            assert!(position(dep.as_str().unwrap()) < position(s["name"].as_str().unwrap()));
+        }
+    }
+    // The management stack holds no account whose OU lives elsewhere.
+    let ous = ou_placement(&app);
+    let mgmt: Value = serde_json::from_str(assembly.template_json("Management").unwrap()).unwrap();
+    for r in mgmt["Resources"].as_object().unwrap().values() {
+        if r["Type"] == "AWS::Organizations::Account" {
+            if let Some(parent) = r["Properties"]["ParentIds"][0]["Ref"].as_str() {
+                assert_eq!(ous[parent], "Management", "{parent}");
+            }
+        }
+    }
+}
+
+#[test]
+fn adding_ous_and_accounts_moves_no_ou_and_no_account() {
+    let (ous_before, accounts_before) = {
+        let app = wide_org(240, 900, None);
+        (ou_placement(&app), placement(&app))
+    };
+    let app = wide_org(240, 900, Some((60, 500)));
+    let (ous_after, accounts_after) = (ou_placement(&app), placement(&app));
+    for (id, stack) in &ous_before {
+        assert_eq!(ous_after.get(id), Some(stack), "OU {id} moved");
+    }
+    for (id, place) in &accounts_before {
+        assert_eq!(accounts_after.get(id), Some(place), "account {id} moved");
+    }
+}

@@ -86,6 +86,39 @@ impl ParameterHandle {
     }
 }
 
+/// How stack splitting places a movable unit once its stack is full. Units of one group
+/// fill overflow stacks named `<stack>-<group>-NNN`, in declaration order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Spill {
+    /// Units that little else refers to, such as accounts: a stack holds as many as its
+    /// resource and size quotas allow.
+    Leaf {
+        /// The group's name, in the overflow stacks' names (e.g. `Accounts`).
+        group: &'static str,
+    },
+    /// Units other stacks refer to, such as OUs (accounts name them as parents): each may
+    /// need an export, so a stack holds no more than its outputs quota allows. They are
+    /// placed before leaf units, and a leaf unit stays in its declaring stack only if what it
+    /// refers to stayed there too.
+    Shared {
+        /// The group's name, in the overflow stacks' names (e.g. `Units`).
+        group: &'static str,
+    },
+}
+
+impl Spill {
+    pub(crate) fn group(self) -> &'static str {
+        match self {
+            Spill::Leaf { group } | Spill::Shared { group } => group,
+        }
+    }
+
+    pub(crate) fn is_shared(self) -> bool {
+        matches!(self, Spill::Shared { .. })
+    }
+}
+
 /// A check that runs over the whole app during validation, e.g. a quota that depends on
 /// several constructs at once.
 pub type Check = fn(&App, &mut Vec<Diagnostic>);
@@ -128,8 +161,8 @@ pub(crate) struct ResourceData {
     /// Resources with the same serial group are chained with `DependsOn` in declaration
     /// order within each template.
     pub(crate) serial_group: Option<&'static str>,
-    /// The root of a unit that stack splitting may place in an overflow stack.
-    pub(crate) movable: bool,
+    /// Set on the root of a unit that stack splitting may place in an overflow stack.
+    pub(crate) movable: Option<Spill>,
     /// Estimated size of the rendered properties, taken while they are fresh in memory;
     /// `None` once they may have changed.
     pub(crate) approx_bytes: Option<u32>,
@@ -334,7 +367,7 @@ impl App {
             resource,
             depends_on: Vec::new(),
             serial_group: None,
-            movable: false,
+            movable: None,
             approx_bytes,
         };
         let node = self.add_node(parent.node(), id.into(), NodeKind::Resource(Box::new(data)))?;
@@ -410,13 +443,13 @@ impl App {
         Ok(())
     }
 
-    /// Marks a resource (and the constructs below it) as a unit stack splitting may move
-    /// to an overflow stack as a whole.
+    /// Marks a resource (and the constructs below it) as a unit stack splitting may place
+    /// in an overflow stack as a whole, and says how (see [`Spill`]).
     ///
     /// # Errors
     /// [`Error::InvalidHandle`] if `resource` is not a resource of this app.
-    pub fn set_movable(&mut self, resource: &impl Construct) -> Result<()> {
-        self.resource_data_mut(resource.node())?.movable = true;
+    pub fn set_movable(&mut self, resource: &impl Construct, spill: Spill) -> Result<()> {
+        self.resource_data_mut(resource.node())?.movable = Some(spill);
         Ok(())
     }
 

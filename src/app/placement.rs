@@ -7,9 +7,55 @@
 //! the stack, never moves a unit that was placed before.
 
 use super::synth::{Slot, SlotKind, Synth};
-use super::{App, NodeKind};
+use super::{App, NodeKind, Spill};
 use crate::cfn::hash::FastMap as HashMap;
-use crate::cfn::{Map, NodeId, Value};
+use crate::cfn::{Expr, Map, NodeId, Reference, Target, Value};
+
+/// How much a stack may take of each kind of unit.
+struct Limits {
+    main_resources: usize,
+    main_bytes: usize,
+    max_resources: usize,
+    max_bytes: usize,
+    main_shared: usize,
+    max_shared: usize,
+}
+
+/// What the units of one group placed so far take: (resources, bytes, units) in the
+/// declaring stack and in the current overflow stack.
+#[derive(Default)]
+struct Fill {
+    main: (usize, usize, usize),
+    overflow: (usize, usize, usize),
+}
+
+impl Fill {
+    fn fits_main(&self, group: Spill, r: usize, b: usize, l: &Limits) -> bool {
+        let (res, bytes, n) = self.main;
+        if group.is_shared() {
+            n < l.main_shared && res + r <= l.max_resources
+        } else {
+            res + r <= l.main_resources && bytes + b <= l.main_bytes
+        }
+    }
+
+    fn fits_overflow(&self, group: Spill, r: usize, b: usize, l: &Limits) -> bool {
+        let (res, bytes, n) = self.overflow;
+        let room = res + r <= l.max_resources && bytes + b <= l.max_bytes;
+        room && (!group.is_shared() || n < l.max_shared)
+    }
+
+    fn add(&mut self, main: bool, r: usize, b: usize) {
+        let f = if main {
+            &mut self.main
+        } else {
+            &mut self.overflow
+        };
+        f.0 += r;
+        f.1 += b;
+        f.2 += 1;
+    }
+}
 
 impl Synth<'_> {
     /// Puts every resource and parameter in the template it will be rendered into.
@@ -76,25 +122,25 @@ impl Synth<'_> {
     }
 
     /// Spreads the movable units of a stack over overflow stacks when the stack would
-    /// break the resource or size quota. Units keep declaration order and fill stacks
-    /// greedily, so appending units never moves an existing one.
+    /// break its quotas. Shared units (OUs) are placed first, then leaf units (accounts);
+    /// each group keeps declaration order and fills its stacks greedily, so appending units
+    /// never moves an existing one.
     fn split(&mut self, slot: usize) {
         let app = self.app;
         let quotas = app.quotas();
         let members = std::mem::take(&mut self.slots[slot].members);
         // Group members into units: a movable resource and every resource below it.
         let mut unit_of: HashMap<NodeId, usize> = HashMap::default();
-        let mut units: Vec<Vec<NodeId>> = Vec::new();
+        let mut units: Vec<(Spill, Vec<NodeId>)> = Vec::new();
         let mut fixed: Vec<NodeId> = Vec::new();
         for &m in &members {
-            let movable_root = self.movable_root(m);
-            match movable_root {
-                Some(root) => {
+            match self.movable_root(m) {
+                Some((root, spill)) => {
                     let u = *unit_of.entry(root).or_insert_with(|| {
-                        units.push(Vec::new());
+                        units.push((spill, Vec::new()));
                         units.len() - 1
                     });
-                    units[u].push(m);
+                    units[u].1.push(m);
                 }
                 None => fixed.push(m),
             }
@@ -104,7 +150,10 @@ impl Synth<'_> {
                 .iter()
                 .map(|n| match &app.nodes[n.index()].kind {
                     NodeKind::Resource(r) => {
-                        let props: usize = r.resource.properties.values().map(approx_len).sum();
+                        let props = r.approx_bytes.map_or_else(
+                            || approx_properties_len(&r.resource.properties),
+                            |n| n as usize,
+                        );
                         // Pretty printing roughly doubles a minified body; 300 covers the
                         // resource's frame, logical ID and DependsOn.
                         props * 2 + 300
@@ -113,51 +162,70 @@ impl Synth<'_> {
                 })
                 .sum()
         };
-        // The declaring stack keeps units, in declaration order, while they fill half of its
-        // quotas, whatever else it holds: adding other resources to it never moves a unit,
-        // and the other half is room for them. Overflow stacks hold units only.
-        let main_resources = quotas.resources_per_template / 2;
-        let main_bytes = quotas.template_bytes / 2;
-        let max_resources = quotas.resources_per_template.saturating_sub(10).max(1);
-        let max_bytes = quotas.template_bytes * 9 / 10;
-        let mut used_res = 0;
-        let mut used_bytes = 0;
-        let mut current = slot;
-        let mut assigned: Vec<(usize, Vec<NodeId>)> = Vec::new();
+        // The declaring stack keeps leaf units while they fill half of its quotas, and
+        // shared units while they are fewer than half its outputs quota, whatever else it
+        // holds: adding other resources to it never moves a unit. Overflow stacks hold units
+        // of one group only.
+        let limits = Limits {
+            main_resources: quotas.resources_per_template / 2,
+            main_bytes: quotas.template_bytes / 2,
+            max_resources: quotas.resources_per_template.saturating_sub(10).max(1),
+            max_bytes: quotas.template_bytes * 9 / 10,
+            main_shared: (quotas.outputs_per_template / 2).max(1),
+            max_shared: (quotas.outputs_per_template * 3 / 4).max(1),
+        };
+        // Shared groups first, then leaf groups, each in order of first appearance.
+        let mut groups: Vec<Spill> = Vec::new();
+        for (spill, _) in &units {
+            if !groups.contains(spill) {
+                groups.push(*spill);
+            }
+        }
+        groups.sort_by_key(|g| !g.is_shared());
         let base_name = self.slots[slot].name.clone();
         let stack = self.slots[slot].stack;
-        let mut overflow_count = 0;
-        for unit in units {
-            let (r, b) = (unit.len(), estimate(&unit));
-            let (cap_res, cap_bytes) = if current == slot {
-                (main_resources, main_bytes)
-            } else {
-                (max_resources, max_bytes)
-            };
-            if used_res + r > cap_res || used_bytes + b > cap_bytes {
-                overflow_count += 1;
-                current = self.slots.len();
-                self.slots.push(Slot {
-                    name: format!("{base_name}-Accounts-{overflow_count:03}"),
-                    stack,
-                    kind: SlotKind::Overflow,
-                    members: Vec::new(),
-                });
-                used_res = 0;
-                used_bytes = 0;
-            }
-            used_res += r;
-            used_bytes += b;
-            assigned.push((current, unit));
-        }
         let mut kept = fixed;
-        for (target, unit) in assigned {
-            for n in unit {
-                self.slot_of[n.index()] = target as u32;
-                if target == slot {
-                    kept.push(n);
+        let mut spilled_any = false;
+        for group in groups {
+            let mut fill = Fill::default();
+            let mut current = slot;
+            let mut main_open = true;
+            let mut overflow_count = 0;
+            for (_, unit) in units.iter().filter(|(g, _)| *g == group) {
+                let (r, b) = (unit.len(), estimate(unit));
+                // A unit stays only where everything it refers to is: once something
+                // spilled, check its references.
+                let stays = main_open
+                    && fill.fits_main(group, r, b, &limits)
+                    && (!spilled_any || self.refers_only_to(unit, slot));
+                let target = if stays {
+                    slot
                 } else {
-                    self.slots[target].members.push(n);
+                    if current == slot {
+                        main_open = main_open && fill.fits_main(group, r, b, &limits);
+                    }
+                    if current == slot || !fill.fits_overflow(group, r, b, &limits) {
+                        overflow_count += 1;
+                        current = self.slots.len();
+                        self.slots.push(Slot {
+                            name: format!("{base_name}-{}-{overflow_count:03}", group.group()),
+                            stack,
+                            kind: SlotKind::Overflow,
+                            members: Vec::new(),
+                        });
+                        fill.overflow = (0, 0, 0);
+                    }
+                    current
+                };
+                fill.add(target == slot, r, b);
+                for &n in unit {
+                    self.slot_of[n.index()] = target as u32;
+                    if target == slot {
+                        kept.push(n);
+                    } else {
+                        self.slots[target].members.push(n);
+                        spilled_any = true;
+                    }
                 }
             }
         }
@@ -168,22 +236,47 @@ impl Synth<'_> {
         }
     }
 
-    fn movable_root(&self, node: NodeId) -> Option<NodeId> {
+    /// Whether every construct `unit` refers to is placed in `slot` (or is not movable).
+    fn refers_only_to(&self, unit: &[NodeId], slot: usize) -> bool {
+        let mut ok = true;
+        for n in unit {
+            if let NodeKind::Resource(r) = &self.app.nodes[n.index()].kind {
+                for v in r.resource.properties.values() {
+                    v.visit_exprs(&mut |e| {
+                        if let Expr::Ref(Reference {
+                            target: Target::Node(t),
+                            ..
+                        }) = e
+                        {
+                            let placed = self.slot_of.get(t.index()).copied();
+                            if placed.is_some_and(|p| p != slot as u32) {
+                                ok = false;
+                            }
+                        }
+                    });
+                }
+            }
+        }
+        ok
+    }
+
+    /// The nearest movable construct at or above `node`, within its stack.
+    fn movable_root(&self, node: NodeId) -> Option<(NodeId, Spill)> {
         let mut cur = Some(node);
-        let mut found = None;
         while let Some(n) = cur {
             let data = &self.app.nodes[n.index()];
-            if matches!(data.kind, NodeKind::Stack(_)) {
-                break;
-            }
-            if let NodeKind::Resource(r) = &data.kind {
-                if r.movable {
-                    found = Some(n);
+            match &data.kind {
+                NodeKind::Stack(_) => return None,
+                NodeKind::Resource(r) => {
+                    if let Some(spill) = r.movable {
+                        return Some((n, spill));
+                    }
                 }
+                _ => {}
             }
             cur = data.parent;
         }
-        found
+        None
     }
 }
 

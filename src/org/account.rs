@@ -123,7 +123,7 @@ impl Account {
         let id = self.id.clone().unwrap_or_else(|| self.name.clone());
         let handle = app.add_resource(&scope, id, res)?;
         app.set_serial_group(&handle, ACCOUNT_SERIAL_GROUP)?;
-        app.set_movable(&handle)?;
+        app.set_movable(&handle, crate::Spill::Leaf { group: "Accounts" })?;
         let path = || app.path(&handle);
         let mut problems = Vec::new();
         if !is_valid_account_name(&self.name) {

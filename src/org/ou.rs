@@ -107,6 +107,7 @@ impl Parent {
             res = res.property("Tags", crate::cfn::tags(&ou.tags));
         }
         let handle = app.add_resource(&self.tree_node(), ou.name.as_str(), res)?;
+        app.set_movable(&handle, crate::Spill::Shared { group: "Units" })?;
         let path = app.path(&handle);
         if !(1..=128).contains(&ou.name.chars().count()) {
             app.report(Diagnostic::new(
