@@ -187,7 +187,7 @@ fn wide_org(ous: usize, n: usize, grow: Option<(usize, usize)>) -> App {
         .build(&mut app)
         .unwrap();
     let mut units = Vec::new();
-    let mut add_ous = |app: &mut App, units: &mut Vec<_>, count: usize| {
+    let add_ous = |app: &mut App, units: &mut Vec<_>, count: usize| {
         for _ in 0..count {
             let i = units.len();
             units.push(
