@@ -300,13 +300,13 @@ impl App {
         Ok(())
     }
 
-    /// Turns stack splitting on or off for a top-level stack (on by default). With it on,
-    /// the stack keeps its movable units (accounts and what belongs to them) in declaration
-    /// order while they fill half of its resource and size quotas, whatever else it holds;
-    /// later units go to additional stacks named `<stack>-Accounts-NNN`, filled in
-    /// declaration order. Appending units, or adding anything else to the stack, never moves
-    /// an existing unit; a unit inserted before others may shift the ones after it, so add
-    /// accounts after the existing ones.
+    /// Turns stack splitting on or off for a top-level stack (on by default). With it on, a
+    /// stack that would outgrow its quotas spreads its movable units (see [`Spill`]) over
+    /// additional stacks: OUs to `<stack>-Units-NNN`, accounts (with what belongs to them) to
+    /// `<stack>-Accounts-NNN`, each group in declaration order. The stack keeps a share of
+    /// each group that does not depend on what else it holds, so appending units, or adding
+    /// anything else to the stack, never moves an existing unit. A unit inserted before
+    /// others may shift the ones after it: add accounts and OUs after the existing ones.
     ///
     /// # Errors
     /// [`Error::InvalidHandle`] if `stack` is not a stack of this app.

@@ -1,10 +1,12 @@
 //! Placing resources in templates: each stack's own, StackSet member templates, and the
 //! overflow stacks a stack splits into past its quotas.
 //!
-//! Placement is stable: a stack keeps its movable units (accounts and what belongs to them)
-//! in declaration order while they fill half its quotas, whatever else it holds, and later
-//! units fill overflow stacks in declaration order. Appending units, or growing the rest of
-//! the stack, never moves a unit that was placed before.
+//! Placement is stable. Shared units (OUs) are placed first: the declaring stack keeps the
+//! first ones up to half its outputs quota, later ones fill `-Units-` stacks. Leaf units
+//! (accounts and what belongs to them) follow: the declaring stack keeps them in declaration
+//! order while they fill half its resource and size quotas, whatever else it holds, if what
+//! they refer to stayed there too; the others fill `-Accounts-` stacks in declaration order.
+//! Appending units, or growing the rest of the stack, never moves a unit placed before.
 
 use super::synth::{Slot, SlotKind, Synth};
 use super::{App, NodeKind, Spill};
