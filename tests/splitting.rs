@@ -288,3 +288,21 @@ fn adding_ous_and_accounts_moves_no_ou_and_no_account() {
         assert_eq!(accounts_after.get(id), Some(place), "account {id} moved");
     }
 }
+
+/// Writes an organization with unit and account overflow stacks where CI lints it with
+/// cfn-lint and checkov.
+#[test]
+fn a_split_organization_is_written_for_linting() {
+    let app = wide_org(230, 400, None);
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("assemblies")
+        .join("split_organization");
+    let assembly = app.synth_to(&dir).unwrap();
+    let stacks = assembly.deploy_order();
+    assert!(stacks.iter().any(|s| s.contains("-Units-")), "{stacks:?}");
+    assert!(
+        stacks.iter().any(|s| s.contains("-Accounts-")),
+        "{stacks:?}"
+    );
+    assert!(dir.join("Management-Units-001.template.json").is_file());
+}
