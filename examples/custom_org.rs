@@ -13,22 +13,11 @@ use orgstack::org::{Account, Organization, OrganizationalUnit, Policy};
 use orgstack::stackset::StackSet;
 use orgstack::App;
 
-fn main() {
-    if let Err(e) = run() {
-        eprintln!("error: {e}");
-        std::process::exit(1);
-    }
-}
+#[path = "support/mod.rs"]
+mod support;
 
-fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let out = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "cdk.out/custom_org".into());
-    let assembly = app()?.synth_to(&out)?;
-    for a in assembly.artifacts() {
-        println!("{out}/{} ({} resources)", a.file_name, a.resource_count);
-    }
-    Ok(())
+fn main() {
+    support::synthesize("cdk.out/custom_org", app);
 }
 
 /// The organization; the snapshot tests build it from here too.
