@@ -168,6 +168,18 @@ pub(crate) struct ResourceData {
     pub(crate) approx_bytes: Option<u32>,
 }
 
+impl ResourceData {
+    /// Estimated size of the resource once rendered: pretty printing roughly doubles the
+    /// minified properties, and 300 covers the resource's frame, logical ID and DependsOn.
+    pub(crate) fn rendered_estimate(&self) -> usize {
+        let props = self.approx_bytes.map_or_else(
+            || placement::approx_properties_len(&self.resource.properties),
+            |n| n as usize,
+        );
+        props * 2 + 300
+    }
+}
+
 /// The root of everything: stacks, constructs, quotas and the problems found while building.
 ///
 /// ```

@@ -147,23 +147,6 @@ impl Synth<'_> {
                 None => fixed.push(m),
             }
         }
-        let estimate = |nodes: &[NodeId]| -> usize {
-            nodes
-                .iter()
-                .map(|n| match &app.nodes[n.index()].kind {
-                    NodeKind::Resource(r) => {
-                        let props = r.approx_bytes.map_or_else(
-                            || approx_properties_len(&r.resource.properties),
-                            |n| n as usize,
-                        );
-                        // Pretty printing roughly doubles a minified body; 300 covers the
-                        // resource's frame, logical ID and DependsOn.
-                        props * 2 + 300
-                    }
-                    _ => 200,
-                })
-                .sum()
-        };
         // The declaring stack keeps leaf units while they fill half of its quotas, and
         // shared units while they are fewer than half its outputs quota, whatever else it
         // holds: adding other resources to it never moves a unit. Overflow stacks hold units
@@ -194,7 +177,7 @@ impl Synth<'_> {
             let mut main_open = true;
             let mut overflow_count = 0;
             for (_, unit) in units.iter().filter(|(g, _)| *g == group) {
-                let (r, b) = (unit.len(), estimate(unit));
+                let (r, b) = (unit.len(), self.estimate(unit));
                 // A unit stays only where everything it refers to is: once something
                 // spilled, check its references.
                 let stays = main_open
@@ -236,6 +219,17 @@ impl Synth<'_> {
         for s in &mut self.slots[slot..] {
             s.members.sort();
         }
+    }
+
+    /// Estimated rendered size of the given resources and parameters.
+    pub(super) fn estimate(&self, nodes: &[NodeId]) -> usize {
+        nodes
+            .iter()
+            .map(|n| match &self.app.nodes[n.index()].kind {
+                NodeKind::Resource(r) => r.rendered_estimate(),
+                _ => 200,
+            })
+            .sum()
     }
 
     /// Whether every construct `unit` refers to is placed in `slot` (or is not movable).

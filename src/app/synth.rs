@@ -495,11 +495,10 @@ impl<'a> Synth<'a> {
         for slot in 0..self.slots.len() {
             let body = match self.rendered.remove(&slot) {
                 Some(body) => body,
-                None => {
-                    let mut buf = Vec::with_capacity(self.estimated_bytes(slot));
-                    crate::cfn::render::pretty_into(&SlotView { s: self, slot }, &mut buf)?;
-                    String::from_utf8(buf).map_err(|e| Error::Render(e.to_string()))?
-                }
+                None => crate::cfn::render::pretty_with_capacity(
+                    &SlotView { s: self, slot },
+                    self.estimate(&self.slots[slot].members) + 4096,
+                )?,
             };
             let s = &self.slots[slot];
             let kind = match s.kind {
@@ -523,19 +522,6 @@ impl<'a> Synth<'a> {
             }
         }
         Ok(artifacts)
-    }
-
-    /// A generous guess of a template's rendered size, to allocate its buffer once.
-    fn estimated_bytes(&self, slot: usize) -> usize {
-        let props: usize = self.slots[slot]
-            .members
-            .iter()
-            .map(|m| match &self.app.nodes[m.index()].kind {
-                NodeKind::Resource(r) => r.approx_bytes.map_or(1024, |n| n as usize) * 3 + 400,
-                _ => 300,
-            })
-            .sum();
-        props + 4096
     }
 
     fn counts(&self, slot: usize) -> (usize, usize) {
@@ -739,8 +725,19 @@ impl<'a> Synth<'a> {
 
 /// The output that exports a value of `logical`.
 fn output_name(logical: &str, attr: Option<&str>) -> String {
-    let mut name = String::with_capacity(6 + logical.len() + attr.map_or(0, str::len));
-    name.push_str("Export");
+    alphanumeric_name("Export", logical, attr)
+}
+
+/// The name of the member-template parameter that carries `logical`'s value.
+fn boundary_parameter_name(logical: &str, attr: Option<&str>) -> String {
+    alphanumeric_name("", logical, attr)
+}
+
+/// `prefix`, `logical` and `attr` run together, letters and digits only, at most 255
+/// characters: a name valid as a logical ID, parameter or output name.
+fn alphanumeric_name(prefix: &str, logical: &str, attr: Option<&str>) -> String {
+    let mut name = String::with_capacity(prefix.len() + logical.len() + attr.map_or(0, str::len));
+    name.push_str(prefix);
     name.extend(
         logical
             .bytes()
@@ -748,17 +745,6 @@ fn output_name(logical: &str, attr: Option<&str>) -> String {
             .filter(u8::is_ascii_alphanumeric)
             .map(char::from),
     );
-    name.truncate(255);
-    name
-}
-
-/// The name of the member-template parameter that carries `logical`'s value.
-fn boundary_parameter_name(logical: &str, attribute: Option<&str>) -> String {
-    let mut name: String = logical
-        .chars()
-        .chain(attribute.unwrap_or("").chars())
-        .filter(char::is_ascii_alphanumeric)
-        .collect();
     name.truncate(255);
     name
 }

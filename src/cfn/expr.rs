@@ -341,52 +341,40 @@ impl Value {
     /// Length in characters of this value rendered as minified JSON, with every intrinsic
     /// counted as a string of its worst-case length. This is how AWS measures policy sizes.
     pub fn minified_len(&self) -> usize {
-        match self {
-            Value::Null => 4,
-            Value::Bool(true) => 4,
-            Value::Bool(false) => 5,
-            Value::Number(n) => n.to_string().len(),
-            Value::String(s) => json_string_len(s),
-            Value::List(items) => {
-                2 + items.iter().map(Value::minified_len).sum::<usize>()
-                    + items.len().saturating_sub(1)
-            }
-            Value::Map(map) => {
-                2 + map
-                    .iter()
-                    .map(|(k, v)| json_string_len(k) + 1 + v.minified_len())
-                    .sum::<usize>()
-                    + map.len().saturating_sub(1)
-            }
-            Value::Expr(e) => 2 + e.max_len(),
-            Value::Shared(v) => v.minified_len(),
-        }
+        self.measured_len(&json_string_len)
     }
 
     /// Length of this value's minified JSON with whitespace outside strings not counted,
     /// which for minified JSON is the same as [`minified_len`](Self::minified_len) minus
     /// the spaces inside strings. IAM counts managed-policy size this way.
     pub fn minified_len_without_whitespace(&self) -> usize {
+        self.measured_len(&|s| json_string_len(s) - s.chars().filter(|c| c.is_whitespace()).count())
+    }
+
+    /// Minified length, with string values (not keys) measured by `string_len`.
+    fn measured_len(&self, string_len: &dyn Fn(&str) -> usize) -> usize {
         match self {
-            Value::String(s) => {
-                json_string_len(s) - s.chars().filter(|c| c.is_whitespace()).count()
-            }
+            Value::Null => 4,
+            Value::Bool(true) => 4,
+            Value::Bool(false) => 5,
+            Value::Number(n) => n.to_string().len(),
+            Value::String(s) => string_len(s),
             Value::List(items) => {
                 2 + items
                     .iter()
-                    .map(Value::minified_len_without_whitespace)
+                    .map(|v| v.measured_len(string_len))
                     .sum::<usize>()
                     + items.len().saturating_sub(1)
             }
             Value::Map(map) => {
                 2 + map
                     .iter()
-                    .map(|(k, v)| json_string_len(k) + 1 + v.minified_len_without_whitespace())
+                    .map(|(k, v)| json_string_len(k) + 1 + v.measured_len(string_len))
                     .sum::<usize>()
                     + map.len().saturating_sub(1)
             }
-            Value::Shared(v) => v.minified_len_without_whitespace(),
-            other => other.minified_len(),
+            Value::Expr(e) => 2 + e.max_len(),
+            Value::Shared(v) => v.measured_len(string_len),
         }
     }
 

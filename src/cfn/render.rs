@@ -116,7 +116,15 @@ impl Formatter for Indented {
 /// # Errors
 /// [`Error::Render`] if the value cannot be rendered (an unresolved reference).
 pub fn pretty<T: Serialize + ?Sized>(value: &T) -> Result<String> {
-    let mut buf = Vec::with_capacity(4096);
+    pretty_with_capacity(value, 4096)
+}
+
+/// [`pretty`], into a buffer sized for `capacity` bytes up front.
+///
+/// # Errors
+/// As [`pretty`].
+pub fn pretty_with_capacity<T: Serialize + ?Sized>(value: &T, capacity: usize) -> Result<String> {
+    let mut buf = Vec::with_capacity(capacity);
     pretty_into(value, &mut buf)?;
     into_string(buf)
 }
