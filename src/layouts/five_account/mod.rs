@@ -17,7 +17,7 @@ use crate::org::{
 };
 use crate::stackset::{StackSet, StackSetHandle};
 
-use super::access::{AccessLevel, Environment, GroupSpec, Scope, AUDITOR};
+use super::access::{AccessLevel, Environment, Grant, GroupSpec, Scope, AUDITOR};
 use super::guardrails;
 
 /// Which guardrail SCPs the layout attaches to the root (all on by default).
@@ -430,86 +430,150 @@ impl FiveAccountLayoutBuilder {
         let path = app.path(&stack);
         self.report_settings(app, &path);
 
+        let structure = self.build_structure(app, &stack)?;
+        let accounts = self.add_accounts(app, &structure)?;
+        let alert_email = self.alert_address();
+        let budget = self.add_budgets(app, &accounts, &alert_email)?;
+        let names = ArchiveNames::new(&prefix, &accounts.audit);
+        let identity_stack_set =
+            self.build_identity(app, &stack, &structure, &accounts.identity)?;
+        let roles_stack_set =
+            self.build_member_roles(app, &stack, &structure, &accounts.identity)?;
+        let audit_stack_set = self.build_audit(app, &stack, &structure, &accounts, &names)?;
+        let trail = build_trail(app, &stack, &audit_stack_set, &names)?;
+        let alert_topic = self.build_alerting(app, &stack, &alert_email)?;
+        let guardrails = self.attach_guardrails(app, structure.organization, &names)?;
+        self.add_deploy_steps(app, &alert_email);
+
+        Ok(FiveAccountLayout {
+            stack,
+            organization: structure.organization,
+            security: structure.security,
+            infrastructure: structure.infrastructure,
+            workloads: structure.workloads,
+            non_prod: structure.non_prod,
+            prod: structure.prod,
+            identity: accounts.identity,
+            audit: accounts.audit,
+            shared_services: accounts.shared_services,
+            environments: accounts.environments,
+            identity_stack_set,
+            roles_stack_set,
+            audit_stack_set,
+            guardrails,
+            trail,
+            alert_topic,
+            log_bucket_name: names.log_bucket_name,
+            budget,
+        })
+    }
+
+    /// The organization (created, or the one that exists) and its OUs.
+    fn build_structure(&self, app: &mut App, stack: &StackHandle) -> Result<Structure> {
         let organization = match &self.existing {
             Some((root, org)) => Organization::existing(root, org),
             None => Organization::create(),
         }
-        .build(app, &stack)?;
+        .build(app, stack)?;
 
-        // Structure.
         let security = organization.add_ou(app, OrganizationalUnit::new("Security"))?;
         let infrastructure = organization.add_ou(app, OrganizationalUnit::new("Infrastructure"))?;
         let workloads = organization.add_ou(app, OrganizationalUnit::new("Workloads"))?;
         let non_prod = workloads.add_ou(app, OrganizationalUnit::new("NonProd"))?;
         let prod = workloads.add_ou(app, OrganizationalUnit::new("Prod"))?;
+        Ok(Structure {
+            organization,
+            security,
+            infrastructure,
+            workloads,
+            non_prod,
+            prod,
+        })
+    }
 
+    /// The identity, audit and shared-services accounts, and one account per environment
+    /// under NonProd or Prod.
+    fn add_accounts(&self, app: &mut App, structure: &Structure) -> Result<Accounts> {
+        let prefix = self.prefix();
         let account =
             |key: &str, id: &str| Account::new(format!("{prefix}-{key}"), self.email(key)).id(id);
-        let identity = security.add_account(app, account(IDENTITY, "Identity"))?;
-        let audit = security.add_account(app, account(AUDIT, "Audit"))?;
-        let shared_services =
-            infrastructure.add_account(app, account(SHARED_SERVICES, "SharedServices"))?;
+        let identity = structure
+            .security
+            .add_account(app, account(IDENTITY, "Identity"))?;
+        let audit = structure
+            .security
+            .add_account(app, account(AUDIT, "Audit"))?;
+        let shared_services = structure
+            .infrastructure
+            .add_account(app, account(SHARED_SERVICES, "SharedServices"))?;
         let mut environments = IndexMap::new();
         for env in &self.environments {
-            let ou = if env.production { prod } else { non_prod };
+            let ou = if env.production {
+                structure.prod
+            } else {
+                structure.non_prod
+            };
             let handle = ou.add_account(app, account(&env.name, &upper_camel(&env.name)))?;
             environments.insert(env.name.clone(), handle);
         }
+        Ok(Accounts {
+            identity,
+            audit,
+            shared_services,
+            environments,
+        })
+    }
 
-        // Billing overview: a monthly budget per member account.
-        let alert_email = self
-            .alert_email
+    /// Where alerts and budget notifications go: the alert e-mail, or
+    /// `alerts@<email domain>`.
+    fn alert_address(&self) -> String {
+        self.alert_email
             .clone()
-            .unwrap_or_else(|| format!("alerts@{}", self.email_domain.as_deref().unwrap_or("")));
+            .unwrap_or_else(|| format!("alerts@{}", self.email_domain.as_deref().unwrap_or("")))
+    }
+
+    /// Billing overview: a monthly budget per member account.
+    fn add_budgets(
+        &self,
+        app: &mut App,
+        accounts: &Accounts,
+        alert_email: &str,
+    ) -> Result<Option<Budget>> {
         let budget = self
             .monthly_budget
-            .map(|amount| Budget::new(amount, &self.budget_thresholds, &alert_email));
+            .map(|amount| Budget::new(amount, &self.budget_thresholds, alert_email));
         if let Some(b) = &budget {
-            let all = [&identity, &audit, &shared_services]
-                .into_iter()
-                .chain(environments.values());
+            let all = [
+                &accounts.identity,
+                &accounts.audit,
+                &accounts.shared_services,
+            ]
+            .into_iter()
+            .chain(accounts.environments.values());
             for a in all {
                 add_budget(app, a, b)?;
             }
         }
+        Ok(budget)
+    }
 
-        // Names both sides compute.
-        let bucket_prefix = format!("{prefix}-audit-logs");
-        let log_bucket_name = Value::from(Expr::sub_with(
-            format!("{bucket_prefix}-${{AuditAccountId}}"),
-            [("AuditAccountId", audit.id())],
-        ));
-        let trail_name = format!("{prefix}-organization-trail");
-
-        // Identity account: groups that can only manage their own credentials and switch roles.
-        let identity_stack_set = StackSet::new("IdentityAccount", format!("{prefix}-identity"))
-            .description("IAM groups of the identity account")
-            .template_description(format!("{prefix}: IAM groups of the identity account"))
-            .target(&security)
-            .only_account(&identity)
-            .build(app, &stack)?;
-        self.build_identity(
-            app,
-            &identity_stack_set,
-            &organization,
-            &[
-                (Scope::NonProd, non_prod),
-                (Scope::Prod, prod),
-                (Scope::SharedServices, infrastructure),
-                (Scope::Audit, security),
-            ],
-            &workloads,
-        )?;
-
-        // Roles in every environment and shared-services account, from one StackSet.
+    /// Roles in every environment and shared-services account, from one StackSet.
+    fn build_member_roles(
+        &self,
+        app: &mut App,
+        stack: &StackHandle,
+        structure: &Structure,
+        identity: &AccountHandle,
+    ) -> Result<StackSetHandle> {
+        let prefix = self.prefix();
         let roles_stack_set = StackSet::new("MemberRoles", format!("{prefix}-member-roles"))
             .description("Roles people of the identity account assume with MFA")
             .template_description(format!(
                 "{prefix}: roles assumable from the identity account with MFA"
             ))
-            .target(&workloads)
-            .target(&infrastructure)
-            .build(app, &stack)?;
+            .target(&structure.workloads)
+            .target(&structure.infrastructure)
+            .build(app, stack)?;
         for level in &self.access_levels {
             Role::assumable_with_mfa(upper_camel(&level.role_name), identity.id())
                 .name(level.role_name.as_str())
@@ -522,48 +586,17 @@ impl FiveAccountLayoutBuilder {
                 .managed_policy(ManagedPolicyRef::aws_managed(&level.managed_policy))
                 .build(app, &roles_stack_set.template())?;
         }
+        Ok(roles_stack_set)
+    }
 
-        // Audit account: the log archive and the auditors' role.
-        let audit_stack_set = StackSet::new("AuditAccount", format!("{prefix}-audit"))
-            .description("Log archive and auditor role of the audit account")
-            .template_description(format!(
-                "{prefix}: log archive (write only) and auditor role"
-            ))
-            .target(&security)
-            .only_account(&audit)
-            .retain_stacks_on_account_removal(true)
-            .build(app, &stack)?;
-        self.build_audit(
-            app,
-            &audit_stack_set,
-            &organization,
-            &identity,
-            &bucket_prefix,
-        )?;
-
-        // Organization trail, after the bucket exists.
-        let trail = app.add_resource(
-            &stack,
-            "OrganizationTrail",
-            Resource::new("AWS::CloudTrail::Trail")
-                .property("TrailName", trail_name.as_str())
-                .property("S3BucketName", log_bucket_name.clone())
-                .property("IsLogging", true)
-                .property("IsMultiRegionTrail", true)
-                .property("IsOrganizationTrail", true)
-                .property("IncludeGlobalServiceEvents", true)
-                .property("EnableLogFileValidation", true)
-                .retain()
-                .metadata("checkov", checkov_skip(&[
-                    ("CKV_AWS_35", "logs are encrypted at rest with SSE-S3 in the audit account's bucket; a KMS key would have to be shared with every reader of the archive"),
-                    ("CKV_AWS_252", "management-account activity is alerted on through EventBridge; per-file SNS notifications would only add noise"),
-                ])),
-        )?;
-        app.add_dependency(&trail, &audit_stack_set)?;
-
-        let alert_topic = self.build_alerting(app, &stack, &alert_email)?;
-
-        // Guardrails on the root (they never restrict the management account).
+    /// Guardrails on the root (they never restrict the management account).
+    fn attach_guardrails(
+        &self,
+        app: &mut App,
+        organization: OrganizationHandle,
+        names: &ArchiveNames,
+    ) -> Result<Vec<PolicyHandle>> {
+        let prefix = self.prefix();
         let mut guardrail_handles = Vec::new();
         let g = self.guardrails;
         let mut add = |app: &mut App,
@@ -603,7 +636,7 @@ impl FiveAccountLayoutBuilder {
             g.protect_audit,
             "ProtectAuditTrail",
             "The organization trail and the log archive cannot be stopped, changed or deleted",
-            guardrails::protect_audit_trail(&trail_name, log_bucket_name.clone()),
+            guardrails::protect_audit_trail(&names.trail_name, names.log_bucket_name.clone()),
         )?;
         add(
             app,
@@ -612,30 +645,7 @@ impl FiveAccountLayoutBuilder {
             "The root user of member accounts can do nothing",
             guardrails::deny_root_user(),
         )?;
-
-        self.add_deploy_steps(app, &alert_email);
-
-        Ok(FiveAccountLayout {
-            stack,
-            organization,
-            security,
-            infrastructure,
-            workloads,
-            non_prod,
-            prod,
-            identity,
-            audit,
-            shared_services,
-            environments,
-            identity_stack_set,
-            roles_stack_set,
-            audit_stack_set,
-            guardrails: guardrail_handles,
-            trail,
-            alert_topic,
-            log_bucket_name,
-            budget,
-        })
+        Ok(guardrail_handles)
     }
 
     fn report_settings(&self, app: &mut App, path: &str) {
@@ -733,15 +743,22 @@ impl FiveAccountLayoutBuilder {
         }
     }
 
+    /// Identity account: groups that can only manage their own credentials and switch roles.
     fn build_identity(
         &self,
         app: &mut App,
-        set: &StackSetHandle,
-        org: &OrganizationHandle,
-        scopes: &[(Scope, OuHandle)],
-        workloads: &OuHandle,
-    ) -> Result<()> {
+        stack: &StackHandle,
+        structure: &Structure,
+        identity: &AccountHandle,
+    ) -> Result<StackSetHandle> {
         let prefix = self.prefix();
+        let set = StackSet::new("IdentityAccount", format!("{prefix}-identity"))
+            .description("IAM groups of the identity account")
+            .template_description(format!("{prefix}: IAM groups of the identity account"))
+            .target(&structure.security)
+            .only_account(identity)
+            .build(app, stack)?;
+        let scopes = grant_scopes(structure);
         let tpl = set.template();
         let self_service = ManagedPolicy::new("SelfService", self_service_policy())
             .name(format!("{prefix}-self-service"))
@@ -750,29 +767,12 @@ impl FiveAccountLayoutBuilder {
             )
             .build(app, &tpl)?;
         for g in &self.groups {
-            let mut doc = PolicyDocument::new();
-            for grant in &g.grants {
-                let paths: Vec<Value> = grant
-                    .scopes
-                    .iter()
-                    .filter_map(|s| scopes.iter().find(|(k, _)| k == s))
-                    .map(|(scope, ou)| org_path(org, *scope, ou, workloads))
-                    .collect();
-                doc = doc.statement(
-                    Statement::allow()
-                        .sid(format!("Assume{}", upper_camel(&grant.role_name)))
-                        .action("sts:AssumeRole")
-                        .resource(Expr::sub(format!(
-                            "arn:${{AWS::Partition}}:iam::*:role/{}",
-                            grant.role_name
-                        )))
-                        .condition(Condition::new(
-                            Operator::new(BaseOperator::StringLike).for_any_value(),
-                            keys::RESOURCE_ORG_PATHS,
-                            paths,
-                        )),
-                );
-            }
+            let doc = switch_roles_policy(
+                &g.grants,
+                &scopes,
+                &structure.organization,
+                &structure.workloads,
+            );
             let mut group = Group::new(upper_camel(&g.name))
                 .name(format!("{prefix}-{}", g.name))
                 .managed_policy(self_service);
@@ -781,18 +781,30 @@ impl FiveAccountLayoutBuilder {
             }
             group.build(app, &tpl)?;
         }
-        Ok(())
+        Ok(set)
     }
 
+    /// Audit account: the log archive and the auditors' role.
     fn build_audit(
         &self,
         app: &mut App,
-        set: &StackSetHandle,
-        org: &OrganizationHandle,
-        identity: &AccountHandle,
-        bucket_prefix: &str,
-    ) -> Result<()> {
+        stack: &StackHandle,
+        structure: &Structure,
+        accounts: &Accounts,
+        names: &ArchiveNames,
+    ) -> Result<StackSetHandle> {
+        let prefix = self.prefix();
+        let set = StackSet::new("AuditAccount", format!("{prefix}-audit"))
+            .description("Log archive and auditor role of the audit account")
+            .template_description(format!(
+                "{prefix}: log archive (write only) and auditor role"
+            ))
+            .target(&structure.security)
+            .only_account(&accounts.audit)
+            .retain_stacks_on_account_removal(true)
+            .build(app, stack)?;
         let tpl = set.template();
+        let bucket_prefix = &names.bucket_prefix;
         let bucket_name = Value::from(Expr::sub(format!("{bucket_prefix}-${{AWS::AccountId}}")));
         let mut bucket = Resource::new("AWS::S3::Bucket")
             .property("BucketName", bucket_name)
@@ -855,7 +867,7 @@ impl FiveAccountLayoutBuilder {
         let arn = bucket.get_att("Arn", 100);
         let objects = Expr::sub_with("${Arn}/*", [("Arn", Value::from(arn.clone()))]);
         let logs = Expr::sub_with("${Arn}/AWSLogs/*", [("Arn", Value::from(arn.clone()))]);
-        let org_id = Value::from(org.id());
+        let org_id = Value::from(structure.organization.id());
         let policy = PolicyDocument::new()
             .statement(
                 Statement::deny()
@@ -911,7 +923,7 @@ impl FiveAccountLayoutBuilder {
                 .property("Bucket", bucket.ref_expr(63))
                 .property("PolicyDocument", policy.to_value()),
         )?;
-        Role::assumable_with_mfa("Auditor", identity.id())
+        Role::assumable_with_mfa("Auditor", accounts.identity.id())
             .name(AUDITOR)
             .description(
                 "Read-only access for auditors, assumed from the identity account with MFA",
@@ -920,7 +932,7 @@ impl FiveAccountLayoutBuilder {
             .max_session_duration(self.max_session_duration)
             .managed_policy(ManagedPolicyRef::aws_managed("ReadOnlyAccess"))
             .build(app, &tpl)?;
-        Ok(())
+        Ok(set)
     }
 
     fn build_alerting(
@@ -1046,6 +1058,120 @@ fn add_budget(app: &mut App, account: &AccountHandle, budget: &Budget) -> Result
         .property("NotificationsWithSubscribers", budget.notifications.clone());
     app.add_resource(&node, "Budget", res)?;
     Ok(())
+}
+
+/// The organization and its OUs.
+struct Structure {
+    organization: OrganizationHandle,
+    security: OuHandle,
+    infrastructure: OuHandle,
+    workloads: OuHandle,
+    non_prod: OuHandle,
+    prod: OuHandle,
+}
+
+/// The layout's accounts.
+struct Accounts {
+    identity: AccountHandle,
+    audit: AccountHandle,
+    shared_services: AccountHandle,
+    environments: IndexMap<String, AccountHandle>,
+}
+
+/// Names both sides compute: the management stack (trail, guardrails) and the audit
+/// account's StackSet (bucket).
+struct ArchiveNames {
+    bucket_prefix: String,
+    log_bucket_name: Value,
+    trail_name: String,
+}
+
+impl ArchiveNames {
+    fn new(prefix: &str, audit: &AccountHandle) -> Self {
+        let bucket_prefix = format!("{prefix}-audit-logs");
+        let log_bucket_name = Value::from(Expr::sub_with(
+            format!("{bucket_prefix}-${{AuditAccountId}}"),
+            [("AuditAccountId", audit.id())],
+        ));
+        let trail_name = format!("{prefix}-organization-trail");
+        ArchiveNames {
+            bucket_prefix,
+            log_bucket_name,
+            trail_name,
+        }
+    }
+}
+
+/// Organization trail, after the bucket exists.
+fn build_trail(
+    app: &mut App,
+    stack: &StackHandle,
+    audit_stack_set: &StackSetHandle,
+    names: &ArchiveNames,
+) -> Result<ResourceHandle> {
+    let trail = app.add_resource(
+        stack,
+        "OrganizationTrail",
+        Resource::new("AWS::CloudTrail::Trail")
+            .property("TrailName", names.trail_name.as_str())
+            .property("S3BucketName", names.log_bucket_name.clone())
+            .property("IsLogging", true)
+            .property("IsMultiRegionTrail", true)
+            .property("IsOrganizationTrail", true)
+            .property("IncludeGlobalServiceEvents", true)
+            .property("EnableLogFileValidation", true)
+            .retain()
+            .metadata("checkov", checkov_skip(&[
+                ("CKV_AWS_35", "logs are encrypted at rest with SSE-S3 in the audit account's bucket; a KMS key would have to be shared with every reader of the archive"),
+                ("CKV_AWS_252", "management-account activity is alerted on through EventBridge; per-file SNS notifications would only add noise"),
+            ])),
+    )?;
+    app.add_dependency(&trail, audit_stack_set)?;
+    Ok(trail)
+}
+
+/// The OU each grant scope covers.
+fn grant_scopes(structure: &Structure) -> [(Scope, OuHandle); 4] {
+    [
+        (Scope::NonProd, structure.non_prod),
+        (Scope::Prod, structure.prod),
+        (Scope::SharedServices, structure.infrastructure),
+        (Scope::Audit, structure.security),
+    ]
+}
+
+/// A group's `switch-roles` policy: `sts:AssumeRole` on each granted role, in the accounts
+/// under the grant's scopes.
+fn switch_roles_policy(
+    grants: &[Grant],
+    scopes: &[(Scope, OuHandle)],
+    org: &OrganizationHandle,
+    workloads: &OuHandle,
+) -> PolicyDocument {
+    let mut doc = PolicyDocument::new();
+    for grant in grants {
+        let paths: Vec<Value> = grant
+            .scopes
+            .iter()
+            .filter_map(|s| scopes.iter().find(|(k, _)| k == s))
+            .map(|(scope, ou)| org_path(org, *scope, ou, workloads))
+            .collect();
+        doc = doc.statement(
+            Statement::allow()
+                .sid(format!("Assume{}", upper_camel(&grant.role_name)))
+                .action("sts:AssumeRole")
+                .resource(Expr::sub(format!(
+                    "arn:${{AWS::Partition}}:iam::*:role/{}",
+                    grant.role_name
+                )))
+                .condition(Condition::new(
+                    Operator::new(BaseOperator::StringLike).for_any_value(),
+                    keys::RESOURCE_ORG_PATHS,
+                    paths,
+                )),
+        );
+    }
+    doc
 }
 
 /// `o-…/r-…/ou-…/` paths matching every account under `ou`, for `aws:ResourceOrgPaths`.
