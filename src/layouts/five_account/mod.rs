@@ -1,10 +1,13 @@
 //! The five-account foundation: management, identity, audit/log archive, shared services
 //! and the environments, secure by default and open to extension.
 
+mod checkov;
+mod naming;
+
 use indexmap::IndexMap;
 
 use crate::app::{App, DeployStep, ResourceHandle, StackHandle};
-use crate::cfn::{Expr, NodeId, Resource, Value};
+use crate::cfn::{Expr, Resource, Value};
 use crate::error::{Diagnostic, Result, Rule};
 use crate::iam::{
     keys, BaseOperator, Condition, Group, ManagedPolicy, ManagedPolicyRef, Operator,
@@ -19,6 +22,8 @@ use crate::stackset::{StackSet, StackSetHandle};
 
 use super::access::{AccessLevel, Environment, Grant, GroupSpec, Scope, AUDITOR};
 use super::guardrails;
+use checkov::checkov_skip;
+use naming::{account_name_of, kebab, upper_camel};
 
 /// Which guardrail SCPs the layout attaches to the root (all on by default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1265,53 +1270,4 @@ pub fn self_service_policy() -> PolicyDocument {
                     false,
                 )),
         )
-}
-
-fn checkov_skip(skips: &[(&str, &str)]) -> Value {
-    obj! {
-        "skip" => Value::List(
-            skips
-                .iter()
-                .map(|(id, why)| obj! { "id" => *id, "comment" => *why })
-                .collect(),
-        ),
-    }
-}
-
-fn account_name_of(app: &App, node: NodeId) -> String {
-    app.resource(&node)
-        .and_then(|r| r.properties.get("AccountName"))
-        .and_then(Value::as_str)
-        .unwrap_or("account")
-        .to_owned()
-}
-
-/// `shared-services` → `SharedServices`.
-fn upper_camel(s: &str) -> String {
-    s.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let mut c = p.chars();
-            match c.next() {
-                Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect()
-}
-
-/// `DenyRootUser` → `deny-root-user`.
-fn kebab(s: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('-');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
