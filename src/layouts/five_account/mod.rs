@@ -1,6 +1,7 @@
 //! The five-account foundation: management, identity, audit/log archive, shared services
 //! and the environments, secure by default and open to extension.
 
+mod budgets;
 mod checkov;
 mod naming;
 
@@ -22,8 +23,9 @@ use crate::stackset::{StackSet, StackSetHandle};
 
 use super::access::{AccessLevel, Environment, Grant, GroupSpec, Scope, AUDITOR};
 use super::guardrails;
+use budgets::{add_budget, Budget};
 use checkov::checkov_skip;
-use naming::{account_name_of, kebab, upper_camel};
+use naming::{kebab, upper_camel};
 
 /// Which guardrail SCPs the layout attaches to the root (all on by default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,45 +100,6 @@ pub struct FiveAccountLayout {
     alert_topic: ResourceHandle,
     log_bucket_name: Value,
     budget: Option<Budget>,
-}
-
-/// The budget every member account gets.
-#[derive(Debug, Clone)]
-struct Budget {
-    /// `BudgetLimit`, shared by every budget.
-    limit: Value,
-    /// `NotificationsWithSubscribers`, shared by every budget.
-    notifications: Value,
-}
-
-impl Budget {
-    fn new(amount: u64, thresholds: &[u32], email: &str) -> Self {
-        let notifications: Vec<Value> = thresholds
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                // The last of several thresholds warns ahead, on the forecast.
-                let kind = if i + 1 == thresholds.len() && thresholds.len() > 1 {
-                    "FORECASTED"
-                } else {
-                    "ACTUAL"
-                };
-                obj! {
-                    "Notification" => obj! {
-                        "ComparisonOperator" => "GREATER_THAN",
-                        "NotificationType" => kind,
-                        "Threshold" => *t,
-                        "ThresholdType" => "PERCENTAGE",
-                    },
-                    "Subscribers" => vec![obj! { "Address" => email, "SubscriptionType" => "EMAIL" }],
-                }
-            })
-            .collect();
-        Budget {
-            limit: obj! { "Amount" => amount, "Unit" => "USD" }.into_shared(),
-            notifications: Value::List(notifications).into_shared(),
-        }
-    }
 }
 
 impl FiveAccountLayout {
@@ -535,31 +498,6 @@ impl FiveAccountLayoutBuilder {
         self.alert_email
             .clone()
             .unwrap_or_else(|| format!("alerts@{}", self.email_domain.as_deref().unwrap_or("")))
-    }
-
-    /// Billing overview: a monthly budget per member account.
-    fn add_budgets(
-        &self,
-        app: &mut App,
-        accounts: &Accounts,
-        alert_email: &str,
-    ) -> Result<Option<Budget>> {
-        let budget = self
-            .monthly_budget
-            .map(|amount| Budget::new(amount, &self.budget_thresholds, alert_email));
-        if let Some(b) = &budget {
-            let all = [
-                &accounts.identity,
-                &accounts.audit,
-                &accounts.shared_services,
-            ]
-            .into_iter()
-            .chain(accounts.environments.values());
-            for a in all {
-                add_budget(app, a, b)?;
-            }
-        }
-        Ok(budget)
     }
 
     /// Roles in every environment and shared-services account, from one StackSet.
@@ -1037,32 +975,6 @@ impl FiveAccountLayoutBuilder {
             before_stacks: false,
         });
     }
-}
-
-fn add_budget(app: &mut App, account: &AccountHandle, budget: &Budget) -> Result<()> {
-    let Some(node) = account.node() else {
-        return Ok(());
-    };
-    let name = account_name_of(app, node);
-    let res = Resource::new("AWS::Budgets::Budget")
-        .property(
-            "Budget",
-            obj! {
-                "BudgetName" => format!("{name}-monthly"),
-                "BudgetType" => "COST",
-                "TimeUnit" => "MONTHLY",
-                "BudgetLimit" => budget.limit.clone(),
-                "FilterExpression" => obj! {
-                    "Dimensions" => obj! {
-                        "Key" => "LINKED_ACCOUNT",
-                        "Values" => vec![account.id()],
-                    },
-                },
-            },
-        )
-        .property("NotificationsWithSubscribers", budget.notifications.clone());
-    app.add_resource(&node, "Budget", res)?;
-    Ok(())
 }
 
 /// The organization and its OUs.
