@@ -1,0 +1,295 @@
+//! The layout's settings: [`FiveAccountLayoutBuilder`], its defaults and the checks
+//! reported at synthesis.
+
+use indexmap::IndexMap;
+
+use crate::app::App;
+use crate::error::{Diagnostic, Rule};
+use crate::layouts::access::{AccessLevel, Environment, GroupSpec, AUDITOR};
+
+use super::{Guardrails, ObjectLock};
+
+/// Builds a [`FiveAccountLayout`](super::FiveAccountLayout).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct FiveAccountLayoutBuilder {
+    pub(super) name: String,
+    pub(super) stack_name: String,
+    pub(super) email_domain: Option<String>,
+    pub(super) emails: IndexMap<String, String>,
+    pub(super) existing: Option<(String, String)>,
+    pub(super) environments: Vec<Environment>,
+    pub(super) allowed_regions: Vec<String>,
+    pub(super) alert_email: Option<String>,
+    pub(super) access_levels: Vec<AccessLevel>,
+    pub(super) groups: Vec<GroupSpec>,
+    pub(super) mfa_max_age: i64,
+    pub(super) max_session_duration: u32,
+    pub(super) guardrails: Guardrails,
+    pub(super) log_retention_days: u32,
+    pub(super) object_lock: Option<ObjectLock>,
+    pub(super) monthly_budget: Option<u64>,
+    pub(super) budget_thresholds: Vec<u32>,
+}
+
+/// Keys of the fixed accounts, for [`FiveAccountLayoutBuilder::account_email`].
+pub const IDENTITY: &str = "identity";
+/// The audit account's key.
+pub const AUDIT: &str = "audit";
+/// The shared-services account's key.
+pub const SHARED_SERVICES: &str = "shared-services";
+
+impl FiveAccountLayoutBuilder {
+    pub(super) fn new(name: String) -> Self {
+        FiveAccountLayoutBuilder {
+            name,
+            stack_name: "Management".into(),
+            email_domain: None,
+            emails: IndexMap::new(),
+            existing: None,
+            environments: Environment::defaults(),
+            allowed_regions: vec!["us-east-1".into(), "eu-west-1".into()],
+            alert_email: None,
+            access_levels: AccessLevel::defaults(),
+            groups: GroupSpec::defaults(),
+            mfa_max_age: 3600,
+            max_session_duration: 14_400,
+            guardrails: Guardrails::default(),
+            log_retention_days: 365,
+            object_lock: None,
+            monthly_budget: Some(100),
+            budget_thresholds: vec![80, 100],
+        }
+    }
+
+    /// The management stack's name (default `Management`).
+    pub fn stack_name(mut self, name: impl Into<String>) -> Self {
+        self.stack_name = name.into();
+        self
+    }
+
+    /// Account e-mails default to `<key>@<domain>`: `identity@…`, `audit@…`,
+    /// `shared-services@…`, `dev@…`.
+    pub fn email_domain(mut self, domain: impl Into<String>) -> Self {
+        self.email_domain = Some(domain.into());
+        self
+    }
+
+    /// Overrides one account's e-mail; `key` is [`IDENTITY`], [`AUDIT`],
+    /// [`SHARED_SERVICES`] or an environment's name.
+    pub fn account_email(mut self, key: impl Into<String>, email: impl Into<String>) -> Self {
+        self.emails.insert(key.into(), email.into());
+        self
+    }
+
+    /// Uses the organization that exists (most do) instead of creating one.
+    pub fn existing_organization(
+        mut self,
+        root_id: impl Into<String>,
+        organization_id: impl Into<String>,
+    ) -> Self {
+        self.existing = Some((root_id.into(), organization_id.into()));
+        self
+    }
+
+    /// Replaces the environments (default dev and staging, non-production, and prod).
+    pub fn environments(mut self, envs: impl IntoIterator<Item = Environment>) -> Self {
+        self.environments = envs.into_iter().collect();
+        self
+    }
+
+    /// Adds an environment after the others, e.g. `Environment::non_prod("qa")`.
+    pub fn add_environment(mut self, env: Environment) -> Self {
+        self.environments.push(env);
+        self
+    }
+
+    /// The regions STS may be called in (default us-east-1 and eu-west-1).
+    pub fn allowed_regions<R: Into<String>>(
+        mut self,
+        regions: impl IntoIterator<Item = R>,
+    ) -> Self {
+        self.allowed_regions = regions.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Where alerts and budget notifications go (default `alerts@<email domain>`).
+    pub fn alert_email(mut self, email: impl Into<String>) -> Self {
+        self.alert_email = Some(email.into());
+        self
+    }
+
+    /// Replaces the access levels (roles in member accounts).
+    pub fn access_levels(mut self, levels: impl IntoIterator<Item = AccessLevel>) -> Self {
+        self.access_levels = levels.into_iter().collect();
+        self
+    }
+
+    /// Replaces the identity account's groups.
+    pub fn groups(mut self, groups: impl IntoIterator<Item = GroupSpec>) -> Self {
+        self.groups = groups.into_iter().collect();
+        self
+    }
+
+    /// Seconds since MFA after which roles refuse to be assumed (default 3600).
+    pub fn mfa_max_age(mut self, seconds: i64) -> Self {
+        self.mfa_max_age = seconds;
+        self
+    }
+
+    /// The roles' `MaxSessionDuration` (default 14,400 s, four hours).
+    pub fn max_session_duration(mut self, seconds: u32) -> Self {
+        self.max_session_duration = seconds;
+        self
+    }
+
+    /// Which guardrails to attach.
+    pub fn guardrails(mut self, g: Guardrails) -> Self {
+        self.guardrails = g;
+        self
+    }
+
+    /// Days logs are kept before they expire (default 365): only hold what you need.
+    pub fn log_retention_days(mut self, days: u32) -> Self {
+        self.log_retention_days = days;
+        self
+    }
+
+    /// Turns on Object Lock for the log archive.
+    pub fn object_lock(mut self, lock: ObjectLock) -> Self {
+        self.object_lock = Some(lock);
+        self
+    }
+
+    /// The monthly cost budget of every member account in USD (default 100); `None` turns
+    /// budgets off.
+    pub fn monthly_budget(mut self, usd: Option<u64>) -> Self {
+        self.monthly_budget = usd;
+        self
+    }
+
+    /// Budget notification thresholds in percent of the budget (default 80 and 100).
+    pub fn budget_thresholds(mut self, percents: impl IntoIterator<Item = u32>) -> Self {
+        self.budget_thresholds = percents.into_iter().collect();
+        self
+    }
+
+    pub(super) fn prefix(&self) -> String {
+        self.name.to_ascii_lowercase()
+    }
+
+    pub(super) fn email(&self, key: &str) -> String {
+        if let Some(e) = self.emails.get(key) {
+            return e.clone();
+        }
+        match &self.email_domain {
+            Some(d) => format!("{key}@{d}"),
+            // Reported once for the whole layout by `report_settings`; a placeholder keeps
+            // every account from repeating the same problem.
+            None => format!("{key}@missing-email-domain.invalid"),
+        }
+    }
+
+    /// Where alerts and budget notifications go: the alert e-mail, or
+    /// `alerts@<email domain>`.
+    pub(super) fn alert_address(&self) -> String {
+        self.alert_email
+            .clone()
+            .unwrap_or_else(|| format!("alerts@{}", self.email_domain.as_deref().unwrap_or("")))
+    }
+
+    pub(super) fn report_settings(&self, app: &mut App, path: &str) {
+        let prefix = self.prefix();
+        let ok_prefix = !prefix.is_empty()
+            && prefix.len() <= 26
+            && prefix
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !prefix.starts_with('-')
+            && !prefix.ends_with('-');
+        if !ok_prefix {
+            app.report(Diagnostic::new(
+                path,
+                Rule::PropertyValue,
+                &self.name,
+                "the layout's name prefixes bucket, trail and account names: 1 to 26 lower-case letters, digits or inner hyphens",
+                "use a short name such as `acme`",
+            ));
+        }
+        if self.email_domain.is_none() {
+            let missing: Vec<&str> = [IDENTITY, AUDIT, SHARED_SERVICES]
+                .into_iter()
+                .chain(self.environments.iter().map(|e| e.name.as_str()))
+                .filter(|k| !self.emails.contains_key(*k))
+                .collect();
+            if !missing.is_empty() {
+                app.report(Diagnostic::new(
+                    path,
+                    Rule::AccountEmail,
+                    missing.join(", "),
+                    "these accounts have no e-mail: no e-mail domain was given",
+                    "call `.email_domain(\"aws.example.com\")` or `.account_email(key, address)`",
+                ));
+            }
+        }
+        if self.allowed_regions.is_empty() {
+            app.report(Diagnostic::new(
+                path,
+                Rule::Region,
+                "",
+                "STS needs at least one allowed region",
+                "call `.allowed_regions([\"us-east-1\"])`",
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for env in &self.environments {
+            let ok = !env.name.is_empty()
+                && env
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !ok
+                || [IDENTITY, AUDIT, SHARED_SERVICES].contains(&env.name.as_str())
+                || !seen.insert(env.name.as_str())
+            {
+                app.report(Diagnostic::new(
+                    path,
+                    Rule::PropertyValue,
+                    &env.name,
+                    "an environment's name is lower-case letters, digits and hyphens, unique, and not identity, audit or shared-services",
+                    "rename the environment",
+                ));
+            }
+        }
+        if !(1..=36_500).contains(&self.log_retention_days) {
+            app.report(Diagnostic::new(
+                path,
+                Rule::PropertyValue,
+                self.log_retention_days.to_string(),
+                "log retention must be 1 to 36,500 days",
+                "choose how long you need the logs",
+            ));
+        }
+        for g in &self.groups {
+            for grant in &g.grants {
+                let known = grant.role_name == AUDITOR
+                    || self
+                        .access_levels
+                        .iter()
+                        .any(|l| l.role_name == grant.role_name);
+                if !known {
+                    app.report(Diagnostic::new(
+                        path,
+                        Rule::PropertyValue,
+                        &grant.role_name,
+                        format!(
+                            "group `{}` is granted a role no access level defines",
+                            g.name
+                        ),
+                        "grant one of the access levels' roles, or add the access level",
+                    ));
+                }
+            }
+        }
+    }
+}
