@@ -7,7 +7,8 @@ use crate::obj;
 use crate::org::AccountHandle;
 
 use super::naming::account_name_of;
-use super::{Accounts, FiveAccountLayoutBuilder};
+use super::organization::Accounts;
+use super::FiveAccountLayoutBuilder;
 
 /// The budget every member account gets.
 #[derive(Debug, Clone)]

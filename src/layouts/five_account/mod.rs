@@ -5,6 +5,7 @@ mod budgets;
 mod builder;
 mod checkov;
 mod naming;
+mod organization;
 
 use indexmap::IndexMap;
 
@@ -16,10 +17,7 @@ use crate::iam::{
     PolicyDocument, Principal, Role, Statement,
 };
 use crate::obj;
-use crate::org::{
-    Account, AccountHandle, Organization, OrganizationHandle, OrganizationalUnit, OuHandle, Policy,
-    PolicyHandle,
-};
+use crate::org::{Account, AccountHandle, OrganizationHandle, OuHandle, Policy, PolicyHandle};
 use crate::stackset::{StackSet, StackSetHandle};
 
 use super::access::{Grant, Scope, AUDITOR};
@@ -29,6 +27,7 @@ pub use builder::{FiveAccountLayoutBuilder, AUDIT, IDENTITY, SHARED_SERVICES};
 use budgets::{add_budget, Budget};
 use checkov::checkov_skip;
 use naming::{kebab, upper_camel};
+use organization::{Accounts, Structure};
 
 /// Which guardrail SCPs the layout attaches to the root (all on by default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,62 +255,6 @@ impl FiveAccountLayoutBuilder {
             alert_topic,
             log_bucket_name: names.log_bucket_name,
             budget,
-        })
-    }
-
-    /// The organization (created, or the one that exists) and its OUs.
-    fn build_structure(&self, app: &mut App, stack: &StackHandle) -> Result<Structure> {
-        let organization = match &self.existing {
-            Some((root, org)) => Organization::existing(root, org),
-            None => Organization::create(),
-        }
-        .build(app, stack)?;
-
-        let security = organization.add_ou(app, OrganizationalUnit::new("Security"))?;
-        let infrastructure = organization.add_ou(app, OrganizationalUnit::new("Infrastructure"))?;
-        let workloads = organization.add_ou(app, OrganizationalUnit::new("Workloads"))?;
-        let non_prod = workloads.add_ou(app, OrganizationalUnit::new("NonProd"))?;
-        let prod = workloads.add_ou(app, OrganizationalUnit::new("Prod"))?;
-        Ok(Structure {
-            organization,
-            security,
-            infrastructure,
-            workloads,
-            non_prod,
-            prod,
-        })
-    }
-
-    /// The identity, audit and shared-services accounts, and one account per environment
-    /// under NonProd or Prod.
-    fn add_accounts(&self, app: &mut App, structure: &Structure) -> Result<Accounts> {
-        let prefix = self.prefix();
-        let account =
-            |key: &str, id: &str| Account::new(format!("{prefix}-{key}"), self.email(key)).id(id);
-        let identity = structure
-            .security
-            .add_account(app, account(IDENTITY, "Identity"))?;
-        let audit = structure
-            .security
-            .add_account(app, account(AUDIT, "Audit"))?;
-        let shared_services = structure
-            .infrastructure
-            .add_account(app, account(SHARED_SERVICES, "SharedServices"))?;
-        let mut environments = IndexMap::new();
-        for env in &self.environments {
-            let ou = if env.production {
-                structure.prod
-            } else {
-                structure.non_prod
-            };
-            let handle = ou.add_account(app, account(&env.name, &upper_camel(&env.name)))?;
-            environments.insert(env.name.clone(), handle);
-        }
-        Ok(Accounts {
-            identity,
-            audit,
-            shared_services,
-            environments,
         })
     }
 
@@ -695,24 +638,6 @@ impl FiveAccountLayoutBuilder {
             before_stacks: false,
         });
     }
-}
-
-/// The organization and its OUs.
-struct Structure {
-    organization: OrganizationHandle,
-    security: OuHandle,
-    infrastructure: OuHandle,
-    workloads: OuHandle,
-    non_prod: OuHandle,
-    prod: OuHandle,
-}
-
-/// The layout's accounts.
-struct Accounts {
-    identity: AccountHandle,
-    audit: AccountHandle,
-    shared_services: AccountHandle,
-    environments: IndexMap<String, AccountHandle>,
 }
 
 /// Names both sides compute: the management stack (trail, guardrails) and the audit

@@ -1,0 +1,89 @@
+//! The organization, its OUs and the layout's accounts in them.
+
+use indexmap::IndexMap;
+
+use crate::app::{App, StackHandle};
+use crate::error::Result;
+use crate::org::{
+    Account, AccountHandle, Organization, OrganizationHandle, OrganizationalUnit, OuHandle,
+};
+
+use super::builder::{AUDIT, IDENTITY, SHARED_SERVICES};
+use super::naming::upper_camel;
+use super::FiveAccountLayoutBuilder;
+
+/// The organization and its OUs.
+pub(super) struct Structure {
+    pub(super) organization: OrganizationHandle,
+    pub(super) security: OuHandle,
+    pub(super) infrastructure: OuHandle,
+    pub(super) workloads: OuHandle,
+    pub(super) non_prod: OuHandle,
+    pub(super) prod: OuHandle,
+}
+
+/// The layout's accounts.
+pub(super) struct Accounts {
+    pub(super) identity: AccountHandle,
+    pub(super) audit: AccountHandle,
+    pub(super) shared_services: AccountHandle,
+    pub(super) environments: IndexMap<String, AccountHandle>,
+}
+
+impl FiveAccountLayoutBuilder {
+    /// The organization (created, or the one that exists) and its OUs.
+    pub(super) fn build_structure(&self, app: &mut App, stack: &StackHandle) -> Result<Structure> {
+        let organization = match &self.existing {
+            Some((root, org)) => Organization::existing(root, org),
+            None => Organization::create(),
+        }
+        .build(app, stack)?;
+
+        let security = organization.add_ou(app, OrganizationalUnit::new("Security"))?;
+        let infrastructure = organization.add_ou(app, OrganizationalUnit::new("Infrastructure"))?;
+        let workloads = organization.add_ou(app, OrganizationalUnit::new("Workloads"))?;
+        let non_prod = workloads.add_ou(app, OrganizationalUnit::new("NonProd"))?;
+        let prod = workloads.add_ou(app, OrganizationalUnit::new("Prod"))?;
+        Ok(Structure {
+            organization,
+            security,
+            infrastructure,
+            workloads,
+            non_prod,
+            prod,
+        })
+    }
+
+    /// The identity, audit and shared-services accounts, and one account per environment
+    /// under NonProd or Prod.
+    pub(super) fn add_accounts(&self, app: &mut App, structure: &Structure) -> Result<Accounts> {
+        let prefix = self.prefix();
+        let account =
+            |key: &str, id: &str| Account::new(format!("{prefix}-{key}"), self.email(key)).id(id);
+        let identity = structure
+            .security
+            .add_account(app, account(IDENTITY, "Identity"))?;
+        let audit = structure
+            .security
+            .add_account(app, account(AUDIT, "Audit"))?;
+        let shared_services = structure
+            .infrastructure
+            .add_account(app, account(SHARED_SERVICES, "SharedServices"))?;
+        let mut environments = IndexMap::new();
+        for env in &self.environments {
+            let ou = if env.production {
+                structure.prod
+            } else {
+                structure.non_prod
+            };
+            let handle = ou.add_account(app, account(&env.name, &upper_camel(&env.name)))?;
+            environments.insert(env.name.clone(), handle);
+        }
+        Ok(Accounts {
+            identity,
+            audit,
+            shared_services,
+            environments,
+        })
+    }
+}
