@@ -1,6 +1,7 @@
 //! The five-account foundation: management, identity, audit/log archive, shared services
 //! and the environments, secure by default and open to extension.
 
+mod access;
 mod budgets;
 mod builder;
 mod checkov;
@@ -13,17 +14,18 @@ use crate::app::{App, DeployStep, ResourceHandle, StackHandle};
 use crate::cfn::{Expr, Resource, Value};
 use crate::error::Result;
 use crate::iam::{
-    keys, BaseOperator, Condition, Group, ManagedPolicy, ManagedPolicyRef, Operator,
-    PolicyDocument, Principal, Role, Statement,
+    keys, Condition, Group, ManagedPolicy, ManagedPolicyRef, PolicyDocument, Principal, Role,
+    Statement,
 };
 use crate::obj;
 use crate::org::{Account, AccountHandle, OrganizationHandle, OuHandle, Policy, PolicyHandle};
 use crate::stackset::{StackSet, StackSetHandle};
 
-use super::access::{Grant, Scope, AUDITOR};
 use super::guardrails;
+use crate::layouts::access::AUDITOR;
 pub use builder::{FiveAccountLayoutBuilder, AUDIT, IDENTITY, SHARED_SERVICES};
 
+use access::{grant_scopes, switch_roles_policy};
 use budgets::{add_budget, Budget};
 use checkov::checkov_skip;
 use naming::{kebab, upper_camel};
@@ -256,38 +258,6 @@ impl FiveAccountLayoutBuilder {
             log_bucket_name: names.log_bucket_name,
             budget,
         })
-    }
-
-    /// Roles in every environment and shared-services account, from one StackSet.
-    fn build_member_roles(
-        &self,
-        app: &mut App,
-        stack: &StackHandle,
-        structure: &Structure,
-        identity: &AccountHandle,
-    ) -> Result<StackSetHandle> {
-        let prefix = self.prefix();
-        let roles_stack_set = StackSet::new("MemberRoles", format!("{prefix}-member-roles"))
-            .description("Roles people of the identity account assume with MFA")
-            .template_description(format!(
-                "{prefix}: roles assumable from the identity account with MFA"
-            ))
-            .target(&structure.workloads)
-            .target(&structure.infrastructure)
-            .build(app, stack)?;
-        for level in &self.access_levels {
-            Role::assumable_with_mfa(upper_camel(&level.role_name), identity.id())
-                .name(level.role_name.as_str())
-                .description(format!(
-                    "{} access, assumed from the identity account with MFA",
-                    level.role_name
-                ))
-                .mfa_max_age(self.mfa_max_age)
-                .max_session_duration(self.max_session_duration)
-                .managed_policy(ManagedPolicyRef::aws_managed(&level.managed_policy))
-                .build(app, &roles_stack_set.template())?;
-        }
-        Ok(roles_stack_set)
     }
 
     /// Guardrails on the root (they never restrict the management account).
@@ -690,70 +660,6 @@ fn build_trail(
     )?;
     app.add_dependency(&trail, audit_stack_set)?;
     Ok(trail)
-}
-
-/// The OU each grant scope covers.
-fn grant_scopes(structure: &Structure) -> [(Scope, OuHandle); 4] {
-    [
-        (Scope::NonProd, structure.non_prod),
-        (Scope::Prod, structure.prod),
-        (Scope::SharedServices, structure.infrastructure),
-        (Scope::Audit, structure.security),
-    ]
-}
-
-/// A group's `switch-roles` policy: `sts:AssumeRole` on each granted role, in the accounts
-/// under the grant's scopes.
-fn switch_roles_policy(
-    grants: &[Grant],
-    scopes: &[(Scope, OuHandle)],
-    org: &OrganizationHandle,
-    workloads: &OuHandle,
-) -> PolicyDocument {
-    let mut doc = PolicyDocument::new();
-    for grant in grants {
-        let paths: Vec<Value> = grant
-            .scopes
-            .iter()
-            .filter_map(|s| scopes.iter().find(|(k, _)| k == s))
-            .map(|(scope, ou)| org_path(org, *scope, ou, workloads))
-            .collect();
-        doc = doc.statement(
-            Statement::allow()
-                .sid(format!("Assume{}", upper_camel(&grant.role_name)))
-                .action("sts:AssumeRole")
-                .resource(Expr::sub(format!(
-                    "arn:${{AWS::Partition}}:iam::*:role/{}",
-                    grant.role_name
-                )))
-                .condition(Condition::new(
-                    Operator::new(BaseOperator::StringLike).for_any_value(),
-                    keys::RESOURCE_ORG_PATHS,
-                    paths,
-                )),
-        );
-    }
-    doc
-}
-
-/// `o-…/r-…/ou-…/` paths matching every account under `ou`, for `aws:ResourceOrgPaths`.
-fn org_path(org: &OrganizationHandle, scope: Scope, ou: &OuHandle, workloads: &OuHandle) -> Value {
-    let mut vars: Vec<(&str, Value)> = vec![
-        ("OrgId", Value::from(org.id())),
-        ("RootId", Value::from(org.root_id())),
-    ];
-    let template = match scope {
-        Scope::NonProd | Scope::Prod => {
-            vars.push(("ParentOu", Value::from(workloads.id())));
-            vars.push(("Ou", Value::from(ou.id())));
-            "${OrgId}/${RootId}/${ParentOu}/${Ou}/*"
-        }
-        Scope::SharedServices | Scope::Audit => {
-            vars.push(("Ou", Value::from(ou.id())));
-            "${OrgId}/${RootId}/${Ou}/*"
-        }
-    };
-    Value::from(Expr::sub_with(template, vars))
 }
 
 /// The identity account's self-service policy: users manage their own password, access keys
