@@ -5,6 +5,7 @@ mod access;
 mod budgets;
 mod builder;
 mod checkov;
+mod identity;
 mod naming;
 mod organization;
 
@@ -13,10 +14,7 @@ use indexmap::IndexMap;
 use crate::app::{App, DeployStep, ResourceHandle, StackHandle};
 use crate::cfn::{Expr, Resource, Value};
 use crate::error::Result;
-use crate::iam::{
-    keys, Condition, Group, ManagedPolicy, ManagedPolicyRef, PolicyDocument, Principal, Role,
-    Statement,
-};
+use crate::iam::{keys, Condition, ManagedPolicyRef, PolicyDocument, Principal, Role, Statement};
 use crate::obj;
 use crate::org::{Account, AccountHandle, OrganizationHandle, OuHandle, Policy, PolicyHandle};
 use crate::stackset::{StackSet, StackSetHandle};
@@ -24,11 +22,11 @@ use crate::stackset::{StackSet, StackSetHandle};
 use super::guardrails;
 use crate::layouts::access::AUDITOR;
 pub use builder::{FiveAccountLayoutBuilder, AUDIT, IDENTITY, SHARED_SERVICES};
+pub use identity::self_service_policy;
 
-use access::{grant_scopes, switch_roles_policy};
 use budgets::{add_budget, Budget};
 use checkov::checkov_skip;
-use naming::{kebab, upper_camel};
+use naming::kebab;
 use organization::{Accounts, Structure};
 
 /// Which guardrail SCPs the layout attaches to the root (all on by default).
@@ -317,47 +315,6 @@ impl FiveAccountLayoutBuilder {
             guardrails::deny_root_user(),
         )?;
         Ok(guardrail_handles)
-    }
-
-    /// Identity account: groups that can only manage their own credentials and switch roles.
-    fn build_identity(
-        &self,
-        app: &mut App,
-        stack: &StackHandle,
-        structure: &Structure,
-        identity: &AccountHandle,
-    ) -> Result<StackSetHandle> {
-        let prefix = self.prefix();
-        let set = StackSet::new("IdentityAccount", format!("{prefix}-identity"))
-            .description("IAM groups of the identity account")
-            .template_description(format!("{prefix}: IAM groups of the identity account"))
-            .target(&structure.security)
-            .only_account(identity)
-            .build(app, stack)?;
-        let scopes = grant_scopes(structure);
-        let tpl = set.template();
-        let self_service = ManagedPolicy::new("SelfService", self_service_policy())
-            .name(format!("{prefix}-self-service"))
-            .description(
-                "Manage your own password, access keys and MFA device; everything else needs MFA",
-            )
-            .build(app, &tpl)?;
-        for g in &self.groups {
-            let doc = switch_roles_policy(
-                &g.grants,
-                &scopes,
-                &structure.organization,
-                &structure.workloads,
-            );
-            let mut group = Group::new(upper_camel(&g.name))
-                .name(format!("{prefix}-{}", g.name))
-                .managed_policy(self_service);
-            if !doc.is_empty() {
-                group = group.inline_policy("switch-roles", doc);
-            }
-            group.build(app, &tpl)?;
-        }
-        Ok(set)
     }
 
     /// Audit account: the log archive and the auditors' role.
@@ -660,77 +617,4 @@ fn build_trail(
     )?;
     app.add_dependency(&trail, audit_stack_set)?;
     Ok(trail)
-}
-
-/// The identity account's self-service policy: users manage their own password, access keys
-/// and MFA device; every other action is denied until they sign in with MFA.
-pub fn self_service_policy() -> PolicyDocument {
-    let user = || {
-        Value::from(Expr::sub(
-            "arn:${AWS::Partition}:iam::${AWS::AccountId}:user/${!aws:username}",
-        ))
-    };
-    let mfa = || {
-        Value::from(Expr::sub(
-            "arn:${AWS::Partition}:iam::${AWS::AccountId}:mfa/*",
-        ))
-    };
-    PolicyDocument::new()
-        .statement(
-            Statement::allow()
-                .sid("ViewAccountInfo")
-                .actions(["iam:GetAccountPasswordPolicy", "iam:ListVirtualMFADevices"])
-                .resource("*"),
-        )
-        .statement(
-            Statement::allow()
-                .sid("ManageOwnCredentials")
-                .actions([
-                    "iam:ChangePassword",
-                    "iam:GetUser",
-                    "iam:GetLoginProfile",
-                    "iam:CreateAccessKey",
-                    "iam:DeleteAccessKey",
-                    "iam:ListAccessKeys",
-                    "iam:UpdateAccessKey",
-                    "iam:GetAccessKeyLastUsed",
-                    "iam:ListSSHPublicKeys",
-                    "iam:ListServiceSpecificCredentials",
-                    "iam:ListSigningCertificates",
-                ])
-                .resource(user()),
-        )
-        .statement(
-            Statement::allow()
-                .sid("ManageOwnMfa")
-                .actions([
-                    "iam:CreateVirtualMFADevice",
-                    "iam:DeleteVirtualMFADevice",
-                    "iam:EnableMFADevice",
-                    "iam:ListMFADevices",
-                    "iam:ResyncMFADevice",
-                    "iam:DeactivateMFADevice",
-                ])
-                .resources([user(), mfa()]),
-        )
-        .statement(
-            Statement::deny()
-                .sid("DenyAllButMfaSetupWithoutMfa")
-                .not_actions([
-                    "iam:CreateVirtualMFADevice",
-                    "iam:EnableMFADevice",
-                    "iam:GetUser",
-                    "iam:ListMFADevices",
-                    "iam:ListVirtualMFADevices",
-                    "iam:ResyncMFADevice",
-                    "iam:ChangePassword",
-                    "iam:GetAccountPasswordPolicy",
-                    "sts:GetSessionToken",
-                ])
-                .resource("*")
-                .condition(Condition::bool_if_exists(
-                    keys::MULTI_FACTOR_AUTH_PRESENT,
-                    false,
-                )),
-        )
 }
