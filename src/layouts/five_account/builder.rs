@@ -7,7 +7,8 @@ use crate::app::App;
 use crate::error::{Diagnostic, Rule};
 use crate::layouts::access::{AccessLevel, Environment, GroupSpec, AUDITOR};
 
-use super::{Guardrails, ObjectLock};
+use super::audit::ObjectLock;
+use super::Guardrails;
 
 /// Builds a [`FiveAccountLayout`](super::FiveAccountLayout).
 #[derive(Debug, Clone)]
