@@ -2,6 +2,7 @@
 //! and the environments, secure by default and open to extension.
 
 mod access;
+mod alerting;
 mod audit;
 mod budgets;
 mod builder;
@@ -13,10 +14,9 @@ mod organization;
 use indexmap::IndexMap;
 
 use crate::app::{App, DeployStep, ResourceHandle, StackHandle};
-use crate::cfn::{Resource, Value};
+use crate::cfn::Value;
 use crate::error::Result;
-use crate::iam::{keys, Condition, PolicyDocument, Principal, Statement};
-use crate::obj;
+use crate::iam::PolicyDocument;
 use crate::org::{Account, AccountHandle, OrganizationHandle, OuHandle, Policy, PolicyHandle};
 use crate::stackset::StackSetHandle;
 
@@ -27,7 +27,6 @@ pub use identity::self_service_policy;
 
 use audit::{build_trail, ArchiveNames};
 use budgets::{add_budget, Budget};
-use checkov::checkov_skip;
 use naming::kebab;
 
 /// Which guardrail SCPs the layout attaches to the root (all on by default).
@@ -307,71 +306,6 @@ impl FiveAccountLayoutBuilder {
             guardrails::deny_root_user(),
         )?;
         Ok(guardrail_handles)
-    }
-
-    fn build_alerting(
-        &self,
-        app: &mut App,
-        stack: &StackHandle,
-        email: &str,
-    ) -> Result<ResourceHandle> {
-        let prefix = self.prefix();
-        let scope = app.add_scope(stack, "ManagementActivity")?;
-        let topic = app.add_resource(
-            &scope,
-            "Topic",
-            Resource::new("AWS::SNS::Topic")
-                .property("TopicName", format!("{prefix}-management-activity"))
-                .property("DisplayName", "Management account activity")
-                .property(
-                    "Subscription",
-                    vec![obj! { "Endpoint" => email, "Protocol" => "email" }],
-                )
-                .metadata("checkov", checkov_skip(&[(
-                    "CKV_AWS_26",
-                    "EventBridge cannot publish to a topic encrypted with the AWS managed SNS key; the messages carry API call metadata only",
-                )])),
-        )?;
-        let rule = app.add_resource(
-            &scope,
-            "Rule",
-            Resource::new("AWS::Events::Rule")
-                .property("Name", format!("{prefix}-management-activity"))
-                .property(
-                    "Description",
-                    "Any API call or console sign-in in the management account, which should see almost none",
-                )
-                .property("State", "ENABLED")
-                .property(
-                    "EventPattern",
-                    obj! {
-                        "detail-type" => vec!["AWS API Call via CloudTrail", "AWS Console Sign In via CloudTrail"],
-                    },
-                )
-                .property(
-                    "Targets",
-                    vec![obj! { "Arn" => topic.ref_expr(256), "Id" => "ManagementActivityTopic" }],
-                ),
-        )?;
-        let policy = PolicyDocument::new().statement(
-            Statement::allow()
-                .sid("EventBridgePublishes")
-                .principal(Principal::service("events.amazonaws.com"))
-                .action("sns:Publish")
-                .resource(topic.ref_expr(256))
-                .condition(Condition::arn_equals(
-                    keys::SOURCE_ARN,
-                    [rule.get_att("Arn", 256)],
-                )),
-        );
-        app.add_resource(
-            &scope,
-            "TopicPolicy",
-            Resource::new("AWS::SNS::TopicPolicy")
-                .property("PolicyDocument", policy.to_value())
-                .property("Topics", vec![topic.ref_expr(256)]),
-        )?;
-        Ok(topic)
     }
 
     fn add_deploy_steps(&self, app: &mut App, email: &str) {
