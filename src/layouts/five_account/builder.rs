@@ -8,7 +8,7 @@ use crate::error::{Diagnostic, Rule};
 use crate::layouts::access::{AccessLevel, Environment, GroupSpec, AUDITOR};
 
 use super::audit::ObjectLock;
-use super::Guardrails;
+use super::guardrails::Guardrails;
 
 /// Builds a [`FiveAccountLayout`](super::FiveAccountLayout).
 #[derive(Debug, Clone)]

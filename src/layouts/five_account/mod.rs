@@ -8,6 +8,7 @@ mod budgets;
 mod builder;
 mod checkov;
 mod deploy_steps;
+mod guardrails;
 mod identity;
 mod naming;
 mod organization;
@@ -17,42 +18,16 @@ use indexmap::IndexMap;
 use crate::app::{App, ResourceHandle, StackHandle};
 use crate::cfn::Value;
 use crate::error::Result;
-use crate::iam::PolicyDocument;
-use crate::org::{Account, AccountHandle, OrganizationHandle, OuHandle, Policy, PolicyHandle};
+use crate::org::{Account, AccountHandle, OrganizationHandle, OuHandle, PolicyHandle};
 use crate::stackset::StackSetHandle;
 
-use super::guardrails;
 pub use audit::ObjectLock;
 pub use builder::{FiveAccountLayoutBuilder, AUDIT, IDENTITY, SHARED_SERVICES};
+pub use guardrails::Guardrails;
 pub use identity::self_service_policy;
 
 use audit::{build_trail, ArchiveNames};
 use budgets::{add_budget, Budget};
-use naming::kebab;
-
-/// Which guardrail SCPs the layout attaches to the root (all on by default).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Guardrails {
-    /// STS only in the allowed regions.
-    pub sts_regions: bool,
-    /// No leaving the organization.
-    pub deny_leave_organization: bool,
-    /// The organization trail and log archive cannot be stopped, changed or deleted.
-    pub protect_audit: bool,
-    /// The root user of member accounts can do nothing.
-    pub deny_root_user: bool,
-}
-
-impl Default for Guardrails {
-    fn default() -> Self {
-        Guardrails {
-            sts_regions: true,
-            deny_leave_organization: true,
-            protect_audit: true,
-            deny_root_user: true,
-        }
-    }
-}
 
 /// The article's foundation in one call.
 ///
@@ -248,64 +223,5 @@ impl FiveAccountLayoutBuilder {
             log_bucket_name: names.log_bucket_name,
             budget,
         })
-    }
-
-    /// Guardrails on the root (they never restrict the management account).
-    fn attach_guardrails(
-        &self,
-        app: &mut App,
-        organization: OrganizationHandle,
-        names: &ArchiveNames,
-    ) -> Result<Vec<PolicyHandle>> {
-        let prefix = self.prefix();
-        let mut guardrail_handles = Vec::new();
-        let g = self.guardrails;
-        let mut add = |app: &mut App,
-                       on: bool,
-                       id: &str,
-                       description: &str,
-                       doc: PolicyDocument|
-         -> Result<()> {
-            if on {
-                let p = organization.add_policy(
-                    app,
-                    Policy::service_control(format!("{prefix}-{}", kebab(id)), doc)
-                        .id(id)
-                        .description(description),
-                )?;
-                p.attach(app, &organization)?;
-                guardrail_handles.push(p);
-            }
-            Ok(())
-        };
-        add(
-            app,
-            g.sts_regions,
-            "DenyStsOutsideAllowedRegions",
-            "STS only in the allowed regions",
-            guardrails::deny_sts_outside_regions(&self.allowed_regions),
-        )?;
-        add(
-            app,
-            g.deny_leave_organization,
-            "DenyLeaveOrganization",
-            "Accounts cannot leave the organization",
-            guardrails::deny_leave_organization(),
-        )?;
-        add(
-            app,
-            g.protect_audit,
-            "ProtectAuditTrail",
-            "The organization trail and the log archive cannot be stopped, changed or deleted",
-            guardrails::protect_audit_trail(&names.trail_name, names.log_bucket_name.clone()),
-        )?;
-        add(
-            app,
-            g.deny_root_user,
-            "DenyRootUser",
-            "The root user of member accounts can do nothing",
-            guardrails::deny_root_user(),
-        )?;
-        Ok(guardrail_handles)
     }
 }

@@ -1,0 +1,97 @@
+//! The guardrail SCPs the layout attaches to the root, out of those
+//! [`layouts::guardrails`](crate::layouts::guardrails) writes.
+
+use crate::app::App;
+use crate::error::Result;
+use crate::iam::PolicyDocument;
+use crate::layouts::guardrails;
+use crate::org::{OrganizationHandle, Policy, PolicyHandle};
+
+use super::audit::ArchiveNames;
+use super::naming::kebab;
+use super::FiveAccountLayoutBuilder;
+
+/// Which guardrail SCPs the layout attaches to the root (all on by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Guardrails {
+    /// STS only in the allowed regions.
+    pub sts_regions: bool,
+    /// No leaving the organization.
+    pub deny_leave_organization: bool,
+    /// The organization trail and log archive cannot be stopped, changed or deleted.
+    pub protect_audit: bool,
+    /// The root user of member accounts can do nothing.
+    pub deny_root_user: bool,
+}
+
+impl Default for Guardrails {
+    fn default() -> Self {
+        Guardrails {
+            sts_regions: true,
+            deny_leave_organization: true,
+            protect_audit: true,
+            deny_root_user: true,
+        }
+    }
+}
+
+impl FiveAccountLayoutBuilder {
+    /// Guardrails on the root (they never restrict the management account).
+    pub(super) fn attach_guardrails(
+        &self,
+        app: &mut App,
+        organization: OrganizationHandle,
+        names: &ArchiveNames,
+    ) -> Result<Vec<PolicyHandle>> {
+        let prefix = self.prefix();
+        let mut guardrail_handles = Vec::new();
+        let g = self.guardrails;
+        let mut add = |app: &mut App,
+                       on: bool,
+                       id: &str,
+                       description: &str,
+                       doc: PolicyDocument|
+         -> Result<()> {
+            if on {
+                let p = organization.add_policy(
+                    app,
+                    Policy::service_control(format!("{prefix}-{}", kebab(id)), doc)
+                        .id(id)
+                        .description(description),
+                )?;
+                p.attach(app, &organization)?;
+                guardrail_handles.push(p);
+            }
+            Ok(())
+        };
+        add(
+            app,
+            g.sts_regions,
+            "DenyStsOutsideAllowedRegions",
+            "STS only in the allowed regions",
+            guardrails::deny_sts_outside_regions(&self.allowed_regions),
+        )?;
+        add(
+            app,
+            g.deny_leave_organization,
+            "DenyLeaveOrganization",
+            "Accounts cannot leave the organization",
+            guardrails::deny_leave_organization(),
+        )?;
+        add(
+            app,
+            g.protect_audit,
+            "ProtectAuditTrail",
+            "The organization trail and the log archive cannot be stopped, changed or deleted",
+            guardrails::protect_audit_trail(&names.trail_name, names.log_bucket_name.clone()),
+        )?;
+        add(
+            app,
+            g.deny_root_user,
+            "DenyRootUser",
+            "The root user of member accounts can do nothing",
+            guardrails::deny_root_user(),
+        )?;
+        Ok(guardrail_handles)
+    }
+}
