@@ -1,5 +1,19 @@
 //! The five-account foundation: management, identity, audit/log archive, shared services
 //! and the environments, secure by default and open to extension.
+//!
+//! `FiveAccountLayoutBuilder::build`, below, runs one step per part of the layout, each in
+//! its own file:
+//! - `organization`: the organization, its OUs and the accounts;
+//! - `budgets`: a monthly budget per member account;
+//! - `identity`: the identity account's groups and their self-service policy;
+//! - `access`: the member accounts' roles and the groups' switch-roles policies;
+//! - `audit`: the log archive and the organization trail;
+//! - `alerting`: the management-activity alert;
+//! - `guardrails`: the SCPs attached to the root;
+//! - `deploy_steps`: what the deploy plan leaves to do by hand.
+//!
+//! `builder` holds the settings and their checks; `naming` and `checkov` the small pieces
+//! several steps use.
 
 mod access;
 mod alerting;
