@@ -14,14 +14,14 @@ use super::guardrails::Guardrails;
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct FiveAccountLayoutBuilder {
-    pub(super) name: String,
+    name: String,
     pub(super) stack_name: String,
-    pub(super) email_domain: Option<String>,
-    pub(super) emails: IndexMap<String, String>,
+    email_domain: Option<String>,
+    emails: IndexMap<String, String>,
     pub(super) existing: Option<(String, String)>,
     pub(super) environments: Vec<Environment>,
     pub(super) allowed_regions: Vec<String>,
-    pub(super) alert_email: Option<String>,
+    alert_email: Option<String>,
     pub(super) access_levels: Vec<AccessLevel>,
     pub(super) groups: Vec<GroupSpec>,
     pub(super) mfa_max_age: i64,
