@@ -175,10 +175,12 @@ impl FiveAccountLayoutBuilder {
         self
     }
 
+    /// The layout's name in lower case; it prefixes account, bucket, trail and topic names.
     pub(super) fn prefix(&self) -> String {
         self.name.to_ascii_lowercase()
     }
 
+    /// The e-mail of the account `key`: its override, or `<key>@<email domain>`.
     pub(super) fn email(&self, key: &str) -> String {
         if let Some(e) = self.emails.get(key) {
             return e.clone();
@@ -199,6 +201,8 @@ impl FiveAccountLayoutBuilder {
             .unwrap_or_else(|| format!("alerts@{}", self.email_domain.as_deref().unwrap_or("")))
     }
 
+    /// Reports bad settings (name, e-mails, regions, environments, log retention, grants) at
+    /// `path`, once for the whole layout.
     pub(super) fn report_settings(&self, app: &mut App, path: &str) {
         let prefix = self.prefix();
         let ok_prefix = !prefix.is_empty()
