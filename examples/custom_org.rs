@@ -24,25 +24,28 @@ fn main() {
 pub fn app() -> orgstack::Result<App> {
     let mut app = App::new();
     let mgmt = app.stack("Management")?;
-    let org = Organization::create().build(&mut app, &mgmt)?;
+    let org = app.add(&mgmt, Organization::create())?;
 
     // Three levels: Workloads / Products / {Payments, Search}.
-    let security = org.add_ou(&mut app, OrganizationalUnit::new("Security"))?;
-    let workloads = org.add_ou(&mut app, OrganizationalUnit::new("Workloads"))?;
-    let products = workloads.add_ou(&mut app, OrganizationalUnit::new("Products"))?;
-    let payments = products.add_ou(&mut app, OrganizationalUnit::new("Payments"))?;
-    let search = products.add_ou(&mut app, OrganizationalUnit::new("Search"))?;
+    let security = app.add(&org, OrganizationalUnit::new("Security"))?;
+    let workloads = app.add(&org, OrganizationalUnit::new("Workloads"))?;
+    let products = app.add(&workloads, OrganizationalUnit::new("Products"))?;
+    let payments = app.add(&products, OrganizationalUnit::new("Payments"))?;
+    let search = app.add(&products, OrganizationalUnit::new("Search"))?;
 
-    let identity = security.add_account(
-        &mut app,
+    let identity = app.add(
+        &security,
         Account::new("Identity", "aws+identity@acme.example"),
     )?;
-    security.add_account(&mut app, Account::new("Audit", "aws+audit@acme.example"))?;
-    workloads.add_account(&mut app, Account::new("Shared", "aws+shared@acme.example"))?;
+    app.add(&security, Account::new("Audit", "aws+audit@acme.example"))?;
+    app.add(
+        &workloads,
+        Account::new("Shared", "aws+shared@acme.example"),
+    )?;
     for env in ["Dev", "Staging", "Prod"] {
         let lower = env.to_ascii_lowercase();
-        payments.add_account(
-            &mut app,
+        app.add(
+            &payments,
             Account::new(
                 format!("Payments{env}"),
                 format!("aws+payments-{lower}@acme.example"),
@@ -52,22 +55,19 @@ pub fn app() -> orgstack::Result<App> {
     }
     for env in ["Dev", "Staging", "Prod"] {
         let lower = env.to_ascii_lowercase();
-        search.add_account(
-            &mut app,
+        app.add(
+            &search,
             Account::new(
                 format!("Search{env}"),
                 format!("aws+search-{lower}@acme.example"),
             ),
         )?;
     }
-    org.add_account(
-        &mut app,
-        Account::new("Sandbox", "aws+sandbox@acme.example"),
-    )?;
+    app.add(&org, Account::new("Sandbox", "aws+sandbox@acme.example"))?;
 
     // SCPs at the root, on an OU, and on a nested OU.
-    let deny_leave = org.add_policy(
-        &mut app,
+    let deny_leave = app.add(
+        &org,
         Policy::service_control(
             "DenyLeaveOrganization",
             PolicyDocument::new().statement(
@@ -78,9 +78,9 @@ pub fn app() -> orgstack::Result<App> {
         )
         .description("Accounts stay in the organization"),
     )?;
-    deny_leave.attach(&mut app, &org)?;
-    let regions = org.add_policy(
-        &mut app,
+    deny_leave.attach(&mut app, &org);
+    let regions = app.add(
+        &org,
         Policy::service_control(
             "RestrictRegions",
             PolicyDocument::new().statement(
@@ -94,9 +94,9 @@ pub fn app() -> orgstack::Result<App> {
             ),
         ),
     )?;
-    regions.attach(&mut app, &workloads)?;
-    let no_public_s3 = org.add_policy(
-        &mut app,
+    regions.attach(&mut app, &workloads);
+    let no_public_s3 = app.add(
+        &org,
         Policy::service_control(
             "ProtectS3PublicAccessBlock",
             PolicyDocument::new().statement(
@@ -106,41 +106,52 @@ pub fn app() -> orgstack::Result<App> {
             ),
         ),
     )?;
-    no_public_s3.attach(&mut app, &payments)?;
+    no_public_s3.attach(&mut app, &payments);
 
     // Groups in the identity account, through a StackSet narrowed to that account.
-    let identity_set = StackSet::new("IdentityGroups", "identity-groups")
-        .target(&security)
-        .only_account(&identity)
-        .build(&mut app, &mgmt)?;
+    let identity_set = app.add(
+        &mgmt,
+        StackSet::new("IdentityGroups", "identity-groups")
+            .target(&security)
+            .only_account(&identity),
+    )?;
     let id_stack = identity_set.template();
-    let assume = ManagedPolicy::new(
-        "AssumeWorkloadRoles",
-        PolicyDocument::new().statement(
-            Statement::allow()
-                .action("sts:AssumeRole")
-                .resource("arn:aws:iam::*:role/workload-admin"),
+    let assume = app.add(
+        &id_stack,
+        ManagedPolicy::new(
+            "AssumeWorkloadRoles",
+            PolicyDocument::new().statement(
+                Statement::allow()
+                    .action("sts:AssumeRole")
+                    .resource("arn:aws:iam::*:role/workload-admin"),
+            ),
         ),
-    )
-    .build(&mut app, &id_stack)?;
-    Group::new("Administrators")
-        .name("administrators")
-        .managed_policy(assume)
-        .managed_policy(ManagedPolicyRef::aws_managed("IAMUserChangePassword"))
-        .build(&mut app, &id_stack)?;
-    Group::new("Developers")
-        .name("developers")
-        .managed_policy(ManagedPolicyRef::aws_managed("IAMUserChangePassword"))
-        .build(&mut app, &id_stack)?;
+    )?;
+    app.add(
+        &id_stack,
+        Group::new("Administrators")
+            .name("administrators")
+            .managed_policy(assume)
+            .managed_policy(ManagedPolicyRef::aws_managed("IAMUserChangePassword")),
+    )?;
+    app.add(
+        &id_stack,
+        Group::new("Developers")
+            .name("developers")
+            .managed_policy(ManagedPolicyRef::aws_managed("IAMUserChangePassword")),
+    )?;
 
     // A role in every workload account, trusting the identity account only with MFA.
-    let roles = StackSet::new("WorkloadRoles", "workload-roles")
-        .target(&workloads)
-        .build(&mut app, &mgmt)?;
-    Role::assumable_with_mfa("Admin", identity.id())
-        .name("workload-admin")
-        .mfa_max_age(3600)
-        .managed_policy(ManagedPolicyRef::aws_managed("AdministratorAccess"))
-        .build(&mut app, &roles.template())?;
+    let roles = app.add(
+        &mgmt,
+        StackSet::new("WorkloadRoles", "workload-roles").target(&workloads),
+    )?;
+    app.add(
+        &roles.template(),
+        Role::assumable_with_mfa("Admin", &identity)
+            .name("workload-admin")
+            .mfa_max_age(3600)
+            .managed_policy(ManagedPolicyRef::aws_managed("AdministratorAccess")),
+    )?;
     Ok(app)
 }

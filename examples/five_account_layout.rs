@@ -37,10 +37,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// The reference layout; the snapshot tests build it from here too.
 pub fn app() -> orgstack::Result<App> {
     let mut app = App::new();
-    FiveAccountLayout::builder("acme")
-        .email_domain("aws.acme.example")
-        .allowed_regions(["us-east-1", "eu-west-1"])
-        .alert_email("cloud-alerts@acme.example")
-        .build(&mut app)?;
+    let management = app.stack("Management")?;
+    app.add(
+        &management,
+        FiveAccountLayout::builder("acme")
+            .email_domain("aws.acme.example")
+            .allowed_regions(["us-east-1", "eu-west-1"])
+            .alert_email("cloud-alerts@acme.example"),
+    )?;
     Ok(app)
 }

@@ -22,25 +22,29 @@ pub fn app() -> orgstack::Result<App> {
     app.set_stack_description(
         &stack,
         "A role assumable from the identity account with MFA",
+    );
+
+    let read_logs = app.add(
+        &stack,
+        ManagedPolicy::new(
+            "ReadLogs",
+            PolicyDocument::new().statement(
+                Statement::allow()
+                    .sid("ReadLogs")
+                    .actions(["logs:DescribeLogGroups", "logs:GetLogEvents"])
+                    .resource("*"),
+            ),
+        )
+        .description("Read CloudWatch Logs"),
     )?;
 
-    let read_logs = ManagedPolicy::new(
-        "ReadLogs",
-        PolicyDocument::new().statement(
-            Statement::allow()
-                .sid("ReadLogs")
-                .actions(["logs:DescribeLogGroups", "logs:GetLogEvents"])
-                .resource("*"),
-        ),
-    )
-    .description("Read CloudWatch Logs")
-    .build(&mut app, &stack)?;
-
-    Role::assumable_with_mfa("Operator", "111111111111")
-        .name("operator")
-        .mfa_max_age(3600)
-        .max_session_duration(3600)
-        .managed_policy(read_logs)
-        .build(&mut app, &stack)?;
+    app.add(
+        &stack,
+        Role::assumable_with_mfa("Operator", "111111111111")
+            .name("operator")
+            .mfa_max_age(3600)
+            .max_session_duration(3600)
+            .managed_policy(read_logs),
+    )?;
     Ok(app)
 }

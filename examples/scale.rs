@@ -48,10 +48,13 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     // Build.
     let t = Instant::now();
     let mut app = App::new();
-    let layout = FiveAccountLayout::builder("scale")
-        .email_domain("scale.example")
-        .alert_email("alerts@scale.example")
-        .build(&mut app)?;
+    let management = app.stack("Management")?;
+    let layout = app.add(
+        &management,
+        FiveAccountLayout::builder("scale")
+            .email_domain("scale.example")
+            .alert_email("alerts@scale.example"),
+    )?;
     let ou_count = (n / 50).max(1);
     let mut ous: Vec<OuHandle> = Vec::with_capacity(ou_count);
     for i in 0..ou_count {
@@ -61,18 +64,17 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             10..=59 => ous[(i - 10) % 10],
             _ => ous[10 + (i - 60) % 50],
         };
-        ous.push(parent.add_ou(&mut app, OrganizationalUnit::new(format!("Unit{i:04}")))?);
+        ous.push(app.add(&parent, OrganizationalUnit::new(format!("Unit{i:04}")))?);
     }
     for k in 0..n {
-        layout.add_account(
-            &mut app,
-            ous[k % ou_count],
+        app.add(
+            &ous[k % ou_count],
             Account::new(format!("acct-{k:05}"), format!("acct-{k:05}@scale.example")),
         )?;
     }
     let build = t.elapsed();
 
-    // Synthesize (prepare, resolve, render, validate) and write.
+    // Synthesize (lower, place, name, resolve, validate, render) and write.
     let mut assembly = app.synth()?;
     let t = Instant::now();
     assembly.write_to(&out)?;
@@ -83,7 +85,16 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!("accounts {n}, OUs {}", ou_count + 5);
     println!("build     {:8.1} ms", ms(build));
-    println!("resolve   {:8.1} ms  (stack assignment, logical IDs, checks: {:.1} ms; references: {:.1} ms)", ms(p.prepare + p.resolve), ms(p.prepare), ms(p.resolve));
+    println!(
+        "lower     {:8.1} ms  (typed constructs to resources, budgets derived)",
+        ms(p.lower)
+    );
+    println!("place     {:8.1} ms  (stack splitting)", ms(p.place));
+    println!("name      {:8.1} ms  (logical IDs)", ms(p.name));
+    println!(
+        "resolve   {:8.1} ms  (the route of every reference)",
+        ms(p.resolve)
+    );
     println!("validate  {:8.1} ms", ms(p.validate));
     println!("render    {:8.1} ms", ms(p.render));
     println!("write     {:8.1} ms", ms(write));
@@ -107,7 +118,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         None => println!("peak memory: not reported on this platform"),
     }
     let floor = p.render + write;
-    let synth = p.prepare + p.resolve + p.validate + p.render + write;
+    let synth = p.lower + p.place + p.name + p.resolve + p.validate + p.render + write;
     println!(
         "floor     {:8.1} ms  (render + write); synthesis {:.1} ms = {:.2}x the floor; whole process {:.2}x",
         ms(floor),

@@ -10,25 +10,6 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A construct was added under a parent that already has a child with that id.
-    #[error("duplicate construct id `{id}` under `{parent}`: ids must be unique among siblings; choose another id")]
-    DuplicateId {
-        /// Path of the parent construct.
-        parent: String,
-        /// The id that was added twice.
-        id: String,
-    },
-    /// A construct id is empty or contains `/`.
-    #[error("invalid construct id `{id}` under `{parent}`: an id must be non-empty and must not contain `/`")]
-    InvalidId {
-        /// Path of the parent construct.
-        parent: String,
-        /// The rejected id.
-        id: String,
-    },
-    /// A handle was used with an app or in a place it does not belong to.
-    #[error("invalid handle: {0}")]
-    InvalidHandle(String),
     /// Validation found one or more problems; every one of them is listed.
     #[error("{0}")]
     Validation(Diagnostics),
@@ -60,6 +41,12 @@ impl Error {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Rule {
+    /// A construct id that a sibling already has (or a stack name already taken).
+    DuplicateId,
+    /// A construct id that is empty or holds `/`, or a parent that cannot hold children.
+    InvalidId,
+    /// A handle of another [`App`](crate::App).
+    ForeignHandle,
     /// A logical ID is not `[A-Za-z0-9]{1,255}`.
     LogicalIdPattern,
     /// Two constructs of one template resolve to the same logical ID.
@@ -140,6 +127,9 @@ impl Rule {
     /// A short, stable, kebab-case identifier of the rule.
     pub fn as_str(self) -> &'static str {
         match self {
+            Rule::DuplicateId => "duplicate-id",
+            Rule::InvalidId => "invalid-id",
+            Rule::ForeignHandle => "foreign-handle",
             Rule::LogicalIdPattern => "logical-id-pattern",
             Rule::LogicalIdCollision => "logical-id-collision",
             Rule::StackName => "stack-name",
@@ -187,8 +177,21 @@ impl fmt::Display for Rule {
     }
 }
 
+/// How much a diagnostic matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum Severity {
+    /// Synthesis fails: CloudFormation or AWS would refuse the result, or it would not do
+    /// what it says.
+    #[default]
+    Error,
+    /// Reported, but synthesis goes on.
+    Warning,
+}
+
 /// One problem found in an app: where, which rule, the offending value, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// The construct path, e.g. `Management/Organization/Workloads/Prod`.
     pub path: String,
@@ -200,6 +203,11 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub hint: String,
+    /// How much it matters.
+    pub severity: Severity,
+    /// Where the value came from outside the program, when it did: e.g. the JSON path of
+    /// a field of a configuration file.
+    pub source: Option<String>,
 }
 
 impl Diagnostic {
@@ -217,7 +225,23 @@ impl Diagnostic {
             value: shorten(value.as_ref()),
             message: message.into(),
             hint: hint.into(),
+            severity: Severity::Error,
+            source: None,
         }
+    }
+
+    /// The same diagnostic with another severity.
+    #[must_use]
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    /// The same diagnostic, naming where its value came from (e.g. a JSON path).
+    #[must_use]
+    pub fn with_source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
+        self
     }
 }
 

@@ -10,13 +10,13 @@
 //! use orgstack::{App, layouts::FiveAccountLayout, org::Account};
 //!
 //! let mut app = App::new();
-//! let layout = FiveAccountLayout::builder("acme")
+//! let management = app.stack("Management")?;
+//! let layout = app.add(&management, FiveAccountLayout::builder("acme")
 //!     .email_domain("aws.acme.example")          // identity@…, audit@…, dev@… unless overridden
 //!     .allowed_regions(["us-east-1", "eu-west-1"]) // STS nowhere else
-//!     .alert_email("cloud-alerts@acme.example")
-//!     .build(&mut app)?;
-//! // Handles to every part, to extend it.
-//! layout.add_account(&mut app, layout.workloads_ou(), Account::new("Sandbox", "sandbox@aws.acme.example"))?;
+//!     .alert_email("cloud-alerts@acme.example"))?;
+//! // Handles to every part, to extend it; every account gets the layout's budget.
+//! app.add(&layout.workloads_ou(), Account::new("Sandbox", "sandbox@aws.acme.example"))?;
 //!
 //! let assembly = app.synth()?; // or app.synth_to("cdk.out")?
 //! assert_eq!(assembly.deploy_order(), ["Management"]);
@@ -26,11 +26,13 @@
 //!
 //! ## Building your own
 //!
-//! An [`App`] holds stacks; constructs add typed resources to a stack and return handles
-//! ([`org::OuHandle`], [`org::AccountHandle`], [`iam::RoleHandle`]…) that other constructs
-//! reference. References are resolved at synthesis: a `Ref`/`Fn::GetAtt` within a template,
-//! a parameter of a StackSet's member template (set by the StackSet), or an export and import
-//! between stacks of the management account.
+//! An [`App`] holds stacks; every construct is added the same way, with
+//! [`App::add`]`(&parent, construct)`, and returns a handle ([`org::OuHandle`],
+//! [`org::AccountHandle`], [`iam::RoleHandle`]…) that is both the parent of what goes
+//! below it and a typed reference for other constructs. References are resolved at
+//! synthesis: a `Ref`/`Fn::GetAtt` within a template, a parameter of a StackSet's member
+//! template (set by the StackSet), or an export and import between stacks of the
+//! management account.
 //!
 //! ```
 //! use orgstack::iam::{PolicyDocument, Role, Statement};
@@ -40,26 +42,22 @@
 //!
 //! let mut app = App::new();
 //! let mgmt = app.stack("Management")?;
-//! let org = Organization::existing("r-ab12", "o-abcdef1234").build(&mut app, &mgmt)?;
-//! let security = org.add_ou(&mut app, OrganizationalUnit::new("Security"))?;
-//! let workloads = org.add_ou(&mut app, OrganizationalUnit::new("Workloads"))?;
-//! let identity = security.add_account(&mut app, Account::new("Identity", "aws+identity@acme.example"))?;
+//! let org = app.add(&mgmt, Organization::existing("r-ab12", "o-abcdef1234"))?;
+//! let security = app.add(&org, OrganizationalUnit::new("Security"))?;
+//! let workloads = app.add(&org, OrganizationalUnit::new("Workloads"))?;
+//! let identity = app.add(&security, Account::new("Identity", "aws+identity@acme.example"))?;
 //!
-//! let deny_leave = org.add_policy(&mut app, Policy::service_control(
+//! let deny_leave = app.add(&org, Policy::service_control(
 //!     "DenyLeaveOrganization",
 //!     PolicyDocument::new().statement(
 //!         Statement::deny().action("organizations:LeaveOrganization").resource("*"),
 //!     ),
 //! ))?;
-//! deny_leave.attach(&mut app, &org)?;
+//! deny_leave.attach(&mut app, &org);
 //!
 //! // Everything inside member accounts deploys through service-managed StackSets.
-//! let roles = StackSet::new("WorkloadRoles", "workload-roles")
-//!     .target(&workloads)
-//!     .build(&mut app, &mgmt)?;
-//! Role::assumable_with_mfa("Admin", identity.id())
-//!     .mfa_max_age(3600)
-//!     .build(&mut app, &roles.template())?;
+//! let roles = app.add(&mgmt, StackSet::new("WorkloadRoles", "workload-roles").target(&workloads))?;
+//! app.add(&roles.template(), Role::assumable_with_mfa("Admin", &identity).mfa_max_age(3600))?;
 //!
 //! let assembly = app.synth()?;
 //! let member = assembly.template_json("Management.WorkloadRoles.Template").unwrap();
@@ -67,24 +65,67 @@
 //! # Ok::<(), orgstack::Error>(())
 //! ```
 //!
+//! ## Your own constructs
+//!
+//! A construct is anything that implements [`Construct`]: it adds itself under a parent
+//! and returns a handle. Yours nest exactly like the library's — a layout can be built
+//! inside one of them, and one of them inside a [`Subtree`] of another:
+//!
+//! ```
+//! use orgstack::{App, Construct, Scope, Subtree, SubtreeHandle};
+//! use orgstack::iam::{ManagedPolicyRef, Role};
+//!
+//! /// The roles every workload account gets, trusted from one account with MFA.
+//! struct WorkloadRoles {
+//!     trusted: orgstack::org::AccountRef,
+//! }
+//!
+//! impl<P: Scope> Construct<P> for WorkloadRoles {
+//!     type Handle = SubtreeHandle;
+//!     fn build(self, app: &mut App, parent: &P) -> orgstack::Result<SubtreeHandle> {
+//!         let me = app.add(parent, Subtree::new("WorkloadRoles"))?;
+//!         app.add(&me, Role::assumable_with_mfa("ReadOnly", self.trusted.clone())
+//!             .managed_policy(ManagedPolicyRef::aws_managed("ReadOnlyAccess")))?;
+//!         Ok(me)
+//!     }
+//! }
+//!
+//! let mut app = App::new();
+//! let member = app.stack("Member")?;
+//! app.add(&member, WorkloadRoles { trusted: "123456789012".into() })?;
+//! assert_eq!(app.roles().count(), 1);
+//! # Ok::<(), orgstack::Error>(())
+//! ```
+//!
+//! ## Asking the model
+//!
+//! Constructs stay typed until synthesis, so the app can answer what the organization
+//! means without reading templates: [`App::accounts`], [`App::ous`], [`App::policies`]
+//! (each with its type, typed document and targets), [`App::roles`] (trust and
+//! permissions as [`iam::PolicyDocument`]s) and [`App::stack_sets`] (targets, regions,
+//! member stack).
+//!
 //! ## Errors
 //!
-//! Structural mistakes (a duplicate construct id) fail when made. Everything else — a bad
-//! e-mail, a policy over its quota, a reference that cannot cross a boundary — is collected,
-//! and [`App::synth`] returns every problem at once in one [`Error::Validation`], each
-//! [`Diagnostic`] naming the construct path, the [`Rule`], the value and a hint:
+//! Nothing fails while you build: every problem — a bad e-mail, a policy over its quota, a
+//! duplicate id, a handle of another app, a reference that cannot cross a boundary — is
+//! collected, and [`App::synth`] returns all of them at once in one
+//! [`Error::Validation`], each [`Diagnostic`] naming the construct path, the [`Rule`], the
+//! value as you wrote it and a hint. Checks run on what will be rendered, so a value
+//! changed through the escape hatch ([`App::resource_mut`]) is checked like any other.
 //!
 //! ```
 //! use orgstack::{App, Rule, org::{Account, Organization}};
 //! let mut app = App::new();
 //! let mgmt = app.stack("Management")?;
-//! let org = Organization::create().build(&mut app, &mgmt)?;
-//! org.add_account(&mut app, Account::new("Prod", "not-an-email"))?;
-//! org.add_account(&mut app, Account::new("x".repeat(51), "aws+x@acme.example"))?;
+//! let org = app.add(&mgmt, Organization::create())?;
+//! app.add(&org, Account::new("Prod", "not-an-email"))?;
+//! app.add(&org, Account::new("x".repeat(51), "aws+x@acme.example"))?;
+//! app.add(&org, Account::new("Prod", "aws+prod@acme.example"))?; // the same id again
 //! let err = app.synth().unwrap_err();
 //! let rules: Vec<Rule> = err.diagnostics().iter().map(|d| d.rule).collect();
-//! assert_eq!(rules, [Rule::AccountEmail, Rule::AccountName]);
-//! assert_eq!(err.diagnostics()[0].path, "Management/Accounts/Prod");
+//! assert_eq!(rules, [Rule::DuplicateId, Rule::AccountEmail, Rule::AccountName]);
+//! assert_eq!(err.diagnostics()[1].path, "Management/Accounts/Prod");
 //! # Ok::<(), orgstack::Error>(())
 //! ```
 //!
@@ -105,15 +146,17 @@
 //! | module | |
 //! |---|---|
 //! | [`layouts`] | prebuilt foundations ([`layouts::FiveAccountLayout`]) and guardrail SCPs |
-//! | [`org`], [`iam`], [`stackset`] | the constructs |
+//! | [`org`], [`iam`], [`stackset`] | the constructs, and the typed model's views of them |
 //! | [`iam::policy`] | the policy language with typed conditions and size accounting |
-//! | [`cfn`] | the CloudFormation model and the renderer |
-//! | [`app`] | the app, stacks, logical IDs, synthesis and the assembly |
+//! | [`aws`] | checked values AWS constrains: account and organization ids, e-mails, regions |
+//! | [`cfn`] | the CloudFormation model, the one template serializer and the renderer |
+//! | [`app`] | the app, composition, logical IDs, the synthesis pipeline and the assembly |
 //! | [`testing`] | template assertions and snapshots for your tests |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod app;
+pub mod aws;
 pub mod cfn;
 mod error;
 pub mod iam;
@@ -125,6 +168,9 @@ pub mod stackset;
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 
-pub use app::{App, Construct, DeployStep, ParameterHandle, ResourceHandle, Spill, StackHandle};
-pub use error::{Diagnostic, Diagnostics, Error, Result, Rule};
+pub use app::{
+    App, CfnParameter, CfnResource, Construct, DeployStep, ParameterHandle, ResourceHandle, Scope,
+    Spill, StackHandle, Subtree, SubtreeHandle,
+};
+pub use error::{Diagnostic, Diagnostics, Error, Result, Rule, Severity};
 pub use quotas::Quotas;

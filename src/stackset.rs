@@ -9,15 +9,14 @@
 //! use orgstack::{App, iam::Role, org::{Account, Organization, OrganizationalUnit}, stackset::StackSet};
 //! let mut app = App::new();
 //! let mgmt = app.stack("Management")?;
-//! let org = Organization::create().build(&mut app, &mgmt)?;
-//! let security = org.add_ou(&mut app, OrganizationalUnit::new("Security"))?;
-//! let identity = security.add_account(&mut app, Account::new("Identity", "aws+identity@acme.example"))?;
-//! let workloads = org.add_ou(&mut app, OrganizationalUnit::new("Workloads"))?;
+//! let org = app.add(&mgmt, Organization::create())?;
+//! let security = app.add(&org, OrganizationalUnit::new("Security"))?;
+//! let identity = app.add(&security, Account::new("Identity", "aws+identity@acme.example"))?;
+//! let workloads = app.add(&org, OrganizationalUnit::new("Workloads"))?;
 //!
-//! let roles = StackSet::new("WorkloadRoles", "workload-roles")
-//!     .target(&workloads)
-//!     .build(&mut app, &mgmt)?;
-//! Role::assumable_with_mfa("Admin", identity.id()).build(&mut app, &roles.template())?;
+//! let roles = app.add(&mgmt, StackSet::new("WorkloadRoles", "workload-roles").target(&workloads))?;
+//! app.add(&roles.template(), Role::assumable_with_mfa("Admin", &identity))?;
+//! assert_eq!(app.stack_sets().next().unwrap().targets().len(), 1);
 //!
 //! let assembly = app.synth()?;
 //! let member = assembly.artifact("Management.WorkloadRoles.Template").unwrap();
@@ -25,11 +24,11 @@
 //! # Ok::<(), orgstack::Error>(())
 //! ```
 
-use crate::app::{App, Construct, ResourceHandle, StackHandle};
+use crate::app::{any_impls, App, Check, Construct, Lower, Scope, StackHandle, Typed};
 use crate::cfn::{Expr, Map, NodeId, Pseudo, Resource, Value};
-use crate::error::{Diagnostic, Result, Rule};
+use crate::error::{Result, Rule};
 use crate::obj;
-use crate::org::{AccountHandle, OrganizationHandle, OuHandle};
+use crate::org::{AccountHandle, AccountRef, OrganizationHandle, OuHandle};
 
 /// Type of the StackSet resource.
 pub const STACK_SET_TYPE: &str = "AWS::CloudFormation::StackSet";
@@ -194,21 +193,41 @@ impl OperationPreferences {
     }
 }
 
+/// Where a service-managed StackSet deploys: the root or an OU (every account below it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeploymentTargetRef {
+    /// The organization's root.
+    Root(OrganizationHandle),
+    /// An organizational unit.
+    Ou(OuHandle),
+}
+
+impl DeploymentTargetRef {
+    /// The target's id (`r-…` or `ou-…`).
+    pub fn id(&self) -> Value {
+        match self {
+            DeploymentTargetRef::Root(o) => Value::from(o.root_id()),
+            DeploymentTargetRef::Ou(ou) => Value::from(ou.id()),
+        }
+    }
+}
+
 /// What a service-managed StackSet can target: the root or an OU.
 pub trait DeploymentTarget {
-    /// The target's id (`r-…` or `ou-…`).
-    fn deployment_target_id(&self) -> Value;
+    /// The target, typed.
+    fn deployment_target(&self) -> DeploymentTargetRef;
 }
 
 impl DeploymentTarget for OuHandle {
-    fn deployment_target_id(&self) -> Value {
-        Value::from(self.id())
+    fn deployment_target(&self) -> DeploymentTargetRef {
+        DeploymentTargetRef::Ou(*self)
     }
 }
 
 impl DeploymentTarget for OrganizationHandle {
-    fn deployment_target_id(&self) -> Value {
-        Value::from(self.root_id())
+    fn deployment_target(&self) -> DeploymentTargetRef {
+        DeploymentTargetRef::Root(*self)
     }
 }
 
@@ -222,10 +241,10 @@ pub struct StackSet {
     permission_model: PermissionModel,
     auto_deployment: bool,
     retain_on_removal: bool,
-    targets: Vec<Value>,
-    accounts: Vec<Value>,
+    targets: Vec<DeploymentTargetRef>,
+    accounts: Vec<AccountRef>,
     filter: Option<AccountFilter>,
-    regions: Vec<Value>,
+    regions: Vec<String>,
     preferences: Option<OperationPreferences>,
     call_as: Option<CallAs>,
     template_description: Option<String>,
@@ -267,9 +286,9 @@ impl StackSet {
 
     /// Deploys to an OU or the root (every account below it, now and later).
     pub fn target(mut self, target: &impl DeploymentTarget) -> Self {
-        let id = target.deployment_target_id();
-        if !self.targets.contains(&id) {
-            self.targets.push(id);
+        let t = target.deployment_target();
+        if !self.targets.contains(&t) {
+            self.targets.push(t);
         }
         self
     }
@@ -282,9 +301,9 @@ impl StackSet {
     ) -> Self {
         self.filter = Some(filter);
         for a in accounts {
-            let id = a.id();
-            if !self.accounts.contains(&id) {
-                self.accounts.push(id);
+            let a = AccountRef::from(a);
+            if !self.accounts.contains(&a) {
+                self.accounts.push(a);
             }
         }
         self
@@ -295,12 +314,10 @@ impl StackSet {
         self.accounts(AccountFilter::Intersection, [account])
     }
 
-    /// The regions to deploy to (e.g. `["us-east-1", "eu-west-1"]`).
+    /// The regions to deploy to (e.g. `["us-east-1", "eu-west-1"]`); a name that is not a
+    /// region's is reported at synthesis.
     pub fn regions<R: Into<String>>(mut self, regions: impl IntoIterator<Item = R>) -> Self {
-        self.regions = regions
-            .into_iter()
-            .map(|r| Value::String(r.into()))
-            .collect();
+        self.regions = regions.into_iter().map(Into::into).collect();
         self
     }
 
@@ -334,89 +351,26 @@ impl StackSet {
         self.call_as = Some(c);
         self
     }
+}
 
-    /// Adds the StackSet to `stack` and returns a handle whose
-    /// [`template`](StackSetHandle::template) is the member stack to build into.
-    ///
-    /// # Errors
-    /// [`Error::DuplicateId`](crate::Error::DuplicateId) if the id is taken. A bad name or
-    /// missing targets are reported at synthesis.
-    pub fn build(self, app: &mut App, stack: &StackHandle) -> Result<StackSetHandle> {
-        let mut res = Resource::new(STACK_SET_TYPE).property("StackSetName", self.name.as_str());
-        if let Some(d) = &self.description {
-            res = res.property("Description", d.as_str());
-        }
-        res = res.property("PermissionModel", self.permission_model.as_str());
-        let service_managed = self.permission_model == PermissionModel::ServiceManaged;
-        if service_managed {
-            res = res.property(
-                "AutoDeployment",
-                obj! {
-                    "Enabled" => self.auto_deployment,
-                    "RetainStacksOnAccountRemoval" => self.retain_on_removal,
-                },
-            );
-        }
-        if let Some(c) = self.call_as {
-            res = res.property(
-                "CallAs",
-                match c {
-                    CallAs::SelfAccount => "SELF",
-                    CallAs::DelegatedAdmin => "DELEGATED_ADMIN",
-                },
-            );
-        }
-        if let Some(p) = &self.preferences {
-            res = res.property("OperationPreferences", p.to_value());
-        }
-        let mut targets = Map::default();
-        if service_managed {
-            targets.insert(
-                "OrganizationalUnitIds".into(),
-                Value::List(self.targets.clone()),
-            );
-            if let Some(f) = self.filter {
-                targets.insert("Accounts".into(), Value::List(self.accounts.clone()));
-                targets.insert("AccountFilterType".into(), f.as_str().into());
-            }
-        } else {
-            targets.insert("Accounts".into(), Value::List(self.accounts.clone()));
-        }
-        let regions = if self.regions.is_empty() {
-            vec![Value::from(Pseudo::Region)]
-        } else {
-            self.regions.clone()
-        };
-        res = res.property(
-            "StackInstancesGroup",
-            Value::List(vec![obj! {
-                "DeploymentTargets" => Value::Map(targets),
-                "Regions" => Value::List(regions),
-            }]),
-        );
-        let carrier = app.add_resource(stack, self.id.as_str(), res)?;
-        let member = app.add_member_stack(&carrier, TEMPLATE_ID, &carrier)?;
-        if let Some(d) = &self.template_description {
-            app.set_stack_description(&member, d.as_str())?;
-        }
-        let path = app.path(&carrier);
-        if !is_stack_set_name(&self.name) {
-            app.report(Diagnostic::new(
-                &path,
-                Rule::StackSetName,
-                &self.name,
-                "a StackSet name starts with a letter and holds letters, digits and hyphens, at most 128",
-                "rename it, e.g. `identity-roles`",
-            ));
-        }
+/// A StackSet as the app holds it until synthesis.
+#[derive(Debug, Clone)]
+pub(crate) struct StackSetData {
+    def: StackSet,
+    member: StackHandle,
+}
+
+impl Typed for StackSetData {
+    fn validate(&self, cx: &mut Check<'_, '_>) {
+        let s = &self.def;
+        let service_managed = s.permission_model == PermissionModel::ServiceManaged;
         let no_targets = if service_managed {
-            self.targets.is_empty()
+            s.targets.is_empty()
         } else {
-            self.accounts.is_empty()
+            s.accounts.is_empty()
         };
         if no_targets {
-            app.report(Diagnostic::new(
-                &path,
+            cx.report(
                 Rule::StackSetTargets,
                 "",
                 if service_managed {
@@ -425,64 +379,139 @@ impl StackSet {
                     "a self-managed StackSet needs at least one account"
                 },
                 "call `.target(&ou)` (or `.accounts(…)` for self-managed)",
-            ));
+            );
         }
-        if service_managed && self.filter.is_some() && self.accounts.is_empty() {
-            app.report(Diagnostic::new(
-                &path,
+        if service_managed && s.filter.is_some() && s.accounts.is_empty() {
+            cx.report(
                 Rule::StackSetTargets,
                 "",
                 "an account filter needs at least one account",
                 "pass the accounts to `.accounts(…)`",
-            ));
+            );
         }
-        for r in &self.regions {
-            let ok = r.as_str().is_some_and(|s| {
-                (1..=128).contains(&s.len())
-                    && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            });
-            if !ok {
-                app.report(Diagnostic::new(
-                    &path,
-                    Rule::Region,
-                    format!("{r:?}"),
-                    "a region is letters, digits and hyphens, e.g. eu-west-1",
-                    "fix the region name",
-                ));
+        for a in &s.accounts {
+            a.check(cx);
+        }
+        for r in &s.regions {
+            if let Err(e) = r.parse::<crate::aws::Region>() {
+                cx.push(e.to_diagnostic(""));
             }
         }
-        if let Some(p) = &self.preferences {
+        if let Some(p) = &s.preferences {
             for why in p.problems() {
-                app.report(Diagnostic::new(
-                    &path,
+                cx.report(
                     Rule::PropertyValue,
                     "OperationPreferences",
                     why,
                     "fix the operation preferences",
-                ));
+                );
             }
+        }
+    }
+    any_impls!();
+}
+
+impl Lower for StackSetData {
+    fn resource_type(&self) -> &'static str {
+        STACK_SET_TYPE
+    }
+
+    fn lower(&self) -> Resource {
+        let s = &self.def;
+        let mut res = Resource::new(STACK_SET_TYPE).property("StackSetName", s.name.as_str());
+        if let Some(d) = &s.description {
+            res = res.property("Description", d.as_str());
+        }
+        res = res.property("PermissionModel", s.permission_model.as_str());
+        let service_managed = s.permission_model == PermissionModel::ServiceManaged;
+        if service_managed {
+            res = res.property(
+                "AutoDeployment",
+                obj! {
+                    "Enabled" => s.auto_deployment,
+                    "RetainStacksOnAccountRemoval" => s.retain_on_removal,
+                },
+            );
+        }
+        if let Some(c) = s.call_as {
+            res = res.property(
+                "CallAs",
+                match c {
+                    CallAs::SelfAccount => "SELF",
+                    CallAs::DelegatedAdmin => "DELEGATED_ADMIN",
+                },
+            );
+        }
+        if let Some(p) = &s.preferences {
+            res = res.property("OperationPreferences", p.to_value());
+        }
+        let accounts = || Value::List(s.accounts.iter().map(AccountRef::id).collect());
+        let mut targets = Map::default();
+        if service_managed {
+            targets.insert(
+                "OrganizationalUnitIds".into(),
+                Value::List(s.targets.iter().map(DeploymentTargetRef::id).collect()),
+            );
+            if let Some(f) = s.filter {
+                targets.insert("Accounts".into(), accounts());
+                targets.insert("AccountFilterType".into(), f.as_str().into());
+            }
+        } else {
+            targets.insert("Accounts".into(), accounts());
+        }
+        let regions = if s.regions.is_empty() {
+            vec![Value::from(Pseudo::Region)]
+        } else {
+            s.regions.iter().map(Value::from).collect()
+        };
+        res.property(
+            "StackInstancesGroup",
+            Value::List(vec![obj! {
+                "DeploymentTargets" => Value::Map(targets),
+                "Regions" => Value::List(regions),
+            }]),
+        )
+    }
+}
+
+impl<P: Scope + ?Sized> Construct<P> for StackSet {
+    type Handle = StackSetHandle;
+
+    /// Adds the StackSet to `stack` and returns a handle whose
+    /// [`template`](StackSetHandle::template) is the member stack to build into. A bad
+    /// name or missing targets are reported at synthesis.
+    fn build(self, app: &mut App, parent: &P) -> Result<StackSetHandle> {
+        let parent = parent.node();
+        let stack = &app.stack_of(&parent).unwrap_or(StackHandle(parent));
+        let id = self.id.clone();
+        let description = self.template_description.clone();
+        // The member stack is known once the StackSet is in the tree.
+        let data = StackSetData {
+            def: self,
+            member: *stack,
+        };
+        let carrier = app.add_typed(parent, id, data);
+        let member = app.add_member_stack(carrier, TEMPLATE_ID, carrier);
+        if let Some(d) = app.typed_mut::<StackSetData>(carrier, "add") {
+            d.member = member;
+        }
+        if let Some(d) = description {
+            app.set_stack_description(&member, d);
         }
         Ok(StackSetHandle { carrier, member })
     }
 }
 
-fn is_stack_set_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
-        && name.len() <= 128
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-')
-}
-
 /// A StackSet in the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct StackSetHandle {
-    carrier: ResourceHandle,
+    carrier: NodeId,
     member: StackHandle,
 }
 
-impl Construct for StackSetHandle {
+impl Scope for StackSetHandle {
     fn node(&self) -> NodeId {
-        self.carrier.node()
+        self.carrier
     }
 }
 
@@ -494,6 +523,61 @@ impl StackSetHandle {
 
     /// The StackSet's id (`Ref`).
     pub fn id(&self) -> Expr {
-        self.carrier.ref_expr(256)
+        Expr::node_ref(self.carrier, 256)
+    }
+}
+
+/// A StackSet of the app, as the typed model holds it.
+#[derive(Debug, Clone, Copy)]
+pub struct StackSetView<'a> {
+    node: NodeId,
+    data: &'a StackSetData,
+}
+
+impl<'a> StackSetView<'a> {
+    /// The StackSet's handle.
+    pub fn handle(&self) -> StackSetHandle {
+        StackSetHandle {
+            carrier: self.node,
+            member: self.data.member,
+        }
+    }
+
+    /// Its `StackSetName`.
+    pub fn name(&self) -> &'a str {
+        &self.data.def.name
+    }
+
+    /// The OUs (or the root) it deploys to.
+    pub fn targets(&self) -> &'a [DeploymentTargetRef] {
+        &self.data.def.targets
+    }
+
+    /// The accounts that narrow (or widen) the targets, and how.
+    pub fn accounts(&self) -> (Option<AccountFilter>, &'a [AccountRef]) {
+        (self.data.def.filter, &self.data.def.accounts)
+    }
+
+    /// The regions it deploys to; empty for the management stack's own region.
+    pub fn regions(&self) -> &'a [String] {
+        &self.data.def.regions
+    }
+
+    /// The permission model.
+    pub fn permission_model(&self) -> PermissionModel {
+        self.data.def.permission_model
+    }
+
+    /// The member stack.
+    pub fn template(&self) -> StackHandle {
+        self.data.member
+    }
+}
+
+impl App {
+    /// Every StackSet of the app, in declaration order.
+    pub fn stack_sets(&self) -> impl Iterator<Item = StackSetView<'_>> + '_ {
+        self.each::<StackSetData>()
+            .map(|(node, data)| StackSetView { node, data })
     }
 }

@@ -11,6 +11,7 @@ use orgstack::iam::{
 use orgstack::org::{
     Account, Organization, OrganizationHandle, OrganizationalUnit, Policy, PolicyType,
 };
+use orgstack::Subtree;
 use orgstack::{obj, App, Diagnostic, Error, Quotas, Rule, StackHandle};
 use serde_json::{json, Value as Json};
 
@@ -19,7 +20,7 @@ use serde_json::{json, Value as Json};
 fn management(quotas: Quotas) -> (App, StackHandle, OrganizationHandle) {
     let mut app = App::with_quotas(quotas);
     let stack = app.stack("Management").unwrap();
-    let org = Organization::create().build(&mut app, &stack).unwrap();
+    let org = app.add(&stack, Organization::create()).unwrap();
     (app, stack, org)
 }
 
@@ -80,8 +81,7 @@ fn scp_of_len(len: usize) -> PolicyDocument {
 #[test]
 fn invalid_email() {
     let (mut app, _, org) = management(Quotas::default());
-    org.add_account(&mut app, Account::new("Prod", "not-an-email"))
-        .unwrap();
+    app.add(&org, Account::new("Prod", "not-an-email")).unwrap();
     assert_eq!(
         single(&app),
         (
@@ -95,8 +95,8 @@ fn invalid_email() {
 #[test]
 fn email_with_text_after_the_address() {
     let (mut app, _, org) = management(Quotas::default());
-    org.add_account(
-        &mut app,
+    app.add(
+        &org,
         Account::new("Prod", "aws@acme.example junk").id("Production"),
     )
     .unwrap();
@@ -110,15 +110,13 @@ fn email_with_text_after_the_address() {
 #[test]
 fn duplicate_email_names_the_second_account() {
     let (mut app, _, org) = management(Quotas::default());
-    let ou = org
-        .add_ou(&mut app, OrganizationalUnit::new("Workloads"))
+    let ou = app.add(&org, OrganizationalUnit::new("Workloads")).unwrap();
+    app.add(&org, Account::new("Prod", "aws+prod@acme.example"))
         .unwrap();
-    org.add_account(&mut app, Account::new("Prod", "aws+prod@acme.example"))
-        .unwrap();
-    org.add_account(&mut app, Account::new("Audit", "aws+audit@acme.example"))
+    app.add(&org, Account::new("Audit", "aws+audit@acme.example"))
         .unwrap();
     // Case does not make an address another one.
-    ou.add_account(&mut app, Account::new("Dev", "AWS+Prod@acme.example"))
+    app.add(&ou, Account::new("Dev", "AWS+Prod@acme.example"))
         .unwrap();
     let diags = validation_errors(&app);
     assert_eq!(diags.len(), 1, "{diags:#?}");
@@ -135,8 +133,8 @@ fn duplicate_email_names_the_second_account() {
 #[test]
 fn account_name_of_51_characters() {
     let (mut app, _, org) = management(Quotas::default());
-    org.add_account(
-        &mut app,
+    app.add(
+        &org,
         Account::new("x".repeat(51), "aws+long@acme.example").id("Long"),
     )
     .unwrap();
@@ -150,8 +148,8 @@ fn account_name_of_51_characters() {
     );
 
     let (mut app, _, org) = management(Quotas::default());
-    org.add_account(
-        &mut app,
+    app.add(
+        &org,
         Account::new("x".repeat(50), "aws+long@acme.example").id("Long"),
     )
     .unwrap();
@@ -163,16 +161,16 @@ fn account_name_of_51_characters() {
 #[test]
 fn ou_depth_six() {
     let (mut app, _, org) = management(Quotas::default());
-    let mut ou = org.add_ou(&mut app, OrganizationalUnit::new("L1")).unwrap();
+    let mut ou = app.add(&org, OrganizationalUnit::new("L1")).unwrap();
     for level in 2..=5 {
-        ou = ou
-            .add_ou(&mut app, OrganizationalUnit::new(format!("L{level}")))
+        ou = app
+            .add(&ou, OrganizationalUnit::new(format!("L{level}")))
             .unwrap();
     }
     assert_eq!(ou.depth(), 5);
     assert!(app.synth().is_ok(), "five nested OUs are fine");
 
-    let sixth = ou.add_ou(&mut app, OrganizationalUnit::new("L6")).unwrap();
+    let sixth = app.add(&ou, OrganizationalUnit::new("L6")).unwrap();
     assert_eq!(sixth.depth(), 6);
     assert_eq!(
         single(&app),
@@ -190,17 +188,17 @@ fn ou_depth_six() {
 fn scps_on_one_ou(n: usize, full_aws_access: bool, tag_policies: usize) -> App {
     let mut app = App::new();
     let stack = app.stack("Management").unwrap();
-    let org = Organization::create()
-        .full_aws_access_attached(full_aws_access)
-        .build(&mut app, &stack)
+    let org = app
+        .add(
+            &stack,
+            Organization::create().full_aws_access_attached(full_aws_access),
+        )
         .unwrap();
-    let ou = org
-        .add_ou(&mut app, OrganizationalUnit::new("Workloads"))
-        .unwrap();
+    let ou = app.add(&org, OrganizationalUnit::new("Workloads")).unwrap();
     for i in 1..=n {
-        let scp = org
-            .add_policy(
-                &mut app,
+        let scp = app
+            .add(
+                &org,
                 Policy::service_control(
                     format!("Scp{i:02}"),
                     PolicyDocument::new().statement(
@@ -211,12 +209,12 @@ fn scps_on_one_ou(n: usize, full_aws_access: bool, tag_policies: usize) -> App {
                 ),
             )
             .unwrap();
-        scp.attach(&mut app, &ou).unwrap();
+        scp.attach(&mut app, &ou);
     }
     for i in 1..=tag_policies {
-        let tags = org
-            .add_policy(
-                &mut app,
+        let tags = app
+            .add(
+                &org,
                 Policy::management(
                     format!("Tags{i}"),
                     PolicyType::TagPolicy,
@@ -224,7 +222,7 @@ fn scps_on_one_ou(n: usize, full_aws_access: bool, tag_policies: usize) -> App {
                 ),
             )
             .unwrap();
-        tags.attach(&mut app, &ou).unwrap();
+        tags.attach(&mut app, &ou);
     }
     app
 }
@@ -284,15 +282,12 @@ fn policies_of_other_types_do_not_count_against_the_scp_quota() {
 #[test]
 fn scp_over_10240_characters() {
     let (mut app, _, org) = management(Quotas::default());
-    org.add_policy(
-        &mut app,
-        Policy::service_control("Fits", scp_of_len(10_240)),
-    )
-    .unwrap();
+    app.add(&org, Policy::service_control("Fits", scp_of_len(10_240)))
+        .unwrap();
     assert!(app.synth().is_ok(), "10,240 characters fit");
 
     let (mut app, _, org) = management(Quotas::default());
-    org.add_policy(&mut app, Policy::service_control("Big", scp_of_len(10_241)))
+    app.add(&org, Policy::service_control("Big", scp_of_len(10_241)))
         .unwrap();
     assert_eq!(
         single(&app),
@@ -309,7 +304,7 @@ fn a_raised_organizations_policy_size_accepts_a_larger_scp() {
     let mut quotas = Quotas::default();
     quotas.organizations_policy_size = 20_000;
     let (mut app, _, org) = management(quotas);
-    org.add_policy(&mut app, Policy::service_control("Big", scp_of_len(10_241)))
+    app.add(&org, Policy::service_control("Big", scp_of_len(10_241)))
         .unwrap();
     assert!(app.synth().is_ok());
 }
@@ -317,8 +312,8 @@ fn a_raised_organizations_policy_size_accepts_a_larger_scp() {
 #[test]
 fn action_without_a_service_prefix() {
     let (mut app, _, org) = management(Quotas::default());
-    org.add_policy(
-        &mut app,
+    app.add(
+        &org,
         Policy::service_control(
             "DenyLeave",
             PolicyDocument::new()
@@ -340,12 +335,14 @@ fn action_without_a_service_prefix() {
 fn action_without_a_service_prefix_in_a_managed_policy() {
     let mut app = App::new();
     let stack = app.stack("Identity").unwrap();
-    let scope = app.add_scope(&stack, "Policies").unwrap();
-    ManagedPolicy::new(
-        "Read",
-        PolicyDocument::new().statement(Statement::allow().action(":GetObject").resource("*")),
+    let scope = app.add(&stack, Subtree::new("Policies")).unwrap();
+    app.add(
+        &scope,
+        ManagedPolicy::new(
+            "Read",
+            PolicyDocument::new().statement(Statement::allow().action(":GetObject").resource("*")),
+        ),
     )
-    .build(&mut app, &scope)
     .unwrap();
     assert_eq!(
         single(&app),
@@ -360,8 +357,8 @@ fn action_without_a_service_prefix_in_a_managed_policy() {
 #[test]
 fn principal_inside_an_scp() {
     let (mut app, _, org) = management(Quotas::default());
-    org.add_policy(
-        &mut app,
+    app.add(
+        &org,
         Policy::service_control(
             "DenyRoot",
             PolicyDocument::new().statement(
@@ -387,8 +384,8 @@ fn principal_inside_an_scp() {
 #[test]
 fn allow_on_a_specific_resource_in_an_scp() {
     let (mut app, _, org) = management(Quotas::default());
-    org.add_policy(
-        &mut app,
+    app.add(
+        &org,
         Policy::service_control(
             "AllowLogs",
             PolicyDocument::new().statement(
@@ -421,8 +418,7 @@ fn existing_root_id_that_does_not_match_the_pattern() {
     ] {
         let mut app = App::new();
         let stack = app.stack("Management").unwrap();
-        Organization::existing(bad, "o-abcdef1234")
-            .build(&mut app, &stack)
+        app.add(&stack, Organization::existing(bad, "o-abcdef1234"))
             .unwrap();
         assert_eq!(
             single(&app),
@@ -433,8 +429,7 @@ fn existing_root_id_that_does_not_match_the_pattern() {
     for good in ["r-ab12", &format!("r-{}", "a1".repeat(16))] {
         let mut app = App::new();
         let stack = app.stack("Management").unwrap();
-        Organization::existing(good, "o-abcdef1234")
-            .build(&mut app, &stack)
+        app.add(&stack, Organization::existing(good, "o-abcdef1234"))
             .unwrap();
         assert!(app.synth().is_ok(), "{good}");
     }
@@ -444,15 +439,15 @@ fn existing_root_id_that_does_not_match_the_pattern() {
 fn existing_organization_renders_its_ids_as_parameters() {
     let mut app = App::new();
     let stack = app.stack("Management").unwrap();
-    let org = Organization::existing("r-ab12", "o-abcdef1234")
-        .build(&mut app, &stack)
+    let org = app
+        .add(&stack, Organization::existing("r-ab12", "o-abcdef1234"))
         .unwrap();
     assert!(!org.is_created());
-    org.add_account(&mut app, Account::new("Prod", "aws+prod@acme.example"))
+    app.add(&org, Account::new("Prod", "aws+prod@acme.example"))
         .unwrap();
-    let scp = org
-        .add_policy(
-            &mut app,
+    let scp = app
+        .add(
+            &org,
             Policy::service_control(
                 "DenyLeave",
                 PolicyDocument::new().statement(
@@ -463,7 +458,7 @@ fn existing_organization_renders_its_ids_as_parameters() {
             ),
         )
         .unwrap();
-    scp.attach(&mut app, &org).unwrap();
+    scp.attach(&mut app, &org);
 
     let assembly = app.synth().unwrap();
     let json = assembly.template_json("Management").unwrap();
@@ -515,23 +510,23 @@ fn existing_organization_renders_its_ids_as_parameters() {
 #[test]
 fn several_bad_inputs_are_reported_together() {
     let (mut app, stack, org) = management(Quotas::default());
-    let mut ou = org.add_ou(&mut app, OrganizationalUnit::new("L1")).unwrap();
+    let mut ou = app.add(&org, OrganizationalUnit::new("L1")).unwrap();
     for level in 2..=6 {
-        ou = ou
-            .add_ou(&mut app, OrganizationalUnit::new(format!("L{level}")))
+        ou = app
+            .add(&ou, OrganizationalUnit::new(format!("L{level}")))
             .unwrap();
     }
-    org.add_account(&mut app, Account::new("Prod", "prod-at-acme.example"))
+    app.add(&org, Account::new("Prod", "prod-at-acme.example"))
         .unwrap();
-    org.add_account(
-        &mut app,
+    app.add(
+        &org,
         Account::new("y".repeat(51), "aws+long@acme.example").id("Long"),
     )
     .unwrap();
-    org.add_account(&mut app, Account::new("Copy", "aws+long@acme.example"))
+    app.add(&org, Account::new("Copy", "aws+long@acme.example"))
         .unwrap();
-    org.add_policy(
-        &mut app,
+    app.add(
+        &org,
         Policy::service_control(
             "Bad",
             PolicyDocument::new().statement(
@@ -543,15 +538,17 @@ fn several_bad_inputs_are_reported_together() {
         ),
     )
     .unwrap();
-    Role::new(
-        "Deployer",
-        PolicyDocument::new().statement(
-            Statement::allow()
-                .principal(Principal::account("111111111111"))
-                .action("sts:AssumeRole"),
+    app.add(
+        &stack,
+        Role::new(
+            "Deployer",
+            PolicyDocument::new().statement(
+                Statement::allow()
+                    .principal(Principal::account("111111111111"))
+                    .action("sts:AssumeRole"),
+            ),
         ),
     )
-    .build(&mut app, &stack)
     .unwrap();
 
     let err = app.synth().unwrap_err();
@@ -587,18 +584,14 @@ fn several_bad_inputs_are_reported_together() {
 /// Accounts declared in the order given, spread over the root and two OUs.
 fn accounts(names: &[&str]) -> App {
     let (mut app, _, org) = management(Quotas::default());
-    let security = org
-        .add_ou(&mut app, OrganizationalUnit::new("Security"))
-        .unwrap();
-    let workloads = org
-        .add_ou(&mut app, OrganizationalUnit::new("Workloads"))
-        .unwrap();
+    let security = app.add(&org, OrganizationalUnit::new("Security")).unwrap();
+    let workloads = app.add(&org, OrganizationalUnit::new("Workloads")).unwrap();
     for (i, name) in names.iter().enumerate() {
         let account = Account::new(*name, format!("aws+{}@acme.example", name.to_lowercase()));
         match i % 3 {
-            0 => security.add_account(&mut app, account),
-            1 => org.add_account(&mut app, account),
-            _ => workloads.add_account(&mut app, account),
+            0 => app.add(&security, account),
+            1 => app.add(&org, account),
+            _ => app.add(&workloads, account),
         }
         .unwrap();
     }
@@ -673,18 +666,13 @@ fn adding_an_account_between_two_others_renames_nothing_and_keeps_the_chain() {
 fn moving_an_account_to_another_ou_keeps_its_logical_id() {
     let build = |in_prod: bool| {
         let (mut app, _, org) = management(Quotas::default());
-        let workloads = org
-            .add_ou(&mut app, OrganizationalUnit::new("Workloads"))
+        let workloads = app.add(&org, OrganizationalUnit::new("Workloads")).unwrap();
+        let prod = app
+            .add(&workloads, OrganizationalUnit::new("Prod"))
             .unwrap();
-        let prod = workloads
-            .add_ou(&mut app, OrganizationalUnit::new("Prod"))
-            .unwrap();
-        let dev = workloads
-            .add_ou(&mut app, OrganizationalUnit::new("Dev"))
-            .unwrap();
+        let dev = app.add(&workloads, OrganizationalUnit::new("Dev")).unwrap();
         let target = if in_prod { prod } else { dev };
-        target
-            .add_account(&mut app, Account::new("Web", "aws+web@acme.example"))
+        app.add(&target, Account::new("Web", "aws+web@acme.example"))
             .unwrap();
         template(&app, "Management")
     };
@@ -721,8 +709,7 @@ fn deployer_trust(condition: Option<Condition>) -> PolicyDocument {
 #[test]
 fn role_trust_without_mfa() {
     let (mut app, stack, _) = management(Quotas::default());
-    Role::new("Deployer", deployer_trust(None))
-        .build(&mut app, &stack)
+    app.add(&stack, Role::new("Deployer", deployer_trust(None)))
         .unwrap();
     assert_eq!(
         single(&app),
@@ -737,10 +724,11 @@ fn role_trust_without_mfa() {
 #[test]
 fn role_trust_without_mfa_is_accepted_with_a_reason() {
     let (mut app, stack, _) = management(Quotas::default());
-    Role::new("Deployer", deployer_trust(None))
-        .without_mfa("assumed by the CI pipeline")
-        .build(&mut app, &stack)
-        .unwrap();
+    app.add(
+        &stack,
+        Role::new("Deployer", deployer_trust(None)).without_mfa("assumed by the CI pipeline"),
+    )
+    .unwrap();
     let doc = template(&app, "Management");
     let role = &doc["Resources"][logical_id_for(&["Deployer"])];
     assert_eq!(
@@ -752,14 +740,16 @@ fn role_trust_without_mfa_is_accepted_with_a_reason() {
 #[test]
 fn role_trust_with_bool_if_exists_is_rejected() {
     let (mut app, stack, _) = management(Quotas::default());
-    Role::new(
-        "Deployer",
-        deployer_trust(Some(Condition::bool_if_exists(
-            keys::MULTI_FACTOR_AUTH_PRESENT,
-            true,
-        ))),
+    app.add(
+        &stack,
+        Role::new(
+            "Deployer",
+            deployer_trust(Some(Condition::bool_if_exists(
+                keys::MULTI_FACTOR_AUTH_PRESENT,
+                true,
+            ))),
+        ),
     )
-    .build(&mut app, &stack)
     .unwrap();
     assert_eq!(
         single(&app),
@@ -774,14 +764,16 @@ fn role_trust_with_bool_if_exists_is_rejected() {
 #[test]
 fn role_trust_with_mfa_false_is_rejected() {
     let (mut app, stack, _) = management(Quotas::default());
-    Role::new(
-        "Deployer",
-        deployer_trust(Some(Condition::bool(
-            keys::MULTI_FACTOR_AUTH_PRESENT,
-            false,
-        ))),
+    app.add(
+        &stack,
+        Role::new(
+            "Deployer",
+            deployer_trust(Some(Condition::bool(
+                keys::MULTI_FACTOR_AUTH_PRESENT,
+                false,
+            ))),
+        ),
     )
-    .build(&mut app, &stack)
     .unwrap();
     let (rule, path, _) = single(&app);
     assert_eq!(
@@ -793,22 +785,26 @@ fn role_trust_with_mfa_false_is_rejected() {
 #[test]
 fn role_trust_with_mfa_and_service_trust_are_accepted() {
     let (mut app, stack, _) = management(Quotas::default());
-    Role::new(
-        "Deployer",
-        deployer_trust(Some(Condition::bool(keys::MULTI_FACTOR_AUTH_PRESENT, true))),
-    )
-    .build(&mut app, &stack)
-    .unwrap();
-    // A service is no person: no MFA to require.
-    Role::new(
-        "Trail",
-        PolicyDocument::new().statement(
-            Statement::allow()
-                .principal(Principal::service("cloudtrail.amazonaws.com"))
-                .action("sts:AssumeRole"),
+    app.add(
+        &stack,
+        Role::new(
+            "Deployer",
+            deployer_trust(Some(Condition::bool(keys::MULTI_FACTOR_AUTH_PRESENT, true))),
         ),
     )
-    .build(&mut app, &stack)
+    .unwrap();
+    // A service is no person: no MFA to require.
+    app.add(
+        &stack,
+        Role::new(
+            "Trail",
+            PolicyDocument::new().statement(
+                Statement::allow()
+                    .principal(Principal::service("cloudtrail.amazonaws.com"))
+                    .action("sts:AssumeRole"),
+            ),
+        ),
+    )
     .unwrap();
     let doc = template(&app, "Management");
     let role = &doc["Resources"][logical_id_for(&["Deployer"])];
@@ -840,9 +836,7 @@ fn wide_trust(len: usize) -> PolicyDocument {
 
 fn role_with_trust(quotas: Quotas, len: usize) -> App {
     let (mut app, stack, _) = management(quotas);
-    Role::new("Wide", wide_trust(len))
-        .build(&mut app, &stack)
-        .unwrap();
+    app.add(&stack, Role::new("Wide", wide_trust(len))).unwrap();
     app
 }
 
@@ -894,9 +888,7 @@ fn managed_doc(len: usize, spaces: usize) -> PolicyDocument {
 fn managed_policy_app(doc: PolicyDocument) -> App {
     let mut app = App::new();
     let stack = app.stack("Identity").unwrap();
-    ManagedPolicy::new("Big", doc)
-        .build(&mut app, &stack)
-        .unwrap();
+    app.add(&stack, ManagedPolicy::new("Big", doc)).unwrap();
     app
 }
 
@@ -930,10 +922,11 @@ fn aws_managed(n: usize) -> Vec<ManagedPolicyRef> {
 fn eleven_managed_policies_on_a_role() {
     let build = |quotas: Quotas, n: usize| {
         let (mut app, stack, _) = management(quotas);
-        Role::assumable_with_mfa("Operator", "111111111111")
-            .managed_policies(aws_managed(n))
-            .build(&mut app, &stack)
-            .unwrap();
+        app.add(
+            &stack,
+            Role::assumable_with_mfa("Operator", "111111111111").managed_policies(aws_managed(n)),
+        )
+        .unwrap();
         app
     };
     let ten = build(Quotas::default(), 10);
@@ -962,9 +955,7 @@ fn eleven_managed_policies_on_a_role() {
 fn eleven_managed_policies_on_a_group() {
     let mut app = App::new();
     let stack = app.stack("Identity").unwrap();
-    Group::new("Ops")
-        .managed_policies(aws_managed(11))
-        .build(&mut app, &stack)
+    app.add(&stack, Group::new("Ops").managed_policies(aws_managed(11)))
         .unwrap();
     assert_eq!(
         single(&app),
@@ -981,10 +972,11 @@ fn a_managed_policy_attached_twice_counts_once() {
     let (mut app, stack, _) = management(Quotas::default());
     let mut refs = aws_managed(10);
     refs.push(ManagedPolicyRef::aws_managed("Policy0"));
-    Role::assumable_with_mfa("Operator", "111111111111")
-        .managed_policies(refs)
-        .build(&mut app, &stack)
-        .unwrap();
+    app.add(
+        &stack,
+        Role::assumable_with_mfa("Operator", "111111111111").managed_policies(refs),
+    )
+    .unwrap();
     // The template attaches ten distinct policies, which IAM accepts.
     let doc = template(&app, "Management");
     assert_eq!(

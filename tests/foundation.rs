@@ -8,12 +8,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use orgstack::app::{logical_id_for, Assembly};
-use orgstack::cfn::{Expr, Parameter, Pseudo, Resource, Value};
+use orgstack::cfn::{Expr, Output, Parameter, Pseudo, Resource, Value};
 use orgstack::iam::{
     keys, Condition, Group, ManagedPolicy, ManagedPolicyRef, PolicyDocument, Role, Statement,
 };
 use orgstack::org::{Account, Organization, OrganizationalUnit, Policy};
 use orgstack::{App, Diagnostic, Error, Quotas, Rule, StackHandle};
+use orgstack::{CfnParameter, CfnResource, Subtree};
 use serde_json::{json, Value as Json};
 
 // ----- helpers -----
@@ -74,7 +75,10 @@ fn every_intrinsic_renders_through_a_synthesized_template() {
     let mut app = App::new();
     let stack = app.stack("Main").unwrap();
     let target = app
-        .add_resource(&stack, "Target", Resource::new("AWS::SNS::Topic"))
+        .add(
+            &stack,
+            CfnResource::new("Target", Resource::new("AWS::SNS::Topic")),
+        )
         .unwrap();
     let user = Resource::new("Custom::Intrinsics")
         .property("Ref", target.ref_expr(256))
@@ -121,7 +125,7 @@ fn every_intrinsic_renders_through_a_synthesized_template() {
         .property("StackId", Pseudo::StackId)
         .property("URLSuffix", Pseudo::UrlSuffix)
         .property("NoValue", Pseudo::NoValue);
-    app.add_resource(&stack, "User", user).unwrap();
+    app.add(&stack, CfnResource::new("User", user)).unwrap();
 
     let assembly = app.synth().unwrap();
     let json = body(&assembly, "Main");
@@ -250,10 +254,13 @@ fn derived_logical_ids_are_the_readable_path_and_a_hash() {
     );
     let mut app = App::new();
     let stack = app.stack("Main").unwrap();
-    let scope = app.add_scope(&stack, "Organization").unwrap();
-    let scope = app.add_scope(&scope, "Workloads").unwrap();
-    app.add_resource(&scope, "Prod", Resource::new("AWS::SNS::Topic"))
-        .unwrap();
+    let scope = app.add(&stack, Subtree::new("Organization")).unwrap();
+    let scope = app.add(&scope, Subtree::new("Workloads")).unwrap();
+    app.add(
+        &scope,
+        CfnResource::new("Prod", Resource::new("AWS::SNS::Topic")),
+    )
+    .unwrap();
     let doc = parsed(&app.synth().unwrap(), "Main");
     let ids: Vec<&String> = doc["Resources"].as_object().unwrap().keys().collect();
     assert_eq!(ids, ["OrganizationWorkloadsProd500DD336"]);
@@ -265,47 +272,53 @@ fn derived_logical_ids_are_the_readable_path_and_a_hash() {
 fn renderer_format_indentation_newline_and_key_orders() {
     let mut app = App::new();
     let stack = app.stack("Main").unwrap();
-    app.set_stack_description(&stack, "Format check").unwrap();
+    app.set_stack_description(&stack, "Format check");
     let queue = app
-        .add_resource(&stack, "Queue", Resource::new("AWS::SQS::Queue"))
+        .add(
+            &stack,
+            CfnResource::new("Queue", Resource::new("AWS::SQS::Queue")),
+        )
         .unwrap();
-    app.pin_logical_id(&queue, "Queue").unwrap();
+    app.pin_logical_id(&queue, "Queue");
     // Metadata and retention set before the properties: the renderer fixes the key order.
     let topic = app
-        .add_resource(
+        .add(
             &stack,
-            "Topic",
-            Resource::new("AWS::SNS::Topic")
-                .metadata("Owner", "platform")
-                .retain()
-                .property("DisplayName", Expr::sub("alerts-${Env}"))
-                .property("FifoTopic", false)
-                .property("Retries", 3_i64),
+            CfnResource::new(
+                "Topic",
+                Resource::new("AWS::SNS::Topic")
+                    .metadata("Owner", "platform")
+                    .retain()
+                    .property("DisplayName", Expr::sub("alerts-${Env}"))
+                    .property("FifoTopic", false)
+                    .property("Retries", 3_i64),
+            ),
         )
         .unwrap();
-    app.pin_logical_id(&topic, "Topic").unwrap();
-    app.add_dependency(&topic, &queue).unwrap();
+    app.pin_logical_id(&topic, "Topic");
+    app.add_dependency(&topic, &queue);
     let sub = app
-        .add_resource(
+        .add(
             &stack,
-            "Subscription",
-            Resource::new("AWS::SNS::Subscription"),
+            CfnResource::new("Subscription", Resource::new("AWS::SNS::Subscription")),
         )
         .unwrap();
-    app.pin_logical_id(&sub, "Subscription").unwrap();
-    app.add_dependency(&sub, &queue).unwrap();
-    app.add_dependency(&sub, &topic).unwrap();
+    app.pin_logical_id(&sub, "Subscription");
+    app.add_dependency(&sub, &queue);
+    app.add_dependency(&sub, &topic);
     // Added after the resources; the section still comes first.
-    app.add_parameter(&stack, "Env", Parameter::string().default_value("prod"))
-        .unwrap();
+    app.add(
+        &stack,
+        CfnParameter::new("Env", Parameter::string().default_value("prod")),
+    )
+    .unwrap();
     app.add_output(
         &stack,
         "TopicArn",
-        topic.ref_expr(256),
-        Some("The topic".into()),
-        Some("Main-TopicArn".into()),
-    )
-    .unwrap();
+        Output::new(topic.ref_expr(256))
+            .description("The topic")
+            .export("Main-TopicArn"),
+    );
 
     let assembly = app.synth().unwrap();
     let expected = r#"{
@@ -389,24 +402,28 @@ fn parameters_render_every_attribute_and_are_referenced_with_ref() {
     let mut app = App::new();
     let stack = app.stack("Main").unwrap();
     let secret = app
-        .add_parameter(
+        .add(
             &stack,
-            "Secret",
-            Parameter::string()
-                .description("Webhook token")
-                .default_value("none")
-                .allowed_pattern("^[A-Za-z0-9]+$")
-                .no_echo(),
+            CfnParameter::new(
+                "Secret",
+                Parameter::string()
+                    .description("Webhook token")
+                    .default_value("none")
+                    .allowed_pattern("^[A-Za-z0-9]+$")
+                    .no_echo(),
+            ),
         )
         .unwrap();
     let hook = app
-        .add_resource(
+        .add(
             &stack,
-            "Hook",
-            Resource::new("Custom::Webhook").property("Token", secret.value(64)),
+            CfnResource::new(
+                "Hook",
+                Resource::new("Custom::Webhook").property("Token", secret.value(64)),
+            ),
         )
         .unwrap();
-    app.pin_logical_id(&hook, "Hook").unwrap();
+    app.pin_logical_id(&hook, "Hook");
 
     let assembly = app.synth().unwrap();
     let json = body(&assembly, "Main");
@@ -448,13 +465,15 @@ fn a_pinned_parameter_is_referenced_by_its_pinned_id() {
     let mut app = App::new();
     let stack = app.stack("Main").unwrap();
     let env = app
-        .add_parameter(&stack, "Env", Parameter::string())
+        .add(&stack, CfnParameter::new("Env", Parameter::string()))
         .unwrap();
-    app.pin_logical_id(&env, "Environment").unwrap();
-    app.add_resource(
+    app.pin_logical_id(&env, "Environment");
+    app.add(
         &stack,
-        "Topic",
-        Resource::new("AWS::SNS::Topic").property("DisplayName", env.value(16)),
+        CfnResource::new(
+            "Topic",
+            Resource::new("AWS::SNS::Topic").property("DisplayName", env.value(16)),
+        ),
     )
     .unwrap();
     let doc = parsed(&app.synth().unwrap(), "Main");
@@ -492,21 +511,24 @@ fn ids_by_name(app: &App) -> Vec<(String, String)> {
 fn app_with_optional_extras(extras: bool) -> App {
     let mut app = App::new();
     let stack = app.stack("Main").unwrap();
-    let org = app.add_scope(&stack, "Org").unwrap();
+    let org = app.add(&stack, Subtree::new("Org")).unwrap();
     let topic = |name: &str| Resource::new("AWS::SNS::Topic").property("Name", name);
     if extras {
-        app.add_resource(&stack, "First", topic("First")).unwrap();
+        app.add(&stack, CfnResource::new("First", topic("First")))
+            .unwrap();
     }
-    app.add_resource(&org, "A", topic("A")).unwrap();
+    app.add(&org, CfnResource::new("A", topic("A"))).unwrap();
     if extras {
-        app.add_resource(&org, "Between", topic("Between")).unwrap();
-        let more = app.add_scope(&org, "More").unwrap();
-        app.add_resource(&more, "Nested", topic("Nested")).unwrap();
+        app.add(&org, CfnResource::new("Between", topic("Between")))
+            .unwrap();
+        let more = app.add(&org, Subtree::new("More")).unwrap();
+        app.add(&more, CfnResource::new("Nested", topic("Nested")))
+            .unwrap();
     }
-    app.add_resource(&org, "B", topic("B")).unwrap();
-    let team = app.add_scope(&org, "Team").unwrap();
-    app.add_resource(&team, "D", topic("D")).unwrap();
-    app.add_resource(&stack, "C", topic("C")).unwrap();
+    app.add(&org, CfnResource::new("B", topic("B"))).unwrap();
+    let team = app.add(&org, Subtree::new("Team")).unwrap();
+    app.add(&team, CfnResource::new("D", topic("D"))).unwrap();
+    app.add(&stack, CfnResource::new("C", topic("C"))).unwrap();
     app
 }
 
@@ -537,13 +559,18 @@ fn pinned_logical_id_replaces_the_derived_one_in_definition_and_references() {
     let mut app = App::new();
     let stack = app.stack("Main").unwrap();
     let topic = app
-        .add_resource(&stack, "Topic", Resource::new("AWS::SNS::Topic"))
+        .add(
+            &stack,
+            CfnResource::new("Topic", Resource::new("AWS::SNS::Topic")),
+        )
         .unwrap();
-    app.pin_logical_id(&topic, "LegacyAlerts").unwrap();
-    app.add_resource(
+    app.pin_logical_id(&topic, "LegacyAlerts");
+    app.add(
         &stack,
-        "Sub",
-        Resource::new("AWS::SNS::Subscription").property("TopicArn", topic.ref_expr(256)),
+        CfnResource::new(
+            "Sub",
+            Resource::new("AWS::SNS::Subscription").property("TopicArn", topic.ref_expr(256)),
+        ),
     )
     .unwrap();
     let doc = parsed(&app.synth().unwrap(), "Main");
@@ -562,15 +589,21 @@ fn pinned_logical_id_replaces_the_derived_one_in_definition_and_references() {
 fn two_resources_pinned_to_one_id_collide() {
     let mut app = App::new();
     let stack = app.stack("Main").unwrap();
-    let scope = app.add_scope(&stack, "Alerts").unwrap();
+    let scope = app.add(&stack, Subtree::new("Alerts")).unwrap();
     let a = app
-        .add_resource(&scope, "A", Resource::new("AWS::SNS::Topic"))
+        .add(
+            &scope,
+            CfnResource::new("A", Resource::new("AWS::SNS::Topic")),
+        )
         .unwrap();
     let b = app
-        .add_resource(&stack, "B", Resource::new("AWS::SNS::Topic"))
+        .add(
+            &stack,
+            CfnResource::new("B", Resource::new("AWS::SNS::Topic")),
+        )
         .unwrap();
-    app.pin_logical_id(&a, "Shared").unwrap();
-    app.pin_logical_id(&b, "Shared").unwrap();
+    app.pin_logical_id(&a, "Shared");
+    app.pin_logical_id(&b, "Shared");
     let err = app.synth().unwrap_err();
     let diags = err.diagnostics();
     assert_eq!(
@@ -596,9 +629,12 @@ fn the_same_pinned_id_in_two_stacks_is_no_collision() {
     for name in ["One", "Two"] {
         let stack = app.stack(name).unwrap();
         let r = app
-            .add_resource(&stack, "Topic", Resource::new("AWS::SNS::Topic"))
+            .add(
+                &stack,
+                CfnResource::new("Topic", Resource::new("AWS::SNS::Topic")),
+            )
             .unwrap();
-        app.pin_logical_id(&r, "Alerts").unwrap();
+        app.pin_logical_id(&r, "Alerts");
     }
     let assembly = app.synth().unwrap();
     for name in ["One", "Two"] {
@@ -610,11 +646,14 @@ fn the_same_pinned_id_in_two_stacks_is_no_collision() {
 fn an_invalid_pinned_logical_id_is_reported_with_its_path() {
     let mut app = App::new();
     let stack = app.stack("Main").unwrap();
-    let scope = app.add_scope(&stack, "Legacy").unwrap();
+    let scope = app.add(&stack, Subtree::new("Legacy")).unwrap();
     let topic = app
-        .add_resource(&scope, "Topic", Resource::new("AWS::SNS::Topic"))
+        .add(
+            &scope,
+            CfnResource::new("Topic", Resource::new("AWS::SNS::Topic")),
+        )
         .unwrap();
-    app.pin_logical_id(&topic, "alerts-topic").unwrap();
+    app.pin_logical_id(&topic, "alerts-topic");
     let diags = validation_errors(&app);
     assert_eq!(
         rules_and_paths(&diags),
@@ -627,9 +666,12 @@ fn an_invalid_pinned_logical_id_is_reported_with_its_path() {
         let mut app = App::new();
         let stack = app.stack("Main").unwrap();
         let topic = app
-            .add_resource(&stack, "Topic", Resource::new("AWS::SNS::Topic"))
+            .add(
+                &stack,
+                CfnResource::new("Topic", Resource::new("AWS::SNS::Topic")),
+            )
             .unwrap();
-        app.pin_logical_id(&topic, "A".repeat(len)).unwrap();
+        app.pin_logical_id(&topic, "A".repeat(len));
         match app.synth() {
             Ok(_) => assert!(ok, "{len} letters were accepted"),
             Err(e) => {
@@ -643,22 +685,22 @@ fn an_invalid_pinned_logical_id_is_reported_with_its_path() {
 // ----- construct ids -----
 
 #[test]
-fn a_duplicate_construct_id_is_refused_when_added() {
+fn a_duplicate_construct_id_is_reported_with_every_other_problem() {
     let mut app = App::new();
     let stack = app.stack("Main").unwrap();
-    let scope = app.add_scope(&stack, "Org").unwrap();
-    app.add_resource(&scope, "Topic", Resource::new("AWS::SNS::Topic"))
-        .unwrap();
-    let err = app
-        .add_resource(&scope, "Topic", Resource::new("AWS::SQS::Queue"))
-        .unwrap_err();
-    match &err {
-        Error::DuplicateId { parent, id } => {
-            assert_eq!(parent, "Main/Org");
-            assert_eq!(id, "Topic");
-        }
-        other => panic!("expected DuplicateId, got {other:?}"),
-    }
+    let scope = app.add(&stack, Subtree::new("Org")).unwrap();
+    app.add(
+        &scope,
+        CfnResource::new("Topic", Resource::new("AWS::SNS::Topic")),
+    )
+    .unwrap();
+    // Building goes on: the duplicate is recorded, left out of the templates, and reported
+    // at synthesis with the rest.
+    app.add(
+        &scope,
+        CfnResource::new("Topic", Resource::new("AWS::SQS::Queue")),
+    )
+    .unwrap();
     // A construct of a higher level hits the same check.
     let trust = PolicyDocument::new().statement(
         Statement::allow()
@@ -666,25 +708,23 @@ fn a_duplicate_construct_id_is_refused_when_added() {
             .action("sts:AssumeRole")
             .condition(Condition::bool(keys::MULTI_FACTOR_AUTH_PRESENT, true)),
     );
-    Role::new("Admin", trust.clone())
-        .build(&mut app, &stack)
-        .unwrap();
-    let err = Role::new("Admin", trust)
-        .build(&mut app, &stack)
-        .unwrap_err();
-    assert!(
-        matches!(&err, Error::DuplicateId { parent, id } if parent == "Main" && id == "Admin"),
-        "{err:?}"
-    );
+    app.add(&stack, Role::new("Admin", trust.clone())).unwrap();
+    app.add(&stack, Role::new("Admin", trust)).unwrap();
     // Two stacks of one name.
-    let err = app.stack("Main").unwrap_err();
-    assert!(
-        matches!(&err, Error::DuplicateId { id, .. } if id == "Main"),
-        "{err:?}"
+    app.stack("Main").unwrap();
+    let diags = validation_errors(&app);
+    let found: Vec<(Rule, &str, &str)> = diags
+        .iter()
+        .map(|d| (d.rule, d.path.as_str(), d.value.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (Rule::DuplicateId, "Main/Org/Topic", "Topic"),
+            (Rule::DuplicateId, "Main/Admin", "Admin"),
+            (Rule::DuplicateId, "Main", "Main"),
+        ]
     );
-    // The app is still usable and holds one of each.
-    let doc = parsed(&app.synth().unwrap(), "Main");
-    assert_eq!(doc["Resources"].as_object().unwrap().len(), 2);
 }
 
 // ----- validation -----
@@ -694,13 +734,17 @@ fn several_problems_come_back_in_one_validation_error() {
     let mut app = App::new();
     let stack = app.stack("bad_name").unwrap();
     let topic = app
-        .add_resource(&stack, "Topic", Resource::new("AWS::SNS::Topic"))
+        .add(
+            &stack,
+            CfnResource::new("Topic", Resource::new("AWS::SNS::Topic")),
+        )
         .unwrap();
-    app.pin_logical_id(&topic, "not valid").unwrap();
-    Role::assumable_with_mfa("Operator", "111111111111")
-        .max_session_duration(50_000)
-        .build(&mut app, &stack)
-        .unwrap();
+    app.pin_logical_id(&topic, "not valid");
+    app.add(
+        &stack,
+        Role::assumable_with_mfa("Operator", "111111111111").max_session_duration(50_000),
+    )
+    .unwrap();
 
     let err = app.synth().unwrap_err();
     assert!(matches!(err, Error::Validation(_)), "{err:?}");
@@ -733,10 +777,11 @@ fn max_session_duration_bounds() {
     for (seconds, ok) in [(3599, false), (3600, true), (43_200, true), (43_201, false)] {
         let mut app = App::new();
         let stack = app.stack("Main").unwrap();
-        Role::assumable_with_mfa("Operator", "111111111111")
-            .max_session_duration(seconds)
-            .build(&mut app, &stack)
-            .unwrap();
+        app.add(
+            &stack,
+            Role::assumable_with_mfa("Operator", "111111111111").max_session_duration(seconds),
+        )
+        .unwrap();
         let rules: Vec<Rule> = match app.synth() {
             Ok(_) => vec![],
             Err(e) => e.diagnostics().iter().map(|d| d.rule).collect(),
@@ -756,47 +801,41 @@ fn max_session_duration_bounds() {
 fn foundation() -> App {
     let mut app = App::new();
     let mgmt = app.stack("Management").unwrap();
-    app.set_stack_description(&mgmt, "Organization").unwrap();
-    let org = Organization::create().build(&mut app, &mgmt).unwrap();
-    let security = org
-        .add_ou(&mut app, OrganizationalUnit::new("Security"))
-        .unwrap();
-    let workloads = org
-        .add_ou(
-            &mut app,
+    app.set_stack_description(&mgmt, "Organization");
+    let org = app.add(&mgmt, Organization::create()).unwrap();
+    let security = app.add(&org, OrganizationalUnit::new("Security")).unwrap();
+    let workloads = app
+        .add(
+            &org,
             OrganizationalUnit::new("Workloads").tag("owner", "platform"),
         )
         .unwrap();
-    let prod_ou = workloads
-        .add_ou(&mut app, OrganizationalUnit::new("Prod"))
+    let prod_ou = app
+        .add(&workloads, OrganizationalUnit::new("Prod"))
         .unwrap();
-    let dev_ou = workloads
-        .add_ou(&mut app, OrganizationalUnit::new("Dev"))
+    let dev_ou = app.add(&workloads, OrganizationalUnit::new("Dev")).unwrap();
+    app.add(&security, Account::new("Audit", "aws+audit@acme.example"))
         .unwrap();
-    security
-        .add_account(&mut app, Account::new("Audit", "aws+audit@acme.example"))
-        .unwrap();
-    security
-        .add_account(
-            &mut app,
-            Account::new("Log Archive", "aws+logs@acme.example").id("LogArchive"),
-        )
-        .unwrap();
-    let prod = prod_ou
-        .add_account(
-            &mut app,
+    app.add(
+        &security,
+        Account::new("Log Archive", "aws+logs@acme.example").id("LogArchive"),
+    )
+    .unwrap();
+    let prod = app
+        .add(
+            &prod_ou,
             Account::new("Prod", "aws+prod@acme.example").tag("env", "prod"),
         )
         .unwrap();
-    let dev = dev_ou
-        .add_account(
-            &mut app,
+    let dev = app
+        .add(
+            &dev_ou,
             Account::new("Dev", "aws+dev@acme.example").tag("env", "dev"),
         )
         .unwrap();
-    let deny_leave = org
-        .add_policy(
-            &mut app,
+    let deny_leave = app
+        .add(
+            &org,
             Policy::service_control(
                 "DenyLeaveOrganization",
                 PolicyDocument::new().statement(
@@ -808,10 +847,10 @@ fn foundation() -> App {
             .description("Accounts stay in the organization"),
         )
         .unwrap();
-    deny_leave.attach(&mut app, &org).unwrap();
-    let regions = org
-        .add_policy(
-            &mut app,
+    deny_leave.attach(&mut app, &org);
+    let regions = app
+        .add(
+            &org,
             Policy::service_control(
                 "DenyOtherRegions",
                 PolicyDocument::new().statement(
@@ -827,33 +866,39 @@ fn foundation() -> App {
             ),
         )
         .unwrap();
-    regions.attach(&mut app, &workloads).unwrap();
-    regions.attach(&mut app, &prod).unwrap();
+    regions.attach(&mut app, &workloads);
+    regions.attach(&mut app, &prod);
 
     let identity = app.stack("Identity").unwrap();
-    let read = ManagedPolicy::new(
-        "ReadLogs",
-        PolicyDocument::new().statement(
-            Statement::allow()
-                .actions(["logs:DescribeLogGroups", "logs:GetLogEvents"])
-                .resource("*"),
-        ),
-    )
-    .build(&mut app, &identity)
-    .unwrap();
-    for (id, account) in [("ProdOperator", &prod), ("DevOperator", &dev)] {
-        Role::assumable_with_mfa(id, account.id())
-            .mfa_max_age(3600)
-            .managed_policy(read)
-            .managed_policy(ManagedPolicyRef::aws_managed("ReadOnlyAccess"))
-            .tag("team", "ops")
-            .build(&mut app, &identity)
-            .unwrap();
-    }
-    Group::new("Auditors")
-        .managed_policy(ManagedPolicyRef::aws_managed("SecurityAudit"))
-        .build(&mut app, &identity)
+    let read = app
+        .add(
+            &identity,
+            ManagedPolicy::new(
+                "ReadLogs",
+                PolicyDocument::new().statement(
+                    Statement::allow()
+                        .actions(["logs:DescribeLogGroups", "logs:GetLogEvents"])
+                        .resource("*"),
+                ),
+            ),
+        )
         .unwrap();
+    for (id, account) in [("ProdOperator", &prod), ("DevOperator", &dev)] {
+        app.add(
+            &identity,
+            Role::assumable_with_mfa(id, account)
+                .mfa_max_age(3600)
+                .managed_policy(read)
+                .managed_policy(ManagedPolicyRef::aws_managed("ReadOnlyAccess"))
+                .tag("team", "ops"),
+        )
+        .unwrap();
+    }
+    app.add(
+        &identity,
+        Group::new("Auditors").managed_policy(ManagedPolicyRef::aws_managed("SecurityAudit")),
+    )
+    .unwrap();
     app
 }
 
@@ -920,14 +965,19 @@ fn a_reference_across_stacks_becomes_an_export_and_an_import() {
     let b = app.stack("B").unwrap();
     let a = app.stack("A").unwrap();
     let bucket = app
-        .add_resource(&a, "Bucket", Resource::new("AWS::S3::Bucket"))
+        .add(
+            &a,
+            CfnResource::new("Bucket", Resource::new("AWS::S3::Bucket")),
+        )
         .unwrap();
-    app.add_resource(
+    app.add(
         &b,
-        "Consumer",
-        Resource::new("Custom::Consumer")
-            .property("BucketArn", bucket.get_att("Arn", 128))
-            .property("BucketName", bucket.ref_expr(63)),
+        CfnResource::new(
+            "Consumer",
+            Resource::new("Custom::Consumer")
+                .property("BucketArn", bucket.get_att("Arn", 128))
+                .property("BucketName", bucket.ref_expr(63)),
+        ),
     )
     .unwrap();
 
@@ -974,13 +1024,15 @@ fn stacks_that_reference_each_other_are_a_cycle() {
     let a = app.stack("A").unwrap();
     let b = app.stack("B").unwrap();
     let ra = app
-        .add_resource(&a, "Ra", Resource::new("Custom::A"))
+        .add(&a, CfnResource::new("Ra", Resource::new("Custom::A")))
         .unwrap();
     let rb = app
-        .add_resource(
+        .add(
             &b,
-            "Rb",
-            Resource::new("Custom::B").property("Other", ra.ref_expr(64)),
+            CfnResource::new(
+                "Rb",
+                Resource::new("Custom::B").property("Other", ra.ref_expr(64)),
+            ),
         )
         .unwrap();
     app.resource_mut(&ra)
@@ -1002,16 +1054,16 @@ fn add_dependency_across_stacks_orders_the_stacks() {
     let middle = app.stack("Middle").unwrap();
     let early = app.stack("Early").unwrap();
     let x = app
-        .add_resource(&late, "X", Resource::new("Custom::X"))
+        .add(&late, CfnResource::new("X", Resource::new("Custom::X")))
         .unwrap();
     let y = app
-        .add_resource(&middle, "Y", Resource::new("Custom::Y"))
+        .add(&middle, CfnResource::new("Y", Resource::new("Custom::Y")))
         .unwrap();
     let z = app
-        .add_resource(&early, "Z", Resource::new("Custom::Z"))
+        .add(&early, CfnResource::new("Z", Resource::new("Custom::Z")))
         .unwrap();
-    app.add_dependency(&x, &y).unwrap();
-    app.add_dependency(&y, &z).unwrap();
+    app.add_dependency(&x, &y);
+    app.add_dependency(&y, &z);
     let assembly = app.synth().unwrap();
     assert_eq!(assembly.deploy_order(), ["Early", "Middle", "Late"]);
     // Across stacks the dependency orders stacks; no DependsOn names another template's id.
@@ -1045,13 +1097,13 @@ fn dependencies_that_loop_across_stacks_are_a_cycle() {
     let a = app.stack("A").unwrap();
     let b = app.stack("B").unwrap();
     let x = app
-        .add_resource(&a, "X", Resource::new("Custom::X"))
+        .add(&a, CfnResource::new("X", Resource::new("Custom::X")))
         .unwrap();
     let y = app
-        .add_resource(&b, "Y", Resource::new("Custom::Y"))
+        .add(&b, CfnResource::new("Y", Resource::new("Custom::Y")))
         .unwrap();
-    app.add_dependency(&x, &y).unwrap();
-    app.add_dependency(&y, &x).unwrap();
+    app.add_dependency(&x, &y);
+    app.add_dependency(&y, &x);
     let diags = validation_errors(&app);
     assert_eq!(
         rules_and_paths(&diags),
@@ -1066,10 +1118,10 @@ fn serial_groups_chain_resources_per_template_in_declaration_order() {
     let two = app.stack("Two").unwrap();
     let pin = |app: &mut App, stack: &StackHandle, id: &str| {
         let r = app
-            .add_resource(stack, id, Resource::new("Custom::Serial"))
+            .add(stack, CfnResource::new(id, Resource::new("Custom::Serial")))
             .unwrap();
-        app.set_serial_group(&r, "serial").unwrap();
-        app.pin_logical_id(&r, id).unwrap();
+        app.set_serial_group(&r, "serial");
+        app.pin_logical_id(&r, id);
         r
     };
     pin(&mut app, &one, "A");
@@ -1077,9 +1129,12 @@ fn serial_groups_chain_resources_per_template_in_declaration_order() {
     pin(&mut app, &one, "B");
     // Not in the group: left alone, and the chain skips it.
     let free = app
-        .add_resource(&one, "Free", Resource::new("Custom::Free"))
+        .add(
+            &one,
+            CfnResource::new("Free", Resource::new("Custom::Free")),
+        )
         .unwrap();
-    app.pin_logical_id(&free, "Free").unwrap();
+    app.pin_logical_id(&free, "Free");
     pin(&mut app, &one, "C");
     pin(&mut app, &two, "Q");
 
@@ -1103,10 +1158,9 @@ fn topics(quotas: Quotas, n: usize) -> App {
     let mut app = App::with_quotas(quotas);
     let stack = app.stack("Main").unwrap();
     for i in 0..n {
-        app.add_resource(
+        app.add(
             &stack,
-            format!("Topic{i}"),
-            Resource::new("AWS::SNS::Topic"),
+            CfnResource::new(format!("Topic{i}"), Resource::new("AWS::SNS::Topic")),
         )
         .unwrap();
     }

@@ -14,6 +14,15 @@ use orgstack::testing::{Matcher, Template};
 use orgstack::{App, Error, Rule};
 use serde_json::{json, Value};
 
+/// Adds the layout under a `Management` stack, as the reference example does.
+fn add_layout(
+    app: &mut App,
+    layout: FiveAccountLayoutBuilder,
+) -> orgstack::Result<FiveAccountLayout> {
+    let management = app.stack("Management")?;
+    app.add(&management, layout)
+}
+
 // ---------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------
@@ -28,13 +37,13 @@ fn acme() -> FiveAccountLayoutBuilder {
 
 fn synth(builder: FiveAccountLayoutBuilder) -> Assembly {
     let mut app = App::new();
-    builder.build(&mut app).unwrap();
+    add_layout(&mut app, builder).unwrap();
     app.synth().unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn synth_err(builder: FiveAccountLayoutBuilder) -> Error {
     let mut app = App::new();
-    builder.build(&mut app).unwrap();
+    add_layout(&mut app, builder).unwrap();
     match app.synth() {
         Ok(_) => panic!("the layout synthesized"),
         Err(e) => e,
@@ -396,14 +405,12 @@ fn each_guardrail_can_be_turned_off() {
 #[test]
 fn accounts_are_retained_and_created_one_after_another_in_declaration_order() {
     let mut app = App::new();
-    let layout = acme().build(&mut app).unwrap();
-    layout
-        .workloads_ou()
-        .add_account(
-            &mut app,
-            Account::new("Sandbox", "sandbox@aws.acme.example"),
-        )
-        .unwrap();
+    let layout = add_layout(&mut app, acme()).unwrap();
+    app.add(
+        &layout.workloads_ou(),
+        Account::new("Sandbox", "sandbox@aws.acme.example"),
+    )
+    .unwrap();
     let mgmt = management(&app.synth().unwrap());
 
     let accounts = resources(&mgmt, "AWS::Organizations::Account");
@@ -681,10 +688,11 @@ fn developers_are_developers_in_non_prod_and_read_only_in_prod() {
 fn the_identity_template_does_not_grow_with_the_environments() {
     let identity_body = |n: usize| {
         let mut app = App::new();
-        let layout = acme()
-            .environments((0..n).map(|i| Environment::non_prod(format!("env{i}"))))
-            .build(&mut app)
-            .unwrap();
+        let layout = add_layout(
+            &mut app,
+            acme().environments((0..n).map(|i| Environment::non_prod(format!("env{i}")))),
+        )
+        .unwrap();
         // 500 accounts and their budgets are more than one stack holds: the stack splits
         // by default.
         let _ = &layout;
@@ -744,14 +752,12 @@ fn adding_an_environment_or_an_account_keeps_every_logical_id() {
     assert_kept(&before, &with_qa);
 
     let mut app = App::new();
-    let layout = acme().build(&mut app).unwrap();
-    layout
-        .workloads_ou()
-        .add_account(
-            &mut app,
-            Account::new("Sandbox", "sandbox@aws.acme.example"),
-        )
-        .unwrap();
+    let layout = add_layout(&mut app, acme()).unwrap();
+    app.add(
+        &layout.workloads_ou(),
+        Account::new("Sandbox", "sandbox@aws.acme.example"),
+    )
+    .unwrap();
     assert_kept(&before, &logical_ids(&app.synth().unwrap()));
 }
 
@@ -971,10 +977,11 @@ fn the_deploy_plan_enables_trusted_access_and_scps_before_the_stacks_in_order() 
 
     // With the stack split, every stack is deployed, in the assembly's order.
     let mut app = App::new();
-    let layout = acme()
-        .environments((0..500).map(|i| Environment::non_prod(format!("env{i}"))))
-        .build(&mut app)
-        .unwrap();
+    let layout = add_layout(
+        &mut app,
+        acme().environments((0..500).map(|i| Environment::non_prod(format!("env{i}")))),
+    )
+    .unwrap();
     let _ = &layout;
     let assembly = app.synth().unwrap();
     assert!(assembly.deploy_order().len() > 1);

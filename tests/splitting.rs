@@ -2,37 +2,47 @@
 
 use std::collections::BTreeMap;
 
-use orgstack::layouts::FiveAccountLayout;
+use orgstack::layouts::{FiveAccountLayout, FiveAccountLayoutBuilder};
 use orgstack::org::{Account, OrganizationalUnit};
+use orgstack::CfnResource;
 use orgstack::{App, Quotas};
 use serde_json::Value;
+
+/// Adds the layout under a `Management` stack, as the reference example does.
+fn add_layout(
+    app: &mut App,
+    layout: FiveAccountLayoutBuilder,
+) -> orgstack::Result<FiveAccountLayout> {
+    let management = app.stack("Management")?;
+    app.add(&management, layout)
+}
 
 /// The layout plus `n` accounts in 20 OUs, as the scale benchmark builds it.
 fn org(n: usize, quotas: Quotas) -> App {
     let mut app = App::with_quotas(quotas);
-    let layout = FiveAccountLayout::builder("acme")
-        .email_domain("aws.acme.example")
-        .build(&mut app)
-        .unwrap();
+    let layout = add_layout(
+        &mut app,
+        FiveAccountLayout::builder("acme").email_domain("aws.acme.example"),
+    )
+    .unwrap();
     let ous: Vec<_> = (0..20)
         .map(|i| {
-            layout
-                .workloads_ou()
-                .add_ou(&mut app, OrganizationalUnit::new(format!("Unit{i:02}")))
-                .unwrap()
+            app.add(
+                &layout.workloads_ou(),
+                OrganizationalUnit::new(format!("Unit{i:02}")),
+            )
+            .unwrap()
         })
         .collect();
     for k in 0..n {
-        layout
-            .add_account(
-                &mut app,
-                ous[k % ous.len()],
-                Account::new(
-                    format!("acct-{k:05}"),
-                    format!("acct-{k:05}@aws.acme.example"),
-                ),
-            )
-            .unwrap();
+        app.add(
+            &ous[k % ous.len()],
+            Account::new(
+                format!("acct-{k:05}"),
+                format!("acct-{k:05}@aws.acme.example"),
+            ),
+        )
+        .unwrap();
     }
     app
 }
@@ -148,10 +158,12 @@ fn growing_the_management_stack_moves_no_account() {
     let mut app = org(150, quotas);
     let stack = app.stacks().next().unwrap();
     for i in 0..10 {
-        app.add_resource(
+        app.add(
             &stack,
-            format!("Extra{i}"),
-            orgstack::cfn::Resource::new("AWS::SNS::Topic"),
+            CfnResource::new(
+                format!("Extra{i}"),
+                orgstack::cfn::Resource::new("AWS::SNS::Topic"),
+            ),
         )
         .unwrap();
     }
@@ -162,7 +174,7 @@ fn growing_the_management_stack_moves_no_account() {
 fn splitting_can_be_turned_off_and_the_quota_is_then_reported() {
     let mut app = org(300, Quotas::default());
     let stack = app.stacks().next().unwrap();
-    app.set_stack_splitting(&stack, false).unwrap();
+    app.set_stack_splitting(&stack, false);
     let err = app.synth().unwrap_err();
     let d = err
         .diagnostics()
@@ -182,34 +194,34 @@ fn splitting_can_be_turned_off_and_the_quota_is_then_reported() {
 /// organization grows.
 fn wide_org(ous: usize, n: usize, grow: Option<(usize, usize)>) -> App {
     let mut app = App::new();
-    let layout = FiveAccountLayout::builder("acme")
-        .email_domain("aws.acme.example")
-        .build(&mut app)
-        .unwrap();
+    let layout = add_layout(
+        &mut app,
+        FiveAccountLayout::builder("acme").email_domain("aws.acme.example"),
+    )
+    .unwrap();
     let mut units = Vec::new();
     let add_ous = |app: &mut App, units: &mut Vec<_>, count: usize| {
         for _ in 0..count {
             let i = units.len();
             units.push(
-                layout
-                    .workloads_ou()
-                    .add_ou(app, OrganizationalUnit::new(format!("Unit{i:03}")))
-                    .unwrap(),
+                app.add(
+                    &layout.workloads_ou(),
+                    OrganizationalUnit::new(format!("Unit{i:03}")),
+                )
+                .unwrap(),
             );
         }
     };
     let add_accounts = |app: &mut App, units: &[_], range: std::ops::Range<usize>| {
         for k in range {
-            layout
-                .add_account(
-                    app,
-                    units[k % units.len()],
-                    Account::new(
-                        format!("acct-{k:05}"),
-                        format!("acct-{k:05}@aws.acme.example"),
-                    ),
-                )
-                .unwrap();
+            app.add(
+                &units[k % units.len()],
+                Account::new(
+                    format!("acct-{k:05}"),
+                    format!("acct-{k:05}@aws.acme.example"),
+                ),
+            )
+            .unwrap();
         }
     };
     add_ous(&mut app, &mut units, ous);

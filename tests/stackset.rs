@@ -5,6 +5,7 @@ use orgstack::cfn::Resource;
 use orgstack::iam::{PolicyDocument, Role, Statement};
 use orgstack::org::{Account, AccountHandle, Organization, OrganizationalUnit, OuHandle};
 use orgstack::stackset::{OperationPreferences, RegionConcurrency, StackSet};
+use orgstack::CfnResource;
 use orgstack::{App, Error, Rule, StackHandle};
 use serde_json::{json, Value};
 
@@ -19,16 +20,12 @@ struct Org {
 fn org() -> Org {
     let mut app = App::new();
     let mgmt = app.stack("Management").unwrap();
-    let org = Organization::create().build(&mut app, &mgmt).unwrap();
-    let security = org
-        .add_ou(&mut app, OrganizationalUnit::new("Security"))
-        .unwrap();
-    let workloads = org
-        .add_ou(&mut app, OrganizationalUnit::new("Workloads"))
-        .unwrap();
-    let identity = security
-        .add_account(
-            &mut app,
+    let org = app.add(&mgmt, Organization::create()).unwrap();
+    let security = app.add(&org, OrganizationalUnit::new("Security")).unwrap();
+    let workloads = app.add(&org, OrganizationalUnit::new("Workloads")).unwrap();
+    let identity = app
+        .add(
+            &security,
             Account::new("Identity", "aws+identity@acme.example"),
         )
         .unwrap();
@@ -65,13 +62,18 @@ fn write_for_lint(app: &App, name: &str) {
 #[test]
 fn role_in_member_template_trusts_parent_account_through_a_parameter() {
     let mut o = org();
-    let set = StackSet::new("WorkloadRoles", "workload-roles")
-        .target(&o.workloads)
-        .build(&mut o.app, &o.mgmt)
+    let set = o
+        .app
+        .add(
+            &o.mgmt,
+            StackSet::new("WorkloadRoles", "workload-roles").target(&o.workloads),
+        )
         .unwrap();
-    Role::assumable_with_mfa("Admin", o.identity.id())
-        .name("admin")
-        .build(&mut o.app, &set.template())
+    o.app
+        .add(
+            &set.template(),
+            Role::assumable_with_mfa("Admin", &o.identity).name("admin"),
+        )
         .unwrap();
     let assembly = o.app.synth().unwrap();
     write_for_lint(&o.app, "stackset_trust");
@@ -112,13 +114,16 @@ fn role_in_member_template_trusts_parent_account_through_a_parameter() {
 fn the_same_value_used_twice_is_one_parameter_with_a_stable_name() {
     let build = || {
         let mut o = org();
-        let set = StackSet::new("Roles", "roles")
-            .target(&o.workloads)
-            .build(&mut o.app, &o.mgmt)
+        let set = o
+            .app
+            .add(
+                &o.mgmt,
+                StackSet::new("Roles", "roles").target(&o.workloads),
+            )
             .unwrap();
         for id in ["Admin", "ReadOnly"] {
-            Role::assumable_with_mfa(id, o.identity.id())
-                .build(&mut o.app, &set.template())
+            o.app
+                .add(&set.template(), Role::assumable_with_mfa(id, &o.identity))
                 .unwrap();
         }
         let a = o.app.synth().unwrap();
@@ -140,18 +145,21 @@ fn the_same_value_used_twice_is_one_parameter_with_a_stable_name() {
 #[test]
 fn account_filter_narrows_to_one_account() {
     let mut o = org();
-    StackSet::new("IdentityOnly", "identity-only")
-        .target(&o.security)
-        .only_account(&o.identity)
-        .regions(["us-east-1", "eu-west-1"])
-        .operation_preferences(
-            OperationPreferences::new()
-                .failure_tolerance_count(0)
-                .max_concurrent_count(1)
-                .region_concurrency(RegionConcurrency::Parallel),
+    o.app
+        .add(
+            &o.mgmt,
+            StackSet::new("IdentityOnly", "identity-only")
+                .target(&o.security)
+                .only_account(&o.identity)
+                .regions(["us-east-1", "eu-west-1"])
+                .operation_preferences(
+                    OperationPreferences::new()
+                        .failure_tolerance_count(0)
+                        .max_concurrent_count(1)
+                        .region_concurrency(RegionConcurrency::Parallel),
+                )
+                .retain_stacks_on_account_removal(true),
         )
-        .retain_stacks_on_account_removal(true)
-        .build(&mut o.app, &o.mgmt)
         .unwrap();
     let a = o.app.synth().unwrap();
     let parent = parse(a.template_json("Management").unwrap());
@@ -198,18 +206,27 @@ fn account_filter_narrows_to_one_account() {
 #[test]
 fn a_member_value_used_in_the_parent_is_an_error() {
     let mut o = org();
-    let set = StackSet::new("Roles", "roles")
-        .target(&o.workloads)
-        .build(&mut o.app, &o.mgmt)
+    let set = o
+        .app
+        .add(
+            &o.mgmt,
+            StackSet::new("Roles", "roles").target(&o.workloads),
+        )
         .unwrap();
-    let role = Role::assumable_with_mfa("Admin", o.identity.id())
-        .build(&mut o.app, &set.template())
+    let role = o
+        .app
+        .add(
+            &set.template(),
+            Role::assumable_with_mfa("Admin", &o.identity),
+        )
         .unwrap();
     o.app
-        .add_resource(
+        .add(
             &o.mgmt,
-            "Topic",
-            Resource::new("AWS::SNS::Topic").property("DisplayName", role.arn()),
+            CfnResource::new(
+                "Topic",
+                Resource::new("AWS::SNS::Topic").property("DisplayName", role.arn()),
+            ),
         )
         .unwrap();
     let err = o.app.synth().unwrap_err();
@@ -225,22 +242,28 @@ fn a_member_value_used_in_the_parent_is_an_error() {
 #[test]
 fn a_reference_into_another_stack_sets_member_template_is_an_error() {
     let mut o = org();
-    let a = StackSet::new("A", "a")
-        .target(&o.workloads)
-        .build(&mut o.app, &o.mgmt)
+    let a = o
+        .app
+        .add(&o.mgmt, StackSet::new("A", "a").target(&o.workloads))
         .unwrap();
-    let b = StackSet::new("B", "b")
-        .target(&o.workloads)
-        .build(&mut o.app, &o.mgmt)
+    let b = o
+        .app
+        .add(&o.mgmt, StackSet::new("B", "b").target(&o.workloads))
         .unwrap();
-    let role = Role::assumable_with_mfa("Admin", o.identity.id())
-        .build(&mut o.app, &a.template())
+    let role = o
+        .app
+        .add(
+            &a.template(),
+            Role::assumable_with_mfa("Admin", &o.identity),
+        )
         .unwrap();
     o.app
-        .add_resource(
+        .add(
             &b.template(),
-            "Topic",
-            Resource::new("AWS::SNS::Topic").property("DisplayName", role.arn()),
+            CfnResource::new(
+                "Topic",
+                Resource::new("AWS::SNS::Topic").property("DisplayName", role.arn()),
+            ),
         )
         .unwrap();
     let err = o.app.synth().unwrap_err();
@@ -260,20 +283,23 @@ fn a_reference_into_another_stack_sets_member_template_is_an_error() {
 #[test]
 fn a_member_template_over_51200_characters_is_refused_with_its_largest_resources() {
     let mut o = org();
-    let set = StackSet::new("Big", "big")
-        .target(&o.workloads)
-        .build(&mut o.app, &o.mgmt)
+    let set = o
+        .app
+        .add(&o.mgmt, StackSet::new("Big", "big").target(&o.workloads))
         .unwrap();
     for i in 0..40 {
         let actions: Vec<String> = (0..60)
             .map(|j| format!("ec2:DescribeThing{i}x{j}"))
             .collect();
-        Role::assumable_with_mfa(format!("Role{i}"), o.identity.id())
-            .inline_policy(
-                "Describe",
-                PolicyDocument::new().statement(Statement::allow().actions(actions).resource("*")),
+        o.app
+            .add(
+                &set.template(),
+                Role::assumable_with_mfa(format!("Role{i}"), &o.identity).inline_policy(
+                    "Describe",
+                    PolicyDocument::new()
+                        .statement(Statement::allow().actions(actions).resource("*")),
+                ),
             )
-            .build(&mut o.app, &set.template())
             .unwrap();
     }
     let err = o.app.synth().unwrap_err();
@@ -295,8 +321,8 @@ fn a_member_template_over_51200_characters_is_refused_with_its_largest_resources
 #[test]
 fn bad_names_and_missing_targets_are_reported_together() {
     let mut o = org();
-    StackSet::new("Bad", "9-starts-with-digit")
-        .build(&mut o.app, &o.mgmt)
+    o.app
+        .add(&o.mgmt, StackSet::new("Bad", "9-starts-with-digit"))
         .unwrap();
     let err = o.app.synth().unwrap_err();
     let Error::Validation(d) = &err else {

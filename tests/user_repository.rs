@@ -14,19 +14,22 @@ use serde_json::json;
 /// its own, and a support role in every environment account.
 fn app() -> orgstack::Result<App> {
     let mut app = App::new();
-    let layout = FiveAccountLayout::builder("acme")
-        .email_domain("aws.acme.example")
-        .alert_email("cloud-alerts@acme.example")
-        .build(&mut app)?;
+    let management = app.stack("Management")?;
+    let layout = app.add(
+        &management,
+        FiveAccountLayout::builder("acme")
+            .email_domain("aws.acme.example")
+            .alert_email("cloud-alerts@acme.example"),
+    )?;
 
     let org = layout.organization();
-    let sandbox = org.add_ou(&mut app, OrganizationalUnit::new("Sandbox"))?;
-    sandbox.add_account(
-        &mut app,
+    let sandbox = app.add(&org, OrganizationalUnit::new("Sandbox"))?;
+    app.add(
+        &sandbox,
         Account::new("Sandbox", "sandbox@aws.acme.example"),
     )?;
-    let no_commitments = org.add_policy(
-        &mut app,
+    let no_commitments = app.add(
+        &org,
         Policy::service_control(
             "acme-sandbox-no-commitments",
             PolicyDocument::new().statement(
@@ -40,13 +43,15 @@ fn app() -> orgstack::Result<App> {
         )
         .id("SandboxNoCommitments"),
     )?;
-    no_commitments.attach(&mut app, &sandbox)?;
+    no_commitments.attach(&mut app, &sandbox);
 
-    Role::assumable_with_mfa("Support", layout.identity_account().id())
-        .name("support")
-        .mfa_max_age(3600)
-        .managed_policy(ManagedPolicyRef::aws_managed("AWSSupportAccess"))
-        .build(&mut app, &layout.roles_stack_set().template())?;
+    app.add(
+        &layout.roles_stack_set().template(),
+        Role::assumable_with_mfa("Support", layout.identity_account())
+            .name("support")
+            .mfa_max_age(3600)
+            .managed_policy(ManagedPolicyRef::aws_managed("AWSSupportAccess")),
+    )?;
     Ok(app)
 }
 

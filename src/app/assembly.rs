@@ -6,7 +6,6 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::cfn::Map;
 use crate::error::{Error, Result};
 
 /// File name of the manifest inside an assembly directory.
@@ -69,17 +68,23 @@ impl Artifact {
     }
 }
 
-/// How long each synthesis phase took. Not part of any output.
+/// How long each step of synthesis took. Not part of any output.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PhaseTimings {
-    /// Stack assignment, logical IDs and whole-app checks.
-    pub prepare: Duration,
-    /// Reference resolution (member templates are rendered here, as their parents embed them).
+    /// Lowering typed constructs to resources, and the aspects.
+    pub lower: Duration,
+    /// Placing resources in templates (stack splitting).
+    pub place: Duration,
+    /// Logical IDs.
+    pub name: Duration,
+    /// Deciding the route of every reference.
     pub resolve: Duration,
-    /// Rendering templates to bytes.
-    pub render: Duration,
-    /// Quota checks over the rendered templates and the deploy order.
+    /// Construct and schema checks before rendering, and the quotas of the rendered
+    /// templates after.
     pub validate: Duration,
+    /// Rendering templates and the manifest to bytes.
+    pub render: Duration,
     /// Writing the files (zero until written).
     pub write: Duration,
 }
@@ -103,16 +108,6 @@ pub(crate) struct StackSetEntry {
     pub(crate) logical_id: String,
     pub(crate) template: String,
     pub(crate) resources: usize,
-    pub(crate) properties: Map,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Manifest<'a> {
-    version: u32,
-    deploy_to: &'static str,
-    stacks: &'a [StackEntry],
-    stack_sets: &'a [StackSetEntry],
 }
 
 /// The result of a synthesis: every template rendered, and the manifest.
@@ -122,32 +117,28 @@ pub struct Assembly {
     manifest: String,
     deploy_plan: String,
     deploy_order: Vec<String>,
+    warnings: Vec<crate::Diagnostic>,
     timings: PhaseTimings,
 }
 
 impl Assembly {
     pub(crate) fn new(
         artifacts: Vec<Artifact>,
-        stacks: Vec<StackEntry>,
-        stack_sets: Vec<StackSetEntry>,
+        manifest: String,
+        stacks: &[StackEntry],
+        stack_sets: &[StackSetEntry],
         steps: &[super::DeployStep],
+        warnings: Vec<crate::Diagnostic>,
         timings: PhaseTimings,
-    ) -> Result<Self> {
-        let deploy_plan = render_plan(&stacks, &stack_sets, steps);
-        let manifest = crate::cfn::render::pretty(&Manifest {
-            version: 1,
-            deploy_to:
-                "management account; StackSet member templates deploy through their StackSets",
-            stacks: &stacks,
-            stack_sets: &stack_sets,
-        })?;
-        Ok(Assembly {
+    ) -> Self {
+        Assembly {
+            warnings,
+            deploy_plan: render_plan(stacks, stack_sets, steps),
             artifacts,
             manifest,
-            deploy_plan,
-            deploy_order: stacks.into_iter().map(|s| s.name).collect(),
+            deploy_order: stacks.iter().map(|s| s.name.clone()).collect(),
             timings,
-        })
+        }
     }
 
     /// Every rendered template: member templates first, then stacks.
@@ -179,6 +170,11 @@ impl Assembly {
     /// commands that deploy the stacks in order.
     pub fn deploy_plan(&self) -> &str {
         &self.deploy_plan
+    }
+
+    /// The diagnostics of warning severity synthesis reported but did not fail on.
+    pub fn warnings(&self) -> &[crate::Diagnostic] {
+        &self.warnings
     }
 
     /// How long each phase took.
@@ -340,6 +336,7 @@ fn render_plan(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::CfnResource;
     use crate::cfn::Resource;
     use crate::App;
 
@@ -362,7 +359,7 @@ mod tests {
         let mut app = App::new();
         let s = app.stack("Main").unwrap();
         for t in topics {
-            app.add_resource(&s, *t, Resource::new("AWS::SNS::Topic"))
+            app.add(&s, CfnResource::new(*t, Resource::new("AWS::SNS::Topic")))
                 .unwrap();
         }
         app.stack("Second").unwrap();

@@ -2,89 +2,42 @@
 //!
 //! Every construct has an id unique among its siblings and a path
 //! (`Management/Organization/Workloads`). Resources get their logical IDs from their paths,
-//! so adding or removing an unrelated construct never renames one.
+//! so adding or removing an unrelated construct never renames one. Constructs keep their
+//! typed data in the tree until synthesis, which lowers them to CloudFormation in its first
+//! step (see [`App::synth`]).
 
 mod assembly;
+mod construct;
 mod logical_id;
-mod placement;
+mod lower;
+mod name;
+mod place;
+mod render;
+mod resolve;
 mod synth;
-mod view;
+mod tree;
+mod validate;
 
-use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use indexmap::IndexMap;
 
 pub use assembly::{
     Artifact, ArtifactKind, Assembly, PhaseTimings, DEPLOY_PLAN_FILE, MANIFEST_FILE,
 };
+pub use construct::{
+    CfnParameter, CfnResource, Construct, ParameterHandle, ResourceHandle, Scope, StackHandle,
+    Subtree, SubtreeHandle,
+};
 pub use logical_id::{is_valid_logical_id, logical_id_for};
+pub(crate) use lower::{any_impls, Aspect, Check, Derived, Lower, Model, Typed};
+pub(crate) use tree::ResourceNode;
 
-use crate::cfn::{Expr, NodeId, Parameter, Resource, Value};
-use crate::error::{Diagnostic, Error, Result, Rule};
+use crate::cfn::hash::FastMap;
+use crate::cfn::{NodeId, Output, Resource};
+use crate::error::{Diagnostic, Result, Rule};
 use crate::quotas::Quotas;
-
-/// Anything that has a place in the construct tree: stacks, scopes and every handle a
-/// construct returns. Used wherever a parent is expected.
-pub trait Construct {
-    /// The construct's node in its app.
-    fn node(&self) -> NodeId;
-}
-
-impl Construct for NodeId {
-    fn node(&self) -> NodeId {
-        *self
-    }
-}
-
-/// A top-level stack or a StackSet's member stack.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct StackHandle(pub(crate) NodeId);
-
-impl Construct for StackHandle {
-    fn node(&self) -> NodeId {
-        self.0
-    }
-}
-
-/// A resource added to a stack.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ResourceHandle(pub(crate) NodeId);
-
-impl Construct for ResourceHandle {
-    fn node(&self) -> NodeId {
-        self.0
-    }
-}
-
-impl ResourceHandle {
-    /// `Ref` of the resource; `max_len` is the longest value it can resolve to (for size
-    /// accounting).
-    pub fn ref_expr(self, max_len: usize) -> Expr {
-        Expr::node_ref(self.0, max_len)
-    }
-
-    /// `Fn::GetAtt` of the resource.
-    pub fn get_att(self, attribute: impl Into<crate::cfn::Key>, max_len: usize) -> Expr {
-        Expr::node_get_att(self.0, attribute, max_len)
-    }
-}
-
-/// A template parameter added to a stack.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ParameterHandle(pub(crate) NodeId);
-
-impl Construct for ParameterHandle {
-    fn node(&self) -> NodeId {
-        self.0
-    }
-}
-
-impl ParameterHandle {
-    /// `Ref` of the parameter, whose value is at most `max_len` characters.
-    pub fn value(self, max_len: usize) -> Expr {
-        Expr::node_ref(self.0, max_len)
-    }
-}
+use tree::{Body, Entry, NodeKind, StackData};
 
 /// How stack splitting places a movable unit once its stack is full. Units of one group
 /// fill overflow stacks named `<stack>-<group>-NNN`, in declaration order.
@@ -119,96 +72,10 @@ impl Spill {
     }
 }
 
-/// A check that runs over the whole app during validation, e.g. a quota that depends on
-/// several constructs at once.
-pub type Check = fn(&App, &mut Vec<Diagnostic>);
-
-#[derive(Debug)]
-pub(crate) struct Node {
-    pub(crate) id: String,
-    pub(crate) parent: Option<NodeId>,
-    /// The nearest stack at or above this node.
-    pub(crate) stack: NodeId,
-    pub(crate) children: IndexMap<String, NodeId, crate::cfn::hash::FnvBuild>,
-    pub(crate) kind: NodeKind,
-    pub(crate) logical_id: Option<String>,
-}
-
-#[derive(Debug)]
-pub(crate) enum NodeKind {
-    Stack(Box<StackData>),
-    Scope,
-    Resource(Box<ResourceData>),
-    Parameter(Box<Parameter>),
-}
-
-#[derive(Debug, Default)]
-pub(crate) struct StackData {
-    pub(crate) description: Option<String>,
-    /// For a StackSet's member stack: the `AWS::CloudFormation::StackSet` resource that
-    /// carries it.
-    pub(crate) embedded_in: Option<NodeId>,
-    /// Outputs declared by the user: name → (value, description, export name).
-    pub(crate) outputs: IndexMap<String, (Value, Option<String>, Option<String>)>,
-    /// Whether resources marked movable may spill into additional stacks.
-    pub(crate) split: bool,
-}
-
-#[derive(Debug)]
-pub(crate) struct ResourceData {
-    pub(crate) resource: Resource,
-    pub(crate) depends_on: Vec<NodeId>,
-    /// Resources with the same serial group are chained with `DependsOn` in declaration
-    /// order within each template.
-    pub(crate) serial_group: Option<&'static str>,
-    /// Set on the root of a unit that stack splitting may place in an overflow stack.
-    pub(crate) movable: Option<Spill>,
-    /// Estimated size of the rendered properties, taken while they are fresh in memory;
-    /// `None` once they may have changed.
-    pub(crate) approx_bytes: Option<u32>,
-}
-
-impl ResourceData {
-    /// Estimated size of the resource once rendered: pretty printing roughly doubles the
-    /// minified properties, and 300 covers the resource's frame, logical ID and DependsOn.
-    pub(crate) fn rendered_estimate(&self) -> usize {
-        let props = self.approx_bytes.map_or_else(
-            || placement::approx_properties_len(&self.resource.properties),
-            |n| n as usize,
-        );
-        props * 2 + 300
-    }
-}
-
-/// The root of everything: stacks, constructs, quotas and the problems found while building.
-///
-/// ```
-/// use orgstack::App;
-/// use orgstack::cfn::Resource;
-///
-/// let mut app = App::new();
-/// let stack = app.stack("Management")?;
-/// let topic = app.add_resource(&stack, "Alerts", Resource::new("AWS::SNS::Topic"))?;
-/// assert_eq!(app.path(&topic), "Management/Alerts");
-/// let assembly = app.synth()?;
-/// assert!(assembly.artifact("Management").is_some());
-/// # Ok::<(), orgstack::Error>(())
-/// ```
-#[derive(Debug, Default)]
-pub struct App {
-    pub(crate) nodes: Vec<Node>,
-    pub(crate) stacks: Vec<NodeId>,
-    quotas: Quotas,
-    diagnostics: Vec<Diagnostic>,
-    checks: Vec<(&'static str, Check)>,
-    stack_names: HashMap<String, NodeId>,
-    context: IndexMap<String, String>,
-    deploy_steps: IndexMap<String, DeployStep>,
-}
-
 /// A step of the deploy plan that CloudFormation cannot do itself (enabling trusted access,
 /// a policy type, confirming a subscription), written to `deploy-plan.md` with the assembly.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeployStep {
     /// What the step achieves.
     pub title: String,
@@ -220,6 +87,59 @@ pub struct DeployStep {
     pub before_stacks: bool,
 }
 
+impl DeployStep {
+    /// A step titled `title`, needed because of `why`, made of `commands`.
+    pub fn new(
+        title: impl Into<String>,
+        why: impl Into<String>,
+        commands: impl IntoIterator<Item = String>,
+        before_stacks: bool,
+    ) -> Self {
+        DeployStep {
+            title: title.into(),
+            why: why.into(),
+            commands: commands.into_iter().collect(),
+            before_stacks,
+        }
+    }
+}
+
+static NEXT_APP: AtomicU32 = AtomicU32::new(1);
+
+/// The root of everything: stacks, constructs, quotas and the problems found while building.
+///
+/// ```
+/// use orgstack::App;
+/// use orgstack::app::CfnResource;
+/// use orgstack::cfn::Resource;
+///
+/// let mut app = App::new();
+/// let stack = app.stack("Management")?;
+/// let topic = app.add(&stack, CfnResource::new("Alerts", Resource::new("AWS::SNS::Topic")))?;
+/// assert_eq!(app.path(&topic), "Management/Alerts");
+/// let assembly = app.synth()?;
+/// assert!(assembly.artifact("Management").is_some());
+/// # Ok::<(), orgstack::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct App {
+    /// Tells this app's handles from every other app's.
+    id: u32,
+    pub(crate) nodes: Vec<Entry>,
+    pub(crate) stacks: Vec<NodeId>,
+    quotas: Quotas,
+    diagnostics: Vec<Diagnostic>,
+    stack_names: FastMap<String, NodeId>,
+    deploy_steps: IndexMap<String, DeployStep>,
+    aspects: Vec<Box<dyn Aspect>>,
+}
+
+impl Default for App {
+    fn default() -> Self {
+        App::with_quotas(Quotas::default())
+    }
+}
+
 impl App {
     /// An empty app with the default [`Quotas`].
     pub fn new() -> Self {
@@ -229,8 +149,14 @@ impl App {
     /// An empty app with the given quotas.
     pub fn with_quotas(quotas: Quotas) -> Self {
         App {
+            id: NEXT_APP.fetch_add(1, Ordering::Relaxed),
+            nodes: Vec::new(),
+            stacks: Vec::new(),
             quotas,
-            ..App::default()
+            diagnostics: Vec::new(),
+            stack_names: FastMap::default(),
+            deploy_steps: IndexMap::new(),
+            aspects: Vec::new(),
         }
     }
 
@@ -239,34 +165,30 @@ impl App {
         &self.quotas
     }
 
-    /// Adds a top-level stack, deployed to the management account.
+    /// Adds a top-level stack, deployed to the management account. A name that is taken
+    /// or invalid is reported at synthesis.
     ///
     /// # Errors
-    /// [`Error::DuplicateId`] if a stack of that name exists; an invalid name is reported
-    /// at synthesis.
+    /// None today; the `Result` leaves room for problems that cannot wait.
     pub fn stack(&mut self, name: impl Into<String>) -> Result<StackHandle> {
         let name = name.into();
-        if self.stack_names.contains_key(&name) {
-            return Err(Error::DuplicateId {
-                parent: String::from("(app)"),
-                id: name,
-            });
-        }
-        check_construct_id("(app)", &name)?;
-        if !is_valid_stack_name(&name) {
+        let id = self.next_id();
+        let taken = self.stack_names.contains_key(&name);
+        if taken {
             self.report(Diagnostic::new(
                 name.clone(),
-                Rule::StackName,
+                Rule::DuplicateId,
                 &name,
-                "a stack name must start with a letter and hold only letters, digits and hyphens, at most 128 characters",
-                "rename the stack, e.g. `Management`",
+                "a stack of that name already exists in the app",
+                "give every stack its own name",
             ));
+        } else if let Err(e) = name.parse::<crate::aws::StackName>() {
+            self.report(e.to_diagnostic(name.clone()));
         }
-        let id = self.next_id()?;
-        self.nodes.push(Node {
+        self.nodes.push(Entry {
             id: name.clone(),
             parent: None,
-            stack: id,
+            stack: (!taken).then_some(id),
             children: IndexMap::default(),
             kind: NodeKind::Stack(Box::new(StackData {
                 split: true,
@@ -274,42 +196,34 @@ impl App {
             })),
             logical_id: None,
         });
-        self.stacks.push(id);
-        self.stack_names.insert(name, id);
+        if !taken {
+            self.stacks.push(id);
+            self.stack_names.insert(name, id);
+        }
         Ok(StackHandle(id))
     }
 
-    /// Adds a stack nested in the tree under `parent`, carried by the resource `carrier`
-    /// (a StackSet's member template). Its resources deploy wherever the carrier puts them.
+    /// Adds `construct` under `parent` and returns its handle: the one way constructs —
+    /// the library's, layouts and your own ([`Construct`]) — are added.
+    ///
+    /// A duplicate id, an invalid id or a parent from another app is reported at synthesis
+    /// with every other problem; the construct is then left out of the templates.
     ///
     /// # Errors
-    /// As [`add_scope`](Self::add_scope).
-    pub fn add_member_stack(
+    /// What the construct's [`Construct::build`] returns.
+    pub fn add<P: ?Sized, C: Construct<P>>(
         &mut self,
-        parent: &impl Construct,
-        id: impl Into<String>,
-        carrier: &ResourceHandle,
-    ) -> Result<StackHandle> {
-        let data = StackData {
-            embedded_in: Some(carrier.0),
-            ..StackData::default()
-        };
-        let node = self.add_node(parent.node(), id.into(), NodeKind::Stack(Box::new(data)))?;
-        self.nodes[node.index()].stack = node;
-        Ok(StackHandle(node))
+        parent: &P,
+        construct: C,
+    ) -> Result<C::Handle> {
+        construct.build(self, parent)
     }
 
     /// Sets a stack's template `Description`.
-    ///
-    /// # Errors
-    /// [`Error::InvalidHandle`] if `stack` is not a stack of this app.
-    pub fn set_stack_description(
-        &mut self,
-        stack: &StackHandle,
-        description: impl Into<String>,
-    ) -> Result<()> {
-        self.stack_data_mut(stack.0)?.description = Some(description.into());
-        Ok(())
+    pub fn set_stack_description(&mut self, stack: &StackHandle, description: impl Into<String>) {
+        if let Some(data) = self.stack_data_mut(stack.0, "set_stack_description") {
+            data.description = Some(description.into());
+        }
     }
 
     /// Turns stack splitting on or off for a top-level stack (on by default). With it on, a
@@ -319,180 +233,122 @@ impl App {
     /// each group that does not depend on what else it holds, so appending units, or adding
     /// anything else to the stack, never moves an existing unit. A unit inserted before
     /// others may shift the ones after it: add accounts and OUs after the existing ones.
-    ///
-    /// # Errors
-    /// [`Error::InvalidHandle`] if `stack` is not a stack of this app.
-    pub fn set_stack_splitting(&mut self, stack: &StackHandle, enabled: bool) -> Result<()> {
-        self.stack_data_mut(stack.0)?.split = enabled;
-        Ok(())
+    pub fn set_stack_splitting(&mut self, stack: &StackHandle, enabled: bool) {
+        if let Some(data) = self.stack_data_mut(stack.0, "set_stack_splitting") {
+            data.split = enabled;
+        }
     }
 
-    /// Adds an output to a stack, optionally exported under `export_name`.
-    ///
-    /// # Errors
-    /// [`Error::DuplicateId`] if the stack has an output of that name.
-    pub fn add_output(
-        &mut self,
-        stack: &StackHandle,
-        name: impl Into<String>,
-        value: impl Into<Value>,
-        description: Option<String>,
-        export_name: Option<String>,
-    ) -> Result<()> {
+    /// Adds an output to a stack; one of a name already taken is reported at synthesis.
+    pub fn add_output(&mut self, stack: &StackHandle, name: impl Into<String>, output: Output) {
         let name = name.into();
         let path = self.path(stack);
-        let data = self.stack_data_mut(stack.0)?;
-        if data.outputs.contains_key(&name) {
-            return Err(Error::DuplicateId {
-                parent: path,
-                id: name,
-            });
-        }
-        data.outputs
-            .insert(name, (value.into(), description, export_name));
-        Ok(())
-    }
-
-    /// Adds a grouping construct with no resource of its own.
-    ///
-    /// # Errors
-    /// [`Error::DuplicateId`] if `parent` has a child with that id; [`Error::InvalidId`]
-    /// for an empty id or one with `/`.
-    pub fn add_scope(&mut self, parent: &impl Construct, id: impl Into<String>) -> Result<NodeId> {
-        self.add_node(parent.node(), id.into(), NodeKind::Scope)
-    }
-
-    /// Adds a resource under `parent`: the escape hatch for any resource type the library
-    /// does not model.
-    ///
-    /// # Errors
-    /// As [`add_scope`](Self::add_scope).
-    pub fn add_resource(
-        &mut self,
-        parent: &impl Construct,
-        id: impl Into<String>,
-        resource: Resource,
-    ) -> Result<ResourceHandle> {
-        let approx_bytes =
-            u32::try_from(placement::approx_properties_len(&resource.properties)).ok();
-        let data = ResourceData {
-            resource,
-            depends_on: Vec::new(),
-            serial_group: None,
-            movable: None,
-            approx_bytes,
+        let Some(data) = self.stack_data_mut(stack.0, "add_output") else {
+            return;
         };
-        let node = self.add_node(parent.node(), id.into(), NodeKind::Resource(Box::new(data)))?;
-        Ok(ResourceHandle(node))
-    }
-
-    /// Adds a template parameter under `parent`. Its logical ID is its id unless pinned.
-    ///
-    /// # Errors
-    /// As [`add_scope`](Self::add_scope).
-    pub fn add_parameter(
-        &mut self,
-        parent: &impl Construct,
-        id: impl Into<String>,
-        parameter: Parameter,
-    ) -> Result<ParameterHandle> {
-        let id = id.into();
-        let node = self.add_node(
-            parent.node(),
-            id.clone(),
-            NodeKind::Parameter(Box::new(parameter)),
-        )?;
-        self.nodes[node.index()].logical_id = Some(id);
-        Ok(ParameterHandle(node))
+        if data.outputs.contains_key(&name) {
+            self.report(Diagnostic::new(
+                path,
+                Rule::DuplicateId,
+                &name,
+                "the stack already has an output of that name",
+                "give every output its own name",
+            ));
+        } else {
+            data.outputs.insert(name, output);
+        }
     }
 
     /// Pins the logical ID of a resource or parameter, overriding the one derived from its
     /// path: the escape hatch for adopting resources whose logical IDs already exist.
     /// An invalid ID or a collision is reported at synthesis.
-    ///
-    /// # Errors
-    /// [`Error::InvalidHandle`] if `node` is not a construct of this app.
-    pub fn pin_logical_id(
-        &mut self,
-        node: &impl Construct,
-        logical_id: impl Into<String>,
-    ) -> Result<()> {
-        self.node_mut(node.node())?.logical_id = Some(logical_id.into());
-        Ok(())
+    pub fn pin_logical_id(&mut self, node: &impl Scope, logical_id: impl Into<String>) {
+        let n = node.node();
+        if self.owns(n, "pin_logical_id") {
+            if let Some(e) = self.entry_mut(n) {
+                e.logical_id = Some(logical_id.into());
+            }
+        }
     }
 
     /// Makes `resource` wait for `dependency` (`DependsOn`). Across top-level stacks this
     /// becomes an ordering of the stacks.
-    ///
-    /// # Errors
-    /// [`Error::InvalidHandle`] if either is not a resource of this app.
-    pub fn add_dependency(
-        &mut self,
-        resource: &impl Construct,
-        dependency: &impl Construct,
-    ) -> Result<()> {
+    pub fn add_dependency(&mut self, resource: &impl Scope, dependency: &impl Scope) {
         let dep = dependency.node();
-        self.resource_data(dep)?;
-        let data = self.resource_data_mut(resource.node())?;
-        if !data.depends_on.contains(&dep) {
-            data.depends_on.push(dep);
+        let at = self.path(resource);
+        if !self.owns_at(dep, "add_dependency (the dependency)", &at)
+            || self.resource_node(dep).is_none()
+        {
+            return;
         }
-        Ok(())
+        if let Some(data) = self.resource_node_mut(resource.node(), "add_dependency") {
+            if !data.depends_on.contains(&dep) {
+                data.depends_on.push(dep);
+            }
+        }
     }
 
     /// Chains this resource with every other resource of the same `group` in its template,
     /// in declaration order (`DependsOn` on the previous one). Used for resources AWS
     /// refuses to create concurrently, such as accounts.
-    ///
-    /// # Errors
-    /// [`Error::InvalidHandle`] if `resource` is not a resource of this app.
-    pub fn set_serial_group(
-        &mut self,
-        resource: &impl Construct,
-        group: &'static str,
-    ) -> Result<()> {
-        self.resource_data_mut(resource.node())?.serial_group = Some(group);
-        Ok(())
+    pub fn set_serial_group(&mut self, resource: &impl Scope, group: &'static str) {
+        if let Some(data) = self.resource_node_mut(resource.node(), "set_serial_group") {
+            data.serial_group = Some(group);
+        }
     }
 
     /// Marks a resource (and the constructs below it) as a unit stack splitting may place
     /// in an overflow stack as a whole, and says how (see [`Spill`]).
-    ///
-    /// # Errors
-    /// [`Error::InvalidHandle`] if `resource` is not a resource of this app.
-    pub fn set_movable(&mut self, resource: &impl Construct, spill: Spill) -> Result<()> {
-        self.resource_data_mut(resource.node())?.movable = Some(spill);
-        Ok(())
+    pub fn set_movable(&mut self, resource: &impl Scope, spill: Spill) {
+        if let Some(data) = self.resource_node_mut(resource.node(), "set_movable") {
+            data.movable = Some(spill);
+        }
     }
 
-    /// The resource behind a handle, to read or override properties (the escape hatch for
-    /// anything a construct does not expose).
-    pub fn resource_mut(&mut self, resource: &impl Construct) -> Option<&mut Resource> {
-        self.resource_data_mut(resource.node()).ok().map(|d| {
-            d.approx_bytes = None;
-            &mut d.resource
+    /// The escape hatch to raw CloudFormation: the resource behind a handle, to change or
+    /// add properties a construct does not expose.
+    ///
+    /// For a resource written by hand this is the resource itself. For a construct of the
+    /// library it is an override on top of what the construct lowers to at synthesis:
+    /// properties and metadata set here replace the construct's by name, policies and the
+    /// condition replace its own when set. Either way, the result is validated like any
+    /// other resource.
+    pub fn resource_mut(&mut self, resource: &impl Scope) -> Option<&mut Resource> {
+        let data = self.resource_node_mut(resource.node(), "resource_mut")?;
+        Some(match &mut data.body {
+            Body::Raw(r) => r,
+            Body::Typed {
+                construct,
+                overrides,
+            } => {
+                overrides.get_or_insert_with(|| Box::new(Resource::new(construct.resource_type())))
+            }
         })
     }
 
-    /// The resource behind a handle.
-    pub fn resource(&self, resource: &impl Construct) -> Option<&Resource> {
-        self.resource_data(resource.node())
-            .ok()
-            .map(|d| &d.resource)
+    /// The resource behind a handle as it will be rendered (before references are
+    /// resolved): for a construct of the library, what it lowers to with any overrides.
+    pub fn resource(&self, resource: &impl Scope) -> Option<Resource> {
+        let data = self.resource_node(resource.node())?;
+        Some(match &data.body {
+            Body::Raw(r) => r.clone(),
+            Body::Typed {
+                construct,
+                overrides,
+            } => {
+                let lowered = construct.lower();
+                match overrides {
+                    Some(o) => tree::apply_overrides(lowered, o),
+                    None => lowered,
+                }
+            }
+        })
     }
 
     /// Records a problem with user input, reported by the next synthesis together with
     /// every other problem.
     pub fn report(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
-    }
-
-    /// Registers a whole-app check run during validation; a check registered twice under
-    /// the same key runs once.
-    pub fn add_check(&mut self, key: &'static str, check: Check) {
-        if !self.checks.iter().any(|(k, _)| *k == key) {
-            self.checks.push((key, check));
-        }
     }
 
     /// Adds a step to the deploy plan; a step whose title is already there is not repeated.
@@ -505,66 +361,44 @@ impl App {
         self.deploy_steps.values()
     }
 
-    /// Sets a context value: a setting constructs read while building or checking.
-    pub fn set_context(&mut self, key: impl Into<String>, value: impl Into<String>) {
-        self.context.insert(key.into(), value.into());
-    }
-
-    /// A context value set with [`set_context`](Self::set_context).
-    pub fn context(&self, key: &str) -> Option<&str> {
-        self.context.get(key).map(String::as_str)
-    }
-
-    /// The construct's path, e.g. `Management/Organization/Workloads`.
-    pub fn path(&self, node: &impl Construct) -> String {
+    /// The construct's path, e.g. `Management/Organization/Workloads`; for a handle of
+    /// another app, a description of it.
+    pub fn path(&self, node: &impl Scope) -> String {
+        let n = node.node();
+        if n.app != self.id {
+            return foreign(n);
+        }
         let mut parts = Vec::new();
-        let mut cur = Some(node.node());
-        while let Some(n) = cur.and_then(|n| self.nodes.get(n.index())) {
-            parts.push(n.id.as_str());
-            cur = n.parent;
+        let mut cur = Some(n);
+        while let Some(e) = cur.and_then(|n| self.nodes.get(n.index())) {
+            parts.push(e.id.as_str());
+            cur = e.parent;
         }
         parts.reverse();
         parts.join("/")
     }
 
     /// The construct's id (the last part of its path).
-    pub fn id_of(&self, node: &impl Construct) -> Option<&str> {
-        self.nodes.get(node.node().index()).map(|n| n.id.as_str())
+    pub fn id_of(&self, node: &impl Scope) -> Option<&str> {
+        self.entry(node.node()).map(|n| n.id.as_str())
     }
 
     /// The construct's parent, if any.
-    pub fn parent_of(&self, node: &impl Construct) -> Option<NodeId> {
-        self.nodes.get(node.node().index()).and_then(|n| n.parent)
+    pub fn parent_of(&self, node: &impl Scope) -> Option<NodeId> {
+        self.entry(node.node()).and_then(|n| n.parent)
     }
 
     /// The stack the construct belongs to.
-    pub fn stack_of(&self, node: &impl Construct) -> Option<StackHandle> {
-        self.nodes
-            .get(node.node().index())
-            .map(|n| StackHandle(n.stack))
+    pub fn stack_of(&self, node: &impl Scope) -> Option<StackHandle> {
+        self.entry(node.node())
+            .and_then(|n| n.stack)
+            .map(StackHandle)
     }
 
     /// The child of `parent` with the given id.
-    pub fn child(&self, parent: &impl Construct, id: &str) -> Option<NodeId> {
-        self.nodes
-            .get(parent.node().index())
+    pub fn child(&self, parent: &impl Scope, id: &str) -> Option<NodeId> {
+        self.entry(parent.node())
             .and_then(|n| n.children.get(id).copied())
-    }
-
-    /// Every resource of the app with the given type, in declaration order.
-    pub fn resources_of_type<'a>(
-        &'a self,
-        resource_type: &'a str,
-    ) -> impl Iterator<Item = (NodeId, &'a Resource)> + 'a {
-        self.nodes
-            .iter()
-            .enumerate()
-            .filter_map(move |(i, n)| match &n.kind {
-                NodeKind::Resource(r) if r.resource.resource_type == resource_type => {
-                    Some((NodeId(i as u32), &r.resource))
-                }
-                _ => None,
-            })
     }
 
     /// The top-level stacks, in the order they were added.
@@ -572,155 +406,272 @@ impl App {
         self.stacks.iter().map(|s| StackHandle(*s))
     }
 
-    // ----- internals -----
+    // ----- for the constructs of this crate -----
 
-    fn next_id(&self) -> Result<NodeId> {
-        u32::try_from(self.nodes.len()).map(NodeId).map_err(|_| {
-            Error::InvalidHandle("the app holds more constructs than it can address".into())
-        })
+    pub(crate) fn next_id(&self) -> NodeId {
+        NodeId {
+            app: self.id,
+            index: u32::try_from(self.nodes.len()).unwrap_or(u32::MAX),
+        }
     }
 
-    fn add_node(&mut self, parent: NodeId, id: String, kind: NodeKind) -> Result<NodeId> {
-        let next = self.next_id()?;
-        let parent_stack = self.node(parent)?.stack;
-        if let Some(p) = self.nodes.get(parent.index()) {
+    /// Adds a node under `parent`. A parent of another app, a duplicate id or an invalid
+    /// id is reported, and the node is kept out of every template.
+    pub(crate) fn add_node(&mut self, parent: NodeId, id: String, kind: NodeKind) -> NodeId {
+        let next = self.next_id();
+        let mut stack = None;
+        if !self.owns_at(parent, "add (the parent)", &id) {
+            // Reported; the node stays detached.
+        } else if let Some(p) = self.nodes.get(parent.index()) {
             if matches!(p.kind, NodeKind::Parameter(_)) {
-                return Err(Error::InvalidHandle(format!(
-                    "`{}` is a parameter and cannot hold constructs",
-                    self.path(&parent)
-                )));
-            }
-            if p.children.contains_key(&id) {
-                return Err(Error::DuplicateId {
-                    parent: self.path(&parent),
-                    id,
-                });
+                let path = self.path(&parent);
+                self.report(Diagnostic::new(
+                    &path,
+                    Rule::InvalidId,
+                    &id,
+                    format!("`{path}` is a parameter and cannot hold constructs"),
+                    "add the construct under a stack, a subtree or a resource",
+                ));
+            } else if p.children.contains_key(&id) {
+                self.report(Diagnostic::new(
+                    format!("{}/{id}", self.path(&parent)),
+                    Rule::DuplicateId,
+                    &id,
+                    "another construct under the same parent has this id; ids must be unique among siblings",
+                    "choose another id (most constructs take one with `.id(…)`)",
+                ));
+            } else if id.is_empty() || id.contains('/') {
+                self.report(Diagnostic::new(
+                    self.path(&parent),
+                    Rule::InvalidId,
+                    &id,
+                    "a construct id must be non-empty and must not contain `/`",
+                    "choose an id of letters, digits and hyphens",
+                ));
+            } else {
+                stack = p.stack;
             }
         }
-        if id.is_empty() || id.contains('/') {
-            check_construct_id(&self.path(&parent), &id)?;
+        if stack.is_some() {
+            if let Some(p) = self.nodes.get_mut(parent.index()) {
+                p.children.insert(id.clone(), next);
+            }
         }
-        self.nodes.push(Node {
-            id: id.clone(),
-            parent: Some(parent),
-            stack: parent_stack,
+        let is_stack = matches!(kind, NodeKind::Stack(_));
+        self.nodes.push(Entry {
+            id,
+            parent: Some(parent).filter(|p| p.app == self.id),
+            stack: if is_stack { stack.map(|_| next) } else { stack },
             children: IndexMap::default(),
             kind,
             logical_id: None,
         });
-        if let Some(p) = self.nodes.get_mut(parent.index()) {
-            p.children.insert(id, next);
-        }
-        Ok(next)
+        next
     }
 
-    pub(crate) fn node(&self, id: NodeId) -> Result<&Node> {
-        self.nodes
-            .get(id.index())
-            .ok_or_else(|| Error::InvalidHandle(format!("no construct {id:?} in this app")))
+    /// Adds a typed construct under `parent`.
+    pub(crate) fn add_typed(
+        &mut self,
+        parent: NodeId,
+        id: impl Into<String>,
+        construct: impl Lower,
+    ) -> NodeId {
+        let node = ResourceNode::new(Body::Typed {
+            construct: Box::new(construct),
+            overrides: None,
+        });
+        self.add_node(parent, id.into(), NodeKind::Resource(Box::new(node)))
     }
 
-    fn node_mut(&mut self, id: NodeId) -> Result<&mut Node> {
-        self.nodes
-            .get_mut(id.index())
-            .ok_or_else(|| Error::InvalidHandle(format!("no construct {id:?} in this app")))
+    /// Adds a stack nested in the tree under `parent`, carried by the resource `carrier`
+    /// (a StackSet's member template). Its resources deploy wherever the carrier puts them.
+    pub(crate) fn add_member_stack(
+        &mut self,
+        parent: NodeId,
+        id: &str,
+        carrier: NodeId,
+    ) -> StackHandle {
+        let data = StackData {
+            embedded_in: Some(carrier),
+            ..StackData::default()
+        };
+        StackHandle(self.add_node(parent, id.to_owned(), NodeKind::Stack(Box::new(data))))
     }
 
-    fn stack_data_mut(&mut self, id: NodeId) -> Result<&mut StackData> {
-        match &mut self.node_mut(id)?.kind {
-            NodeKind::Stack(s) => Ok(s),
-            _ => Err(Error::InvalidHandle(format!("{id:?} is not a stack"))),
+    /// Registers an aspect: a rule that derives resources from the whole app at synthesis.
+    pub(crate) fn add_aspect(&mut self, aspect: impl Aspect) {
+        self.aspects.push(Box::new(aspect));
+    }
+
+    pub(crate) fn aspects(&self) -> &[Box<dyn Aspect>] {
+        &self.aspects
+    }
+
+    /// Whether `node` is this app's; a node of another app is reported, naming `what` was
+    /// attempted.
+    pub(crate) fn owns(&mut self, node: NodeId, what: &str) -> bool {
+        self.owns_at(node, what, "(app)")
+    }
+
+    /// As [`owns`](Self::owns), reporting the problem at `path` (the construct that was
+    /// being added or changed).
+    pub(crate) fn owns_at(&mut self, node: NodeId, what: &str, path: &str) -> bool {
+        if node.app == self.id && node.index() < self.nodes.len() {
+            return true;
+        }
+        self.report(Diagnostic::new(
+            path,
+            Rule::ForeignHandle,
+            foreign(node),
+            format!("`{what}` was given a handle that is not of this app"),
+            "use the handles this app returned; a handle of one App means nothing in another",
+        ));
+        false
+    }
+
+    pub(crate) fn entry(&self, id: NodeId) -> Option<&Entry> {
+        (id.app == self.id)
+            .then(|| self.nodes.get(id.index()))
+            .flatten()
+    }
+
+    pub(crate) fn entry_mut(&mut self, id: NodeId) -> Option<&mut Entry> {
+        if id.app != self.id {
+            return None;
+        }
+        self.nodes.get_mut(id.index())
+    }
+
+    pub(crate) fn resource_node(&self, id: NodeId) -> Option<&ResourceNode> {
+        match &self.entry(id)?.kind {
+            NodeKind::Resource(r) => Some(r),
+            _ => None,
         }
     }
 
-    pub(crate) fn resource_data(&self, id: NodeId) -> Result<&ResourceData> {
-        match &self.node(id)?.kind {
-            NodeKind::Resource(r) => Ok(r),
-            _ => Err(Error::InvalidHandle(format!(
-                "`{}` is not a resource",
-                self.path(&id)
-            ))),
+    pub(crate) fn resource_node_mut(
+        &mut self,
+        id: NodeId,
+        what: &str,
+    ) -> Option<&mut ResourceNode> {
+        if !self.owns(id, what) {
+            return None;
+        }
+        match &mut self.entry_mut(id)?.kind {
+            NodeKind::Resource(r) => Some(r),
+            _ => None,
         }
     }
 
-    fn resource_data_mut(&mut self, id: NodeId) -> Result<&mut ResourceData> {
-        if !matches!(self.node(id)?.kind, NodeKind::Resource(_)) {
-            return Err(Error::InvalidHandle(format!(
-                "`{}` is not a resource",
-                self.path(&id)
-            )));
+    fn stack_data_mut(&mut self, id: NodeId, what: &str) -> Option<&mut StackData> {
+        if !self.owns(id, what) {
+            return None;
         }
-        match &mut self.node_mut(id)?.kind {
-            NodeKind::Resource(r) => Ok(r),
-            _ => Err(Error::InvalidHandle(format!("{id:?} is not a resource"))),
+        match &mut self.entry_mut(id)?.kind {
+            NodeKind::Stack(s) => Some(s),
+            _ => None,
         }
+    }
+
+    /// Adds a grouping node holding the typed data of a construct that renders no
+    /// resource of its own.
+    pub(crate) fn add_typed_scope(
+        &mut self,
+        parent: NodeId,
+        id: impl Into<String>,
+        data: impl Typed,
+    ) -> NodeId {
+        self.add_node(parent, id.into(), NodeKind::Scope(Some(Box::new(data))))
+    }
+
+    /// The typed construct of type `T` at `node`.
+    pub(crate) fn typed<T: Typed>(&self, node: NodeId) -> Option<&T> {
+        self.entry(node)?.kind.typed().and_then(tree::downcast)
+    }
+
+    /// The typed construct of type `T` at `node`, to change it; a node of another app is
+    /// reported, naming `what` was attempted.
+    pub(crate) fn typed_mut<T: Typed>(&mut self, node: NodeId, what: &str) -> Option<&mut T> {
+        if !self.owns(node, what) {
+            return None;
+        }
+        self.entry_mut(node)?
+            .kind
+            .typed_mut()
+            .and_then(|t| t.as_any_mut().downcast_mut())
+    }
+
+    /// Every construct of type `T` that is part of a template, in declaration order.
+    pub(crate) fn each<T: Typed>(&self) -> impl Iterator<Item = (NodeId, &T)> + '_ {
+        let app = self.id;
+        self.nodes.iter().enumerate().filter_map(move |(i, e)| {
+            e.stack?;
+            let t = e.kind.typed().and_then(tree::downcast::<T>)?;
+            Some((
+                NodeId {
+                    app,
+                    index: i as u32,
+                },
+                t,
+            ))
+        })
     }
 
     pub(crate) fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
     }
 
-    pub(crate) fn checks(&self) -> &[(&'static str, Check)] {
-        &self.checks
+    pub(crate) fn app_id(&self) -> u32 {
+        self.id
     }
 }
 
-fn check_construct_id(parent: &str, id: &str) -> Result<()> {
-    if id.is_empty() || id.contains('/') {
-        return Err(Error::InvalidId {
-            parent: parent.to_owned(),
-            id: id.to_owned(),
-        });
-    }
-    Ok(())
-}
-
-/// Whether `name` is a valid CloudFormation stack name.
-pub(crate) fn is_valid_stack_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
-        && name.len() <= 128
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-')
+/// How a handle of another app is named in a diagnostic.
+fn foreign(n: NodeId) -> String {
+    format!("construct #{} of another App (app #{})", n.index, n.app)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn duplicate_ids_are_refused_when_added() {
-        let mut app = App::new();
-        let s = app.stack("Main").unwrap();
-        app.add_scope(&s, "A").unwrap();
-        let err = app.add_scope(&s, "A").unwrap_err();
-        assert!(
-            matches!(&err, Error::DuplicateId { parent, id } if parent == "Main" && id == "A"),
-            "{err}"
-        );
-        assert!(matches!(app.stack("Main"), Err(Error::DuplicateId { .. })));
+    fn rules(app: &App) -> Vec<Rule> {
+        app.diagnostics().iter().map(|d| d.rule).collect()
     }
 
     #[test]
-    fn ids_with_slashes_are_refused() {
+    fn duplicate_ids_are_reported_with_the_rest() {
         let mut app = App::new();
         let s = app.stack("Main").unwrap();
-        assert!(matches!(
-            app.add_scope(&s, "a/b"),
-            Err(Error::InvalidId { .. })
-        ));
-        assert!(matches!(
-            app.add_scope(&s, ""),
-            Err(Error::InvalidId { .. })
-        ));
+        app.add(&s, Subtree::new("A")).unwrap();
+        let dup = app.add(&s, Subtree::new("A")).unwrap();
+        app.stack("Main").unwrap();
+        assert_eq!(rules(&app), [Rule::DuplicateId, Rule::DuplicateId]);
+        assert_eq!(app.diagnostics()[0].path, "Main/A");
+        // The duplicate is kept out of the tree.
+        assert_eq!(app.stack_of(&dup), None);
+        assert_eq!(app.stacks().count(), 1);
+    }
+
+    #[test]
+    fn ids_with_slashes_are_reported() {
+        let mut app = App::new();
+        let s = app.stack("Main").unwrap();
+        app.add(&s, Subtree::new("a/b")).unwrap();
+        app.add(&s, Subtree::new("")).unwrap();
+        assert_eq!(rules(&app), [Rule::InvalidId, Rule::InvalidId]);
     }
 
     #[test]
     fn paths_join_ids() {
         let mut app = App::new();
         let s = app.stack("Main").unwrap();
-        let a = app.add_scope(&s, "Org").unwrap();
+        let a = app.add(&s, Subtree::new("Org")).unwrap();
         let r = app
-            .add_resource(&a, "Topic", Resource::new("AWS::SNS::Topic"))
+            .add(
+                &a,
+                CfnResource::new("Topic", Resource::new("AWS::SNS::Topic")),
+            )
             .unwrap();
         assert_eq!(app.path(&r), "Main/Org/Topic");
         assert_eq!(app.stack_of(&r), Some(s));
@@ -729,12 +680,24 @@ mod tests {
 
     #[test]
     fn stack_names_are_checked() {
-        assert!(is_valid_stack_name("Management"));
-        assert!(is_valid_stack_name("Org-Accounts-2"));
-        assert!(!is_valid_stack_name("2nd"));
-        assert!(!is_valid_stack_name("a_b"));
         let mut app = App::new();
+        app.stack("Org-Accounts-2").unwrap();
         app.stack("bad_name").unwrap();
-        assert_eq!(app.diagnostics()[0].rule, Rule::StackName);
+        assert_eq!(rules(&app), [Rule::StackName]);
+    }
+
+    #[test]
+    fn handles_of_another_app_are_reported_not_followed() {
+        let mut a = App::new();
+        let mut b = App::new();
+        let sa = a.stack("A").unwrap();
+        let _sb = b.stack("B").unwrap();
+        let topic = b
+            .add(&sa, CfnResource::new("T", Resource::new("AWS::SNS::Topic")))
+            .unwrap();
+        assert_eq!(rules(&b), [Rule::ForeignHandle]);
+        assert_eq!(b.stack_of(&topic), None);
+        assert!(a.resource_mut(&topic).is_none());
+        assert!(b.path(&sa).contains("another App"));
     }
 }

@@ -1,7 +1,6 @@
 //! Values of a template and the intrinsic functions that compute them.
 
 use indexmap::IndexMap;
-use serde::ser::{Error as _, SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 /// A key of a [`Map`]: borrowed when it is a literal (`"Properties"`, `"AccountName"`), so
@@ -12,16 +11,21 @@ pub type Key = std::borrow::Cow<'static, str>;
 /// `Map::default()` or the [`obj!`](crate::obj) macro.
 pub type Map = IndexMap<Key, Value, super::hash::FnvBuild>;
 
-/// Identifies one construct (a resource or a parameter) inside an [`App`](crate::App).
+/// Identifies one construct inside one [`App`](crate::App): the app it belongs to and its
+/// place in that app's tree.
 ///
 /// Handles carry a `NodeId`; synthesis turns it into the logical ID, a parameter or an import,
-/// depending on where the reference is used.
+/// depending on where the reference is used. A `NodeId` of another app is never mistaken for
+/// one of this app's constructs: synthesis reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct NodeId(pub(crate) u32);
+pub struct NodeId {
+    pub(crate) app: u32,
+    pub(crate) index: u32,
+}
 
 impl NodeId {
     pub(crate) fn index(self) -> usize {
-        self.0 as usize
+        self.index as usize
     }
 }
 
@@ -353,95 +357,136 @@ impl Value {
 
     /// Minified length, with string values (not keys) measured by `string_len`.
     fn measured_len(&self, string_len: &dyn Fn(&str) -> usize) -> usize {
-        match self {
-            Value::Null => 4,
-            Value::Bool(true) => 4,
-            Value::Bool(false) => 5,
-            Value::Number(n) => n.to_string().len(),
-            Value::String(s) => string_len(s),
-            Value::List(items) => {
-                2 + items
-                    .iter()
-                    .map(|v| v.measured_len(string_len))
-                    .sum::<usize>()
-                    + items.len().saturating_sub(1)
-            }
-            Value::Map(map) => {
-                2 + map
-                    .iter()
-                    .map(|(k, v)| json_string_len(k) + 1 + v.measured_len(string_len))
-                    .sum::<usize>()
-                    + map.len().saturating_sub(1)
-            }
-            Value::Expr(e) => 2 + e.max_len(),
-            Value::Shared(v) => v.measured_len(string_len),
+        struct Measure<'f> {
+            len: usize,
+            string_len: &'f dyn Fn(&str) -> usize,
         }
+        impl<'a> Visit<'a> for Measure<'_> {
+            fn scalar(&mut self, v: &'a Value) {
+                self.len += match v {
+                    Value::Bool(false) => 5,
+                    Value::Number(n) => n.to_string().len(),
+                    _ => 4,
+                };
+            }
+            fn string(&mut self, s: &'a str) {
+                self.len += (self.string_len)(s);
+            }
+            fn list(&mut self, items: &'a [Value]) -> bool {
+                self.len += 2 + items.len().saturating_sub(1);
+                true
+            }
+            fn map(&mut self, map: &'a Map) -> bool {
+                self.len += 2
+                    + map.len().saturating_sub(1)
+                    + map.keys().map(|k| json_string_len(k) + 1).sum::<usize>();
+                true
+            }
+            fn expr(&mut self, e: &'a Expr) -> bool {
+                self.len += 2 + e.max_len();
+                false
+            }
+        }
+        let mut m = Measure { len: 0, string_len };
+        self.walk(&mut m);
+        m.len
     }
 
-    /// Calls `f` on every expression in this value, depth first, outermost first.
-    pub fn visit_exprs<'a>(&'a self, f: &mut impl FnMut(&'a Expr)) {
+    /// A quick upper estimate of this value's minified length (string bytes, not characters;
+    /// every intrinsic at 64), for placing resources before anything is rendered.
+    pub fn approx_len(&self) -> usize {
+        struct Approx(usize);
+        impl<'a> Visit<'a> for Approx {
+            fn scalar(&mut self, _: &'a Value) {
+                self.0 += 8;
+            }
+            fn string(&mut self, s: &'a str) {
+                self.0 += s.len() + 2;
+            }
+            fn list(&mut self, items: &'a [Value]) -> bool {
+                self.0 += 2 + items.len();
+                true
+            }
+            fn map(&mut self, map: &'a Map) -> bool {
+                self.0 += 2 + map.keys().map(|k| k.len() + 4).sum::<usize>();
+                true
+            }
+            fn expr(&mut self, _: &'a Expr) -> bool {
+                self.0 += 64;
+                false
+            }
+        }
+        let mut a = Approx(0);
+        self.walk(&mut a);
+        a.0
+    }
+
+    /// Walks the value depth first, parents before children, telling `visitor` what it
+    /// meets. Every measure and reference search over values is a [`Visit`].
+    pub fn walk<'a>(&'a self, visitor: &mut impl Visit<'a>) {
         match self {
-            Value::List(items) => items.iter().for_each(|v| v.visit_exprs(f)),
-            Value::Map(map) => map.values().for_each(|v| v.visit_exprs(f)),
-            Value::Expr(e) => {
-                f(e);
-                match &**e {
-                    Expr::Sub(_, vars) => vars.values().for_each(|v| v.visit_exprs(f)),
-                    Expr::Join(_, parts) => parts.iter().for_each(|v| v.visit_exprs(f)),
-                    Expr::ImportValue(v) | Expr::Select(_, v) | Expr::Split(_, v) => {
-                        v.visit_exprs(f)
-                    }
-                    Expr::Ref(_) | Expr::Pseudo(_) => {}
+            Value::Null | Value::Bool(_) | Value::Number(_) => visitor.scalar(self),
+            Value::String(s) => visitor.string(s),
+            Value::List(items) => {
+                if visitor.list(items) {
+                    items.iter().for_each(|v| v.walk(visitor));
                 }
             }
-            Value::Shared(v) => v.visit_exprs(f),
-            _ => {}
+            Value::Map(map) => {
+                if visitor.map(map) {
+                    map.values().for_each(|v| v.walk(visitor));
+                }
+            }
+            Value::Expr(e) => {
+                if visitor.expr(e) {
+                    match &**e {
+                        Expr::Sub(_, vars) => vars.values().for_each(|v| v.walk(visitor)),
+                        Expr::Join(_, parts) => parts.iter().for_each(|v| v.walk(visitor)),
+                        Expr::ImportValue(v) | Expr::Select(_, v) | Expr::Split(_, v) => {
+                            v.walk(visitor)
+                        }
+                        Expr::Ref(_) | Expr::Pseudo(_) => {}
+                    }
+                }
+            }
+            Value::Shared(v) => v.walk(visitor),
         }
     }
 
-    /// A copy of this value where every reference is replaced by what `f` returns for it.
-    ///
-    /// # Errors
-    /// Returns the first error `f` returns.
-    pub fn try_map_refs<E>(
-        &self,
-        f: &mut impl FnMut(&Reference) -> Result<Value, E>,
-    ) -> Result<Value, E> {
-        Ok(match self {
-            Value::List(items) => Value::List(
-                items
-                    .iter()
-                    .map(|v| v.try_map_refs(f))
-                    .collect::<Result<_, _>>()?,
-            ),
-            Value::Map(map) => Value::Map(
-                map.iter()
-                    .map(|(k, v)| Ok((k.clone(), v.try_map_refs(f)?)))
-                    .collect::<Result<_, E>>()?,
-            ),
-            Value::Expr(e) => match &**e {
-                Expr::Ref(r) => f(r)?,
-                Expr::Pseudo(_) => self.clone(),
-                Expr::Sub(s, vars) => Value::from(Expr::Sub(
-                    s.clone(),
-                    vars.iter()
-                        .map(|(k, v)| Ok((k.clone(), v.try_map_refs(f)?)))
-                        .collect::<Result<_, E>>()?,
-                )),
-                Expr::Join(sep, parts) => Value::from(Expr::Join(
-                    sep.clone(),
-                    parts
-                        .iter()
-                        .map(|v| v.try_map_refs(f))
-                        .collect::<Result<_, _>>()?,
-                )),
-                Expr::ImportValue(v) => Value::from(Expr::ImportValue(v.try_map_refs(f)?)),
-                Expr::Select(i, v) => Value::from(Expr::Select(*i, v.try_map_refs(f)?)),
-                Expr::Split(sep, v) => Value::from(Expr::Split(sep.clone(), v.try_map_refs(f)?)),
-            },
-            Value::Shared(v) => v.try_map_refs(f)?,
-            other => other.clone(),
-        })
+    /// Calls `f` on every reference (`Ref`/`Fn::GetAtt` of a construct or logical ID) in
+    /// this value, in document order.
+    pub fn visit_refs<'a>(&'a self, f: impl FnMut(&'a Reference)) {
+        struct Refs<F>(F);
+        impl<'a, F: FnMut(&'a Reference)> Visit<'a> for Refs<F> {
+            fn expr(&mut self, e: &'a Expr) -> bool {
+                if let Expr::Ref(r) = e {
+                    (self.0)(r);
+                }
+                true
+            }
+        }
+        self.walk(&mut Refs(f));
+    }
+}
+
+/// What a [`Value::walk`] meets. Every method has a default that does nothing; `list`,
+/// `map` and `expr` return whether to walk into the children.
+pub trait Visit<'a> {
+    /// `null`, a boolean or a number.
+    fn scalar(&mut self, _value: &'a Value) {}
+    /// A string literal.
+    fn string(&mut self, _s: &'a str) {}
+    /// An array, before its items.
+    fn list(&mut self, _items: &'a [Value]) -> bool {
+        true
+    }
+    /// An object, before its values.
+    fn map(&mut self, _map: &'a Map) -> bool {
+        true
+    }
+    /// An intrinsic function, before its operands.
+    fn expr(&mut self, _expr: &'a Expr) -> bool {
+        true
     }
 }
 
@@ -535,66 +580,12 @@ macro_rules! obj {
 
 impl Serialize for Value {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Value::Null => s.serialize_unit(),
-            Value::Bool(b) => s.serialize_bool(*b),
-            Value::Number(n) => n.serialize(s),
-            Value::String(v) => s.serialize_str(v),
-            Value::List(items) => {
-                let mut seq = s.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    seq.serialize_element(item)?;
-                }
-                seq.end()
-            }
-            Value::Map(map) => {
-                let mut m = s.serialize_map(Some(map.len()))?;
-                for (k, v) in map {
-                    m.serialize_entry(k, v)?;
-                }
-                m.end()
-            }
-            Value::Expr(e) => e.serialize(s),
-            Value::Shared(v) => v.serialize(s),
-        }
-    }
-}
-
-struct Pair<'a, A, B>(&'a A, &'a B);
-impl<A: Serialize, B: Serialize> Serialize for Pair<'_, A, B> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(2))?;
-        seq.serialize_element(self.0)?;
-        seq.serialize_element(self.1)?;
-        seq.end()
+        super::resolve::With(self, &super::resolve::Literal).serialize(s)
     }
 }
 
 impl Serialize for Expr {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(1))?;
-        match self {
-            Expr::Ref(r) => {
-                let Target::Logical(id) = &r.target else {
-                    return Err(S::Error::custom(
-                        "a reference to a construct was not resolved before rendering",
-                    ));
-                };
-                match &r.attribute {
-                    None => m.serialize_entry("Ref", id)?,
-                    Some(attr) => m.serialize_entry("Fn::GetAtt", &[id.as_str(), attr.as_ref()])?,
-                }
-            }
-            Expr::Pseudo(p) => m.serialize_entry("Ref", p.as_str())?,
-            Expr::Sub(template, vars) if vars.is_empty() => {
-                m.serialize_entry("Fn::Sub", template)?
-            }
-            Expr::Sub(template, vars) => m.serialize_entry("Fn::Sub", &Pair(template, vars))?,
-            Expr::Join(sep, parts) => m.serialize_entry("Fn::Join", &Pair(sep, parts))?,
-            Expr::ImportValue(v) => m.serialize_entry("Fn::ImportValue", v)?,
-            Expr::Select(i, v) => m.serialize_entry("Fn::Select", &Pair(&i.to_string(), v))?,
-            Expr::Split(sep, v) => m.serialize_entry("Fn::Split", &Pair(sep, v))?,
-        }
-        m.end()
+        super::resolve::With(self, &super::resolve::Literal).serialize(s)
     }
 }

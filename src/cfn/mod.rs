@@ -23,9 +23,16 @@
 //! ```
 
 mod expr;
-pub mod hash;
+pub(crate) mod hash;
 pub mod render;
+mod resolve;
+pub(crate) mod schema;
 mod template;
 
-pub use expr::{Expr, Key, Map, NodeId, Pseudo, Reference, Target, Value, UNKNOWN_MAX_LEN};
-pub use template::{tags, DeletionPolicy, Output, Parameter, ParameterType, Resource, Template};
+pub use expr::{Expr, Key, Map, NodeId, Pseudo, Reference, Target, Value, Visit, UNKNOWN_MAX_LEN};
+pub(crate) use resolve::{write_import, write_local};
+pub use resolve::{Literal, Resolve, With};
+pub use template::{
+    tags, DeletionPolicy, Output, Parameter, ParameterType, Resource, ResourceView, Template,
+    TemplateView,
+};

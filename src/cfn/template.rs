@@ -1,10 +1,11 @@
 //! Templates, resources, parameters and outputs.
 
 use indexmap::IndexMap;
-use serde::ser::SerializeMap;
+use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
-use super::expr::{Map, Value};
+use super::expr::{Map, NodeId, Value};
+use super::resolve::{Literal, Resolve, With};
 
 /// What CloudFormation does with a resource when it leaves the template or is replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -90,29 +91,7 @@ impl Resource {
 
 impl Serialize for Resource {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("Type", &self.resource_type)?;
-        if let Some(c) = &self.condition {
-            m.serialize_entry("Condition", c)?;
-        }
-        match self.depends_on.as_slice() {
-            [] => {}
-            [one] => m.serialize_entry("DependsOn", one)?,
-            many => m.serialize_entry("DependsOn", many)?,
-        }
-        if !self.properties.is_empty() {
-            m.serialize_entry("Properties", &MapRef(&self.properties))?;
-        }
-        if let Some(p) = self.deletion_policy {
-            m.serialize_entry("DeletionPolicy", p.as_str())?;
-        }
-        if let Some(p) = self.update_replace_policy {
-            m.serialize_entry("UpdateReplacePolicy", p.as_str())?;
-        }
-        if !self.metadata.is_empty() {
-            m.serialize_entry("Metadata", &MapRef(&self.metadata))?;
-        }
-        m.end()
+        With(&ResourceView::new("", self), &Literal).serialize(s)
     }
 }
 
@@ -275,16 +254,32 @@ impl Output {
 
 impl Serialize for Output {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        With(self, &Literal).serialize(s)
+    }
+}
+
+impl<R: Resolve> Serialize for With<'_, Output, R> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (o, r) = (self.0, self.1);
         let mut m = s.serialize_map(None)?;
-        if let Some(d) = &self.description {
+        if let Some(d) = &o.description {
             m.serialize_entry("Description", d)?;
         }
-        m.serialize_entry("Value", &self.value)?;
-        if let Some(name) = &self.export_name {
-            let mut export = Map::default();
-            export.insert("Name".into(), name.clone());
-            m.serialize_entry("Export", &MapRef(&export))?;
+        m.serialize_entry("Value", &With(&o.value, r))?;
+        if let Some(name) = &o.export_name {
+            m.serialize_entry("Export", &Export(With(name, r)))?;
         }
+        m.end()
+    }
+}
+
+/// `{"Name": …}`.
+struct Export<T>(T);
+
+impl<T: Serialize> Serialize for Export<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry("Name", &self.0)?;
         m.end()
     }
 }
@@ -313,6 +308,26 @@ impl Template {
         Template::default()
     }
 
+    /// The template's parts, to render with a [`Resolve`]r.
+    pub fn view(&self) -> TemplateView<'_> {
+        TemplateView {
+            description: self.description.as_deref(),
+            metadata: Some(&self.metadata).filter(|m| !m.is_empty()),
+            parameters: self
+                .parameters
+                .iter()
+                .map(|(k, v)| (k.as_str(), v))
+                .collect(),
+            conditions: Some(&self.conditions).filter(|m| !m.is_empty()),
+            resources: self
+                .resources
+                .iter()
+                .map(|(k, v)| ResourceView::new(k, v))
+                .collect(),
+            outputs: self.outputs.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+        }
+    }
+
     /// Renders the template as 2-space indented JSON with a trailing newline.
     ///
     /// # Errors
@@ -334,31 +349,83 @@ impl Template {
 
 impl Serialize for Template {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        With(&self.view(), &Literal).serialize(s)
+    }
+}
+
+/// The parts of one template, borrowed: the one shape every template is written in, by
+/// [`Template`] and by synthesis alike. Render it with [`With`] and a [`Resolve`]r.
+#[derive(Debug, Default)]
+pub struct TemplateView<'a> {
+    /// `Description`.
+    pub description: Option<&'a str>,
+    /// `Metadata`.
+    pub metadata: Option<&'a Map>,
+    /// `Parameters`, in order.
+    pub parameters: Vec<(&'a str, &'a Parameter)>,
+    /// `Conditions`.
+    pub conditions: Option<&'a Map>,
+    /// `Resources`, in order.
+    pub resources: Vec<ResourceView<'a>>,
+    /// `Outputs`, in order.
+    pub outputs: Vec<(&'a str, &'a Output)>,
+}
+
+/// One resource of a [`TemplateView`].
+#[derive(Debug)]
+pub struct ResourceView<'a> {
+    /// The logical ID.
+    pub logical_id: &'a str,
+    /// The resource.
+    pub resource: &'a Resource,
+    /// Constructs it waits for, after the logical IDs of `resource.depends_on`; the
+    /// resolver names them.
+    pub waits_for: &'a [NodeId],
+    /// Properties written after the resource's own, unless it sets them itself (what
+    /// synthesis adds, such as a StackSet's `TemplateBody`).
+    pub extra: &'a [(&'static str, Value)],
+}
+
+impl<'a> ResourceView<'a> {
+    /// A resource as it is, under `logical_id`.
+    pub fn new(logical_id: &'a str, resource: &'a Resource) -> Self {
+        ResourceView {
+            logical_id,
+            resource,
+            waits_for: &[],
+            extra: &[],
+        }
+    }
+}
+
+impl<R: Resolve> Serialize for With<'_, TemplateView<'_>, R> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (t, r) = (self.0, self.1);
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("AWSTemplateFormatVersion", "2010-09-09")?;
-        if let Some(d) = &self.description {
+        if let Some(d) = t.description {
             m.serialize_entry("Description", d)?;
         }
-        if !self.metadata.is_empty() {
-            m.serialize_entry("Metadata", &MapRef(&self.metadata))?;
+        if let Some(meta) = t.metadata {
+            m.serialize_entry("Metadata", &With(meta, r))?;
         }
-        if !self.parameters.is_empty() {
-            m.serialize_entry("Parameters", &Ordered(&self.parameters))?;
+        if !t.parameters.is_empty() {
+            m.serialize_entry("Parameters", &Parameters(&t.parameters))?;
         }
-        if !self.conditions.is_empty() {
-            m.serialize_entry("Conditions", &MapRef(&self.conditions))?;
+        if let Some(c) = t.conditions {
+            m.serialize_entry("Conditions", &With(c, r))?;
         }
-        m.serialize_entry("Resources", &Ordered(&self.resources))?;
-        if !self.outputs.is_empty() {
-            m.serialize_entry("Outputs", &Ordered(&self.outputs))?;
+        m.serialize_entry("Resources", &Resources(&t.resources, r))?;
+        if !t.outputs.is_empty() {
+            m.serialize_entry("Outputs", &Outputs(&t.outputs, r))?;
         }
         m.end()
     }
 }
 
-/// Serializes an `IndexMap` in insertion order whatever serde features are unified.
-struct Ordered<'a, K, V, H>(&'a IndexMap<K, V, H>);
-impl<K: Serialize, V: Serialize, H> Serialize for Ordered<'_, K, V, H> {
+struct Parameters<'a>(&'a [(&'a str, &'a Parameter)]);
+
+impl Serialize for Parameters<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(self.0.len()))?;
         for (k, v) in self.0 {
@@ -368,10 +435,115 @@ impl<K: Serialize, V: Serialize, H> Serialize for Ordered<'_, K, V, H> {
     }
 }
 
-struct MapRef<'a>(&'a Map);
-impl Serialize for MapRef<'_> {
+struct Outputs<'a, R>(&'a [(&'a str, &'a Output)], &'a R);
+
+impl<R: Resolve> Serialize for Outputs<'_, R> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        Ordered(self.0).serialize(s)
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            m.serialize_entry(k, &With(*v, self.1))?;
+        }
+        m.end()
+    }
+}
+
+struct Resources<'a, R>(&'a [ResourceView<'a>], &'a R);
+
+impl<R: Resolve> Serialize for Resources<'_, R> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for v in self.0 {
+            m.serialize_entry(v.logical_id, &With(v, self.1))?;
+        }
+        m.end()
+    }
+}
+
+impl<R: Resolve> Serialize for With<'_, ResourceView<'_>, R> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (v, r) = (self.0, self.1);
+        let res = v.resource;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("Type", &res.resource_type)?;
+        if let Some(c) = &res.condition {
+            m.serialize_entry("Condition", c)?;
+        }
+        let deps = DependsOn(&res.depends_on, v.waits_for, r);
+        match deps.len() {
+            0 => {}
+            1 => m.serialize_entry("DependsOn", deps.first())?,
+            _ => m.serialize_entry("DependsOn", &deps)?,
+        }
+        let extra = || {
+            v.extra
+                .iter()
+                .filter(|(k, _)| !res.properties.contains_key(*k))
+        };
+        if !res.properties.is_empty() || extra().next().is_some() {
+            m.serialize_entry("Properties", &Properties(v, r))?;
+        }
+        if let Some(p) = res.deletion_policy {
+            m.serialize_entry("DeletionPolicy", p.as_str())?;
+        }
+        if let Some(p) = res.update_replace_policy {
+            m.serialize_entry("UpdateReplacePolicy", p.as_str())?;
+        }
+        if !res.metadata.is_empty() {
+            m.serialize_entry("Metadata", &With(&res.metadata, r))?;
+        }
+        m.end()
+    }
+}
+
+struct Properties<'a, R>(&'a ResourceView<'a>, &'a R);
+
+impl<R: Resolve> Serialize for Properties<'_, R> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (v, r) = (self.0, self.1);
+        let props = &v.resource.properties;
+        let mut m = s.serialize_map(None)?;
+        for (k, val) in props {
+            m.serialize_entry(k, &With(val, r))?;
+        }
+        for (k, val) in v.extra {
+            if !props.contains_key(*k) {
+                m.serialize_entry(k, &With(val, r))?;
+            }
+        }
+        m.end()
+    }
+}
+
+/// `DependsOn`: the logical IDs written by hand, then those of the constructs waited for.
+struct DependsOn<'a, R>(&'a [String], &'a [NodeId], &'a R);
+
+impl<R: Resolve> DependsOn<'_, R> {
+    fn len(&self) -> usize {
+        self.0.len() + self.1.len()
+    }
+
+    fn first(&self) -> &str {
+        match self.0.first() {
+            Some(id) => id,
+            None => self
+                .1
+                .first()
+                .and_then(|n| self.2.logical_id(*n))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl<R: Resolve> Serialize for DependsOn<'_, R> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.len()))?;
+        for id in self.0 {
+            seq.serialize_element(id)?;
+        }
+        for n in self.1 {
+            seq.serialize_element(self.2.logical_id(*n).unwrap_or_default())?;
+        }
+        seq.end()
     }
 }
 

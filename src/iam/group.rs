@@ -1,10 +1,9 @@
 //! IAM groups.
 
-use crate::app::{App, Construct, ResourceHandle};
+use crate::app::{any_impls, App, Check, Construct, Lower, ResourceHandle, Scope, Typed};
 use crate::cfn::{Expr, NodeId, Resource};
 use crate::error::Result;
 
-use super::checks::report_name;
 use super::identity::{attachment_setters, Attachments, ManagedPolicyRef};
 use super::policy::PolicyDocument;
 
@@ -15,10 +14,9 @@ use super::policy::PolicyDocument;
 /// use orgstack::{App, iam::{Group, ManagedPolicyRef}};
 /// let mut app = App::new();
 /// let stack = app.stack("Identity")?;
-/// Group::new("Developers")
+/// app.add(&stack, Group::new("Developers")
 ///     .name("developers")
-///     .managed_policy(ManagedPolicyRef::aws_managed("IAMUserChangePassword"))
-///     .build(&mut app, &stack)?;
+///     .managed_policy(ManagedPolicyRef::aws_managed("IAMUserChangePassword")))?;
 /// # Ok::<(), orgstack::Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -46,29 +44,54 @@ impl Group {
     }
 
     attachment_setters!();
+}
 
-    /// Adds the group under `scope`.
-    ///
-    /// # Errors
-    /// [`Error::DuplicateId`](crate::Error::DuplicateId) if the id is taken; names and
-    /// quotas are reported at synthesis.
-    pub fn build(self, app: &mut App, scope: &impl Construct) -> Result<GroupHandle> {
-        let mut res = Resource::new("AWS::IAM::Group");
+/// A group as the app holds it until synthesis.
+#[derive(Debug, Clone)]
+pub(crate) struct GroupData {
+    name: Option<String>,
+    pub(crate) attachments: Attachments,
+}
+
+impl Typed for GroupData {
+    fn validate(&self, cx: &mut Check<'_, '_>) {
+        let max_inline = cx.quotas().group_inline_policy_size;
+        self.attachments.report(cx, max_inline);
+    }
+    any_impls!();
+}
+
+impl Lower for GroupData {
+    fn resource_type(&self) -> &'static str {
+        "AWS::IAM::Group"
+    }
+
+    fn lower(&self) -> Resource {
+        let mut res = Resource::new(self.resource_type());
         if let Some(n) = &self.name {
             res = res.property("GroupName", n.as_str());
         }
         if let Some(p) = &self.attachments.path {
             res = res.property("Path", p.as_str());
         }
-        res = self.attachments.apply(res);
-        let handle = app.add_resource(scope, self.id.as_str(), res)?;
-        let path = app.path(&handle);
-        if let Some(n) = &self.name {
-            report_name(app, &path, "group", n, 128);
-        }
-        let max_inline = app.quotas().group_inline_policy_size;
-        self.attachments.report(app, &path, max_inline);
-        Ok(GroupHandle(handle))
+        self.attachments.apply(res)
+    }
+}
+
+impl<P: Scope + ?Sized> Construct<P> for Group {
+    type Handle = GroupHandle;
+
+    /// Adds the group; names and quotas are reported at synthesis.
+    fn build(self, app: &mut App, parent: &P) -> Result<GroupHandle> {
+        let data = GroupData {
+            name: self.name,
+            attachments: self.attachments,
+        };
+        Ok(GroupHandle(ResourceHandle(app.add_typed(
+            parent.node(),
+            self.id,
+            data,
+        ))))
     }
 }
 
@@ -76,7 +99,7 @@ impl Group {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct GroupHandle(ResourceHandle);
 
-impl Construct for GroupHandle {
+impl Scope for GroupHandle {
     fn node(&self) -> NodeId {
         self.0.node()
     }

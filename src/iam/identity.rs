@@ -1,11 +1,11 @@
 //! What roles and groups share: managed policy attachments, inline policies, and the
 //! checks identity policies need.
 
-use crate::app::App;
+use crate::app::Check;
 use crate::cfn::{Resource, Value};
-use crate::error::{Diagnostic, Rule};
+use crate::error::Rule;
 
-use super::checks::{report_identity_policy, report_name, report_path};
+use super::checks::{report_identity_policy, report_name};
 use crate::obj;
 
 use super::managed_policy::ManagedPolicyHandle;
@@ -13,6 +13,7 @@ use super::policy::PolicyDocument;
 
 /// A managed policy to attach: one of the app's, or an AWS managed or existing one by ARN.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ManagedPolicyRef {
     /// A managed policy created by the app.
     Created(ManagedPolicyHandle),
@@ -68,13 +69,10 @@ impl Attachments {
         res
     }
 
-    /// Reports a bad path, too many managed policies, and inline policies over `max_inline`
-    /// or breaking the identity-policy grammar.
-    pub(crate) fn report(&self, app: &mut App, path: &str, max_inline: usize) {
-        if let Some(p) = &self.path {
-            report_path(app, path, p);
-        }
-        report_attachments(app, path, &self.managed, &self.inline, max_inline);
+    /// Reports too many managed policies, and inline policies over `max_inline` or
+    /// breaking the identity-policy grammar.
+    pub(crate) fn report(&self, cx: &mut Check<'_, '_>, max_inline: usize) {
+        report_attachments(cx, &self.managed, &self.inline, max_inline);
     }
 }
 
@@ -137,42 +135,39 @@ pub(crate) fn inline_policies(policies: &[(String, PolicyDocument)]) -> Value {
 
 /// Reports more managed policies than the quota and inline policies larger than `max_inline`.
 pub(crate) fn report_attachments(
-    app: &mut App,
-    path: &str,
+    cx: &mut Check<'_, '_>,
     managed: &[ManagedPolicyRef],
     inline: &[(String, PolicyDocument)],
     max_inline: usize,
 ) {
-    let max = app.quotas().managed_policies_per_identity;
+    let max = cx.quotas().managed_policies_per_identity;
     // What is deployed: the distinct ARNs.
     let attached = match managed_arns(managed) {
         Value::List(arns) => arns.len(),
         _ => managed.len(),
     };
     if attached > max {
-        app.report(Diagnostic::new(
-            path,
+        cx.report(
             Rule::ManagedPoliciesPerIdentity,
             attached.to_string(),
             format!("{attached} managed policies are attached; IAM allows {max} by default"),
             "merge policies, or raise the quota (up to 20) and set `Quotas::managed_policies_per_identity`",
-        ));
+        );
     }
     let inline_size: usize = inline
         .iter()
         .map(|(_, d)| d.minified_len_without_whitespace())
         .sum();
     if inline_size > max_inline {
-        app.report(Diagnostic::new(
-            path,
+        cx.report(
             Rule::InlinePolicySize,
             inline_size.to_string(),
             format!("inline policies total {inline_size} characters; IAM allows {max_inline}"),
             "move statements into a managed policy",
-        ));
+        );
     }
     for (name, doc) in inline {
-        report_name(app, path, "policy", name, 128);
-        report_identity_policy(app, path, doc);
+        report_name(cx, "policy", name, 128);
+        report_identity_policy(cx, doc);
     }
 }

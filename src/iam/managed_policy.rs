@@ -1,10 +1,10 @@
 //! Customer managed policies.
 
-use crate::app::{App, Construct, ResourceHandle};
+use crate::app::{any_impls, App, Check, Construct, Lower, ResourceHandle, Scope, Typed};
 use crate::cfn::{Expr, NodeId, Resource};
-use crate::error::{Diagnostic, Result, Rule};
+use crate::error::Result;
 
-use super::checks::{report_identity_policy, report_name, report_path};
+use super::checks::report_identity_policy;
 use super::policy::PolicyDocument;
 
 /// A customer managed policy, attachable to roles and groups.
@@ -13,11 +13,10 @@ use super::policy::PolicyDocument;
 /// use orgstack::{App, iam::{ManagedPolicy, PolicyDocument, Statement}};
 /// let mut app = App::new();
 /// let stack = app.stack("Main")?;
-/// let read = ManagedPolicy::new(
+/// let read = app.add(&stack, ManagedPolicy::new(
 ///     "ReadLogs",
 ///     PolicyDocument::new().statement(Statement::allow().action("logs:Get*").resource("*")),
-/// )
-/// .build(&mut app, &stack)?;
+/// ))?;
 /// # let _ = read;
 /// # Ok::<(), orgstack::Error>(())
 /// ```
@@ -60,14 +59,31 @@ impl ManagedPolicy {
         self.path = Some(p.into());
         self
     }
+}
 
-    /// Adds the policy under `scope`.
-    ///
-    /// # Errors
-    /// [`Error::DuplicateId`](crate::Error::DuplicateId) if the id is taken; document
-    /// problems and the size quota are reported at synthesis.
-    pub fn build(self, app: &mut App, scope: &impl Construct) -> Result<ManagedPolicyHandle> {
-        let mut res = Resource::new("AWS::IAM::ManagedPolicy");
+/// A managed policy as the app holds it until synthesis.
+#[derive(Debug, Clone)]
+pub(crate) struct ManagedPolicyData {
+    pub(crate) document: PolicyDocument,
+    name: Option<String>,
+    description: Option<String>,
+    path: Option<String>,
+}
+
+impl Typed for ManagedPolicyData {
+    fn validate(&self, cx: &mut Check<'_, '_>) {
+        report_identity_policy(cx, &self.document);
+    }
+    any_impls!();
+}
+
+impl Lower for ManagedPolicyData {
+    fn resource_type(&self) -> &'static str {
+        "AWS::IAM::ManagedPolicy"
+    }
+
+    fn lower(&self) -> Resource {
+        let mut res = Resource::new(self.resource_type());
         if let Some(n) = &self.name {
             res = res.property("ManagedPolicyName", n.as_str());
         }
@@ -77,30 +93,26 @@ impl ManagedPolicy {
         if let Some(p) = &self.path {
             res = res.property("Path", p.as_str());
         }
-        res = res.property("PolicyDocument", self.document.to_value());
-        let handle = app.add_resource(scope, self.id.as_str(), res)?;
-        let path = app.path(&handle);
-        if let Some(n) = &self.name {
-            report_name(app, &path, "managed policy", n, 128);
-        }
-        if let Some(p) = &self.path {
-            report_path(app, &path, p);
-        }
-        report_identity_policy(app, &path, &self.document);
-        let size = self.document.minified_len_without_whitespace();
-        let max = app.quotas().managed_policy_size;
-        if size > max {
-            app.report(Diagnostic::new(
-                &path,
-                Rule::ManagedPolicySize,
-                size.to_string(),
-                format!(
-                    "the policy is {size} characters without whitespace; IAM accepts at most {max}"
-                ),
-                "split it into two managed policies, or use wildcards",
-            ));
-        }
-        Ok(ManagedPolicyHandle(handle))
+        res.property("PolicyDocument", self.document.to_value())
+    }
+}
+
+impl<P: Scope + ?Sized> Construct<P> for ManagedPolicy {
+    type Handle = ManagedPolicyHandle;
+
+    /// Adds the policy; document problems and the size quota are reported at synthesis.
+    fn build(self, app: &mut App, parent: &P) -> Result<ManagedPolicyHandle> {
+        let data = ManagedPolicyData {
+            document: self.document,
+            name: self.name,
+            description: self.description,
+            path: self.path,
+        };
+        Ok(ManagedPolicyHandle(ResourceHandle(app.add_typed(
+            parent.node(),
+            self.id,
+            data,
+        ))))
     }
 }
 
@@ -108,7 +120,7 @@ impl ManagedPolicy {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ManagedPolicyHandle(ResourceHandle);
 
-impl Construct for ManagedPolicyHandle {
+impl Scope for ManagedPolicyHandle {
     fn node(&self) -> NodeId {
         self.0.node()
     }

@@ -6,10 +6,14 @@ mod managed_policy;
 pub mod policy;
 mod role;
 
-pub(crate) use checks::is_iam_name;
+pub(crate) use group::GroupData;
 pub use group::{Group, GroupHandle};
 pub use identity::ManagedPolicyRef;
 pub use managed_policy::{ManagedPolicy, ManagedPolicyHandle};
-pub use policy::*;
+pub use policy::{
+    keys, Action, BaseOperator, Condition, ConditionKey, Effect, InvalidAction, Operator,
+    PolicyDocument, PolicyProblem, Principal, PrincipalKind, SetQualifier, Statement,
+    POLICY_VERSION,
+};
 pub use role::requires_mfa;
-pub use role::{Role, RoleHandle};
+pub use role::{Role, RoleHandle, RoleView};

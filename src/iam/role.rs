@@ -1,10 +1,10 @@
 //! IAM roles, and the one-line role that trusts another account only with MFA.
 
-use crate::app::{App, Construct, ResourceHandle};
+use crate::app::{any_impls, App, Check, Construct, Lower, ResourceHandle, Scope, Typed};
 use crate::cfn::{Expr, NodeId, Resource, Value};
-use crate::error::{Diagnostic, Result, Rule};
+use crate::error::{Result, Rule};
+use crate::org::AccountRef;
 
-use super::checks::report_name;
 use super::identity::{attachment_setters, Attachments, ManagedPolicyRef};
 use super::policy::{
     keys, BaseOperator, Condition, Effect, PolicyDocument, Principal, PrincipalKind, Statement,
@@ -14,7 +14,7 @@ use super::policy::{
 enum Trust {
     Document(PolicyDocument),
     AccountWithMfa {
-        account: Value,
+        account: AccountRef,
         max_age: Option<i64>,
     },
 }
@@ -27,10 +27,10 @@ enum Trust {
 /// use orgstack::{App, iam::{ManagedPolicyRef, Role}};
 /// let mut app = App::new();
 /// let stack = app.stack("Member")?;
-/// Role::assumable_with_mfa("ReadOnly", "123456789012")
+/// let role = app.add(&stack, Role::assumable_with_mfa("ReadOnly", "123456789012")
 ///     .mfa_max_age(3600)
-///     .managed_policy(ManagedPolicyRef::aws_managed("ReadOnlyAccess"))
-///     .build(&mut app, &stack)?;
+///     .managed_policy(ManagedPolicyRef::aws_managed("ReadOnlyAccess")))?;
+/// assert!(app.roles().any(|r| r.handle() == role && r.trusted_account().is_some()));
 /// let tpl = app.synth()?.template_json("Member").unwrap().to_owned();
 /// assert!(tpl.contains("\"aws:MultiFactorAuthPresent\": \"true\""));
 /// # Ok::<(), orgstack::Error>(())
@@ -59,9 +59,10 @@ impl Role {
         Self::with_trust(id.into(), Trust::Document(trust))
     }
 
-    /// A role that principals of `account` (a 12-digit id, or a handle's id) may assume
-    /// only when they signed in with MFA.
-    pub fn assumable_with_mfa(id: impl Into<String>, account: impl Into<Value>) -> Self {
+    /// A role that principals of `account` (an account's handle, an
+    /// [`AccountId`](crate::aws::AccountId), or a 12-digit id checked at synthesis) may
+    /// assume only when they signed in with MFA.
+    pub fn assumable_with_mfa(id: impl Into<String>, account: impl Into<AccountRef>) -> Self {
         Self::with_trust(
             id.into(),
             Trust::AccountWithMfa {
@@ -138,7 +139,7 @@ impl Role {
         match &self.trust {
             Trust::Document(d) => d.clone(),
             Trust::AccountWithMfa { account, max_age } => {
-                let principal = Principal::account(account.clone());
+                let principal = Principal::account(account.id());
                 let mut st = Statement::allow()
                     .principal(principal)
                     .action("sts:AssumeRole")
@@ -153,15 +154,46 @@ impl Role {
             }
         }
     }
+}
 
-    /// Adds the role under `scope`.
-    ///
-    /// # Errors
-    /// [`Error::DuplicateId`](crate::Error::DuplicateId) if the id is taken; names, sizes,
-    /// quotas and trust without MFA are reported at synthesis.
-    pub fn build(self, app: &mut App, scope: &impl Construct) -> Result<RoleHandle> {
-        let trust = self.trust_document();
-        let mut res = Resource::new("AWS::IAM::Role");
+/// A role as the app holds it until synthesis.
+#[derive(Debug, Clone)]
+pub(crate) struct RoleData {
+    pub(crate) trust: PolicyDocument,
+    pub(crate) trusted_account: Option<AccountRef>,
+    name: Option<String>,
+    description: Option<String>,
+    max_session_duration: Option<u32>,
+    permissions_boundary: Option<Value>,
+    pub(crate) attachments: Attachments,
+    tags: Vec<(String, String)>,
+    without_mfa: Option<String>,
+}
+
+impl Typed for RoleData {
+    fn validate(&self, cx: &mut Check<'_, '_>) {
+        if let Some(a) = &self.trusted_account {
+            a.check(cx);
+        }
+        for p in self.trust.problems() {
+            cx.report(p.rule, p.value, p.message, p.hint);
+        }
+        if self.without_mfa.is_none() {
+            report_trust_without_mfa(cx, &self.trust);
+        }
+        let max_inline = cx.quotas().role_inline_policy_size;
+        self.attachments.report(cx, max_inline);
+    }
+    any_impls!();
+}
+
+impl Lower for RoleData {
+    fn resource_type(&self) -> &'static str {
+        "AWS::IAM::Role"
+    }
+
+    fn lower(&self) -> Resource {
+        let mut res = Resource::new(self.resource_type());
         if let Some(n) = &self.name {
             res = res.property("RoleName", n.as_str());
         }
@@ -171,7 +203,7 @@ impl Role {
         if let Some(p) = &self.attachments.path {
             res = res.property("Path", p.as_str());
         }
-        res = res.property("AssumeRolePolicyDocument", trust.to_value());
+        res = res.property("AssumeRolePolicyDocument", self.trust.to_value());
         if let Some(s) = self.max_session_duration {
             res = res.property("MaxSessionDuration", s);
         }
@@ -185,42 +217,37 @@ impl Role {
         if let Some(reason) = &self.without_mfa {
             res = res.metadata("orgstack:trust-without-mfa", reason.as_str());
         }
-        let handle = app.add_resource(scope, self.id.as_str(), res)?;
-        let path = app.path(&handle);
-        if let Some(n) = &self.name {
-            report_name(app, &path, "role", n, 64);
-        }
-        if let Some(s) = self.max_session_duration {
-            if !(3600..=43200).contains(&s) {
-                app.report(Diagnostic::new(
-                    &path,
-                    Rule::MaxSessionDuration,
-                    s.to_string(),
-                    "MaxSessionDuration must be 3600 to 43200 seconds",
-                    "use a value between one and twelve hours",
-                ));
-            }
-        }
-        for p in trust.problems() {
-            app.report(p.to_diagnostic(&path));
-        }
-        let size = trust.minified_len();
-        let max = app.quotas().trust_policy_size;
-        if size > max {
-            app.report(Diagnostic::new(
-                &path,
-                Rule::TrustPolicySize,
-                size.to_string(),
-                format!("the trust policy is {size} characters minified (intrinsics counted at their longest); IAM accepts {max}"),
-                "trust fewer principals (trust an account, not each role), or raise the quota to 4096 and set `Quotas::trust_policy_size`",
-            ));
-        }
-        if self.without_mfa.is_none() {
-            report_trust_without_mfa(app, &path, &trust);
-        }
-        let max_inline = app.quotas().role_inline_policy_size;
-        self.attachments.report(app, &path, max_inline);
-        Ok(RoleHandle(handle))
+        res
+    }
+}
+
+impl<P: Scope + ?Sized> Construct<P> for Role {
+    type Handle = RoleHandle;
+
+    /// Adds the role; names, sizes, quotas and trust without MFA are reported at
+    /// synthesis.
+    fn build(self, app: &mut App, parent: &P) -> Result<RoleHandle> {
+        let trust = self.trust_document();
+        let trusted_account = match self.trust {
+            Trust::AccountWithMfa { account, .. } => Some(account),
+            Trust::Document(_) => None,
+        };
+        let data = RoleData {
+            trust,
+            trusted_account,
+            name: self.name,
+            description: self.description,
+            max_session_duration: self.max_session_duration,
+            permissions_boundary: self.permissions_boundary,
+            attachments: self.attachments,
+            tags: self.tags,
+            without_mfa: self.without_mfa,
+        };
+        Ok(RoleHandle(ResourceHandle(app.add_typed(
+            parent.node(),
+            self.id,
+            data,
+        ))))
     }
 }
 
@@ -236,7 +263,7 @@ pub fn requires_mfa(st: &Statement) -> bool {
     })
 }
 
-fn report_trust_without_mfa(app: &mut App, path: &str, trust: &PolicyDocument) {
+fn report_trust_without_mfa(cx: &mut Check<'_, '_>, trust: &PolicyDocument) {
     for (i, st) in trust.get_statements().iter().enumerate() {
         let lets_people_in = st.effect() == Effect::Allow
             && st
@@ -244,13 +271,12 @@ fn report_trust_without_mfa(app: &mut App, path: &str, trust: &PolicyDocument) {
                 .iter()
                 .any(|p| matches!(p.kind(), PrincipalKind::Aws | PrincipalKind::Any));
         if lets_people_in && !requires_mfa(st) {
-            app.report(Diagnostic::new(
-                path,
+            cx.report(
                 Rule::TrustWithoutMfa,
                 st.get_sid().map(str::to_owned).unwrap_or_else(|| format!("statement {i}")),
                 "the trust policy lets AWS principals assume the role without `Bool aws:MultiFactorAuthPresent \"true\"` (BoolIfExists lets long-term keys through)",
                 "add `Condition::bool(keys::MULTI_FACTOR_AUTH_PRESENT, true)`, or call `.without_mfa(reason)` for a role machines assume",
-            ));
+            );
         }
     }
 }
@@ -259,7 +285,7 @@ fn report_trust_without_mfa(app: &mut App, path: &str, trust: &PolicyDocument) {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RoleHandle(ResourceHandle);
 
-impl Construct for RoleHandle {
+impl Scope for RoleHandle {
     fn node(&self) -> NodeId {
         self.0.node()
     }
@@ -274,5 +300,47 @@ impl RoleHandle {
     /// The role's ARN.
     pub fn arn(&self) -> Expr {
         self.0.get_att("Arn", 2048)
+    }
+}
+
+/// A role of the app, as the typed model holds it.
+#[derive(Debug, Clone, Copy)]
+pub struct RoleView<'a> {
+    node: NodeId,
+    data: &'a RoleData,
+}
+
+impl<'a> RoleView<'a> {
+    /// The role's handle.
+    pub fn handle(&self) -> RoleHandle {
+        RoleHandle(ResourceHandle(self.node))
+    }
+
+    /// Its trust policy.
+    pub fn trust(&self) -> &'a PolicyDocument {
+        &self.data.trust
+    }
+
+    /// The account it trusts, for a role made with [`Role::assumable_with_mfa`].
+    pub fn trusted_account(&self) -> Option<&'a AccountRef> {
+        self.data.trusted_account.as_ref()
+    }
+
+    /// Its inline policies, by name.
+    pub fn inline_policies(&self) -> &'a [(String, PolicyDocument)] {
+        &self.data.attachments.inline
+    }
+
+    /// The managed policies attached to it.
+    pub fn managed_policies(&self) -> &'a [ManagedPolicyRef] {
+        &self.data.attachments.managed
+    }
+}
+
+impl App {
+    /// Every IAM role of the app, in declaration order.
+    pub fn roles(&self) -> impl Iterator<Item = RoleView<'_>> + '_ {
+        self.each::<RoleData>()
+            .map(|(node, data)| RoleView { node, data })
     }
 }

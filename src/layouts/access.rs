@@ -1,6 +1,8 @@
 //! Access levels (roles in member accounts) and groups (in the identity account) that map
 //! onto them.
 
+use crate::org::{AccountHandle, OuHandle};
+
 /// A role deployed to every member account of the environments and shared services,
 /// identical everywhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,10 +42,11 @@ pub const READ_ONLY: &str = "read-only";
 /// Name of the auditors' role in the audit account.
 pub const AUDITOR: &str = "auditor";
 
-/// Where a grant applies: a part of the organization, by OU.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Where a grant applies: one of the layout's parts, or any OU or account of the
+/// organization (every account below an OU, now and later).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Scope {
+pub enum GrantTarget {
     /// Accounts of non-production environments.
     NonProd,
     /// Accounts of production environments.
@@ -52,23 +55,55 @@ pub enum Scope {
     SharedServices,
     /// The audit account (only the auditor role lives there).
     Audit,
+    /// Every account under an OU.
+    Ou(OuHandle),
+    /// One account.
+    Account(AccountHandle),
 }
 
-/// Permission for a group to switch into one role in one part of the organization.
+impl From<OuHandle> for GrantTarget {
+    fn from(ou: OuHandle) -> Self {
+        GrantTarget::Ou(ou)
+    }
+}
+
+impl From<&OuHandle> for GrantTarget {
+    fn from(ou: &OuHandle) -> Self {
+        GrantTarget::Ou(*ou)
+    }
+}
+
+impl From<AccountHandle> for GrantTarget {
+    fn from(a: AccountHandle) -> Self {
+        GrantTarget::Account(a)
+    }
+}
+
+impl From<&AccountHandle> for GrantTarget {
+    fn from(a: &AccountHandle) -> Self {
+        GrantTarget::Account(a.clone())
+    }
+}
+
+/// Permission for a group to switch into one role in some parts of the organization.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Grant {
     /// The role name (an [`AccessLevel`]'s or [`AUDITOR`]).
     pub role_name: String,
     /// Where.
-    pub scopes: Vec<Scope>,
+    pub targets: Vec<GrantTarget>,
 }
 
 impl Grant {
-    /// `role_name` in every scope given.
-    pub fn new(role_name: impl Into<String>, scopes: impl IntoIterator<Item = Scope>) -> Self {
+    /// `role_name` wherever `targets` say.
+    pub fn new<T: Into<GrantTarget>>(
+        role_name: impl Into<String>,
+        targets: impl IntoIterator<Item = T>,
+    ) -> Self {
         Grant {
             role_name: role_name.into(),
-            scopes: scopes.into_iter().collect(),
+            targets: targets.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -96,7 +131,7 @@ impl GroupSpec {
     /// account), `developers` (developer in non-production, read-only in production and
     /// shared services), `read-only` (read-only everywhere).
     pub fn defaults() -> Vec<GroupSpec> {
-        use Scope::*;
+        use GrantTarget::*;
         vec![
             GroupSpec::new(
                 "administrators",

@@ -10,7 +10,10 @@ pub mod access;
 mod five_account;
 pub mod guardrails;
 
-pub use access::{AccessLevel, Environment, Grant, GroupSpec, Scope};
+pub use access::{
+    AccessLevel, Environment, Grant, GrantTarget, GroupSpec, ADMINISTRATOR, AUDITOR, DEVELOPER,
+    READ_ONLY,
+};
 pub use five_account::{
     self_service_policy, FiveAccountLayout, FiveAccountLayoutBuilder, Guardrails, ObjectLock,
     AUDIT, IDENTITY, SHARED_SERVICES,

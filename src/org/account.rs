@@ -1,15 +1,12 @@
 //! Member accounts: created (and never deleted by a refactor), or existing ones referenced
 //! by id.
 
-use crate::app::{App, Construct};
+use crate::app::{any_impls, App, Check, Construct, Lower, Model, Scope, Subtree, Typed};
 use crate::cfn::hash::FastMap;
 use crate::cfn::{Expr, NodeId, Resource, Value};
 use crate::error::{Diagnostic, Result, Rule};
 
-use super::checks::{email_problem, is_account_id, is_valid_account_name};
-use super::ou::{report_tags, Parent};
-use super::policy::PolicyTarget;
-use crate::iam::is_iam_name;
+use super::ou::Parent;
 
 /// Type of the account resource.
 pub const ACCOUNT_TYPE: &str = "AWS::Organizations::Account";
@@ -31,9 +28,10 @@ pub(crate) const ACCOUNTS_SCOPE: &str = "Accounts";
 /// use orgstack::{App, org::{Account, Organization}};
 /// let mut app = App::new();
 /// let stack = app.stack("Management")?;
-/// let org = Organization::create().build(&mut app, &stack)?;
-/// let sandbox = org.add_account(&mut app, Account::new("Sandbox", "sandbox@aws.acme.example"))?;
+/// let org = app.add(&stack, Organization::create())?;
+/// let sandbox = app.add(&org, Account::new("Sandbox", "sandbox@aws.acme.example"))?;
 /// assert_eq!(app.path(&sandbox.node().unwrap()), "Management/Accounts/Sandbox");
+/// assert_eq!(app.accounts().next().unwrap().email(), "sandbox@aws.acme.example");
 /// # Ok::<(), orgstack::Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -48,7 +46,8 @@ pub struct Account {
 
 impl Account {
     /// An account with its name (1–50 printable ASCII characters) and the e-mail address of
-    /// its root user (unique across the organization).
+    /// its root user (unique across the organization). Bad values are reported at
+    /// synthesis with the account's path.
     pub fn new(name: impl Into<String>, email: impl Into<String>) -> Self {
         Account {
             id: None,
@@ -60,27 +59,11 @@ impl Account {
     }
 
     /// An account that already exists, by its 12-digit id: it can be targeted by policies
-    /// and StackSets and trusted by roles, and is never created.
-    ///
-    /// # Errors
-    /// [`Error::Validation`](crate::Error::Validation) with [`Rule::AccountId`] if `id` is
-    /// not 12 digits.
-    pub fn existing(id: impl Into<String>) -> Result<AccountHandle> {
-        let id = id.into();
-        if !is_account_id(&id) {
-            return Err(crate::Error::Validation(crate::Diagnostics(vec![
-                Diagnostic::new(
-                    "(existing account)",
-                    Rule::AccountId,
-                    &id,
-                    "an account id is 12 digits",
-                    "copy the id from `aws organizations list-accounts`",
-                ),
-            ])));
-        }
-        Ok(AccountHandle {
-            inner: AccountRef::Existing(id),
-        })
+    /// and StackSets and trusted by roles, and is never created. An id that is not 12
+    /// digits is reported at synthesis by every construct that uses it, like any other
+    /// bad value; parse an [`AccountId`](crate::aws::AccountId) first to fail at once.
+    pub fn existing(id: impl Into<AccountRef>) -> AccountHandle {
+        AccountHandle(id.into())
     }
 
     /// Sets the construct id (defaults to the name). The logical ID follows from it: keep
@@ -102,89 +85,94 @@ impl Account {
         self.tags.push((key.into(), value.into()));
         self
     }
+}
 
-    pub(crate) fn build(self, app: &mut App, parent: Parent) -> Result<AccountHandle> {
-        let stack = parent.organization().stack();
-        let scope = match app.child(&stack, ACCOUNTS_SCOPE) {
-            Some(s) => s,
-            None => app.add_scope(&stack, ACCOUNTS_SCOPE)?,
-        };
+/// An account as the app holds it until synthesis.
+#[derive(Debug, Clone)]
+pub(crate) struct AccountData {
+    pub(crate) name: String,
+    pub(crate) email: String,
+    pub(crate) parent: Parent,
+    pub(crate) role_name: Option<String>,
+    pub(crate) tags: Vec<(String, String)>,
+}
+
+impl Typed for AccountData {
+    fn check_all(&self) -> Option<fn(&Model<'_>, &mut Vec<Diagnostic>)> {
+        Some(unique_emails)
+    }
+    any_impls!();
+}
+
+impl Lower for AccountData {
+    fn resource_type(&self) -> &'static str {
+        ACCOUNT_TYPE
+    }
+
+    fn lower(&self) -> Resource {
         let mut res = Resource::new(ACCOUNT_TYPE)
             .property("AccountName", self.name.as_str())
             .property("Email", self.email.as_str())
-            .property("ParentIds", Value::List(vec![Value::from(parent.id())]));
+            .property(
+                "ParentIds",
+                Value::List(vec![Value::from(self.parent.id())]),
+            );
         if let Some(role) = &self.role_name {
             res = res.property("RoleName", role.as_str());
         }
         if !self.tags.is_empty() {
             res = res.property("Tags", crate::cfn::tags(&self.tags));
         }
-        let res = res.retain();
-        let id = self.id.clone().unwrap_or_else(|| self.name.clone());
-        let handle = app.add_resource(&scope, id, res)?;
-        app.set_serial_group(&handle, ACCOUNT_SERIAL_GROUP)?;
-        app.set_movable(&handle, crate::Spill::Leaf { group: "Accounts" })?;
-        let path = || app.path(&handle);
-        let mut problems = Vec::new();
-        if !is_valid_account_name(&self.name) {
-            problems.push(Diagnostic::new(
-                path(),
-                Rule::AccountName,
-                &self.name,
-                format!(
-                    "an account name must be 1 to 50 printable ASCII characters; this one has {}",
-                    self.name.chars().count()
-                ),
-                "shorten the name or drop the characters outside ASCII",
-            ));
-        }
-        if let Some(why) = email_problem(&self.email) {
-            problems.push(Diagnostic::new(
-                path(),
-                Rule::AccountEmail,
-                &self.email,
-                why,
-                "give the address of a mailbox you control, e.g. aws+prod@example.com",
-            ));
-        }
-        if let Some(role) = &self.role_name {
-            if !is_iam_name(role, 64) {
-                problems.push(Diagnostic::new(
-                    path(),
-                    Rule::AccountRoleName,
-                    role,
-                    "a role name is 1 to 64 of letters, digits and _+=,.@-",
-                    "rename the role",
-                ));
-            }
-        }
-        if !self.tags.is_empty() {
-            let p = path();
-            report_tags(app, &p, &self.tags);
-        }
-        for d in problems {
-            app.report(d);
-        }
-        app.add_check("org.unique-emails", unique_emails);
-        Ok(AccountHandle {
-            inner: AccountRef::Created(handle.node()),
-        })
+        res.retain()
     }
 }
 
-/// E-mails are unique across the organization (compared case-insensitively).
-fn unique_emails(app: &App, out: &mut Vec<Diagnostic>) {
+impl<P: Into<Parent> + Copy> Construct<P> for Account {
+    type Handle = AccountHandle;
+
+    /// Adds the account under the root or an OU. Invalid names and e-mails are reported
+    /// at synthesis.
+    fn build(self, app: &mut App, parent: &P) -> Result<AccountHandle> {
+        let parent: Parent = (*parent).into();
+        let id = self.id.unwrap_or_else(|| self.name.clone());
+        let data = AccountData {
+            name: self.name,
+            email: self.email,
+            parent,
+            role_name: self.role_name,
+            tags: self.tags,
+        };
+        let stack = parent.organization().stack();
+        let scope = match app.child(&stack, ACCOUNTS_SCOPE) {
+            Some(s) => s,
+            // A parent of another app: added under it, reported and left out.
+            None if app.stack_of(&stack).is_none() => parent.node(),
+            None => app.add(&stack, Subtree::new(ACCOUNTS_SCOPE))?.node(),
+        };
+        let node = app.add_typed(scope, id, data);
+        app.set_serial_group(&node, ACCOUNT_SERIAL_GROUP);
+        app.set_movable(&node, crate::Spill::Leaf { group: "Accounts" });
+        Ok(AccountHandle(AccountRef(Inner::Created(node))))
+    }
+}
+
+/// E-mails are unique across the organization (compared case-insensitively), as rendered.
+fn unique_emails(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen: FastMap<String, NodeId> = FastMap::default();
-    for (node, res) in app.resources_of_type(ACCOUNT_TYPE) {
-        let Some(email) = res.properties.get("Email").and_then(Value::as_str) else {
+    for (node, _) in model.app.each::<AccountData>() {
+        let Some(email) = model
+            .resource(node)
+            .and_then(|r| r.properties.get("Email"))
+            .and_then(Value::as_str)
+        else {
             continue;
         };
         if let Some(first) = seen.insert(email.to_ascii_lowercase(), node) {
             out.push(Diagnostic::new(
-                app.path(&node),
+                model.path(node),
                 Rule::DuplicateEmail,
                 email,
-                format!("`{}` already uses this e-mail address", app.path(&first)),
+                format!("`{}` already uses this e-mail address", model.path(first)),
                 "give every account its own address (plus-addressing works: aws+prod@example.com)",
             ));
             seen.insert(email.to_ascii_lowercase(), first);
@@ -192,25 +180,84 @@ fn unique_emails(app: &App, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// An account as constructs take it: one the app creates (its handle), or an existing
+/// one by id (an [`AccountId`](crate::aws::AccountId), or a string checked at synthesis).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum AccountRef {
+pub struct AccountRef(Inner);
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Inner {
     Created(NodeId),
     Existing(String),
 }
 
+impl From<&str> for AccountRef {
+    fn from(id: &str) -> Self {
+        AccountRef(Inner::Existing(id.to_owned()))
+    }
+}
+
+impl From<String> for AccountRef {
+    fn from(id: String) -> Self {
+        AccountRef(Inner::Existing(id))
+    }
+}
+
+impl From<crate::aws::AccountId> for AccountRef {
+    fn from(id: crate::aws::AccountId) -> Self {
+        AccountRef(Inner::Existing(id.into_string()))
+    }
+}
+
+impl From<AccountHandle> for AccountRef {
+    fn from(h: AccountHandle) -> Self {
+        h.0
+    }
+}
+
+impl From<&AccountHandle> for AccountRef {
+    fn from(h: &AccountHandle) -> Self {
+        h.0.clone()
+    }
+}
+
+impl AccountRef {
+    /// The account id (12 digits).
+    pub fn id(&self) -> Value {
+        match &self.0 {
+            Inner::Created(n) => Value::from(Expr::node_get_att(*n, "AccountId", 12)),
+            Inner::Existing(id) => Value::from(id.as_str()),
+        }
+    }
+
+    /// The node of an account the app creates (`None` for an existing one).
+    pub fn node(&self) -> Option<NodeId> {
+        match &self.0 {
+            Inner::Created(n) => Some(*n),
+            Inner::Existing(_) => None,
+        }
+    }
+
+    /// Reports an existing account's id that is not 12 digits as a problem of the
+    /// construct being checked. (A handle of another app is reported where its id is
+    /// rendered, as every reference is.)
+    pub(crate) fn check(&self, cx: &mut Check<'_, '_>) {
+        if let Inner::Existing(id) = &self.0 {
+            if let Err(e) = id.parse::<crate::aws::AccountId>() {
+                cx.push(e.to_diagnostic(""));
+            }
+        }
+    }
+}
+
 /// An account: created by the app, or existing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct AccountHandle {
-    inner: AccountRef,
-}
+pub struct AccountHandle(AccountRef);
 
 impl AccountHandle {
     /// The account id (12 digits).
     pub fn id(&self) -> Value {
-        match &self.inner {
-            AccountRef::Created(n) => Value::from(Expr::node_get_att(*n, "AccountId", 12)),
-            AccountRef::Existing(id) => Value::from(id.as_str()),
-        }
+        self.0.id()
     }
 
     /// The ARN that names the whole account as a principal:
@@ -224,15 +271,48 @@ impl AccountHandle {
 
     /// The node of a created account (`None` for an existing one).
     pub fn node(&self) -> Option<NodeId> {
-        match &self.inner {
-            AccountRef::Created(n) => Some(*n),
-            AccountRef::Existing(_) => None,
-        }
+        self.0.node()
     }
 }
 
-impl PolicyTarget for AccountHandle {
-    fn target_id(&self) -> Value {
-        self.id()
+/// An account of the app, as the typed model holds it.
+#[derive(Debug, Clone, Copy)]
+pub struct AccountView<'a> {
+    node: NodeId,
+    data: &'a AccountData,
+}
+
+impl<'a> AccountView<'a> {
+    /// The account's handle.
+    pub fn handle(&self) -> AccountHandle {
+        AccountHandle(AccountRef(Inner::Created(self.node)))
+    }
+
+    /// Its name, as given.
+    pub fn name(&self) -> &'a str {
+        &self.data.name
+    }
+
+    /// The e-mail of its root user, as given.
+    pub fn email(&self) -> &'a str {
+        &self.data.email
+    }
+
+    /// Where it sits.
+    pub fn parent(&self) -> Parent {
+        self.data.parent
+    }
+
+    /// Its tags.
+    pub fn tags(&self) -> &'a [(String, String)] {
+        &self.data.tags
+    }
+}
+
+impl App {
+    /// Every account the app creates, in declaration order.
+    pub fn accounts(&self) -> impl Iterator<Item = AccountView<'_>> + '_ {
+        self.each::<AccountData>()
+            .map(|(node, data)| AccountView { node, data })
     }
 }

@@ -1,14 +1,10 @@
 //! The organization: created by the stack, or an existing one referenced by its ids.
 
-use crate::app::{App, Construct, StackHandle};
+use crate::app::{
+    any_impls, App, CfnParameter, Check, Construct, Lower, Scope, StackHandle, Typed,
+};
 use crate::cfn::{Expr, NodeId, Parameter, Pseudo, Resource, Value};
-use crate::error::{Diagnostic, Result, Rule};
-
-use super::checks::{is_organization_id, is_root_id};
-
-/// Context key: whether AWS's `FullAWSAccess` SCP is still attached everywhere (`true` by
-/// default; it then counts against the SCPs-per-target quota).
-pub const FULL_AWS_ACCESS_CONTEXT: &str = "orgstack:full-aws-access-attached";
+use crate::error::Result;
 
 /// Longest organization id (`o-` and 32 characters).
 pub(crate) const ORG_ID_MAX: usize = 34;
@@ -34,7 +30,7 @@ enum Source {
 /// use orgstack::{App, org::Organization};
 /// let mut app = App::new();
 /// let stack = app.stack("Management")?;
-/// let org = Organization::existing("r-ab12", "o-abcdef1234").build(&mut app, &stack)?;
+/// let org = app.add(&stack, Organization::existing("r-ab12", "o-abcdef1234"))?;
 /// let tpl = app.synth()?.template_json("Management").unwrap().to_owned();
 /// assert!(tpl.contains("\"AllowedPattern\": \"^r-[0-9a-z]{4,32}$\""));
 /// # let _ = org;
@@ -57,7 +53,8 @@ impl Organization {
     }
 
     /// The organization that already exists, by its root id (`r-…`) and organization id
-    /// (`o-…`). Both become template parameters with these values as defaults.
+    /// (`o-…`). Both become template parameters with these values as defaults; invalid
+    /// ids are reported at synthesis.
     pub fn existing(root_id: impl Into<String>, organization_id: impl Into<String>) -> Self {
         Organization {
             source: Source::Existing {
@@ -74,27 +71,59 @@ impl Organization {
         self.full_aws_access = attached;
         self
     }
+}
 
-    /// Adds the organization to `stack` (the management account's stack).
-    ///
-    /// # Errors
-    /// [`Error::DuplicateId`](crate::Error::DuplicateId) if the stack already has an
-    /// `Organization`. Invalid ids are reported at synthesis.
-    pub fn build(self, app: &mut App, stack: &StackHandle) -> Result<OrganizationHandle> {
-        app.set_context(
-            FULL_AWS_ACCESS_CONTEXT,
-            if self.full_aws_access {
-                "true"
-            } else {
-                "false"
-            },
-        );
+/// What the app knows of its organization.
+#[derive(Debug, Clone)]
+pub(crate) struct OrganizationData {
+    source: Source,
+    pub(crate) full_aws_access: bool,
+}
+
+impl Typed for OrganizationData {
+    fn validate(&self, cx: &mut Check<'_, '_>) {
+        if let Source::Existing {
+            root_id,
+            organization_id,
+        } = &self.source
+        {
+            if let Err(e) = root_id.parse::<crate::aws::RootId>() {
+                cx.push(e.to_diagnostic(""));
+            }
+            if let Err(e) = organization_id.parse::<crate::aws::OrganizationId>() {
+                cx.push(e.to_diagnostic(""));
+            }
+        }
+    }
+    any_impls!();
+}
+
+impl Lower for OrganizationData {
+    fn resource_type(&self) -> &'static str {
+        "AWS::Organizations::Organization"
+    }
+
+    fn lower(&self) -> Resource {
+        Resource::new(self.resource_type())
+            .property("FeatureSet", "ALL")
+            .retain()
+    }
+}
+
+impl<P: Scope + ?Sized> Construct<P> for Organization {
+    type Handle = OrganizationHandle;
+
+    /// Adds the organization under `parent`, in the management account's stack.
+    fn build(self, app: &mut App, parent: &P) -> Result<OrganizationHandle> {
+        let parent = parent.node();
+        let stack = &app.stack_of(&parent).unwrap_or(StackHandle(parent));
+        let data = OrganizationData {
+            source: self.source.clone(),
+            full_aws_access: self.full_aws_access,
+        };
         match self.source {
             Source::Create => {
-                let res = Resource::new("AWS::Organizations::Organization")
-                    .property("FeatureSet", "ALL")
-                    .retain();
-                let node = app.add_resource(stack, "Organization", res)?.node();
+                let node = app.add_typed(parent, "Organization", data);
                 Ok(OrganizationHandle {
                     node,
                     stack: *stack,
@@ -105,43 +134,28 @@ impl Organization {
                 root_id,
                 organization_id,
             } => {
-                let node = app.add_scope(stack, "Organization")?;
-                let path = app.path(&node);
-                if !is_root_id(&root_id) {
-                    app.report(Diagnostic::new(
-                        &path,
-                        Rule::RootId,
-                        &root_id,
-                        "a root id must match ^r-[0-9a-z]{4,32}$",
-                        "copy the root id from `aws organizations list-roots`",
-                    ));
-                }
-                if !is_organization_id(&organization_id) {
-                    app.report(Diagnostic::new(
-                        &path,
-                        Rule::OrganizationId,
-                        &organization_id,
-                        "an organization id must match ^o-[a-z0-9]{10,32}$",
-                        "copy the id from `aws organizations describe-organization`",
-                    ));
-                }
-                let root = app.add_parameter(
+                let node = app.add_typed_scope(parent, "Organization", data);
+                let root = app.add(
                     &node,
-                    "RootId",
-                    Parameter::string()
-                        .description("Root id of the existing organization")
-                        .default_value(root_id)
-                        .allowed_pattern("^r-[0-9a-z]{4,32}$")
-                        .constraint_description("a root id, e.g. r-ab12"),
+                    CfnParameter::new(
+                        "RootId",
+                        Parameter::string()
+                            .description("Root id of the existing organization")
+                            .default_value(root_id)
+                            .allowed_pattern("^r-[0-9a-z]{4,32}$")
+                            .constraint_description("a root id, e.g. r-ab12"),
+                    ),
                 )?;
-                let org = app.add_parameter(
+                let org = app.add(
                     &node,
-                    "OrganizationId",
-                    Parameter::string()
-                        .description("Id of the existing organization")
-                        .default_value(organization_id)
-                        .allowed_pattern("^o-[a-z0-9]{10,32}$")
-                        .constraint_description("an organization id, e.g. o-abcdef1234"),
+                    CfnParameter::new(
+                        "OrganizationId",
+                        Parameter::string()
+                            .description("Id of the existing organization")
+                            .default_value(organization_id)
+                            .allowed_pattern("^o-[a-z0-9]{10,32}$")
+                            .constraint_description("an organization id, e.g. o-abcdef1234"),
+                    ),
                 )?;
                 Ok(OrganizationHandle {
                     node,
@@ -162,7 +176,7 @@ enum OrgKind {
     Existing { root: NodeId, org: NodeId },
 }
 
-/// The organization in an app: its ids, and where OUs, accounts and policies are added.
+/// The organization in an app: its ids, and the parent of its OUs, accounts and policies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct OrganizationHandle {
     node: NodeId,
@@ -170,7 +184,7 @@ pub struct OrganizationHandle {
     kind: OrgKind,
 }
 
-impl Construct for OrganizationHandle {
+impl Scope for OrganizationHandle {
     fn node(&self) -> NodeId {
         self.node
     }
@@ -207,4 +221,15 @@ impl OrganizationHandle {
     pub fn is_created(&self) -> bool {
         self.kind == OrgKind::Created
     }
+
+    /// Whether AWS's `FullAWSAccess` SCP is declared attached to every target.
+    pub fn full_aws_access_attached(&self, app: &App) -> bool {
+        full_aws_access(app, self.node)
+    }
+}
+
+/// Whether the organization at `node` keeps `FullAWSAccess` attached (true when unknown).
+pub(crate) fn full_aws_access(app: &App, node: NodeId) -> bool {
+    app.typed::<OrganizationData>(node)
+        .map_or(true, |d| d.full_aws_access)
 }

@@ -1,13 +1,10 @@
 //! Organizational units and the parents accounts and OUs hang from.
 
-use crate::app::{App, Construct};
-use crate::cfn::{Expr, NodeId, Resource, Value};
-use crate::error::{Diagnostic, Result, Rule};
+use crate::app::{any_impls, App, Check, Construct, Lower, Scope, Typed};
+use crate::cfn::{Expr, NodeId, Resource};
+use crate::error::{Result, Rule};
 
-use super::account::{Account, AccountHandle};
-use super::checks::tag_problem;
 use super::organization::OrganizationHandle;
-use super::policy::PolicyTarget;
 
 /// Longest OU id (`ou-` and up to 65 characters).
 pub(crate) const OU_ID_MAX: usize = 68;
@@ -16,6 +13,18 @@ pub(crate) const OU_ID_MAX: usize = 68;
 ///
 /// Its name is also its construct id: names are unique among siblings, and the OU's
 /// logical ID follows from its place in the tree.
+///
+/// ```
+/// use orgstack::{App, org::{Organization, OrganizationalUnit}};
+/// let mut app = App::new();
+/// let stack = app.stack("Management")?;
+/// let org = app.add(&stack, Organization::create())?;
+/// let workloads = app.add(&org, OrganizationalUnit::new("Workloads"))?;
+/// let prod = app.add(&workloads, OrganizationalUnit::new("Prod"))?;
+/// assert_eq!(prod.depth(), 2);
+/// assert_eq!(app.ous().count(), 2);
+/// # Ok::<(), orgstack::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct OrganizationalUnit {
@@ -41,6 +50,7 @@ impl OrganizationalUnit {
 
 /// Where an OU or an account sits: the root or an OU.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Parent {
     /// The organization's root.
     Root(OrganizationHandle),
@@ -54,9 +64,30 @@ impl From<OrganizationHandle> for Parent {
     }
 }
 
+impl From<&OrganizationHandle> for Parent {
+    fn from(o: &OrganizationHandle) -> Self {
+        Parent::Root(*o)
+    }
+}
+
 impl From<OuHandle> for Parent {
     fn from(o: OuHandle) -> Self {
         Parent::Ou(o)
+    }
+}
+
+impl From<&OuHandle> for Parent {
+    fn from(o: &OuHandle) -> Self {
+        Parent::Ou(*o)
+    }
+}
+
+impl Scope for Parent {
+    fn node(&self) -> NodeId {
+        match self {
+            Parent::Root(o) => o.node(),
+            Parent::Ou(ou) => ou.node,
+        }
     }
 }
 
@@ -77,6 +108,11 @@ impl Parent {
         }
     }
 
+    /// The node of the organization the parent belongs to.
+    pub(crate) fn organization_node(&self) -> NodeId {
+        self.organization().node()
+    }
+
     /// Depth under the root: 0 for the root, 1 for a top-level OU.
     pub fn depth(&self) -> usize {
         match self {
@@ -84,66 +120,72 @@ impl Parent {
             Parent::Ou(ou) => ou.depth,
         }
     }
+}
 
-    fn tree_node(&self) -> NodeId {
-        match self {
-            Parent::Root(o) => o.node(),
-            Parent::Ou(ou) => ou.node,
-        }
-    }
+/// An OU as the app holds it until synthesis.
+#[derive(Debug, Clone)]
+pub(crate) struct OuData {
+    pub(crate) name: String,
+    pub(crate) parent: Parent,
+    pub(crate) tags: Vec<(String, String)>,
+    depth: usize,
+}
 
-    /// Adds an OU under this parent.
-    ///
-    /// # Errors
-    /// [`Error::DuplicateId`](crate::Error::DuplicateId) if the parent already has an OU
-    /// of that name. A bad name and a depth past the quota are reported at synthesis.
-    pub fn add_ou(&self, app: &mut App, ou: OrganizationalUnit) -> Result<OuHandle> {
-        let depth = self.depth() + 1;
-        let org = self.organization();
-        let mut res = Resource::new("AWS::Organizations::OrganizationalUnit")
-            .property("Name", ou.name.as_str())
-            .property("ParentId", self.id());
-        if !ou.tags.is_empty() {
-            res = res.property("Tags", crate::cfn::tags(&ou.tags));
-        }
-        let handle = app.add_resource(&self.tree_node(), ou.name.as_str(), res)?;
-        app.set_movable(&handle, crate::Spill::Shared { group: "Units" })?;
-        let path = app.path(&handle);
-        if !(1..=128).contains(&ou.name.chars().count()) {
-            app.report(Diagnostic::new(
-                &path,
-                Rule::OuName,
-                &ou.name,
-                "an OU name must be 1 to 128 characters",
-                "shorten the name",
-            ));
-        }
-        let max = app.quotas().ou_depth;
-        if depth > max {
-            app.report(Diagnostic::new(
-                &path,
+impl Typed for OuData {
+    fn validate(&self, cx: &mut Check<'_, '_>) {
+        let max = cx.quotas().ou_depth;
+        if self.depth > max {
+            cx.report(
                 Rule::OuDepth,
-                depth.to_string(),
+                self.depth.to_string(),
                 format!(
-                    "OUs nest at most {max} levels under the root; this one is at level {depth}"
+                    "OUs nest at most {max} levels under the root; this one is at level {}",
+                    self.depth
                 ),
                 "flatten the hierarchy: group by tags or by name instead of another level",
-            ));
+            );
         }
-        report_tags(app, &path, &ou.tags);
-        Ok(OuHandle {
-            node: handle.node(),
-            org,
-            depth,
-        })
+    }
+    any_impls!();
+}
+
+impl Lower for OuData {
+    fn resource_type(&self) -> &'static str {
+        "AWS::Organizations::OrganizationalUnit"
     }
 
-    /// Adds an account under this parent.
-    ///
-    /// # Errors
-    /// As [`Account`]'s build; see [`OrganizationHandle::add_account`].
-    pub fn add_account(&self, app: &mut App, account: Account) -> Result<AccountHandle> {
-        account.build(app, *self)
+    fn lower(&self) -> Resource {
+        let mut res = Resource::new(self.resource_type())
+            .property("Name", self.name.as_str())
+            .property("ParentId", self.parent.id());
+        if !self.tags.is_empty() {
+            res = res.property("Tags", crate::cfn::tags(&self.tags));
+        }
+        res
+    }
+}
+
+impl<P: Into<Parent> + Copy> Construct<P> for OrganizationalUnit {
+    type Handle = OuHandle;
+
+    /// Adds the OU under the root or an OU; a bad name and a depth past the quota are
+    /// reported at synthesis.
+    fn build(self, app: &mut App, parent: &P) -> Result<OuHandle> {
+        let parent: Parent = (*parent).into();
+        let depth = parent.depth() + 1;
+        let data = OuData {
+            name: self.name.clone(),
+            parent,
+            tags: self.tags,
+            depth,
+        };
+        let node = app.add_typed(parent.node(), self.name, data);
+        app.set_movable(&node, crate::Spill::Shared { group: "Units" });
+        Ok(OuHandle {
+            node,
+            org: parent.organization(),
+            depth,
+        })
     }
 }
 
@@ -155,7 +197,7 @@ pub struct OuHandle {
     depth: usize,
 }
 
-impl Construct for OuHandle {
+impl Scope for OuHandle {
     fn node(&self) -> NodeId {
         self.node
     }
@@ -181,59 +223,47 @@ impl OuHandle {
     pub fn organization(&self) -> OrganizationHandle {
         self.org
     }
+}
 
-    /// Adds an OU under this one.
-    ///
-    /// # Errors
-    /// As [`Parent::add_ou`].
-    pub fn add_ou(&self, app: &mut App, ou: OrganizationalUnit) -> Result<OuHandle> {
-        Parent::Ou(*self).add_ou(app, ou)
+/// An OU of the app, as the typed model holds it.
+#[derive(Debug, Clone, Copy)]
+pub struct OuView<'a> {
+    handle: OuHandle,
+    data: &'a OuData,
+}
+
+impl<'a> OuView<'a> {
+    /// The OU's handle.
+    pub fn handle(&self) -> OuHandle {
+        self.handle
     }
 
-    /// Adds an account to this OU.
-    ///
-    /// # Errors
-    /// As [`Parent::add_account`].
-    pub fn add_account(&self, app: &mut App, account: Account) -> Result<AccountHandle> {
-        Parent::Ou(*self).add_account(app, account)
+    /// Its name.
+    pub fn name(&self) -> &'a str {
+        &self.data.name
+    }
+
+    /// Where it sits.
+    pub fn parent(&self) -> Parent {
+        self.data.parent
+    }
+
+    /// Its tags.
+    pub fn tags(&self) -> &'a [(String, String)] {
+        &self.data.tags
     }
 }
 
-impl OrganizationHandle {
-    /// Adds an OU under the root.
-    ///
-    /// # Errors
-    /// As [`Parent::add_ou`].
-    pub fn add_ou(&self, app: &mut App, ou: OrganizationalUnit) -> Result<OuHandle> {
-        Parent::Root(*self).add_ou(app, ou)
-    }
-
-    /// Adds an account under the root.
-    ///
-    /// # Errors
-    /// [`Error::DuplicateId`](crate::Error::DuplicateId) if an account with that id
-    /// exists in the stack. Invalid names and e-mails are reported at synthesis.
-    pub fn add_account(&self, app: &mut App, account: Account) -> Result<AccountHandle> {
-        Parent::Root(*self).add_account(app, account)
-    }
-}
-
-impl PolicyTarget for OuHandle {
-    fn target_id(&self) -> Value {
-        Value::from(self.id())
-    }
-}
-
-pub(crate) fn report_tags(app: &mut App, path: &str, tags: &[(String, String)]) {
-    for (k, v) in tags {
-        if let Some(why) = tag_problem(k, v) {
-            app.report(Diagnostic::new(
-                path,
-                Rule::PropertyValue,
-                format!("{k}={v}"),
-                why,
-                "fix the tag",
-            ));
-        }
+impl App {
+    /// Every OU of the app, in declaration order.
+    pub fn ous(&self) -> impl Iterator<Item = OuView<'_>> + '_ {
+        self.each::<OuData>().map(|(node, data)| OuView {
+            handle: OuHandle {
+                node,
+                org: data.parent.organization(),
+                depth: data.depth,
+            },
+            data,
+        })
     }
 }

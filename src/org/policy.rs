@@ -1,28 +1,74 @@
 //! Organizations policies: service control policies, resource control policies, tag
 //! policies and the other management policy types, attached through handles.
 
-use std::collections::HashMap;
+use indexmap::IndexMap;
 
-use crate::app::{App, Construct, ResourceHandle};
-use crate::cfn::{NodeId, Resource, Value};
+use crate::app::{any_impls, App, Check, Construct, Lower, Model, Scope, Subtree, Typed};
+use crate::cfn::{Expr, NodeId, Resource, Value};
 use crate::error::{Diagnostic, Result, Rule};
 use crate::iam::{Effect, PolicyDocument};
 
-use super::organization::{OrganizationHandle, FULL_AWS_ACCESS_CONTEXT};
+use super::account::{AccountHandle, AccountRef};
+use super::organization::OrganizationHandle;
+use super::ou::{OuHandle, Parent};
 
 /// Type of the policy resource.
 pub const POLICY_TYPE: &str = "AWS::Organizations::Policy";
 const POLICIES_SCOPE: &str = "Policies";
 
+/// What an Organizations policy is attached to: the root, an OU or an account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PolicyTargetRef {
+    /// The organization's root.
+    Root(OrganizationHandle),
+    /// An organizational unit.
+    Ou(OuHandle),
+    /// An account.
+    Account(AccountRef),
+}
+
+impl PolicyTargetRef {
+    /// The target's id, as `TargetIds` takes it.
+    pub fn id(&self) -> Value {
+        match self {
+            PolicyTargetRef::Root(o) => Value::from(o.root_id()),
+            PolicyTargetRef::Ou(ou) => Value::from(ou.id()),
+            PolicyTargetRef::Account(a) => a.id(),
+        }
+    }
+}
+
 /// What can have an Organizations policy attached: the root, an OU, an account.
 pub trait PolicyTarget {
-    /// The target's id, as `TargetIds` takes it.
-    fn target_id(&self) -> Value;
+    /// The target, typed.
+    fn policy_target(&self) -> PolicyTargetRef;
 }
 
 impl PolicyTarget for OrganizationHandle {
-    fn target_id(&self) -> Value {
-        Value::from(self.root_id())
+    fn policy_target(&self) -> PolicyTargetRef {
+        PolicyTargetRef::Root(*self)
+    }
+}
+
+impl PolicyTarget for OuHandle {
+    fn policy_target(&self) -> PolicyTargetRef {
+        PolicyTargetRef::Ou(*self)
+    }
+}
+
+impl PolicyTarget for AccountHandle {
+    fn policy_target(&self) -> PolicyTargetRef {
+        PolicyTargetRef::Account(self.into())
+    }
+}
+
+impl PolicyTarget for Parent {
+    fn policy_target(&self) -> PolicyTargetRef {
+        match self {
+            Parent::Root(o) => PolicyTargetRef::Root(*o),
+            Parent::Ou(ou) => PolicyTargetRef::Ou(*ou),
+        }
     }
 }
 
@@ -65,16 +111,21 @@ impl PolicyType {
     }
 }
 
+/// What a policy holds: a document of the IAM policy language, or JSON of a management
+/// policy's own grammar.
 #[derive(Debug, Clone)]
-enum Content {
+#[non_exhaustive]
+pub enum Content {
+    /// An authorization policy's document (SCP, RCP).
     Document(PolicyDocument),
+    /// A management policy's JSON (tag, backup, AI services opt-out…).
     Json(Value),
 }
 
 /// An Organizations policy to add to the organization.
 ///
 /// ```
-/// use orgstack::iam::{Condition, PolicyDocument, Statement, keys};
+/// use orgstack::iam::{PolicyDocument, Statement};
 /// use orgstack::org::Policy;
 ///
 /// let deny_leave = Policy::service_control(
@@ -147,146 +198,204 @@ impl Policy {
     }
 }
 
+/// A policy as the app holds it until synthesis.
+#[derive(Debug, Clone)]
+pub(crate) struct PolicyData {
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) policy_type: PolicyType,
+    pub(crate) content: Content,
+    pub(crate) targets: Vec<PolicyTargetRef>,
+    /// The organization's node.
+    pub(crate) organization: NodeId,
+}
+
+impl Typed for PolicyData {
+    fn validate(&self, cx: &mut Check<'_, '_>) {
+        if let Content::Document(doc) = &self.content {
+            for p in doc.problems() {
+                cx.report(p.rule, p.value, p.message, p.hint);
+            }
+            if self.policy_type.is_authorization() {
+                scp_grammar(cx, doc);
+            }
+        }
+        for t in &self.targets {
+            if let PolicyTargetRef::Account(a) = t {
+                a.check(cx);
+            }
+        }
+    }
+
+    fn check_all(&self) -> Option<fn(&Model<'_>, &mut Vec<Diagnostic>)> {
+        Some(policies_per_target)
+    }
+    any_impls!();
+}
+
+impl Lower for PolicyData {
+    fn resource_type(&self) -> &'static str {
+        POLICY_TYPE
+    }
+
+    fn lower(&self) -> Resource {
+        let content = match &self.content {
+            Content::Document(d) => d.to_value(),
+            Content::Json(v) => v.clone(),
+        };
+        let mut res = Resource::new(POLICY_TYPE)
+            .property("Name", self.name.as_str())
+            .property("Type", self.policy_type.as_str())
+            .property("Content", content);
+        if let Some(d) = &self.description {
+            res = res.property("Description", d.as_str());
+        }
+        if !self.targets.is_empty() {
+            res = res.property(
+                "TargetIds",
+                Value::List(self.targets.iter().map(PolicyTargetRef::id).collect()),
+            );
+        }
+        res
+    }
+}
+
+impl Construct<OrganizationHandle> for Policy {
+    type Handle = PolicyHandle;
+
+    /// Adds the policy to the organization. Size, grammar and action problems are reported
+    /// at synthesis with the policy's path; so is a target with more policies than the
+    /// quota.
+    fn build(self, app: &mut App, org: &OrganizationHandle) -> Result<PolicyHandle> {
+        let stack = org.stack();
+        let scope = match app.child(&stack, POLICIES_SCOPE) {
+            Some(s) => s,
+            None => app.add(&stack, Subtree::new(POLICIES_SCOPE))?.node(),
+        };
+        let data = PolicyData {
+            name: self.name,
+            description: self.description,
+            policy_type: self.policy_type,
+            content: self.content,
+            targets: Vec::new(),
+            organization: org.node(),
+        };
+        Ok(PolicyHandle {
+            node: app.add_typed(scope, self.id, data),
+        })
+    }
+}
+
 /// A policy in the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PolicyHandle {
-    resource: ResourceHandle,
+    node: NodeId,
 }
 
-impl Construct for PolicyHandle {
+impl Scope for PolicyHandle {
     fn node(&self) -> NodeId {
-        self.resource.node()
+        self.node
     }
 }
 
 impl PolicyHandle {
-    /// Attaches the policy to a target (root, OU or account). Attaching twice is a no-op.
-    ///
-    /// # Errors
-    /// [`Error::InvalidHandle`](crate::Error::InvalidHandle) if the policy is not in `app`.
-    pub fn attach(&self, app: &mut App, target: &impl PolicyTarget) -> Result<()> {
-        let id = target.target_id();
-        let res = app.resource_mut(&self.resource).ok_or_else(|| {
-            crate::Error::InvalidHandle("the policy is not a resource of this app".into())
-        })?;
-        let entry = res
-            .properties
-            .entry("TargetIds".into())
-            .or_insert_with(|| Value::List(Vec::new()));
-        if let Value::List(ids) = entry {
-            if !ids.contains(&id) {
-                ids.push(id);
+    /// Attaches the policy to a target (root, OU or account). Attaching twice is a no-op;
+    /// a policy or target of another app is reported at synthesis.
+    pub fn attach(&self, app: &mut App, target: &impl PolicyTarget) {
+        let target = target.policy_target();
+        let at = match &target {
+            PolicyTargetRef::Root(o) => app.path(o),
+            PolicyTargetRef::Ou(ou) => app.path(ou),
+            PolicyTargetRef::Account(a) => a.node().map_or_else(String::new, |n| app.path(&n)),
+        };
+        if !app.owns_at(self.node, "attach (the policy)", &at) {
+            return;
+        }
+        if let Some(data) = app.typed_mut::<PolicyData>(self.node, "attach") {
+            if !data.targets.contains(&target) {
+                data.targets.push(target);
             }
         }
-        Ok(())
     }
 
     /// The policy id (`p-…`).
-    pub fn id(&self) -> crate::cfn::Expr {
-        self.resource.ref_expr(130)
+    pub fn id(&self) -> Expr {
+        Expr::node_ref(self.node, 130)
     }
 }
 
-impl OrganizationHandle {
-    /// Adds an Organizations policy. Size, grammar and action problems are reported at
-    /// synthesis with the policy's path; so is a target with more policies than the quota.
-    ///
-    /// # Errors
-    /// [`Error::DuplicateId`](crate::Error::DuplicateId) if a policy with that id exists.
-    pub fn add_policy(&self, app: &mut App, policy: Policy) -> Result<PolicyHandle> {
-        let stack = self.stack();
-        let scope = match app.child(&stack, POLICIES_SCOPE) {
-            Some(s) => s,
-            None => app.add_scope(&stack, POLICIES_SCOPE)?,
-        };
-        let (content, size) = match &policy.content {
-            Content::Document(d) => (d.to_value(), d.minified_len()),
-            Content::Json(v) => (v.clone(), v.minified_len()),
-        };
-        let mut res = Resource::new(POLICY_TYPE)
-            .property("Name", policy.name.as_str())
-            .property("Type", policy.policy_type.as_str())
-            .property("Content", content);
-        if let Some(d) = &policy.description {
-            res = res.property("Description", d.as_str());
+/// A policy of the app, as the typed model holds it.
+#[derive(Debug, Clone, Copy)]
+pub struct PolicyView<'a> {
+    node: NodeId,
+    data: &'a PolicyData,
+}
+
+impl<'a> PolicyView<'a> {
+    /// The policy's handle.
+    pub fn handle(&self) -> PolicyHandle {
+        PolicyHandle { node: self.node }
+    }
+
+    /// Its name.
+    pub fn name(&self) -> &'a str {
+        &self.data.name
+    }
+
+    /// Its type.
+    pub fn policy_type(&self) -> &'a PolicyType {
+        &self.data.policy_type
+    }
+
+    /// Its content: the typed document of an authorization policy, or JSON.
+    pub fn content(&self) -> &'a Content {
+        &self.data.content
+    }
+
+    /// The typed document, for an authorization policy.
+    pub fn document(&self) -> Option<&'a PolicyDocument> {
+        match &self.data.content {
+            Content::Document(d) => Some(d),
+            Content::Json(_) => None,
         }
-        let handle = app.add_resource(&scope, policy.id.as_str(), res)?;
-        let path = app.path(&handle);
-        let mut problems = Vec::new();
-        if !(1..=128).contains(&policy.name.chars().count()) {
-            problems.push(Diagnostic::new(
-                &path,
-                Rule::PolicyName,
-                &policy.name,
-                "a policy name must be 1 to 128 characters",
-                "shorten the name",
-            ));
-        }
-        if policy
-            .description
-            .as_ref()
-            .is_some_and(|d| d.chars().count() > 512)
-        {
-            problems.push(Diagnostic::new(
-                &path,
-                Rule::PolicyName,
-                policy.description.as_deref().unwrap_or_default(),
-                "a policy description must be at most 512 characters",
-                "shorten the description",
-            ));
-        }
-        let max = app.quotas().organizations_policy_size;
-        if size > max {
-            problems.push(Diagnostic::new(
-                &path,
-                Rule::PolicySize,
-                size.to_string(),
-                format!(
-                    "the policy is {size} characters minified (intrinsics counted at their longest); Organizations accepts at most {max}"
-                ),
-                "split the statements over two policies, or use wildcards in actions",
-            ));
-        }
-        if let Content::Document(doc) = &policy.content {
-            for p in doc.problems() {
-                problems.push(Diagnostic::new(&path, p.rule, p.value, p.message, p.hint));
-            }
-            if policy.policy_type.is_authorization() {
-                scp_grammar(&path, doc, &mut problems);
-            }
-        }
-        for p in problems {
-            app.report(p);
-        }
-        app.add_check("org.policies-per-target", policies_per_target);
-        Ok(PolicyHandle { resource: handle })
+    }
+
+    /// What it is attached to, in the order attached.
+    pub fn targets(&self) -> &'a [PolicyTargetRef] {
+        &self.data.targets
+    }
+}
+
+impl App {
+    /// Every Organizations policy of the app, in declaration order.
+    pub fn policies(&self) -> impl Iterator<Item = PolicyView<'_>> + '_ {
+        self.each::<PolicyData>()
+            .map(|(node, data)| PolicyView { node, data })
     }
 }
 
 /// The grammar of SCPs and RCPs: no principal in an SCP; Allow statements only on `*`.
-fn scp_grammar(path: &str, doc: &PolicyDocument, out: &mut Vec<Diagnostic>) {
+fn scp_grammar(cx: &mut Check<'_, '_>, doc: &PolicyDocument) {
     for (i, st) in doc.get_statements().iter().enumerate() {
         let at = st.label(Some(i));
         if st.has_principal() {
-            out.push(Diagnostic::new(
-                path,
+            cx.report(
                 Rule::ScpGrammar,
                 &at,
                 format!("{at} names a Principal; a service control policy applies to every principal of its targets and takes none"),
                 "remove the Principal; narrow with a Condition on aws:PrincipalArn instead",
-            ));
+            );
         }
         if st.effect() == Effect::Allow {
             let only_star = st.not_resources().is_empty()
                 && st.get_resources().iter().all(|r| r.as_str() == Some("*"));
             if !only_star {
-                out.push(Diagnostic::new(
-                    path,
+                cx.report(
                     Rule::ScpGrammar,
                     &at,
                     format!("{at} allows on specific resources; an Allow statement in an SCP must use Resource \"*\""),
                     "use a Deny statement with NotResource to fence resources",
-                ));
+                );
             }
         }
     }
@@ -294,43 +403,29 @@ fn scp_grammar(path: &str, doc: &PolicyDocument, out: &mut Vec<Diagnostic>) {
 
 /// At most `policies_per_target` policies of one type attached directly to one target;
 /// AWS's FullAWSAccess counts while attached.
-fn policies_per_target(app: &App, out: &mut Vec<Diagnostic>) {
-    let full_access = app.context(FULL_AWS_ACCESS_CONTEXT) != Some("false");
-    let max = app.quotas().policies_per_target;
-    // (policy type, rendered target) -> policies
-    let mut counts: HashMap<(String, String), Vec<NodeId>> = HashMap::new();
-    let mut order: Vec<(String, String)> = Vec::new();
-    for (node, res) in app.resources_of_type(POLICY_TYPE) {
-        let ty = res
-            .properties
-            .get("Type")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        if let Some(Value::List(targets)) = res.properties.get("TargetIds") {
-            for t in targets {
-                let key = (ty.clone(), format!("{t:?}"));
-                let entry = counts.entry(key.clone()).or_default();
-                if entry.is_empty() {
-                    order.push(key);
-                }
-                entry.push(node);
-            }
+fn policies_per_target(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
+    let app = model.app;
+    let max = model.quotas().policies_per_target;
+    let mut counts: IndexMap<(&PolicyType, &PolicyTargetRef), Vec<NodeId>> = IndexMap::new();
+    let mut full_access = true;
+    for (node, data) in app.each::<PolicyData>() {
+        full_access = super::organization::full_aws_access(app, data.organization);
+        for t in &data.targets {
+            counts.entry((&data.policy_type, t)).or_default().push(node);
         }
     }
-    for key in order {
-        let policies = &counts[&key];
-        let builtin = usize::from(full_access && key.0 == "SERVICE_CONTROL_POLICY");
+    for ((ty, _), policies) in counts {
+        let builtin = usize::from(full_access && *ty == PolicyType::ServiceControlPolicy);
         let total = policies.len() + builtin;
         if total > max {
-            let names: Vec<String> = policies.iter().map(|p| app.path(p)).collect();
+            let names: Vec<String> = policies.iter().map(|p| model.path(*p)).collect();
             out.push(Diagnostic::new(
                 names.last().cloned().unwrap_or_default(),
                 Rule::PoliciesPerTarget,
                 total.to_string(),
                 format!(
                     "{total} policies of type {} are attached to one target{}; at most {max} are allowed: {}",
-                    key.0,
+                    ty.as_str(),
                     if builtin == 1 { " (FullAWSAccess included)" } else { "" },
                     names.join(", ")
                 ),

@@ -13,7 +13,7 @@ impl Template {
     /// use orgstack::{App, cfn::Resource, testing::Template};
     /// let mut app = App::new();
     /// let stack = app.stack("Main")?;
-    /// app.add_resource(&stack, "Topic", Resource::new("AWS::SNS::Topic"))?;
+    /// app.add(&stack, orgstack::CfnResource::new("Topic", Resource::new("AWS::SNS::Topic")))?;
     /// let assembly = app.synth()?;
     /// let t = Template::from_stack(&assembly, "Main")?;
     /// t.resource_count_is("AWS::SNS::Topic", 1);
@@ -57,7 +57,7 @@ impl Template {
 /// use orgstack::{App, cfn::Resource, testing};
 /// let mut app = App::new();
 /// let stack = app.stack("Main")?;
-/// app.add_resource(&stack, "Topic", Resource::new("AWS::SNS::Topic"))?;
+/// app.add(&stack, orgstack::CfnResource::new("Topic", Resource::new("AWS::SNS::Topic")))?;
 /// let assembly = app.synth()?;
 /// let files = testing::snapshot_files(&assembly);
 /// assert_eq!(files[0].0, "Main.template");

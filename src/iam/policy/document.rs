@@ -252,7 +252,7 @@ mod tests {
         let reference = PolicyDocument::new().statement(
             Statement::allow()
                 .action("s3:GetObject")
-                .resource(Expr::node_ref(NodeId(7), 12)),
+                .resource(Expr::node_ref(NodeId { app: 0, index: 7 }, 12)),
         );
         // A reference of at most 12 characters counts as a 14-character JSON string.
         assert_eq!(reference.minified_len(), literal.minified_len());

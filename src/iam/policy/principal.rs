@@ -242,7 +242,11 @@ mod tests {
 
     #[test]
     fn account_node_reference_keeps_the_reference() {
-        let p = Principal::account(Expr::node_get_att(NodeId(3), "AccountId", 12));
+        let p = Principal::account(Expr::node_get_att(
+            NodeId { app: 0, index: 3 },
+            "AccountId",
+            12,
+        ));
         let Some(Expr::Sub(template, vars)) = p.value().as_expr() else {
             panic!("expected a Fn::Sub, got {:?}", p.value());
         };
@@ -251,7 +255,7 @@ mod tests {
         assert_eq!(
             vars.get("AccountId").and_then(Value::as_expr),
             Some(&Expr::Ref(Reference {
-                target: Target::Node(NodeId(3)),
+                target: Target::Node(NodeId { app: 0, index: 3 }),
                 attribute: Some("AccountId".into()),
                 max_len: 12,
             }))

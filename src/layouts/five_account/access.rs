@@ -1,14 +1,17 @@
 //! Access grants: the roles people of the identity account assume in the member accounts,
 //! and the switch-roles policies that say which group may assume which role where.
 
-use crate::app::{App, StackHandle};
+use crate::app::{App, Scope};
+use crate::cfn::NodeId;
 use crate::cfn::{Expr, Value};
 use crate::error::Result;
+use crate::iam::GroupData;
+use crate::iam::GroupHandle;
 use crate::iam::{
     keys, BaseOperator, Condition, ManagedPolicyRef, Operator, PolicyDocument, Role, Statement,
 };
-use crate::layouts::access::{Grant, Scope};
-use crate::org::{AccountHandle, OrganizationHandle, OuHandle};
+use crate::layouts::access::{Grant, GrantTarget};
+use crate::org::{AccountHandle, OrganizationHandle, OuHandle, Parent};
 use crate::stackset::{StackSet, StackSetHandle};
 
 use super::naming::upper_camel;
@@ -20,69 +23,159 @@ impl FiveAccountLayoutBuilder {
     pub(super) fn build_member_roles(
         &self,
         app: &mut App,
-        stack: &StackHandle,
+        parent: &NodeId,
         structure: &Structure,
         identity: &AccountHandle,
     ) -> Result<StackSetHandle> {
         let prefix = self.prefix();
-        let roles_stack_set = StackSet::new("MemberRoles", format!("{prefix}-member-roles"))
-            .description("Roles people of the identity account assume with MFA")
-            .template_description(format!(
-                "{prefix}: roles assumable from the identity account with MFA"
-            ))
-            .target(&structure.workloads)
-            .target(&structure.infrastructure)
-            .build(app, stack)?;
-        for level in &self.access_levels {
-            Role::assumable_with_mfa(upper_camel(&level.role_name), identity.id())
-                .name(level.role_name.as_str())
-                .description(format!(
-                    "{} access, assumed from the identity account with MFA",
-                    level.role_name
+        let roles_stack_set = app.add(
+            parent,
+            StackSet::new("MemberRoles", format!("{prefix}-member-roles"))
+                .description("Roles people of the identity account assume with MFA")
+                .template_description(format!(
+                    "{prefix}: roles assumable from the identity account with MFA"
                 ))
-                .mfa_max_age(self.mfa_max_age)
-                .max_session_duration(self.max_session_duration)
-                .managed_policy(ManagedPolicyRef::aws_managed(&level.managed_policy))
-                .build(app, &roles_stack_set.template())?;
+                .target(&structure.workloads)
+                .target(&structure.infrastructure),
+        )?;
+        for level in &self.access_levels {
+            app.add(
+                &roles_stack_set.template(),
+                Role::assumable_with_mfa(upper_camel(&level.role_name), identity)
+                    .name(level.role_name.as_str())
+                    .description(format!(
+                        "{} access, assumed from the identity account with MFA",
+                        level.role_name
+                    ))
+                    .mfa_max_age(self.mfa_max_age)
+                    .max_session_duration(self.max_session_duration)
+                    .managed_policy(ManagedPolicyRef::aws_managed(&level.managed_policy)),
+            )?;
         }
         Ok(roles_stack_set)
     }
 }
 
-/// The OU each grant scope covers.
-pub(super) fn grant_scopes(structure: &Structure) -> [(Scope, OuHandle); 4] {
-    [
-        (Scope::NonProd, structure.non_prod),
-        (Scope::Prod, structure.prod),
-        (Scope::SharedServices, structure.infrastructure),
-        (Scope::Audit, structure.security),
-    ]
+/// The OUs the named grant targets stand for.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Parts {
+    pub(super) organization: OrganizationHandle,
+    pub(super) non_prod: OuHandle,
+    pub(super) prod: OuHandle,
+    pub(super) shared_services: OuHandle,
+    pub(super) audit: OuHandle,
+}
+
+impl Parts {
+    pub(super) fn new(structure: &Structure) -> Self {
+        Parts {
+            organization: structure.organization,
+            non_prod: structure.non_prod,
+            prod: structure.prod,
+            shared_services: structure.infrastructure,
+            audit: structure.security,
+        }
+    }
+
+    /// Where a target lets the role be assumed: every account under an OU, or one account.
+    fn resolve(&self, target: &GrantTarget) -> Option<Where> {
+        Some(match target {
+            GrantTarget::NonProd => Where::Ou(self.non_prod),
+            GrantTarget::Prod => Where::Ou(self.prod),
+            GrantTarget::SharedServices => Where::Ou(self.shared_services),
+            GrantTarget::Audit => Where::Ou(self.audit),
+            GrantTarget::Ou(ou) => Where::Ou(*ou),
+            GrantTarget::Account(a) => Where::Account(a.clone()),
+            #[allow(unreachable_patterns)]
+            _ => return None,
+        })
+    }
+}
+
+enum Where {
+    Ou(OuHandle),
+    Account(AccountHandle),
 }
 
 /// A group's `switch-roles` policy: `sts:AssumeRole` on each granted role, in the accounts
-/// under the grant's scopes.
-pub(super) fn switch_roles_policy(
-    grants: &[Grant],
-    scopes: &[(Scope, OuHandle)],
-    org: &OrganizationHandle,
-    workloads: &OuHandle,
-) -> PolicyDocument {
+/// under the grant's OUs (by `aws:ResourceOrgPaths`) and in the accounts it names.
+pub(super) fn switch_roles_policy(app: &App, grants: &[Grant], parts: &Parts) -> PolicyDocument {
     let mut doc = PolicyDocument::new();
     for grant in grants {
-        let paths: Vec<Value> = grant
-            .scopes
-            .iter()
-            .filter_map(|s| scopes.iter().find(|(k, _)| k == s))
-            .map(|(scope, ou)| org_path(org, *scope, ou, workloads))
-            .collect();
-        doc = doc.statement(
-            Statement::allow()
-                .sid(format!("Assume{}", upper_camel(&grant.role_name)))
-                .action("sts:AssumeRole")
-                .resource(Expr::sub(format!(
-                    "arn:${{AWS::Partition}}:iam::*:role/{}",
+        for st in grant_statements(app, grant, parts) {
+            doc = doc.statement(st);
+        }
+    }
+    doc
+}
+
+/// Adds `grant` to the switch-roles policy of the group at `group`.
+pub(super) fn add_grant(app: &mut App, group: &GroupHandle, grant: &Grant, parts: &Parts) {
+    let statements = grant_statements(app, grant, parts);
+    let Some(data) = app.typed_mut::<GroupData>(group.node(), "grant") else {
+        return;
+    };
+    let inline = &mut data.attachments.inline;
+    match inline.iter_mut().find(|(name, _)| name == SWITCH_ROLES) {
+        Some((_, doc)) => {
+            for st in statements {
+                // Sids are unique within a document: a second grant of one role is
+                // `Assume<Role>2`, and so on.
+                let base = st.get_sid().unwrap_or_default().to_owned();
+                let taken = |sid: &str| {
+                    doc.get_statements()
+                        .iter()
+                        .any(|s| s.get_sid() == Some(sid))
+                };
+                let mut sid = base.clone();
+                let mut n = 1;
+                while taken(&sid) {
+                    n += 1;
+                    sid = format!("{base}{n}");
+                }
+                doc.push(st.sid(sid));
+            }
+        }
+        None => inline.push((
+            SWITCH_ROLES.to_owned(),
+            PolicyDocument::new().statements(statements),
+        )),
+    }
+}
+
+/// Name of the groups' inline policy that lets them switch roles.
+pub(super) const SWITCH_ROLES: &str = "switch-roles";
+
+fn grant_statements(app: &App, grant: &Grant, parts: &Parts) -> Vec<Statement> {
+    let role = |account: &str| {
+        Value::from(Expr::sub(format!(
+            "arn:${{AWS::Partition}}:iam::{account}:role/{}",
+            grant.role_name
+        )))
+    };
+    let sid = format!("Assume{}", upper_camel(&grant.role_name));
+    let mut paths: Vec<Value> = Vec::new();
+    let mut accounts: Vec<Value> = Vec::new();
+    for t in &grant.targets {
+        match parts.resolve(t) {
+            Some(Where::Ou(ou)) => paths.push(org_path(app, &parts.organization, &ou)),
+            Some(Where::Account(a)) => accounts.push(Value::from(Expr::sub_with(
+                format!(
+                    "arn:${{AWS::Partition}}:iam::${{AccountId}}:role/{}",
                     grant.role_name
-                )))
+                ),
+                [("AccountId", a.id())],
+            ))),
+            None => {}
+        }
+    }
+    let mut out = Vec::new();
+    if !paths.is_empty() {
+        out.push(
+            Statement::allow()
+                .sid(sid.clone())
+                .action("sts:AssumeRole")
+                .resource(role("*"))
                 .condition(Condition::new(
                     Operator::new(BaseOperator::StringLike).for_any_value(),
                     keys::RESOURCE_ORG_PATHS,
@@ -90,25 +183,44 @@ pub(super) fn switch_roles_policy(
                 )),
         );
     }
-    doc
+    if !accounts.is_empty() {
+        out.push(
+            Statement::allow()
+                .sid(format!("{sid}InAccounts"))
+                .action("sts:AssumeRole")
+                .resources(accounts),
+        );
+    }
+    out
 }
 
-/// `o-…/r-…/ou-…/` paths matching every account under `ou`, for `aws:ResourceOrgPaths`.
-fn org_path(org: &OrganizationHandle, scope: Scope, ou: &OuHandle, workloads: &OuHandle) -> Value {
-    let mut vars: Vec<(&str, Value)> = vec![
-        ("OrgId", Value::from(org.id())),
-        ("RootId", Value::from(org.root_id())),
+/// `o-…/r-…/ou-…/…/` paths matching every account under `ou`, for `aws:ResourceOrgPaths`:
+/// the organization, the root and each OU from the top down to `ou`.
+fn org_path(app: &App, org: &OrganizationHandle, ou: &OuHandle) -> Value {
+    let mut chain = vec![*ou];
+    while let Some(Parent::Ou(up)) = app
+        .ous()
+        .find(|v| v.handle() == chain[0])
+        .map(|v| v.parent())
+    {
+        chain.insert(0, up);
+    }
+    let n = chain.len();
+    let mut vars: Vec<(String, Value)> = vec![
+        ("OrgId".into(), Value::from(org.id())),
+        ("RootId".into(), Value::from(org.root_id())),
     ];
-    let template = match scope {
-        Scope::NonProd | Scope::Prod => {
-            vars.push(("ParentOu", Value::from(workloads.id())));
-            vars.push(("Ou", Value::from(ou.id())));
-            "${OrgId}/${RootId}/${ParentOu}/${Ou}/*"
-        }
-        Scope::SharedServices | Scope::Audit => {
-            vars.push(("Ou", Value::from(ou.id())));
-            "${OrgId}/${RootId}/${Ou}/*"
-        }
-    };
+    let mut template = String::from("${OrgId}/${RootId}/");
+    for (i, o) in chain.iter().enumerate() {
+        // The innermost OU is `Ou`, its parent `ParentOu`, those above `Ou1`, `Ou2`…
+        let name = match n - 1 - i {
+            0 => "Ou".to_owned(),
+            1 => "ParentOu".to_owned(),
+            _ => format!("Ou{}", i + 1),
+        };
+        template.push_str(&format!("${{{name}}}/"));
+        vars.push((name, Value::from(o.id())));
+    }
+    template.push('*');
     Value::from(Expr::sub_with(template, vars))
 }

@@ -1,6 +1,7 @@
 //! Alerting on the management account, which should see almost no activity.
 
-use crate::app::{App, ResourceHandle, StackHandle};
+use crate::app::{App, CfnResource, ResourceHandle, Subtree};
+use crate::cfn::NodeId;
 use crate::cfn::Resource;
 use crate::error::Result;
 use crate::iam::{keys, Condition, PolicyDocument, Principal, Statement};
@@ -15,15 +16,12 @@ impl FiveAccountLayoutBuilder {
     pub(super) fn build_alerting(
         &self,
         app: &mut App,
-        stack: &StackHandle,
+        parent: &NodeId,
         email: &str,
     ) -> Result<ResourceHandle> {
         let prefix = self.prefix();
-        let scope = app.add_scope(stack, "ManagementActivity")?;
-        let topic = app.add_resource(
-            &scope,
-            "Topic",
-            Resource::new("AWS::SNS::Topic")
+        let scope = app.add(parent, Subtree::new("ManagementActivity"))?;
+        let topic = app.add(&scope, CfnResource::new("Topic", Resource::new("AWS::SNS::Topic")
                 .property("TopicName", format!("{prefix}-management-activity"))
                 .property("DisplayName", "Management account activity")
                 .property(
@@ -33,12 +31,8 @@ impl FiveAccountLayoutBuilder {
                 .metadata("checkov", checkov_skip(&[(
                     "CKV_AWS_26",
                     "EventBridge cannot publish to a topic encrypted with the AWS managed SNS key; the messages carry API call metadata only",
-                )])),
-        )?;
-        let rule = app.add_resource(
-            &scope,
-            "Rule",
-            Resource::new("AWS::Events::Rule")
+                )]))))?;
+        let rule = app.add(&scope, CfnResource::new("Rule", Resource::new("AWS::Events::Rule")
                 .property("Name", format!("{prefix}-management-activity"))
                 .property(
                     "Description",
@@ -54,8 +48,7 @@ impl FiveAccountLayoutBuilder {
                 .property(
                     "Targets",
                     vec![obj! { "Arn" => topic.ref_expr(256), "Id" => "ManagementActivityTopic" }],
-                ),
-        )?;
+                )))?;
         let policy = PolicyDocument::new().statement(
             Statement::allow()
                 .sid("EventBridgePublishes")
@@ -67,12 +60,14 @@ impl FiveAccountLayoutBuilder {
                     [rule.get_att("Arn", 256)],
                 )),
         );
-        app.add_resource(
+        app.add(
             &scope,
-            "TopicPolicy",
-            Resource::new("AWS::SNS::TopicPolicy")
-                .property("PolicyDocument", policy.to_value())
-                .property("Topics", vec![topic.ref_expr(256)]),
+            CfnResource::new(
+                "TopicPolicy",
+                Resource::new("AWS::SNS::TopicPolicy")
+                    .property("PolicyDocument", policy.to_value())
+                    .property("Topics", vec![topic.ref_expr(256)]),
+            ),
         )?;
         Ok(topic)
     }

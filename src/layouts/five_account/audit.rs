@@ -1,7 +1,8 @@
 //! The audit account's log archive: the write-only bucket, its policy, Object Lock, the
 //! auditors' role, and the organization trail that writes into it.
 
-use crate::app::{App, ResourceHandle, StackHandle};
+use crate::app::{App, CfnResource, ResourceHandle};
+use crate::cfn::NodeId;
 use crate::cfn::{Expr, Resource, Value};
 use crate::error::Result;
 use crate::iam::{keys, Condition, ManagedPolicyRef, PolicyDocument, Principal, Role, Statement};
@@ -53,21 +54,23 @@ impl FiveAccountLayoutBuilder {
     pub(super) fn build_audit(
         &self,
         app: &mut App,
-        stack: &StackHandle,
+        parent: &NodeId,
         structure: &Structure,
         accounts: &Accounts,
         names: &ArchiveNames,
     ) -> Result<StackSetHandle> {
         let prefix = self.prefix();
-        let set = StackSet::new("AuditAccount", format!("{prefix}-audit"))
-            .description("Log archive and auditor role of the audit account")
-            .template_description(format!(
-                "{prefix}: log archive (write only) and auditor role"
-            ))
-            .target(&structure.security)
-            .only_account(&accounts.audit)
-            .retain_stacks_on_account_removal(true)
-            .build(app, stack)?;
+        let set = app.add(
+            parent,
+            StackSet::new("AuditAccount", format!("{prefix}-audit"))
+                .description("Log archive and auditor role of the audit account")
+                .template_description(format!(
+                    "{prefix}: log archive (write only) and auditor role"
+                ))
+                .target(&structure.security)
+                .only_account(&accounts.audit)
+                .retain_stacks_on_account_removal(true),
+        )?;
         let tpl = set.template();
         let bucket_prefix = &names.bucket_prefix;
         let bucket_name = Value::from(Expr::sub(format!("{bucket_prefix}-${{AWS::AccountId}}")));
@@ -128,7 +131,7 @@ impl FiveAccountLayoutBuilder {
                 "this is the log archive; access to it is recorded by the organization trail, and logging it into another bucket would need a second archive",
             )]),
         );
-        let bucket = app.add_resource(&tpl, "LogArchive", bucket)?;
+        let bucket = app.add(&tpl, CfnResource::new("LogArchive", bucket))?;
         let arn = bucket.get_att("Arn", 100);
         let objects = Expr::sub_with("${Arn}/*", [("Arn", Value::from(arn.clone()))]);
         let logs = Expr::sub_with("${Arn}/AWSLogs/*", [("Arn", Value::from(arn.clone()))]);
@@ -181,22 +184,26 @@ impl FiveAccountLayoutBuilder {
         for p in policy.problems() {
             app.report(p.to_diagnostic(app.path(&bucket)));
         }
-        app.add_resource(
+        app.add(
             &tpl,
-            "LogArchivePolicy",
-            Resource::new("AWS::S3::BucketPolicy")
-                .property("Bucket", bucket.ref_expr(63))
-                .property("PolicyDocument", policy.to_value()),
+            CfnResource::new(
+                "LogArchivePolicy",
+                Resource::new("AWS::S3::BucketPolicy")
+                    .property("Bucket", bucket.ref_expr(63))
+                    .property("PolicyDocument", policy.to_value()),
+            ),
         )?;
-        Role::assumable_with_mfa("Auditor", accounts.identity.id())
-            .name(AUDITOR)
-            .description(
-                "Read-only access for auditors, assumed from the identity account with MFA",
-            )
-            .mfa_max_age(self.mfa_max_age)
-            .max_session_duration(self.max_session_duration)
-            .managed_policy(ManagedPolicyRef::aws_managed("ReadOnlyAccess"))
-            .build(app, &tpl)?;
+        app.add(
+            &tpl,
+            Role::assumable_with_mfa("Auditor", &accounts.identity)
+                .name(AUDITOR)
+                .description(
+                    "Read-only access for auditors, assumed from the identity account with MFA",
+                )
+                .mfa_max_age(self.mfa_max_age)
+                .max_session_duration(self.max_session_duration)
+                .managed_policy(ManagedPolicyRef::aws_managed("ReadOnlyAccess")),
+        )?;
         Ok(set)
     }
 }
@@ -204,14 +211,11 @@ impl FiveAccountLayoutBuilder {
 /// Organization trail, after the bucket exists.
 pub(super) fn build_trail(
     app: &mut App,
-    stack: &StackHandle,
+    parent: &NodeId,
     audit_stack_set: &StackSetHandle,
     names: &ArchiveNames,
 ) -> Result<ResourceHandle> {
-    let trail = app.add_resource(
-        stack,
-        "OrganizationTrail",
-        Resource::new("AWS::CloudTrail::Trail")
+    let trail = app.add(parent, CfnResource::new("OrganizationTrail", Resource::new("AWS::CloudTrail::Trail")
             .property("TrailName", names.trail_name.as_str())
             .property("S3BucketName", names.log_bucket_name.clone())
             .property("IsLogging", true)
@@ -223,8 +227,7 @@ pub(super) fn build_trail(
             .metadata("checkov", checkov_skip(&[
                 ("CKV_AWS_35", "logs are encrypted at rest with SSE-S3 in the audit account's bucket; a KMS key would have to be shared with every reader of the archive"),
                 ("CKV_AWS_252", "management-account activity is alerted on through EventBridge; per-file SNS notifications would only add noise"),
-            ])),
-    )?;
-    app.add_dependency(&trail, audit_stack_set)?;
+            ]))))?;
+    app.add_dependency(&trail, audit_stack_set);
     Ok(trail)
 }

@@ -1,14 +1,12 @@
-//! Billing overview: the monthly cost budget every member account gets.
+//! Billing overview: the monthly cost budget every member account of the organization
+//! gets — the layout's own, and every account added later by any path — derived at
+//! synthesis from the typed model.
 
-use crate::app::App;
-use crate::cfn::{Resource, Value};
-use crate::error::Result;
+use crate::app::{Aspect, Derived};
+use crate::cfn::{NodeId, Resource, Value};
 use crate::obj;
-use crate::org::AccountHandle;
-
-use super::naming::account_name_of;
-use super::organization::Accounts;
-use super::FiveAccountLayoutBuilder;
+use crate::org::AccountData;
+use crate::App;
 
 /// The budget every member account gets.
 #[derive(Debug, Clone)]
@@ -20,7 +18,8 @@ pub(super) struct Budget {
 }
 
 impl Budget {
-    fn new(amount: u64, thresholds: &[u32], email: &str) -> Self {
+    /// `amount` USD a month, alerting `email` at each threshold (a percentage).
+    pub(super) fn new(amount: u64, thresholds: &[u32], email: &str) -> Self {
         let notifications: Vec<Value> = thresholds
             .iter()
             .enumerate()
@@ -49,56 +48,48 @@ impl Budget {
     }
 }
 
-impl FiveAccountLayoutBuilder {
-    /// Billing overview: a monthly budget per member account.
-    pub(super) fn add_budgets(
-        &self,
-        app: &mut App,
-        accounts: &Accounts,
-        alert_email: &str,
-    ) -> Result<Option<Budget>> {
-        let budget = self
-            .monthly_budget
-            .map(|amount| Budget::new(amount, &self.budget_thresholds, alert_email));
-        if let Some(b) = &budget {
-            let all = [
-                &accounts.identity,
-                &accounts.audit,
-                &accounts.shared_services,
-            ]
-            .into_iter()
-            .chain(accounts.environments.values());
-            for a in all {
-                add_budget(app, a, b)?;
+/// The layout-wide rule: every account of `organization` gets `budget`, under the
+/// account's own node (`…/Accounts/<id>/Budget`), so it moves with the account.
+#[derive(Debug)]
+pub(super) struct AccountBudgets {
+    pub(super) organization: NodeId,
+    pub(super) budget: Budget,
+}
+
+impl Aspect for AccountBudgets {
+    fn derive(&self, app: &App, out: &mut Derived) {
+        for account in app.each::<AccountData>() {
+            let (node, data) = account;
+            if data.parent.organization_node() != self.organization {
+                continue;
             }
+            out.add(node, "Budget", self.budget_for(node, &data.name));
         }
-        Ok(budget)
     }
 }
 
-/// `account`'s monthly budget (none for an account that exists outside the app).
-pub(super) fn add_budget(app: &mut App, account: &AccountHandle, budget: &Budget) -> Result<()> {
-    let Some(node) = account.node() else {
-        return Ok(());
-    };
-    let name = account_name_of(app, node);
-    let res = Resource::new("AWS::Budgets::Budget")
-        .property(
-            "Budget",
-            obj! {
-                "BudgetName" => format!("{name}-monthly"),
-                "BudgetType" => "COST",
-                "TimeUnit" => "MONTHLY",
-                "BudgetLimit" => budget.limit.clone(),
-                "FilterExpression" => obj! {
-                    "Dimensions" => obj! {
-                        "Key" => "LINKED_ACCOUNT",
-                        "Values" => vec![account.id()],
+impl AccountBudgets {
+    fn budget_for(&self, account: NodeId, name: &str) -> Resource {
+        let id = crate::cfn::Expr::node_get_att(account, "AccountId", 12);
+        Resource::new("AWS::Budgets::Budget")
+            .property(
+                "Budget",
+                obj! {
+                    "BudgetName" => format!("{name}-monthly"),
+                    "BudgetType" => "COST",
+                    "TimeUnit" => "MONTHLY",
+                    "BudgetLimit" => self.budget.limit.clone(),
+                    "FilterExpression" => obj! {
+                        "Dimensions" => obj! {
+                            "Key" => "LINKED_ACCOUNT",
+                            "Values" => vec![id],
+                        },
                     },
                 },
-            },
-        )
-        .property("NotificationsWithSubscribers", budget.notifications.clone());
-    app.add_resource(&node, "Budget", res)?;
-    Ok(())
+            )
+            .property(
+                "NotificationsWithSubscribers",
+                self.budget.notifications.clone(),
+            )
+    }
 }

@@ -53,13 +53,13 @@ impl FiveAccountLayoutBuilder {
                        doc: PolicyDocument|
          -> Result<()> {
             if on {
-                let p = organization.add_policy(
-                    app,
+                let p = app.add(
+                    &organization,
                     Policy::service_control(format!("{prefix}-{}", kebab(id)), doc)
                         .id(id)
                         .description(description),
                 )?;
-                p.attach(app, &organization)?;
+                p.attach(app, &organization);
                 guardrail_handles.push(p);
             }
             Ok(())

@@ -1,14 +1,17 @@
 //! The identity account's StackSet: IAM groups whose users manage only their own
 //! credentials and MFA, and switch roles into the member accounts.
 
-use crate::app::{App, StackHandle};
+use indexmap::IndexMap;
+
+use crate::app::App;
+use crate::cfn::NodeId;
 use crate::cfn::{Expr, Value};
 use crate::error::Result;
-use crate::iam::{keys, Condition, Group, ManagedPolicy, PolicyDocument, Statement};
+use crate::iam::{keys, Condition, Group, GroupHandle, ManagedPolicy, PolicyDocument, Statement};
 use crate::org::AccountHandle;
 use crate::stackset::{StackSet, StackSetHandle};
 
-use super::access::{grant_scopes, switch_roles_policy};
+use super::access::{switch_roles_policy, Parts, SWITCH_ROLES};
 use super::naming::upper_camel;
 use super::organization::Structure;
 use super::FiveAccountLayoutBuilder;
@@ -18,41 +21,38 @@ impl FiveAccountLayoutBuilder {
     pub(super) fn build_identity(
         &self,
         app: &mut App,
-        stack: &StackHandle,
+        parent: &NodeId,
         structure: &Structure,
         identity: &AccountHandle,
-    ) -> Result<StackSetHandle> {
+    ) -> Result<(StackSetHandle, IndexMap<String, GroupHandle>)> {
         let prefix = self.prefix();
-        let set = StackSet::new("IdentityAccount", format!("{prefix}-identity"))
-            .description("IAM groups of the identity account")
-            .template_description(format!("{prefix}: IAM groups of the identity account"))
-            .target(&structure.security)
-            .only_account(identity)
-            .build(app, stack)?;
-        let scopes = grant_scopes(structure);
+        let set = app.add(
+            parent,
+            StackSet::new("IdentityAccount", format!("{prefix}-identity"))
+                .description("IAM groups of the identity account")
+                .template_description(format!("{prefix}: IAM groups of the identity account"))
+                .target(&structure.security)
+                .only_account(identity),
+        )?;
+        let parts = Parts::new(structure);
         let tpl = set.template();
-        let self_service = ManagedPolicy::new("SelfService", self_service_policy())
+        let self_service = app.add(&tpl, ManagedPolicy::new("SelfService", self_service_policy())
             .name(format!("{prefix}-self-service"))
             .description(
                 "Manage your own password, access keys and MFA device; everything else needs MFA",
-            )
-            .build(app, &tpl)?;
+            ))?;
+        let mut groups = IndexMap::new();
         for g in &self.groups {
-            let doc = switch_roles_policy(
-                &g.grants,
-                &scopes,
-                &structure.organization,
-                &structure.workloads,
-            );
+            let doc = switch_roles_policy(app, &g.grants, &parts);
             let mut group = Group::new(upper_camel(&g.name))
                 .name(format!("{prefix}-{}", g.name))
                 .managed_policy(self_service);
             if !doc.is_empty() {
-                group = group.inline_policy("switch-roles", doc);
+                group = group.inline_policy(SWITCH_ROLES, doc);
             }
-            group.build(app, &tpl)?;
+            groups.insert(g.name.clone(), app.add(&tpl, group)?);
         }
-        Ok(set)
+        Ok((set, groups))
     }
 }
 

@@ -1,10 +1,10 @@
 //! The five-account foundation: management, identity, audit/log archive, shared services
 //! and the environments, secure by default and open to extension.
 //!
-//! `FiveAccountLayoutBuilder::build`, below, runs one step per part of the layout, each in
+//! The layout's [`Construct::build`], below, runs one step per part of the layout, each in
 //! its own file:
 //! - `organization`: the organization, its OUs and the accounts;
-//! - `budgets`: a monthly budget per member account;
+//! - `budgets`: the rule that gives every account of the organization a monthly budget;
 //! - `identity`: the identity account's groups and their self-service policy;
 //! - `access`: the member accounts' roles and the groups' switch-roles policies;
 //! - `audit`: the log archive and the organization trail;
@@ -29,10 +29,12 @@ mod organization;
 
 use indexmap::IndexMap;
 
-use crate::app::{App, ResourceHandle, StackHandle};
+use crate::app::{App, Construct, ResourceHandle, Scope, StackHandle};
 use crate::cfn::Value;
 use crate::error::Result;
-use crate::org::{Account, AccountHandle, OrganizationHandle, OuHandle, PolicyHandle};
+use crate::iam::GroupHandle;
+use crate::layouts::access::Grant;
+use crate::org::{AccountHandle, OrganizationHandle, OuHandle, PolicyHandle};
 use crate::stackset::StackSetHandle;
 
 pub use audit::ObjectLock;
@@ -41,25 +43,23 @@ pub use guardrails::Guardrails;
 pub use identity::self_service_policy;
 
 use audit::{build_trail, ArchiveNames};
-use budgets::{add_budget, Budget};
+use budgets::{AccountBudgets, Budget};
 
 /// The article's foundation in one call.
 ///
 /// ```
-/// use orgstack::{App, layouts::FiveAccountLayout};
+/// use orgstack::{App, layouts::FiveAccountLayout, org::Account};
 /// let mut app = App::new();
-/// let layout = FiveAccountLayout::builder("acme")
+/// let management = app.stack("Management")?;
+/// let layout = app.add(&management, FiveAccountLayout::builder("acme")
 ///     .email_domain("aws.acme.example")
 ///     .allowed_regions(["us-east-1", "eu-west-1"])
-///     .alert_email("cloud-alerts@acme.example")
-///     .build(&mut app)?;
-/// // Handles to every part, to extend it.
-/// layout.workloads_ou().add_account(
-///     &mut app,
-///     orgstack::org::Account::new("Sandbox", "sandbox@aws.acme.example"),
-/// )?;
+///     .alert_email("cloud-alerts@acme.example"))?;
+/// // Handles to every part, to extend it. The new account gets the layout's budget.
+/// app.add(&layout.workloads_ou(), Account::new("Sandbox", "sandbox@aws.acme.example"))?;
 /// let assembly = app.synth()?;
 /// assert_eq!(assembly.deploy_order(), ["Management"]);
+/// assert!(assembly.template_json("Management").unwrap().contains("\"BudgetName\": \"Sandbox-monthly\""));
 /// # Ok::<(), orgstack::Error>(())
 /// ```
 #[derive(Debug)]
@@ -78,30 +78,58 @@ pub struct FiveAccountLayout {
     identity_stack_set: StackSetHandle,
     roles_stack_set: StackSetHandle,
     audit_stack_set: StackSetHandle,
+    groups: IndexMap<String, GroupHandle>,
     guardrails: Vec<PolicyHandle>,
     trail: ResourceHandle,
     alert_topic: ResourceHandle,
     log_bucket_name: Value,
-    budget: Option<Budget>,
 }
 
 impl FiveAccountLayout {
-    /// Adds an account under `parent` (an OU of the layout, or the root) with the layout's
-    /// monthly budget, as the layout's own accounts have.
+    /// Lets the identity account's group `group` switch into `grant`'s role wherever the
+    /// grant says: the layout's parts, or any OU or account of the organization — ones
+    /// added after the layout too. An unknown group is reported at synthesis.
     ///
-    /// # Errors
-    /// As [`Parent::add_account`](crate::org::Parent::add_account).
-    pub fn add_account(
-        &self,
-        app: &mut App,
-        parent: impl Into<crate::org::Parent>,
-        account: Account,
-    ) -> Result<AccountHandle> {
-        let handle = parent.into().add_account(app, account)?;
-        if let Some(b) = &self.budget {
-            add_budget(app, &handle, b)?;
+    /// ```
+    /// use orgstack::{App, layouts::{FiveAccountLayout, Grant, GrantTarget, DEVELOPER}};
+    /// use orgstack::org::OrganizationalUnit;
+    /// let mut app = App::new();
+    /// let management = app.stack("Management")?;
+    /// let layout = app.add(&management, FiveAccountLayout::builder("acme").email_domain("acme.example"))?;
+    /// let sandbox = app.add(&layout.workloads_ou(), OrganizationalUnit::new("Sandbox"))?;
+    /// layout.grant(&mut app, "developers", Grant::new(DEVELOPER, [GrantTarget::from(sandbox)]));
+    /// let assembly = app.synth()?;
+    /// let identity = assembly.template_json("Management.IdentityAccount.Template").unwrap();
+    /// assert!(identity.contains("WorkloadsSandbox"));
+    /// # Ok::<(), orgstack::Error>(())
+    /// ```
+    pub fn grant(&self, app: &mut App, group: &str, grant: Grant) {
+        let parts = self.parts();
+        match self.groups.get(group) {
+            Some(handle) => access::add_grant(app, handle, &grant, &parts),
+            None => app.report(crate::Diagnostic::new(
+                app.path(&self.identity_stack_set.template()),
+                crate::Rule::PropertyValue,
+                group,
+                "the layout has no group of that name",
+                format!(
+                    "grant to one of the layout's groups: {}",
+                    self.groups.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            )),
         }
-        Ok(handle)
+    }
+
+    /// What the named grant targets stand for.
+    fn parts(&self) -> access::Parts {
+        access::Parts::new(&organization::Structure {
+            organization: self.organization,
+            security: self.security,
+            infrastructure: self.infrastructure,
+            workloads: self.workloads,
+            non_prod: self.non_prod,
+            prod: self.prod,
+        })
     }
 
     /// A builder for a layout named `name` (lower-case letters, digits and hyphens; it
@@ -178,41 +206,52 @@ impl FiveAccountLayout {
     pub fn alert_topic(&self) -> ResourceHandle {
         self.alert_topic
     }
+    /// The identity account's groups, by name.
+    pub fn groups(&self) -> &IndexMap<String, GroupHandle> {
+        &self.groups
+    }
+
     /// The log archive bucket's name, as the management stack computes it.
     pub fn log_bucket_name(&self) -> &Value {
         &self.log_bucket_name
     }
 }
 
-impl FiveAccountLayoutBuilder {
-    /// Adds the layout to `app`: a `Management` stack with the organization, OUs, accounts,
-    /// guardrails, trail, alerting, budgets and the StackSets for member accounts.
-    ///
-    /// # Errors
-    /// [`Error::DuplicateId`](crate::Error::DuplicateId) if the app already has the stack.
-    /// Bad names, e-mails and quotas are reported at synthesis.
-    pub fn build(self, app: &mut App) -> Result<FiveAccountLayout> {
+impl<P: Scope + ?Sized> Construct<P> for FiveAccountLayoutBuilder {
+    type Handle = FiveAccountLayout;
+
+    /// Adds the layout under `parent` — the management account's stack, or a construct of
+    /// yours in it: the organization, OUs, accounts, guardrails, trail, alerting, budgets
+    /// and the StackSets for member accounts. Bad names, e-mails and quotas are reported
+    /// at synthesis.
+    fn build(self, app: &mut App, parent: &P) -> Result<FiveAccountLayout> {
+        let parent = parent.node();
         let prefix = self.prefix();
-        let stack = app.stack(self.stack_name.as_str())?;
+        let stack = app.stack_of(&parent).unwrap_or(StackHandle(parent));
         app.set_stack_description(
             &stack,
             format!("{prefix}: organization, accounts, guardrails, audit trail and alerting (management account)"),
-        )?;
-        let path = app.path(&stack);
+        );
+        let path = app.path(&parent);
         self.report_settings(app, &path);
 
-        let structure = self.build_structure(app, &stack)?;
+        let structure = self.build_structure(app, parent)?;
         let accounts = self.add_accounts(app, &structure)?;
         let alert_email = self.alert_address();
-        let budget = self.add_budgets(app, &accounts, &alert_email)?;
+        if let Some(amount) = self.monthly_budget {
+            app.add_aspect(AccountBudgets {
+                organization: structure.organization.node(),
+                budget: Budget::new(amount, &self.budget_thresholds, &alert_email),
+            });
+        }
         let names = ArchiveNames::new(&prefix, &accounts.audit);
-        let identity_stack_set =
-            self.build_identity(app, &stack, &structure, &accounts.identity)?;
+        let (identity_stack_set, groups) =
+            self.build_identity(app, &parent, &structure, &accounts.identity)?;
         let roles_stack_set =
-            self.build_member_roles(app, &stack, &structure, &accounts.identity)?;
-        let audit_stack_set = self.build_audit(app, &stack, &structure, &accounts, &names)?;
-        let trail = build_trail(app, &stack, &audit_stack_set, &names)?;
-        let alert_topic = self.build_alerting(app, &stack, &alert_email)?;
+            self.build_member_roles(app, &parent, &structure, &accounts.identity)?;
+        let audit_stack_set = self.build_audit(app, &parent, &structure, &accounts, &names)?;
+        let trail = build_trail(app, &parent, &audit_stack_set, &names)?;
+        let alert_topic = self.build_alerting(app, &parent, &alert_email)?;
         let guardrails = self.attach_guardrails(app, structure.organization, &names)?;
         self.add_deploy_steps(app, &alert_email);
 
@@ -231,11 +270,11 @@ impl FiveAccountLayoutBuilder {
             identity_stack_set,
             roles_stack_set,
             audit_stack_set,
+            groups,
             guardrails,
             trail,
             alert_topic,
             log_bucket_name: names.log_bucket_name,
-            budget,
         })
     }
 }

@@ -1,8 +1,5 @@
-//! Names the layout derives from others: identifiers from names, names from identifiers,
-//! and an account's name from its resource.
-
-use crate::app::App;
-use crate::cfn::{NodeId, Value};
+//! Names the layout derives from others: identifiers from names and names from
+//! identifiers.
 
 /// `shared-services` → `SharedServices`.
 pub(super) fn upper_camel(s: &str) -> String {
@@ -32,13 +29,4 @@ pub(super) fn kebab(s: &str) -> String {
         }
     }
     out
-}
-
-/// The `AccountName` of the account resource `node` (`account` if it has none).
-pub(super) fn account_name_of(app: &App, node: NodeId) -> String {
-    app.resource(&node)
-        .and_then(|r| r.properties.get("AccountName"))
-        .and_then(Value::as_str)
-        .unwrap_or("account")
-        .to_owned()
 }

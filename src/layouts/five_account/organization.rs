@@ -2,7 +2,8 @@
 
 use indexmap::IndexMap;
 
-use crate::app::{App, StackHandle};
+use crate::app::App;
+use crate::cfn::NodeId;
 use crate::error::Result;
 use crate::org::{
     Account, AccountHandle, Organization, OrganizationHandle, OrganizationalUnit, OuHandle,
@@ -32,18 +33,18 @@ pub(super) struct Accounts {
 
 impl FiveAccountLayoutBuilder {
     /// The organization (created, or the one that exists) and its OUs.
-    pub(super) fn build_structure(&self, app: &mut App, stack: &StackHandle) -> Result<Structure> {
+    pub(super) fn build_structure(&self, app: &mut App, parent: NodeId) -> Result<Structure> {
         let organization = match &self.existing {
             Some((root, org)) => Organization::existing(root, org),
             None => Organization::create(),
-        }
-        .build(app, stack)?;
+        };
+        let organization = app.add(&parent, organization)?;
 
-        let security = organization.add_ou(app, OrganizationalUnit::new("Security"))?;
-        let infrastructure = organization.add_ou(app, OrganizationalUnit::new("Infrastructure"))?;
-        let workloads = organization.add_ou(app, OrganizationalUnit::new("Workloads"))?;
-        let non_prod = workloads.add_ou(app, OrganizationalUnit::new("NonProd"))?;
-        let prod = workloads.add_ou(app, OrganizationalUnit::new("Prod"))?;
+        let security = app.add(&organization, OrganizationalUnit::new("Security"))?;
+        let infrastructure = app.add(&organization, OrganizationalUnit::new("Infrastructure"))?;
+        let workloads = app.add(&organization, OrganizationalUnit::new("Workloads"))?;
+        let non_prod = app.add(&workloads, OrganizationalUnit::new("NonProd"))?;
+        let prod = app.add(&workloads, OrganizationalUnit::new("Prod"))?;
         Ok(Structure {
             organization,
             security,
@@ -60,15 +61,12 @@ impl FiveAccountLayoutBuilder {
         let prefix = self.prefix();
         let account =
             |key: &str, id: &str| Account::new(format!("{prefix}-{key}"), self.email(key)).id(id);
-        let identity = structure
-            .security
-            .add_account(app, account(IDENTITY, "Identity"))?;
-        let audit = structure
-            .security
-            .add_account(app, account(AUDIT, "Audit"))?;
-        let shared_services = structure
-            .infrastructure
-            .add_account(app, account(SHARED_SERVICES, "SharedServices"))?;
+        let identity = app.add(&structure.security, account(IDENTITY, "Identity"))?;
+        let audit = app.add(&structure.security, account(AUDIT, "Audit"))?;
+        let shared_services = app.add(
+            &structure.infrastructure,
+            account(SHARED_SERVICES, "SharedServices"),
+        )?;
         let mut environments = IndexMap::new();
         for env in &self.environments {
             let ou = if env.production {
@@ -76,7 +74,7 @@ impl FiveAccountLayoutBuilder {
             } else {
                 structure.non_prod
             };
-            let handle = ou.add_account(app, account(&env.name, &upper_camel(&env.name)))?;
+            let handle = app.add(&ou, account(&env.name, &upper_camel(&env.name)))?;
             environments.insert(env.name.clone(), handle);
         }
         Ok(Accounts {

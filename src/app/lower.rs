@@ -1,0 +1,311 @@
+//! Lowering, synthesis's first step: every typed construct becomes the resource it
+//! stands for, escape-hatch overrides applied, and aspects derive the resources the model
+//! implies. What comes out is the [`Model`] every later step reads.
+
+use std::any::Any;
+use std::borrow::Cow;
+use std::fmt::Debug;
+
+use super::tree::{apply_overrides, Body, NodeKind};
+use super::App;
+use crate::cfn::{NodeId, Resource};
+use crate::error::{Diagnostic, Rule};
+use crate::quotas::Quotas;
+
+/// What a construct of the library means, kept typed in the tree until synthesis.
+pub(crate) trait Typed: Any + Debug + Send + Sync {
+    /// Problems of its typed data that the resource schema does not catch (property values
+    /// are checked on the lowered resource).
+    fn validate(&self, _cx: &mut Check<'_, '_>) {}
+
+    /// A check over every construct of this type at once, run once per synthesis.
+    fn check_all(&self) -> Option<fn(&Model<'_>, &mut Vec<Diagnostic>)> {
+        None
+    }
+
+    fn as_any(&self) -> &dyn Any;
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+}
+
+/// A typed construct that stands for one resource.
+pub(crate) trait Lower: Typed {
+    /// The CloudFormation type it lowers to.
+    fn resource_type(&self) -> &'static str;
+
+    /// The resource it stands for; references to other constructs stay references.
+    fn lower(&self) -> Resource;
+}
+
+/// Implements `as_any`/`as_any_mut` for a [`Typed`] type.
+macro_rules! any_impls {
+    () => {
+        fn as_any(&self) -> &dyn std::any::Any {
+            self
+        }
+        fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+            self
+        }
+    };
+}
+pub(crate) use any_impls;
+
+/// A rule over the whole app that derives resources at synthesis: what the model implies
+/// for every construct of a kind, whichever path added it (a budget for every account).
+pub(crate) trait Aspect: Debug + Send + Sync + 'static {
+    fn derive(&self, app: &App, out: &mut Derived);
+}
+
+/// Resources an aspect derives, each under an existing construct.
+#[derive(Debug, Default)]
+pub(crate) struct Derived {
+    nodes: Vec<DerivedNode>,
+}
+
+#[derive(Debug)]
+struct DerivedNode {
+    parent: NodeId,
+    id: Cow<'static, str>,
+    resource: Resource,
+}
+
+impl Derived {
+    /// Adds `resource` under `parent` with construct id `id`.
+    pub(crate) fn add(
+        &mut self,
+        parent: NodeId,
+        id: impl Into<Cow<'static, str>>,
+        resource: Resource,
+    ) {
+        self.nodes.push(DerivedNode {
+            parent,
+            id: id.into(),
+            resource,
+        });
+    }
+}
+
+/// The app as the templates will show it: every resource lowered, derived resources
+/// added after the app's own nodes (their indices continue the app's).
+#[derive(Debug)]
+pub(crate) struct Model<'a> {
+    pub(crate) app: &'a App,
+    /// What each typed node lowered to; `None` for other nodes.
+    lowered: Vec<Option<Resource>>,
+    derived: Vec<DerivedNode>,
+    /// Estimated minified size of each resource's properties.
+    approx: Vec<u32>,
+}
+
+impl<'a> Model<'a> {
+    /// Lowers every construct and runs the aspects.
+    pub(crate) fn lower(app: &'a App) -> Model<'a> {
+        let mut lowered: Vec<Option<Resource>> = Vec::with_capacity(app.nodes.len());
+        let mut approx = Vec::with_capacity(app.nodes.len() * 2);
+        for e in &app.nodes {
+            let (res, size) = match &e.kind {
+                NodeKind::Resource(r) => match &r.body {
+                    Body::Typed {
+                        construct,
+                        overrides,
+                    } => {
+                        let mut res = construct.lower();
+                        if let Some(o) = overrides {
+                            res = apply_overrides(res, o);
+                        }
+                        let size = approx_len(&res);
+                        (Some(res), size)
+                    }
+                    Body::Raw(res) => (None, approx_len(res)),
+                },
+                _ => (None, 0),
+            };
+            lowered.push(res);
+            approx.push(size);
+        }
+        let mut derived = Derived::default();
+        for aspect in app.aspects() {
+            aspect.derive(app, &mut derived);
+        }
+        for d in &derived.nodes {
+            approx.push(approx_len(&d.resource));
+        }
+        Model {
+            app,
+            lowered,
+            derived: derived.nodes,
+            approx,
+        }
+    }
+
+    /// Number of nodes, the app's and the derived ones.
+    pub(crate) fn len(&self) -> usize {
+        self.app.nodes.len() + self.derived.len()
+    }
+
+    pub(crate) fn node_id(&self, index: usize) -> NodeId {
+        NodeId {
+            app: self.app.app_id(),
+            index: index as u32,
+        }
+    }
+
+    /// Whether `n` names a node of this model (and not one of another app).
+    pub(crate) fn contains(&self, n: NodeId) -> bool {
+        n.app == self.app.app_id() && n.index() < self.len()
+    }
+
+    fn derived(&self, n: NodeId) -> Option<&DerivedNode> {
+        n.index()
+            .checked_sub(self.app.nodes.len())
+            .and_then(|i| self.derived.get(i))
+    }
+
+    pub(crate) fn parent(&self, n: NodeId) -> Option<NodeId> {
+        match self.app.nodes.get(n.index()) {
+            Some(e) => e.parent,
+            None => self.derived(n).map(|d| d.parent),
+        }
+    }
+
+    pub(crate) fn id(&self, n: NodeId) -> &str {
+        match self.app.nodes.get(n.index()) {
+            Some(e) => &e.id,
+            None => self.derived(n).map_or("", |d| &d.id),
+        }
+    }
+
+    /// The stack (or member stack) whose template the node belongs to; `None` for a node
+    /// left out of every template.
+    pub(crate) fn stack(&self, n: NodeId) -> Option<NodeId> {
+        match self.app.nodes.get(n.index()) {
+            Some(e) => e.stack,
+            None => self.derived(n).and_then(|d| self.stack(d.parent)),
+        }
+    }
+
+    pub(crate) fn is_stack(&self, n: NodeId) -> bool {
+        matches!(
+            self.app.nodes.get(n.index()).map(|e| &e.kind),
+            Some(NodeKind::Stack(_))
+        )
+    }
+
+    /// The resource a node renders, if it is one.
+    pub(crate) fn resource(&self, n: NodeId) -> Option<&Resource> {
+        match self.app.nodes.get(n.index()) {
+            Some(e) => match &e.kind {
+                NodeKind::Resource(r) => match &r.body {
+                    Body::Raw(res) => Some(res),
+                    Body::Typed { .. } => self.lowered.get(n.index())?.as_ref(),
+                },
+                _ => None,
+            },
+            None => self.derived(n).map(|d| &d.resource),
+        }
+    }
+
+    pub(crate) fn is_parameter(&self, n: NodeId) -> bool {
+        matches!(
+            self.app.nodes.get(n.index()).map(|e| &e.kind),
+            Some(NodeKind::Parameter(_))
+        )
+    }
+
+    /// Estimated size of a node once rendered: pretty printing roughly doubles the
+    /// minified properties, and 300 covers the resource's frame, logical ID and DependsOn;
+    /// a parameter counts 200.
+    pub(crate) fn rendered_estimate(&self, n: NodeId) -> usize {
+        if self.is_parameter(n) {
+            return 200;
+        }
+        self.approx.get(n.index()).map_or(0, |&a| a as usize) * 2 + 300
+    }
+
+    /// Where a node comes in its template: the app's nodes in declaration order; what an
+    /// aspect derives under a construct, after the last construct of that construct's own
+    /// parent (a budget of every account comes after the accounts), in derivation order.
+    pub(crate) fn order_key(&self, n: NodeId) -> (u32, u32) {
+        let Some(k) = n.index().checked_sub(self.app.nodes.len()) else {
+            return (n.index, 0);
+        };
+        let d = &self.derived[k];
+        let mut last = self.app.parent_of(&d.parent).unwrap_or(d.parent);
+        while let Some(&child) = self
+            .app
+            .entry(last)
+            .and_then(|e| e.children.values().last())
+        {
+            last = child;
+        }
+        (last.index, 1 + k as u32)
+    }
+
+    /// The construct's path, e.g. `Management/Accounts/Prod/Budget`.
+    pub(crate) fn path(&self, n: NodeId) -> String {
+        match self.derived(n) {
+            Some(d) => format!("{}/{}", self.path(d.parent), d.id),
+            None => self.app.path(&n),
+        }
+    }
+
+    pub(crate) fn quotas(&self) -> &Quotas {
+        self.app.quotas()
+    }
+}
+
+fn approx_len(res: &Resource) -> u32 {
+    let n: usize = res
+        .properties
+        .values()
+        .map(crate::cfn::Value::approx_len)
+        .sum();
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// What a construct's validation sees: the model, its own node, and where problems go.
+pub(crate) struct Check<'m, 'a> {
+    pub(crate) model: &'m Model<'a>,
+    pub(crate) node: NodeId,
+    path: Option<String>,
+    out: &'m mut Vec<Diagnostic>,
+}
+
+impl<'m, 'a> Check<'m, 'a> {
+    pub(crate) fn new(model: &'m Model<'a>, node: NodeId, out: &'m mut Vec<Diagnostic>) -> Self {
+        Check {
+            model,
+            node,
+            path: None,
+            out,
+        }
+    }
+
+    /// The construct's path, computed once and only when a problem is reported.
+    pub(crate) fn path(&mut self) -> &str {
+        let (model, node) = (self.model, self.node);
+        self.path.get_or_insert_with(|| model.path(node))
+    }
+
+    /// Reports a problem of this construct.
+    pub(crate) fn report(
+        &mut self,
+        rule: Rule,
+        value: impl AsRef<str>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let path = self.path().to_owned();
+        self.out
+            .push(Diagnostic::new(path, rule, value, message, hint));
+    }
+
+    /// Reports a ready-made diagnostic at this construct's path.
+    pub(crate) fn push(&mut self, mut d: Diagnostic) {
+        d.path = self.path().to_owned();
+        self.out.push(d);
+    }
+
+    pub(crate) fn quotas(&self) -> &Quotas {
+        self.model.quotas()
+    }
+}

@@ -1,0 +1,352 @@
+//! Resolving, synthesis's fourth step: the route of every reference is decided once — a
+//! `Ref` within its template, a parameter of a StackSet's member template set by the
+//! StackSet, or an export and import between stacks — together with what each route
+//! needs (parameters, exports, `DependsOn`, the order of the stacks). References that
+//! cannot be expressed are reported here.
+
+use indexmap::{IndexMap, IndexSet};
+
+use super::lower::Model;
+use super::name::Names;
+use super::place::{Placement, SlotKind};
+use super::tree::NodeKind;
+use crate::cfn::hash::FastMap as HashMap;
+use crate::cfn::{Expr, NodeId, Output, Parameter, Reference, Target, Value};
+use crate::error::{Diagnostic, Rule};
+
+/// How a reference made in one template reaches its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route {
+    /// `Ref`/`GetAtt` of a logical ID of the same template.
+    Local,
+    /// A parameter of a member template, set by its StackSet.
+    Param,
+    /// `Fn::ImportValue` of an export of the top-level stack in slot `slot`.
+    Import { slot: u32 },
+}
+
+/// What a member template hands to the StackSet that carries it.
+#[derive(Debug, Default)]
+pub(crate) struct CarrierInput {
+    /// `Parameters` of the StackSet: parameter name and the value in the parent's terms.
+    pub(crate) parameters: Vec<(String, Reference)>,
+    /// The member template creates IAM resources.
+    pub(crate) needs_iam: bool,
+}
+
+/// Every route and what the routes need.
+#[derive(Debug)]
+pub(crate) struct Resolution {
+    routes: HashMap<(u32, NodeId), Route>,
+    pub(crate) carriers: HashMap<NodeId, CarrierInput>,
+    /// Exports of each slot, by output name.
+    pub(crate) exports: Vec<IndexMap<String, Output>>,
+    /// Parameters a member template receives from its StackSet, by name.
+    pub(crate) member_params: Vec<IndexMap<String, Parameter>>,
+    /// Slots each slot imports from or waits for.
+    pub(crate) slot_deps: Vec<IndexSet<usize>>,
+    /// `DependsOn` of each resource node: a range of `dep_flat`.
+    dep_range: Vec<(u32, u32)>,
+    dep_flat: Vec<NodeId>,
+    /// Top-level slots in deploy order.
+    pub(crate) order: Vec<usize>,
+}
+
+impl Resolution {
+    /// The route of a reference to `target` made in `slot`; `None` for one that was
+    /// reported as impossible (or a logical ID written by hand).
+    pub(crate) fn route(&self, slot: usize, target: NodeId) -> Option<Route> {
+        self.routes.get(&(slot as u32, target)).copied()
+    }
+
+    /// The constructs a resource waits for within its template.
+    pub(crate) fn waits_for(&self, n: NodeId) -> &[NodeId] {
+        match self.dep_range.get(n.index()) {
+            Some(&(a, b)) => &self.dep_flat[a as usize..b as usize],
+            None => &[],
+        }
+    }
+}
+
+/// The export name of a value of `logical` in stack `stack`.
+pub(crate) fn export_name(stack: &str, logical: &str, attr: Option<&str>) -> String {
+    match attr {
+        Some(a) => format!("{stack}:{logical}:{a}"),
+        None => format!("{stack}:{logical}"),
+    }
+}
+
+/// The name of the member-template parameter that carries `logical`'s value.
+pub(crate) fn parameter_name(logical: &str, attr: Option<&str>) -> String {
+    alphanumeric_name("", logical, attr)
+}
+
+/// The output that exports a value of `logical`.
+fn output_name(logical: &str, attr: Option<&str>) -> String {
+    alphanumeric_name("Export", logical, attr)
+}
+
+/// `prefix`, `logical` and `attr` run together, letters and digits only, at most 255
+/// characters: a name valid as a logical ID, parameter or output name.
+fn alphanumeric_name(prefix: &str, logical: &str, attr: Option<&str>) -> String {
+    let mut name = String::with_capacity(prefix.len() + logical.len() + attr.map_or(0, str::len));
+    name.push_str(prefix);
+    name.extend(
+        logical
+            .bytes()
+            .chain(attr.unwrap_or("").bytes())
+            .filter(u8::is_ascii_alphanumeric)
+            .map(char::from),
+    );
+    name.truncate(255);
+    name
+}
+
+/// Resource types whose presence in a member template needs an IAM capability.
+const IAM_PREFIX: &str = "AWS::IAM::";
+
+struct Resolver<'r, 'a> {
+    model: &'r Model<'a>,
+    placement: &'r Placement,
+    names: &'r Names,
+    res: Resolution,
+    out: &'r mut Vec<Diagnostic>,
+}
+
+/// Decides every route of the model's references.
+pub(crate) fn resolve(
+    model: &Model<'_>,
+    placement: &Placement,
+    names: &Names,
+    out: &mut Vec<Diagnostic>,
+) -> Resolution {
+    let n = placement.slots.len();
+    let mut r = Resolver {
+        model,
+        placement,
+        names,
+        res: Resolution {
+            routes: HashMap::default(),
+            carriers: HashMap::default(),
+            exports: vec![IndexMap::new(); n],
+            member_params: vec![IndexMap::new(); n],
+            slot_deps: vec![IndexSet::new(); n],
+            dep_range: vec![(0, 0); model.len()],
+            dep_flat: Vec::new(),
+            order: Vec::new(),
+        },
+        out,
+    };
+    for slot in 0..n {
+        r.walk_slot(slot);
+    }
+    r.deploy_order();
+    r.res
+}
+
+impl Resolver<'_, '_> {
+    fn walk_slot(&mut self, slot: usize) {
+        let model = self.model;
+        let placement = self.placement;
+        let s = &placement.slots[slot];
+        let mut serial_last: HashMap<&'static str, NodeId> = HashMap::default();
+        let mut needs_iam = false;
+        for &m in &s.members {
+            let Some(res) = model.resource(m) else {
+                continue;
+            };
+            needs_iam |= res.resource_type.starts_with(IAM_PREFIX);
+            for v in res.properties.values() {
+                v.visit_refs(|r| self.note_ref(slot, m, r));
+            }
+            let start = self.res.dep_flat.len() as u32;
+            if let Some(node) = model.app.resource_node(m) {
+                for &dep in &node.depends_on {
+                    self.note_dependency(slot, m, dep);
+                }
+                if let Some(group) = node.serial_group {
+                    if let Some(prev) = serial_last.insert(group, m) {
+                        if !self.res.dep_flat[start as usize..].contains(&prev) {
+                            self.res.dep_flat.push(prev);
+                        }
+                    }
+                }
+            }
+            self.res.dep_range[m.index()] = (start, self.res.dep_flat.len() as u32);
+        }
+        if let SlotKind::Member { carrier } = s.kind {
+            self.res.carriers.entry(carrier).or_default().needs_iam = needs_iam;
+        }
+        if !matches!(s.kind, SlotKind::Overflow { .. }) {
+            if let NodeKind::Stack(data) = &model.app.nodes[s.stack.index()].kind {
+                for o in data.outputs.values() {
+                    o.value.visit_refs(|r| self.note_ref(slot, s.stack, r));
+                    if let Some(e) = &o.export_name {
+                        e.visit_refs(|r| self.note_ref(slot, s.stack, r));
+                    }
+                }
+            }
+        }
+    }
+
+    fn note_dependency(&mut self, slot: usize, from: NodeId, dep: NodeId) {
+        let Some(dep_slot) = self.placement.slot_of(dep) else {
+            return;
+        };
+        let slots = &self.placement.slots;
+        if dep_slot == slot {
+            self.res.dep_flat.push(dep);
+        } else if !slots[slot].is_member() && !slots[dep_slot].is_member() {
+            self.res.slot_deps[slot].insert(dep_slot);
+        } else {
+            self.out.push(Diagnostic::new(
+                self.model.path(from),
+                Rule::CrossBoundaryReference,
+                self.model.path(dep),
+                "a resource cannot wait for a resource in another account's template",
+                "drop the dependency, or order the StackSet itself after the resource",
+            ));
+        }
+    }
+
+    fn fail(&mut self, from: NodeId, value: String, message: &str, hint: &str) {
+        self.out.push(Diagnostic::new(
+            self.model.path(from),
+            Rule::CrossBoundaryReference,
+            value,
+            message,
+            hint,
+        ));
+    }
+
+    /// Decides the route of a reference made in `slot` and records what it needs.
+    fn note_ref(&mut self, slot: usize, from: NodeId, r: &Reference) {
+        let Target::Node(target) = r.target else {
+            return;
+        };
+        if !self.model.contains(target) {
+            self.out.push(Diagnostic::new(
+                self.model.path(from),
+                Rule::ForeignHandle,
+                format!(
+                    "construct #{} of another App (app #{})",
+                    target.index, target.app
+                ),
+                "a reference points at a construct of another App",
+                "use the handles this app returned; a handle of one App means nothing in another",
+            ));
+            return;
+        }
+        let Some(target_slot) = self.placement.slot_of(target) else {
+            let what = if self.model.stack(target).is_none() {
+                "the reference points at a construct that is left out of the templates (see its own problem)"
+            } else {
+                "the reference points at a construct that is neither a resource nor a parameter"
+            };
+            self.fail(
+                from,
+                self.model.path(target),
+                what,
+                "reference a resource or a parameter",
+            );
+            return;
+        };
+        let slots = &self.placement.slots;
+        let route = if target_slot == slot {
+            Route::Local
+        } else {
+            match (slots[slot].kind, slots[target_slot].kind) {
+                (SlotKind::Member { .. }, SlotKind::Member { .. }) => {
+                    return self.fail(from, self.model.path(target), "a StackSet's member template cannot reference a resource of another StackSet's member template", "create the value in the management stack and reference it from both, or use a name both sides can compute");
+                }
+                (_, SlotKind::Member { .. }) => {
+                    return self.fail(from, self.model.path(target), "a resource inside a StackSet's member accounts cannot be referenced from the management account's stacks", "derive the value from names both sides know (e.g. a prefix and the account id), or move the resource into the management stack");
+                }
+                (SlotKind::Member { .. }, _) => Route::Param,
+                _ => Route::Import {
+                    slot: target_slot as u32,
+                },
+            }
+        };
+        self.res.routes.insert((slot as u32, target), route);
+        let logical = self.names.of(target).unwrap_or_default();
+        let attr = r.attribute.as_deref();
+        match route {
+            Route::Local => {}
+            Route::Param => {
+                let SlotKind::Member { carrier } = slots[slot].kind else {
+                    return;
+                };
+                let name = parameter_name(logical, attr);
+                let entry = self.res.carriers.entry(carrier).or_default();
+                if !entry.parameters.iter().any(|(n, _)| *n == name) {
+                    entry.parameters.push((name.clone(), r.clone()));
+                    // The StackSet sets the parameter in its own template's terms.
+                    if let Some(parent) = self.placement.slot_of(carrier) {
+                        self.note_ref(parent, carrier, r);
+                    }
+                }
+                let model = self.model;
+                self.res.member_params[slot].entry(name).or_insert_with(|| {
+                    Parameter::string().description(format!(
+                        "Set by the StackSet from {}{}",
+                        model.path(target),
+                        attr.map(|a| format!(" ({a})")).unwrap_or_default()
+                    ))
+                });
+            }
+            Route::Import { slot: ts } => {
+                let ts = ts as usize;
+                let output = output_name(logical, attr);
+                if !self.res.exports[ts].contains_key(&output) {
+                    let export = export_name(&slots[ts].name, logical, attr);
+                    let local = Expr::Ref(Reference {
+                        target: Target::Logical(logical.to_owned()),
+                        attribute: r.attribute.clone(),
+                        max_len: r.max_len,
+                    });
+                    self.res.exports[ts]
+                        .insert(output, Output::new(local).export(Value::String(export)));
+                }
+                self.res.slot_deps[slot].insert(ts);
+            }
+        }
+    }
+
+    /// Top-level stacks in an order that deploys every stack after those it imports from.
+    fn deploy_order(&mut self) {
+        let slots = &self.placement.slots;
+        let n = slots.len();
+        let top: Vec<usize> = (0..n).filter(|&i| !slots[i].is_member()).collect();
+        let mut done = vec![false; n];
+        let mut order = Vec::with_capacity(top.len());
+        loop {
+            let before = order.len();
+            for &i in &top {
+                if !done[i] && self.res.slot_deps[i].iter().all(|&d| done[d] || d == i) {
+                    done[i] = true;
+                    order.push(i);
+                }
+            }
+            if order.len() == top.len() {
+                break;
+            }
+            if order.len() == before {
+                let stuck: Vec<String> = top
+                    .iter()
+                    .filter(|&&i| !done[i])
+                    .map(|&i| slots[i].name.clone())
+                    .collect();
+                self.out.push(Diagnostic::new(
+                    stuck.join(", "),
+                    Rule::CrossBoundaryReference,
+                    stuck.join(" -> "),
+                    "these stacks reference each other in a cycle, so none can deploy first",
+                    "keep references flowing one way: from later stacks to earlier ones",
+                ));
+                break;
+            }
+        }
+        self.res.order = order;
+    }
+}
