@@ -69,6 +69,11 @@ struct DerivedNode {
 }
 
 impl Derived {
+    /// Makes room for `n` more resources.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.nodes.reserve(n);
+    }
+
     /// Adds `resource` under `parent` with construct id `id`.
     pub(crate) fn add(
         &mut self,
@@ -97,42 +102,34 @@ pub(crate) struct Model<'a> {
 }
 
 impl<'a> Model<'a> {
-    /// Lowers every construct and runs the aspects.
+    /// Lowers every construct and runs the aspects, on two threads: what aspects derive
+    /// depends only on the typed tree, not on what the constructs lower to.
     pub(crate) fn lower(app: &'a App) -> Model<'a> {
-        let mut lowered: Vec<Option<Resource>> = Vec::with_capacity(app.nodes.len());
-        let mut approx = Vec::with_capacity(app.nodes.len() * 2);
-        for e in &app.nodes {
-            let (res, size) = match &e.kind {
-                NodeKind::Resource(r) => match &r.body {
-                    Body::Typed {
-                        construct,
-                        overrides,
-                    } => {
-                        let mut res = construct.lower();
-                        if let Some(o) = overrides {
-                            res = apply_overrides(res, o);
-                        }
-                        let size = approx_len(&res);
-                        (Some(res), size)
-                    }
-                    Body::Raw(res) => (None, approx_len(res)),
-                },
-                _ => (None, 0),
-            };
-            lowered.push(res);
-            approx.push(size);
-        }
-        let mut derived = Derived::default();
-        for aspect in app.aspects() {
-            aspect.derive(app, &mut derived);
-        }
-        for d in &derived.nodes {
-            approx.push(approx_len(&d.resource));
-        }
+        let ((lowered, mut approx), (derived, derived_approx)) = std::thread::scope(|s| {
+            let aspects = s.spawn(|| {
+                let mut derived = Derived::default();
+                for aspect in app.aspects() {
+                    aspect.derive(app, &mut derived);
+                }
+                let approx: Vec<u32> = derived
+                    .nodes
+                    .iter()
+                    .map(|d| approx_len(&d.resource))
+                    .collect();
+                (derived.nodes, approx)
+            });
+            let own = lower_nodes(app);
+            match aspects.join() {
+                Ok(derived) => (own, derived),
+                // An aspect's panic is the caller's, as if it had run on this thread.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+        approx.extend(derived_approx);
         Model {
             app,
             lowered,
-            derived: derived.nodes,
+            derived,
             approx,
         }
     }
@@ -251,6 +248,34 @@ impl<'a> Model<'a> {
     pub(crate) fn quotas(&self) -> &Quotas {
         self.app.quotas()
     }
+}
+
+/// What each of the app's nodes lowers to, and its estimated size.
+fn lower_nodes(app: &App) -> (Vec<Option<Resource>>, Vec<u32>) {
+    let mut lowered: Vec<Option<Resource>> = Vec::with_capacity(app.nodes.len());
+    let mut approx = Vec::with_capacity(app.nodes.len() * 2);
+    for e in &app.nodes {
+        let (res, size) = match &e.kind {
+            NodeKind::Resource(r) => match &r.body {
+                Body::Typed {
+                    construct,
+                    overrides,
+                } => {
+                    let mut res = construct.lower();
+                    if let Some(o) = overrides {
+                        res = apply_overrides(res, o);
+                    }
+                    let size = approx_len(&res);
+                    (Some(res), size)
+                }
+                Body::Raw(res) => (None, approx_len(res)),
+            },
+            _ => (None, 0),
+        };
+        lowered.push(res);
+        approx.push(size);
+    }
+    (lowered, approx)
 }
 
 fn approx_len(res: &Resource) -> u32 {

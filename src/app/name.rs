@@ -1,5 +1,6 @@
 //! Naming, synthesis's third step: the logical ID of every resource and parameter, from
-//! its path below its stack unless pinned, checked for validity and collisions per template.
+//! its path below its stack unless pinned, checked for validity and collisions per template
+//! once placed.
 
 use super::logical_id::logical_id_for;
 use super::lower::Model;
@@ -21,14 +22,15 @@ impl Names {
     }
 }
 
-/// Names every placed node and reports invalid and colliding IDs.
-pub(crate) fn name(model: &Model<'_>, placement: &Placement, out: &mut Vec<Diagnostic>) -> Names {
+/// Names every resource and parameter that is part of a template. Needs only the tree,
+/// so it runs beside placing.
+pub(crate) fn name(model: &Model<'_>) -> Names {
     let app = model.app;
     let mut logical: Vec<Option<String>> = vec![None; model.len()];
     let mut parts: Vec<&str> = Vec::new();
     for (i, slot) in logical.iter_mut().enumerate() {
         let n = model.node_id(i);
-        if placement.slot_of(n).is_none() {
+        if model.stack(n).is_none() || (model.resource(n).is_none() && !model.is_parameter(n)) {
             continue;
         }
         let pinned = app.entry(n).and_then(|e| e.logical_id.clone());
@@ -52,12 +54,22 @@ pub(crate) fn name(model: &Model<'_>, placement: &Placement, out: &mut Vec<Diagn
             }
         });
     }
-    // Validity and collisions, per template (parameters and resources share one namespace).
+    Names { logical }
+}
+
+/// Reports invalid logical IDs, and IDs two constructs of one template share (parameters
+/// and resources share one namespace).
+pub(crate) fn check(
+    model: &Model<'_>,
+    placement: &Placement,
+    names: &Names,
+    out: &mut Vec<Diagnostic>,
+) {
     for slot in &placement.slots {
         let mut seen: HashMap<&str, NodeId> =
             HashMap::with_capacity_and_hasher(slot.members.len(), Default::default());
         for &m in &slot.members {
-            let Some(id) = logical[m.index()].as_deref() else {
+            let Some(id) = names.of(m) else {
                 continue;
             };
             if let Err(e) = id.parse::<crate::aws::LogicalId>() {
@@ -78,5 +90,4 @@ pub(crate) fn name(model: &Model<'_>, placement: &Placement, out: &mut Vec<Diagn
             }
         }
     }
-    Names { logical }
 }

@@ -33,7 +33,7 @@ impl Resolve for SlotResolver<'_> {
         };
         let logical = self.names.of(target).unwrap_or_default();
         let attr = r.attribute.as_deref();
-        match self.resolution.route(self.slot, target) {
+        match self.resolution.route(self.placement, self.slot, target) {
             Some(Route::Local) => write_local(logical, attr, ser),
             Some(Route::Param) => write_local(&parameter_name(logical, attr), None, ser),
             Some(Route::Import { slot }) => {

@@ -54,8 +54,17 @@ pub(crate) struct Resolution {
 
 impl Resolution {
     /// The route of a reference to `target` made in `slot`; `None` for one that was
-    /// reported as impossible (or a logical ID written by hand).
-    pub(crate) fn route(&self, slot: usize, target: NodeId) -> Option<Route> {
+    /// reported as impossible. A target in the same template is `Local` without a lookup:
+    /// only the routes that cross templates are stored.
+    pub(crate) fn route(
+        &self,
+        placement: &Placement,
+        slot: usize,
+        target: NodeId,
+    ) -> Option<Route> {
+        if placement.slot_of(target) == Some(slot) {
+            return Some(Route::Local);
+        }
         self.routes.get(&(slot as u32, target)).copied()
     }
 
@@ -268,7 +277,9 @@ impl Resolver<'_, '_> {
                 },
             }
         };
-        self.res.routes.insert((slot as u32, target), route);
+        if route != Route::Local {
+            self.res.routes.insert((slot as u32, target), route);
+        }
         let logical = self.names.of(target).unwrap_or_default();
         let attr = r.attribute.as_deref();
         match route {

@@ -35,21 +35,36 @@ impl App {
         let model = Model::lower(self);
         timings.lower = t.elapsed();
 
+        // Placing and naming read only the model; validating and resolving read only
+        // what the steps before them returned: each pair runs on two threads.
         let t = Instant::now();
-        let placement = place::place(&model);
-        timings.place = t.elapsed();
+        let (placement, (names, name_time)) = std::thread::scope(|s| {
+            let names = s.spawn(|| {
+                let t = Instant::now();
+                let names = name::name(&model);
+                (names, t.elapsed())
+            });
+            let placement = place::place(&model);
+            (placement, join(names))
+        });
+        timings.place = t.elapsed().saturating_sub(name_time);
+        timings.name = name_time;
+        name::check(&model, &placement, &names, &mut diagnostics);
 
         let t = Instant::now();
-        let names = name::name(&model, &placement, &mut diagnostics);
-        timings.name = t.elapsed();
-
-        let t = Instant::now();
-        let resolution = resolve::resolve(&model, &placement, &names, &mut diagnostics);
-        timings.resolve = t.elapsed();
-
-        let t = Instant::now();
-        validate::constructs(&model, &placement, &mut diagnostics);
-        timings.validate = t.elapsed();
+        let (resolution, (validated, validate_time)) = std::thread::scope(|s| {
+            let validated = s.spawn(|| {
+                let t = Instant::now();
+                let mut out = Vec::new();
+                validate::constructs(&model, &placement, &mut out);
+                (out, t.elapsed())
+            });
+            let resolution = resolve::resolve(&model, &placement, &names, &mut diagnostics);
+            (resolution, join(validated))
+        });
+        timings.resolve = t.elapsed().saturating_sub(validate_time);
+        timings.validate = validate_time;
+        diagnostics.extend(validated);
         if has_errors(&diagnostics) {
             return Err(Error::Validation(Diagnostics(diagnostics)));
         }
@@ -157,6 +172,15 @@ impl App {
         let mut assembly = self.synth()?;
         assembly.write_to(dir)?;
         Ok(assembly)
+    }
+}
+
+/// The result of a scoped thread; its panic is the caller's, as if it had run on this
+/// thread.
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    match handle.join() {
+        Ok(v) => v,
+        Err(panic) => std::panic::resume_unwind(panic),
     }
 }
 

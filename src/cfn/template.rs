@@ -57,7 +57,7 @@ impl Resource {
     pub fn new(resource_type: impl Into<super::Key>) -> Self {
         Resource {
             resource_type: resource_type.into(),
-            properties: Map::with_capacity_and_hasher(6, Default::default()),
+            properties: Map::default(),
             depends_on: Vec::new(),
             deletion_policy: None,
             update_replace_policy: None,

@@ -15,6 +15,8 @@ pub(super) struct Budget {
     limit: Value,
     /// `NotificationsWithSubscribers`, shared by every budget.
     notifications: Value,
+    /// The literals every budget repeats, shared: `COST`, `MONTHLY`, `LINKED_ACCOUNT`.
+    literals: [Value; 3],
 }
 
 impl Budget {
@@ -44,6 +46,7 @@ impl Budget {
         Budget {
             limit: obj! { "Amount" => amount, "Unit" => "USD" }.into_shared(),
             notifications: Value::List(notifications).into_shared(),
+            literals: ["COST", "MONTHLY", "LINKED_ACCOUNT"].map(|s| Value::from(s).into_shared()),
         }
     }
 }
@@ -58,6 +61,7 @@ pub(super) struct AccountBudgets {
 
 impl Aspect for AccountBudgets {
     fn derive(&self, app: &App, out: &mut Derived) {
+        out.reserve(app.each::<AccountData>().count());
         for account in app.each::<AccountData>() {
             let (node, data) = account;
             if data.parent.organization_node() != self.organization {
@@ -71,17 +75,18 @@ impl Aspect for AccountBudgets {
 impl AccountBudgets {
     fn budget_for(&self, account: NodeId, name: &str) -> Resource {
         let id = crate::cfn::Expr::node_get_att(account, "AccountId", 12);
+        let [cost, monthly, linked_account] = &self.budget.literals;
         Resource::new("AWS::Budgets::Budget")
             .property(
                 "Budget",
                 obj! {
                     "BudgetName" => format!("{name}-monthly"),
-                    "BudgetType" => "COST",
-                    "TimeUnit" => "MONTHLY",
+                    "BudgetType" => cost.clone(),
+                    "TimeUnit" => monthly.clone(),
                     "BudgetLimit" => self.budget.limit.clone(),
                     "FilterExpression" => obj! {
                         "Dimensions" => obj! {
-                            "Key" => "LINKED_ACCOUNT",
+                            "Key" => linked_account.clone(),
                             "Values" => vec![id],
                         },
                     },
