@@ -162,8 +162,10 @@
 //! ```
 
 mod assembly;
+mod assertions;
 mod error;
 mod matcher;
+mod matching;
 mod template;
 
 pub use assembly::snapshot_files;
