@@ -361,7 +361,7 @@ pub(crate) struct StackSetData {
 }
 
 impl Typed for StackSetData {
-    fn validate(&self, cx: &mut Check<'_, '_>) {
+    fn validate(&self, cx: &mut Check<'_>) {
         let s = &self.def;
         let service_managed = s.permission_model == PermissionModel::ServiceManaged;
         let no_targets = if service_managed {

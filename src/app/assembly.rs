@@ -26,6 +26,7 @@ pub enum ArtifactKind {
 
 /// One rendered template.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Artifact {
     /// The stack's name (for a member template: its construct path joined with dots).
     pub stack_name: String,

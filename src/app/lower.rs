@@ -1,93 +1,12 @@
 //! Lowering, synthesis's first step: every typed construct becomes the resource it
 //! stands for, escape-hatch overrides applied, and aspects derive the resources the model
-//! implies. What comes out is the [`Model`] every later step reads.
-
-use std::any::Any;
-use std::borrow::Cow;
-use std::fmt::Debug;
+//! implies. What comes out is the `Model` every later step reads.
 
 use super::tree::{apply_overrides, Body, NodeKind};
+use super::typed::{Derived, DerivedNode, View};
 use super::App;
 use crate::cfn::{NodeId, Resource};
-use crate::error::{Diagnostic, Rule};
 use crate::quotas::Quotas;
-
-/// What a construct of the library means, kept typed in the tree until synthesis.
-pub(crate) trait Typed: Any + Debug + Send + Sync {
-    /// Problems of its typed data that the resource schema does not catch (property values
-    /// are checked on the lowered resource).
-    fn validate(&self, _cx: &mut Check<'_, '_>) {}
-
-    /// A check over every construct of this type at once, run once per synthesis.
-    fn check_all(&self) -> Option<fn(&Model<'_>, &mut Vec<Diagnostic>)> {
-        None
-    }
-
-    fn as_any(&self) -> &dyn Any;
-    fn as_any_mut(&mut self) -> &mut dyn Any;
-}
-
-/// A typed construct that stands for one resource.
-pub(crate) trait Lower: Typed {
-    /// The CloudFormation type it lowers to.
-    fn resource_type(&self) -> &'static str;
-
-    /// The resource it stands for; references to other constructs stay references.
-    fn lower(&self) -> Resource;
-}
-
-/// Implements `as_any`/`as_any_mut` for a [`Typed`] type.
-macro_rules! any_impls {
-    () => {
-        fn as_any(&self) -> &dyn std::any::Any {
-            self
-        }
-        fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
-            self
-        }
-    };
-}
-pub(crate) use any_impls;
-
-/// A rule over the whole app that derives resources at synthesis: what the model implies
-/// for every construct of a kind, whichever path added it (a budget for every account).
-pub(crate) trait Aspect: Debug + Send + Sync + 'static {
-    fn derive(&self, app: &App, out: &mut Derived);
-}
-
-/// Resources an aspect derives, each under an existing construct.
-#[derive(Debug, Default)]
-pub(crate) struct Derived {
-    nodes: Vec<DerivedNode>,
-}
-
-#[derive(Debug)]
-struct DerivedNode {
-    parent: NodeId,
-    id: Cow<'static, str>,
-    resource: Resource,
-}
-
-impl Derived {
-    /// Makes room for `n` more resources.
-    pub(crate) fn reserve(&mut self, n: usize) {
-        self.nodes.reserve(n);
-    }
-
-    /// Adds `resource` under `parent` with construct id `id`.
-    pub(crate) fn add(
-        &mut self,
-        parent: NodeId,
-        id: impl Into<Cow<'static, str>>,
-        resource: Resource,
-    ) {
-        self.nodes.push(DerivedNode {
-            parent,
-            id: id.into(),
-            resource,
-        });
-    }
-}
 
 /// The app as the templates will show it: every resource lowered, derived resources
 /// added after the app's own nodes (their indices continue the app's).
@@ -287,50 +206,20 @@ fn approx_len(res: &Resource) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// What a construct's validation sees: the model, its own node, and where problems go.
-pub(crate) struct Check<'m, 'a> {
-    pub(crate) model: &'m Model<'a>,
-    pub(crate) node: NodeId,
-    path: Option<String>,
-    out: &'m mut Vec<Diagnostic>,
-}
-
-impl<'m, 'a> Check<'m, 'a> {
-    pub(crate) fn new(model: &'m Model<'a>, node: NodeId, out: &'m mut Vec<Diagnostic>) -> Self {
-        Check {
-            model,
-            node,
-            path: None,
-            out,
-        }
+impl View for Model<'_> {
+    fn app(&self) -> &App {
+        self.app
     }
 
-    /// The construct's path, computed once and only when a problem is reported.
-    pub(crate) fn path(&mut self) -> &str {
-        let (model, node) = (self.model, self.node);
-        self.path.get_or_insert_with(|| model.path(node))
+    fn resource(&self, n: NodeId) -> Option<&Resource> {
+        Model::resource(self, n)
     }
 
-    /// Reports a problem of this construct.
-    pub(crate) fn report(
-        &mut self,
-        rule: Rule,
-        value: impl AsRef<str>,
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) {
-        let path = self.path().to_owned();
-        self.out
-            .push(Diagnostic::new(path, rule, value, message, hint));
+    fn path(&self, n: NodeId) -> String {
+        Model::path(self, n)
     }
 
-    /// Reports a ready-made diagnostic at this construct's path.
-    pub(crate) fn push(&mut self, mut d: Diagnostic) {
-        d.path = self.path().to_owned();
-        self.out.push(d);
-    }
-
-    pub(crate) fn quotas(&self) -> &Quotas {
-        self.model.quotas()
+    fn quotas(&self) -> &Quotas {
+        Model::quotas(self)
     }
 }

@@ -5,10 +5,11 @@ use std::fmt::Debug;
 
 use indexmap::IndexMap;
 
-use super::lower::{Lower, Typed};
-use super::Spill;
+use super::typed::{Aspect, Lower, Typed};
+use super::{foreign, App, Spill, StackHandle};
 use crate::cfn::hash::FnvBuild;
 use crate::cfn::{NodeId, Output, Parameter, Resource};
+use crate::error::{Diagnostic, Rule};
 
 /// One node of the tree.
 #[derive(Debug)]
@@ -144,4 +145,224 @@ pub(crate) fn apply_overrides(mut res: Resource, overrides: &Resource) -> Resour
         res.condition.clone_from(&overrides.condition);
     }
     res
+}
+
+/// Adding nodes and reaching them: what the constructs of this crate build on.
+impl App {
+    pub(crate) fn next_id(&self) -> NodeId {
+        NodeId {
+            app: self.id,
+            index: u32::try_from(self.nodes.len()).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// Adds a node under `parent`. A parent of another app, a duplicate id or an invalid
+    /// id is reported, and the node is kept out of every template.
+    pub(crate) fn add_node(&mut self, parent: NodeId, id: String, kind: NodeKind) -> NodeId {
+        let next = self.next_id();
+        let mut stack = None;
+        if !self.owns_at(parent, "add (the parent)", &id) {
+            // Reported; the node stays detached.
+        } else if let Some(p) = self.nodes.get(parent.index()) {
+            if matches!(p.kind, NodeKind::Parameter(_)) {
+                let path = self.path(&parent);
+                self.report(Diagnostic::new(
+                    &path,
+                    Rule::InvalidId,
+                    &id,
+                    format!("`{path}` is a parameter and cannot hold constructs"),
+                    "add the construct under a stack, a subtree or a resource",
+                ));
+            } else if p.children.contains_key(&id) {
+                self.report(Diagnostic::new(
+                    format!("{}/{id}", self.path(&parent)),
+                    Rule::DuplicateId,
+                    &id,
+                    "another construct under the same parent has this id; ids must be unique among siblings",
+                    "choose another id (most constructs take one with `.id(…)`)",
+                ));
+            } else if id.is_empty() || id.contains('/') {
+                self.report(Diagnostic::new(
+                    self.path(&parent),
+                    Rule::InvalidId,
+                    &id,
+                    "a construct id must be non-empty and must not contain `/`",
+                    "choose an id of letters, digits and hyphens",
+                ));
+            } else {
+                stack = p.stack;
+            }
+        }
+        if stack.is_some() {
+            if let Some(p) = self.nodes.get_mut(parent.index()) {
+                p.children.insert(id.clone(), next);
+            }
+        }
+        let is_stack = matches!(kind, NodeKind::Stack(_));
+        self.nodes.push(Entry {
+            id,
+            parent: Some(parent).filter(|p| p.app == self.id),
+            stack: if is_stack { stack.map(|_| next) } else { stack },
+            children: IndexMap::default(),
+            kind,
+            logical_id: None,
+        });
+        next
+    }
+
+    /// Adds a typed construct under `parent`.
+    pub(crate) fn add_typed(
+        &mut self,
+        parent: NodeId,
+        id: impl Into<String>,
+        construct: impl Lower,
+    ) -> NodeId {
+        let node = ResourceNode::new(Body::Typed {
+            construct: Box::new(construct),
+            overrides: None,
+        });
+        self.add_node(parent, id.into(), NodeKind::Resource(Box::new(node)))
+    }
+
+    /// Adds a stack nested in the tree under `parent`, carried by the resource `carrier`
+    /// (a StackSet's member template). Its resources deploy wherever the carrier puts them.
+    pub(crate) fn add_member_stack(
+        &mut self,
+        parent: NodeId,
+        id: &str,
+        carrier: NodeId,
+    ) -> StackHandle {
+        let data = StackData {
+            embedded_in: Some(carrier),
+            ..StackData::default()
+        };
+        StackHandle(self.add_node(parent, id.to_owned(), NodeKind::Stack(Box::new(data))))
+    }
+
+    /// Registers an aspect: a rule that derives resources from the whole app at synthesis.
+    pub(crate) fn add_aspect(&mut self, aspect: impl Aspect) {
+        self.aspects.push(Box::new(aspect));
+    }
+
+    pub(crate) fn aspects(&self) -> &[Box<dyn Aspect>] {
+        &self.aspects
+    }
+
+    /// Whether `node` is this app's; a node of another app is reported, naming `what` was
+    /// attempted.
+    pub(crate) fn owns(&mut self, node: NodeId, what: &str) -> bool {
+        self.owns_at(node, what, "(app)")
+    }
+
+    /// As [`owns`](Self::owns), reporting the problem at `path` (the construct that was
+    /// being added or changed).
+    pub(crate) fn owns_at(&mut self, node: NodeId, what: &str, path: &str) -> bool {
+        if node.app == self.id && node.index() < self.nodes.len() {
+            return true;
+        }
+        self.report(Diagnostic::new(
+            path,
+            Rule::ForeignHandle,
+            foreign(node),
+            format!("`{what}` was given a handle that is not of this app"),
+            "use the handles this app returned; a handle of one App means nothing in another",
+        ));
+        false
+    }
+
+    pub(crate) fn entry(&self, id: NodeId) -> Option<&Entry> {
+        (id.app == self.id)
+            .then(|| self.nodes.get(id.index()))
+            .flatten()
+    }
+
+    pub(crate) fn entry_mut(&mut self, id: NodeId) -> Option<&mut Entry> {
+        if id.app != self.id {
+            return None;
+        }
+        self.nodes.get_mut(id.index())
+    }
+
+    pub(crate) fn resource_node(&self, id: NodeId) -> Option<&ResourceNode> {
+        match &self.entry(id)?.kind {
+            NodeKind::Resource(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn resource_node_mut(
+        &mut self,
+        id: NodeId,
+        what: &str,
+    ) -> Option<&mut ResourceNode> {
+        if !self.owns(id, what) {
+            return None;
+        }
+        match &mut self.entry_mut(id)?.kind {
+            NodeKind::Resource(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub(super) fn stack_data_mut(&mut self, id: NodeId, what: &str) -> Option<&mut StackData> {
+        if !self.owns(id, what) {
+            return None;
+        }
+        match &mut self.entry_mut(id)?.kind {
+            NodeKind::Stack(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Adds a grouping node holding the typed data of a construct that renders no
+    /// resource of its own.
+    pub(crate) fn add_typed_scope(
+        &mut self,
+        parent: NodeId,
+        id: impl Into<String>,
+        data: impl Typed,
+    ) -> NodeId {
+        self.add_node(parent, id.into(), NodeKind::Scope(Some(Box::new(data))))
+    }
+
+    /// The typed construct of type `T` at `node`.
+    pub(crate) fn typed<T: Typed>(&self, node: NodeId) -> Option<&T> {
+        self.entry(node)?.kind.typed().and_then(downcast)
+    }
+
+    /// The typed construct of type `T` at `node`, to change it; a node of another app is
+    /// reported, naming `what` was attempted.
+    pub(crate) fn typed_mut<T: Typed>(&mut self, node: NodeId, what: &str) -> Option<&mut T> {
+        if !self.owns(node, what) {
+            return None;
+        }
+        self.entry_mut(node)?
+            .kind
+            .typed_mut()
+            .and_then(|t| t.as_any_mut().downcast_mut())
+    }
+
+    /// Every construct of type `T` that is part of a template, in declaration order.
+    pub(crate) fn each<T: Typed>(&self) -> impl Iterator<Item = (NodeId, &T)> + '_ {
+        let app = self.id;
+        self.nodes.iter().enumerate().filter_map(move |(i, e)| {
+            e.stack?;
+            let t = e.kind.typed().and_then(downcast::<T>)?;
+            Some((
+                NodeId {
+                    app,
+                    index: i as u32,
+                },
+                t,
+            ))
+        })
+    }
+
+    pub(crate) fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    pub(crate) fn app_id(&self) -> u32 {
+        self.id
+    }
 }

@@ -4,9 +4,10 @@
 
 use std::any::TypeId;
 
-use super::lower::{Check, Model};
+use super::lower::Model;
 use super::name::Names;
 use super::place::{Placement, Slot, SlotKind};
+use super::typed::Check;
 use super::Artifact;
 use crate::cfn::hash::FastMap as HashMap;
 use crate::cfn::{schema, NodeId};

@@ -1,7 +1,6 @@
 //! Values of a template and the intrinsic functions that compute them.
 
 use indexmap::IndexMap;
-use serde::{Serialize, Serializer};
 
 /// A key of a [`Map`]: borrowed when it is a literal (`"Properties"`, `"AccountName"`), so
 /// the keys every resource repeats cost no allocation.
@@ -31,6 +30,7 @@ impl NodeId {
 
 /// What a `Ref` or `Fn::GetAtt` points at.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Target {
     /// A construct of the app, resolved at synthesis.
     Node(NodeId),
@@ -576,16 +576,4 @@ macro_rules! obj {
         $( m.insert($crate::cfn::Key::from($k), $crate::cfn::Value::from($v)); )+
         $crate::cfn::Value::Map(m)
     }};
-}
-
-impl Serialize for Value {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        super::resolve::With(self, &super::resolve::Literal).serialize(s)
-    }
-}
-
-impl Serialize for Expr {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        super::resolve::With(self, &super::resolve::Literal).serialize(s)
-    }
 }

@@ -137,3 +137,15 @@ impl<R: Resolve> Serialize for With<'_, Expr, R> {
         m.end()
     }
 }
+
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        With(self, &Literal).serialize(s)
+    }
+}
+
+impl Serialize for Expr {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        With(self, &Literal).serialize(s)
+    }
+}

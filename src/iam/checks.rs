@@ -9,7 +9,7 @@ use super::policy::PolicyDocument;
 
 /// Reports the problems of an identity-based policy: the language's own, plus a Principal
 /// (identity policies take none) and a statement without Resource.
-pub(crate) fn report_identity_policy(cx: &mut Check<'_, '_>, doc: &PolicyDocument) {
+pub(crate) fn report_identity_policy(cx: &mut Check<'_>, doc: &PolicyDocument) {
     for p in doc.problems() {
         cx.report(p.rule, p.value, p.message, p.hint);
     }
@@ -35,7 +35,7 @@ pub(crate) fn report_identity_policy(cx: &mut Check<'_, '_>, doc: &PolicyDocumen
 }
 
 /// Reports an IAM name that breaks `[\w+=,.@-]{1,max}`.
-pub(crate) fn report_name(cx: &mut Check<'_, '_>, what: &str, name: &str, max: usize) {
+pub(crate) fn report_name(cx: &mut Check<'_>, what: &str, name: &str, max: usize) {
     if !crate::cfn::schema::is_iam_name(name, max) {
         cx.report(
             Rule::IamName,

@@ -54,7 +54,7 @@ pub(crate) struct GroupData {
 }
 
 impl Typed for GroupData {
-    fn validate(&self, cx: &mut Check<'_, '_>) {
+    fn validate(&self, cx: &mut Check<'_>) {
         let max_inline = cx.quotas().group_inline_policy_size;
         self.attachments.report(cx, max_inline);
     }

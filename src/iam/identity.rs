@@ -71,7 +71,7 @@ impl Attachments {
 
     /// Reports too many managed policies, and inline policies over `max_inline` or
     /// breaking the identity-policy grammar.
-    pub(crate) fn report(&self, cx: &mut Check<'_, '_>, max_inline: usize) {
+    pub(crate) fn report(&self, cx: &mut Check<'_>, max_inline: usize) {
         report_attachments(cx, &self.managed, &self.inline, max_inline);
     }
 }
@@ -135,7 +135,7 @@ pub(crate) fn inline_policies(policies: &[(String, PolicyDocument)]) -> Value {
 
 /// Reports more managed policies than the quota and inline policies larger than `max_inline`.
 pub(crate) fn report_attachments(
-    cx: &mut Check<'_, '_>,
+    cx: &mut Check<'_>,
     managed: &[ManagedPolicyRef],
     inline: &[(String, PolicyDocument)],
     max_inline: usize,

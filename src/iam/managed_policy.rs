@@ -71,7 +71,7 @@ pub(crate) struct ManagedPolicyData {
 }
 
 impl Typed for ManagedPolicyData {
-    fn validate(&self, cx: &mut Check<'_, '_>) {
+    fn validate(&self, cx: &mut Check<'_>) {
         report_identity_policy(cx, &self.document);
     }
     any_impls!();

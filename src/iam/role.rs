@@ -171,7 +171,7 @@ pub(crate) struct RoleData {
 }
 
 impl Typed for RoleData {
-    fn validate(&self, cx: &mut Check<'_, '_>) {
+    fn validate(&self, cx: &mut Check<'_>) {
         if let Some(a) = &self.trusted_account {
             a.check(cx);
         }
@@ -263,7 +263,7 @@ pub fn requires_mfa(st: &Statement) -> bool {
     })
 }
 
-fn report_trust_without_mfa(cx: &mut Check<'_, '_>, trust: &PolicyDocument) {
+fn report_trust_without_mfa(cx: &mut Check<'_>, trust: &PolicyDocument) {
     for (i, st) in trust.get_statements().iter().enumerate() {
         let lets_people_in = st.effect() == Effect::Allow
             && st

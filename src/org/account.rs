@@ -1,7 +1,7 @@
 //! Member accounts: created (and never deleted by a refactor), or existing ones referenced
 //! by id.
 
-use crate::app::{any_impls, App, Check, Construct, Lower, Model, Scope, Subtree, Typed};
+use crate::app::{any_impls, App, Check, Construct, Lower, Scope, Subtree, Typed, View};
 use crate::cfn::hash::FastMap;
 use crate::cfn::{Expr, NodeId, Resource, Value};
 use crate::error::{Diagnostic, Result, Rule};
@@ -98,7 +98,7 @@ pub(crate) struct AccountData {
 }
 
 impl Typed for AccountData {
-    fn check_all(&self) -> Option<fn(&Model<'_>, &mut Vec<Diagnostic>)> {
+    fn check_all(&self) -> Option<fn(&dyn View, &mut Vec<Diagnostic>)> {
         Some(unique_emails)
     }
     any_impls!();
@@ -157,9 +157,9 @@ impl<P: Into<Parent> + Copy> Construct<P> for Account {
 }
 
 /// E-mails are unique across the organization (compared case-insensitively), as rendered.
-fn unique_emails(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
+fn unique_emails(model: &dyn View, out: &mut Vec<Diagnostic>) {
     let mut seen: FastMap<String, NodeId> = FastMap::default();
-    for (node, _) in model.app.each::<AccountData>() {
+    for (node, _) in model.app().each::<AccountData>() {
         let Some(email) = model
             .resource(node)
             .and_then(|r| r.properties.get("Email"))
@@ -241,7 +241,7 @@ impl AccountRef {
     /// Reports an existing account's id that is not 12 digits as a problem of the
     /// construct being checked. (A handle of another app is reported where its id is
     /// rendered, as every reference is.)
-    pub(crate) fn check(&self, cx: &mut Check<'_, '_>) {
+    pub(crate) fn check(&self, cx: &mut Check<'_>) {
         if let Inner::Existing(id) = &self.0 {
             if let Err(e) = id.parse::<crate::aws::AccountId>() {
                 cx.push(e.to_diagnostic(""));

@@ -81,7 +81,7 @@ pub(crate) struct OrganizationData {
 }
 
 impl Typed for OrganizationData {
-    fn validate(&self, cx: &mut Check<'_, '_>) {
+    fn validate(&self, cx: &mut Check<'_>) {
         if let Source::Existing {
             root_id,
             organization_id,

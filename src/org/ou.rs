@@ -132,7 +132,7 @@ pub(crate) struct OuData {
 }
 
 impl Typed for OuData {
-    fn validate(&self, cx: &mut Check<'_, '_>) {
+    fn validate(&self, cx: &mut Check<'_>) {
         let max = cx.quotas().ou_depth;
         if self.depth > max {
             cx.report(

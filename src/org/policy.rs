@@ -3,7 +3,7 @@
 
 use indexmap::IndexMap;
 
-use crate::app::{any_impls, App, Check, Construct, Lower, Model, Scope, Subtree, Typed};
+use crate::app::{any_impls, App, Check, Construct, Lower, Scope, Subtree, Typed, View};
 use crate::cfn::{Expr, NodeId, Resource, Value};
 use crate::error::{Diagnostic, Result, Rule};
 use crate::iam::{Effect, PolicyDocument};
@@ -211,7 +211,7 @@ pub(crate) struct PolicyData {
 }
 
 impl Typed for PolicyData {
-    fn validate(&self, cx: &mut Check<'_, '_>) {
+    fn validate(&self, cx: &mut Check<'_>) {
         if let Content::Document(doc) = &self.content {
             for p in doc.problems() {
                 cx.report(p.rule, p.value, p.message, p.hint);
@@ -227,7 +227,7 @@ impl Typed for PolicyData {
         }
     }
 
-    fn check_all(&self) -> Option<fn(&Model<'_>, &mut Vec<Diagnostic>)> {
+    fn check_all(&self) -> Option<fn(&dyn View, &mut Vec<Diagnostic>)> {
         Some(policies_per_target)
     }
     any_impls!();
@@ -375,7 +375,7 @@ impl App {
 }
 
 /// The grammar of SCPs and RCPs: no principal in an SCP; Allow statements only on `*`.
-fn scp_grammar(cx: &mut Check<'_, '_>, doc: &PolicyDocument) {
+fn scp_grammar(cx: &mut Check<'_>, doc: &PolicyDocument) {
     for (i, st) in doc.get_statements().iter().enumerate() {
         let at = st.label(Some(i));
         if st.has_principal() {
@@ -403,8 +403,8 @@ fn scp_grammar(cx: &mut Check<'_, '_>, doc: &PolicyDocument) {
 
 /// At most `policies_per_target` policies of one type attached directly to one target;
 /// AWS's FullAWSAccess counts while attached.
-fn policies_per_target(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
-    let app = model.app;
+fn policies_per_target(model: &dyn View, out: &mut Vec<Diagnostic>) {
+    let app = model.app();
     let max = model.quotas().policies_per_target;
     let mut counts: IndexMap<(&PolicyType, &PolicyTargetRef), Vec<NodeId>> = IndexMap::new();
     let mut full_access = true;

@@ -13,16 +13,8 @@ use crate::stackset::{StackSet, StackSetHandle};
 
 use super::checkov::checkov_skip;
 use super::organization::{Accounts, Structure};
+use super::settings::ObjectLock;
 use super::FiveAccountLayoutBuilder;
-
-/// Object Lock on the log archive bucket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ObjectLock {
-    /// Privileged users can shorten retention or delete.
-    Governance(u32),
-    /// Nobody, root included, can delete a log before its retention ends.
-    Compliance(u32),
-}
 
 /// Names both sides compute: the management stack (trail, guardrails) and the audit
 /// account's StackSet (bucket).

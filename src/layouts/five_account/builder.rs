@@ -7,8 +7,7 @@ use crate::app::App;
 use crate::error::{Diagnostic, Rule};
 use crate::layouts::access::{AccessLevel, Environment, GroupSpec, AUDITOR};
 
-use super::audit::ObjectLock;
-use super::guardrails::Guardrails;
+use super::settings::{Guardrails, ObjectLock};
 
 /// Builds a [`FiveAccountLayout`](super::FiveAccountLayout).
 #[derive(Debug, Clone)]

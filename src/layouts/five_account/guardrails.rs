@@ -11,30 +11,6 @@ use super::audit::ArchiveNames;
 use super::naming::kebab;
 use super::FiveAccountLayoutBuilder;
 
-/// Which guardrail SCPs the layout attaches to the root (all on by default).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Guardrails {
-    /// STS only in the allowed regions.
-    pub sts_regions: bool,
-    /// No leaving the organization.
-    pub deny_leave_organization: bool,
-    /// The organization trail and log archive cannot be stopped, changed or deleted.
-    pub protect_audit: bool,
-    /// The root user of member accounts can do nothing.
-    pub deny_root_user: bool,
-}
-
-impl Default for Guardrails {
-    fn default() -> Self {
-        Guardrails {
-            sts_regions: true,
-            deny_leave_organization: true,
-            protect_audit: true,
-            deny_root_user: true,
-        }
-    }
-}
-
 impl FiveAccountLayoutBuilder {
     /// Guardrails on the root (they never restrict the management account).
     pub(super) fn attach_guardrails(

@@ -12,7 +12,7 @@
 //! - `guardrails`: the SCPs attached to the root;
 //! - `deploy_steps`: what the deploy plan leaves to do by hand.
 //!
-//! `builder` holds the settings and their checks; `naming` and `checkov` the small pieces
+//! `builder` holds the settings and their checks (`settings` the types steps share); `naming` and `checkov` the small pieces
 //! several steps use.
 
 mod access;
@@ -26,6 +26,7 @@ mod guardrails;
 mod identity;
 mod naming;
 mod organization;
+mod settings;
 
 use indexmap::IndexMap;
 
@@ -37,10 +38,9 @@ use crate::layouts::access::Grant;
 use crate::org::{AccountHandle, OrganizationHandle, OuHandle, PolicyHandle};
 use crate::stackset::StackSetHandle;
 
-pub use audit::ObjectLock;
 pub use builder::{FiveAccountLayoutBuilder, AUDIT, IDENTITY, SHARED_SERVICES};
-pub use guardrails::Guardrails;
 pub use identity::self_service_policy;
+pub use settings::{Guardrails, ObjectLock};
 
 use audit::{build_trail, ArchiveNames};
 use budgets::{AccountBudgets, Budget};

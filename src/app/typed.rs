@@ -1,0 +1,151 @@
+//! What the constructs of the library are to the app: typed data kept in the tree until
+//! synthesis ([`Typed`], [`Lower`]), rules that derive resources from the whole model
+//! ([`Aspect`]), and what their checks see ([`View`], [`Check`]). Below the tree and the
+//! steps of synthesis, so both can name them.
+
+use std::any::Any;
+use std::borrow::Cow;
+use std::fmt::Debug;
+
+use super::App;
+use crate::cfn::{NodeId, Resource};
+use crate::error::{Diagnostic, Rule};
+use crate::quotas::Quotas;
+
+/// What a construct of the library means, kept typed in the tree until synthesis.
+pub(crate) trait Typed: Any + Debug + Send + Sync {
+    /// Problems of its typed data that the resource schema does not catch (property values
+    /// are checked on the lowered resource).
+    fn validate(&self, _cx: &mut Check<'_>) {}
+
+    /// A check over every construct of this type at once, run once per synthesis.
+    fn check_all(&self) -> Option<fn(&dyn View, &mut Vec<Diagnostic>)> {
+        None
+    }
+
+    fn as_any(&self) -> &dyn Any;
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+}
+
+/// A typed construct that stands for one resource.
+pub(crate) trait Lower: Typed {
+    /// The CloudFormation type it lowers to.
+    fn resource_type(&self) -> &'static str;
+
+    /// The resource it stands for; references to other constructs stay references.
+    fn lower(&self) -> Resource;
+}
+
+/// Implements `as_any`/`as_any_mut` for a [`Typed`] type.
+macro_rules! any_impls {
+    () => {
+        fn as_any(&self) -> &dyn std::any::Any {
+            self
+        }
+        fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+            self
+        }
+    };
+}
+pub(crate) use any_impls;
+
+/// A rule over the whole app that derives resources at synthesis: what the model implies
+/// for every construct of a kind, whichever path added it (a budget for every account).
+pub(crate) trait Aspect: Debug + Send + Sync + 'static {
+    fn derive(&self, app: &App, out: &mut Derived);
+}
+
+/// Resources an aspect derives, each under an existing construct.
+#[derive(Debug, Default)]
+pub(crate) struct Derived {
+    pub(super) nodes: Vec<DerivedNode>,
+}
+
+/// One derived resource.
+#[derive(Debug)]
+pub(super) struct DerivedNode {
+    pub(super) parent: NodeId,
+    pub(super) id: Cow<'static, str>,
+    pub(super) resource: Resource,
+}
+
+impl Derived {
+    /// Makes room for `n` more resources.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.nodes.reserve(n);
+    }
+
+    /// Adds `resource` under `parent` with construct id `id`.
+    pub(crate) fn add(
+        &mut self,
+        parent: NodeId,
+        id: impl Into<Cow<'static, str>>,
+        resource: Resource,
+    ) {
+        self.nodes.push(DerivedNode {
+            parent,
+            id: id.into(),
+            resource,
+        });
+    }
+}
+
+/// What checks read of the app once it is lowered: every resource as it will be rendered.
+pub(crate) trait View {
+    /// The app.
+    fn app(&self) -> &App;
+    /// The resource a node renders, if it is one.
+    fn resource(&self, n: NodeId) -> Option<&Resource>;
+    /// The construct's path.
+    fn path(&self, n: NodeId) -> String;
+    /// The quotas checked against.
+    fn quotas(&self) -> &Quotas;
+}
+
+/// What a construct's validation sees: the model, its own node, and where problems go.
+pub(crate) struct Check<'m> {
+    pub(crate) model: &'m dyn View,
+    pub(crate) node: NodeId,
+    path: Option<String>,
+    out: &'m mut Vec<Diagnostic>,
+}
+
+impl<'m> Check<'m> {
+    pub(crate) fn new(model: &'m dyn View, node: NodeId, out: &'m mut Vec<Diagnostic>) -> Self {
+        Check {
+            model,
+            node,
+            path: None,
+            out,
+        }
+    }
+
+    /// The construct's path, computed once and only when a problem is reported.
+    pub(crate) fn path(&mut self) -> &str {
+        let (model, node) = (self.model, self.node);
+        self.path.get_or_insert_with(|| model.path(node))
+    }
+
+    /// Reports a problem of this construct.
+    pub(crate) fn report(
+        &mut self,
+        rule: Rule,
+        value: impl AsRef<str>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let path = self.path().to_owned();
+        self.out
+            .push(Diagnostic::new(path, rule, value, message, hint));
+    }
+
+    /// Reports a ready-made diagnostic at this construct's path.
+    pub(crate) fn push(&mut self, mut d: Diagnostic) {
+        d.path = self.path().to_owned();
+        self.out.push(d);
+    }
+
+    pub(crate) fn quotas(&self) -> &Quotas {
+        self.model.quotas()
+    }
+}

@@ -1,0 +1,72 @@
+//! The settings of the layout that its steps share: which guardrails, and Object Lock on
+//! the log archive.
+
+/// Which guardrail SCPs the layout attaches to the root (all on by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Guardrails {
+    /// STS only in the allowed regions.
+    pub sts_regions: bool,
+    /// No leaving the organization.
+    pub deny_leave_organization: bool,
+    /// The organization trail and log archive cannot be stopped, changed or deleted.
+    pub protect_audit: bool,
+    /// The root user of member accounts can do nothing.
+    pub deny_root_user: bool,
+}
+
+impl Guardrails {
+    /// Every guardrail on (the default).
+    pub fn all() -> Self {
+        Guardrails::default()
+    }
+
+    /// Sets whether STS is denied outside the allowed regions.
+    #[must_use]
+    pub fn with_sts_regions(mut self, on: bool) -> Self {
+        self.sts_regions = on;
+        self
+    }
+
+    /// Sets whether accounts are kept from leaving the organization.
+    #[must_use]
+    pub fn with_deny_leave_organization(mut self, on: bool) -> Self {
+        self.deny_leave_organization = on;
+        self
+    }
+
+    /// Sets whether the trail and the log archive are protected.
+    #[must_use]
+    pub fn with_protect_audit(mut self, on: bool) -> Self {
+        self.protect_audit = on;
+        self
+    }
+
+    /// Sets whether the root user of member accounts is denied everything.
+    #[must_use]
+    pub fn with_deny_root_user(mut self, on: bool) -> Self {
+        self.deny_root_user = on;
+        self
+    }
+}
+
+impl Default for Guardrails {
+    fn default() -> Self {
+        Guardrails {
+            sts_regions: true,
+            deny_leave_organization: true,
+            protect_audit: true,
+            deny_root_user: true,
+        }
+    }
+}
+
+/// Object Lock on the log archive bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ObjectLock {
+    /// Privileged users can shorten retention or delete.
+    Governance(u32),
+    /// Nobody, root included, can delete a log before its retention ends.
+    Compliance(u32),
+}
