@@ -7,11 +7,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use orgstack::app::Assembly;
 use orgstack::layouts::{
-    Environment, FiveAccountLayout, FiveAccountLayoutBuilder, Guardrails, ObjectLock,
+    Environment, FiveAccountLayout, FiveAccountLayoutBuilder, Grant, GrantTarget, Guardrails,
+    ObjectLock, DEVELOPER, READ_ONLY,
 };
-use orgstack::org::Account;
+use orgstack::org::{Account, OrganizationalUnit};
 use orgstack::testing::{Matcher, Template};
-use orgstack::{App, Error, Rule};
+use orgstack::{App, Construct, Error, Rule, Scope, Subtree};
 use serde_json::{json, Value};
 
 /// Adds the layout under a `Management` stack, as the reference example does.
@@ -369,24 +370,12 @@ fn all_four_guardrails_are_attached_to_the_root() {
 
 #[test]
 fn each_guardrail_can_be_turned_off() {
-    let all = Guardrails::default();
+    let all = Guardrails::all();
     let cases = [
-        Guardrails {
-            sts_regions: false,
-            ..all
-        },
-        Guardrails {
-            deny_leave_organization: false,
-            ..all
-        },
-        Guardrails {
-            protect_audit: false,
-            ..all
-        },
-        Guardrails {
-            deny_root_user: false,
-            ..all
-        },
+        all.with_sts_regions(false),
+        all.with_deny_leave_organization(false),
+        all.with_protect_audit(false),
+        all.with_deny_root_user(false),
     ];
     for (off, removed) in cases.into_iter().zip(GUARDRAIL_NAMES) {
         let mgmt = management(&synth(acme().guardrails(off)));
@@ -992,4 +981,218 @@ fn the_deploy_plan_enables_trusted_access_and_scps_before_the_stacks_in_order() 
         .map(|s| position(plan, &format!("--stack-name {s} ")))
         .collect();
     assert!(at.windows(2).all(|w| w[0] < w[1]), "{plan}");
+}
+
+// ----- the layout among other constructs -----
+
+/// A construct of a user's own that holds the layout and adds to it.
+struct Foundation {
+    sandbox_email: &'static str,
+}
+
+struct FoundationHandle {
+    layout: FiveAccountLayout,
+    sandbox: orgstack::org::OuHandle,
+}
+
+impl<P: Scope> Construct<P> for Foundation {
+    type Handle = FoundationHandle;
+    fn build(self, app: &mut App, parent: &P) -> orgstack::Result<FoundationHandle> {
+        let me = app.add(parent, Subtree::new("Foundation"))?;
+        let layout = app.add(&me, acme())?;
+        let sandbox = app.add(&layout.workloads_ou(), OrganizationalUnit::new("Sandbox"))?;
+        app.add(&sandbox, Account::new("Sandbox", self.sandbox_email))?;
+        Ok(FoundationHandle { layout, sandbox })
+    }
+}
+
+#[test]
+fn the_layout_nests_inside_a_users_construct() {
+    let mut app = App::new();
+    let mgmt = app.stack("Management").unwrap();
+    let f = app
+        .add(
+            &mgmt,
+            Foundation {
+                sandbox_email: "aws+sandbox@aws.acme.example",
+            },
+        )
+        .unwrap();
+    // The layout's constructs sit below the user's construct; accounts and policies keep
+    // their stack-level scopes, so their logical IDs do not depend on the nesting.
+    assert_eq!(
+        app.path(&f.layout.organization()),
+        "Management/Foundation/Organization"
+    );
+    assert_eq!(
+        app.path(&f.layout.identity_stack_set()),
+        "Management/Foundation/IdentityAccount"
+    );
+    assert_eq!(
+        app.path(&f.layout.identity_account().node().unwrap()),
+        "Management/Accounts/Identity"
+    );
+    assert_eq!(app.stack_of(&f.sandbox), Some(mgmt));
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let mgmt = management(&assembly);
+    // Seven accounts (the layout's six and the sandbox), each with its budget.
+    assert_eq!(resources(&mgmt, "AWS::Organizations::Account").len(), 7);
+    assert_eq!(resources(&mgmt, "AWS::Budgets::Budget").len(), 7);
+    assert!(assembly
+        .template_json("Management.Foundation.IdentityAccount.Template")
+        .is_some());
+}
+
+#[test]
+fn an_account_added_through_any_path_gets_the_layouts_budget() {
+    let mut app = App::new();
+    let layout = add_layout(&mut app, acme()).unwrap();
+    let a = app
+        .add(
+            &layout.workloads_ou(),
+            Account::new("Sandbox", "aws+sandbox@aws.acme.example"),
+        )
+        .unwrap();
+    let b = app
+        .add(
+            &layout.organization(),
+            Account::new("Tools", "aws+tools@aws.acme.example"),
+        )
+        .unwrap();
+    let assembly = app.synth().unwrap();
+    let mgmt = management(&assembly);
+    for (handle, name) in [(&a, "Sandbox"), (&b, "Tools")] {
+        let budgets = mgmt.find_resources(
+            "AWS::Budgets::Budget",
+            json!({ "Properties": { "Budget": { "BudgetName": format!("{name}-monthly") } } }),
+        );
+        assert_eq!(budgets.len(), 1, "{name}");
+        let (_, budget) = budgets.into_iter().next().unwrap();
+        // It watches that very account.
+        let account_id = &budget["Properties"]["Budget"]["FilterExpression"]["Dimensions"]
+            ["Values"][0]["Fn::GetAtt"][0];
+        let (logical, _) = resources(&mgmt, "AWS::Organizations::Account")
+            .into_iter()
+            .find(|(_, r)| r["Properties"]["AccountName"] == name)
+            .unwrap();
+        assert_eq!(account_id, &json!(logical));
+        assert!(handle.node().is_some());
+    }
+    // No budget without the setting.
+    let mut app = App::new();
+    let layout = add_layout(&mut app, acme().monthly_budget(None)).unwrap();
+    app.add(
+        &layout.workloads_ou(),
+        Account::new("Sandbox", "aws+sandbox@aws.acme.example"),
+    )
+    .unwrap();
+    assert!(resources(&management(&app.synth().unwrap()), "AWS::Budgets::Budget").is_empty());
+}
+
+#[test]
+fn a_grant_reaches_an_ou_and_an_account_the_user_added() {
+    let mut app = App::new();
+    let layout = add_layout(&mut app, acme()).unwrap();
+    let sandbox = app
+        .add(&layout.workloads_ou(), OrganizationalUnit::new("Sandbox"))
+        .unwrap();
+    let deep = app
+        .add(&sandbox, OrganizationalUnit::new("Experiments"))
+        .unwrap();
+    let tools = app
+        .add(
+            &layout.organization(),
+            Account::new("Tools", "aws+tools@aws.acme.example"),
+        )
+        .unwrap();
+    layout.grant(
+        &mut app,
+        "developers",
+        Grant::new(DEVELOPER, [GrantTarget::from(deep)]),
+    );
+    layout.grant(
+        &mut app,
+        "developers",
+        Grant::new(READ_ONLY, [GrantTarget::from(&tools)]),
+    );
+    layout.grant(
+        &mut app,
+        "nobody",
+        Grant::new(READ_ONLY, [GrantTarget::Prod]),
+    );
+    let err = app.synth().unwrap_err();
+    assert_eq!(err.diagnostics().len(), 1, "{err}");
+    assert_eq!(err.diagnostics()[0].value, "nobody");
+
+    let mut app = App::new();
+    let layout = add_layout(&mut app, acme()).unwrap();
+    let sandbox = app
+        .add(&layout.workloads_ou(), OrganizationalUnit::new("Sandbox"))
+        .unwrap();
+    let deep = app
+        .add(&sandbox, OrganizationalUnit::new("Experiments"))
+        .unwrap();
+    let tools = app
+        .add(
+            &layout.organization(),
+            Account::new("Tools", "aws+tools@aws.acme.example"),
+        )
+        .unwrap();
+    layout.grant(
+        &mut app,
+        "developers",
+        Grant::new(DEVELOPER, [GrantTarget::from(deep)]),
+    );
+    layout.grant(
+        &mut app,
+        "developers",
+        Grant::new(READ_ONLY, [GrantTarget::from(&tools)]),
+    );
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let identity = Template::from_stack(&assembly, "Management.IdentityAccount.Template").unwrap();
+    let (_, group) = identity
+        .find_resources(
+            "AWS::IAM::Group",
+            json!({ "Properties": { "GroupName": "acme-developers" } }),
+        )
+        .into_iter()
+        .next()
+        .unwrap();
+    let statements = group["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let sids: Vec<&str> = statements
+        .iter()
+        .map(|s| s["Sid"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sids,
+        [
+            "AssumeDeveloper",
+            "AssumeReadOnly",
+            "AssumeDeveloper2",
+            "AssumeReadOnlyInAccounts"
+        ]
+    );
+    // Every account under Workloads/Sandbox/Experiments, by its org path three OUs deep
+    // (one path: written as a single value).
+    let path =
+        &statements[2]["Condition"]["ForAnyValue:StringLike"]["aws:ResourceOrgPaths"]["Fn::Sub"];
+    assert_eq!(
+        path[0],
+        json!("${OrgId}/${RootId}/${Ou1}/${ParentOu}/${Ou}/*"),
+        "{path}"
+    );
+    // The tools account's own role, by its account id (a StackSet parameter here).
+    let resource = &statements[3]["Resource"]["Fn::Sub"];
+    assert_eq!(
+        resource[0],
+        json!("arn:${AWS::Partition}:iam::${AccountId}:role/read-only"),
+        "{resource}"
+    );
+    assert!(resource[1]["AccountId"]["Ref"]
+        .as_str()
+        .unwrap()
+        .starts_with("AccountsTools"));
 }

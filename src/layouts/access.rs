@@ -6,6 +6,7 @@ use crate::org::{AccountHandle, OuHandle};
 /// A role deployed to every member account of the environments and shared services,
 /// identical everywhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AccessLevel {
     /// The role's name, e.g. `developer`.
     pub role_name: String,
@@ -111,6 +112,7 @@ impl Grant {
 /// A group of the identity account: its users may manage their own credentials and MFA and
 /// switch into the roles granted, nothing else.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GroupSpec {
     /// The group's name, e.g. `developers`.
     pub name: String,
@@ -157,6 +159,7 @@ impl GroupSpec {
 
 /// An environment account (dev, staging, prod…).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Environment {
     /// The environment's name, lower case, e.g. `staging`.
     pub name: String,
