@@ -15,14 +15,9 @@ use orgstack::testing::{Matcher, Template};
 use orgstack::{App, Construct, Error, Rule, Scope, Subtree};
 use serde_json::{json, Value};
 
-/// Adds the layout under a `Management` stack, as the reference example does.
-fn add_layout(
-    app: &mut App,
-    layout: FiveAccountLayoutBuilder,
-) -> orgstack::Result<FiveAccountLayout> {
-    let management = app.stack("Management")?;
-    app.add(&management, layout)
-}
+#[path = "support/layout.rs"]
+mod support;
+use support::add_layout;
 
 // ---------------------------------------------------------------------------------------
 // Helpers
@@ -1091,63 +1086,47 @@ fn an_account_added_through_any_path_gets_the_layouts_budget() {
 
 #[test]
 fn a_grant_reaches_an_ou_and_an_account_the_user_added() {
-    let mut app = App::new();
-    let layout = add_layout(&mut app, acme()).unwrap();
-    let sandbox = app
-        .add(&layout.workloads_ou(), OrganizationalUnit::new("Sandbox"))
-        .unwrap();
-    let deep = app
-        .add(&sandbox, OrganizationalUnit::new("Experiments"))
-        .unwrap();
-    let tools = app
-        .add(
-            &layout.organization(),
-            Account::new("Tools", "aws+tools@aws.acme.example"),
-        )
-        .unwrap();
-    layout.grant(
-        &mut app,
-        "developers",
-        Grant::new(DEVELOPER, [GrantTarget::from(deep)]),
-    );
-    layout.grant(
-        &mut app,
-        "developers",
-        Grant::new(READ_ONLY, [GrantTarget::from(&tools)]),
-    );
-    layout.grant(
-        &mut app,
-        "nobody",
-        Grant::new(READ_ONLY, [GrantTarget::Prod]),
-    );
-    let err = app.synth().unwrap_err();
+    // The layout, an OU two levels under Workloads and an account at the root, both added
+    // after the layout, and grants to them (and, if `unknown`, to a group that is not).
+    let app = |unknown: bool| {
+        let mut app = App::new();
+        let layout = add_layout(&mut app, acme()).unwrap();
+        let sandbox = app
+            .add(&layout.workloads_ou(), OrganizationalUnit::new("Sandbox"))
+            .unwrap();
+        let deep = app
+            .add(&sandbox, OrganizationalUnit::new("Experiments"))
+            .unwrap();
+        let tools = app
+            .add(
+                &layout.organization(),
+                Account::new("Tools", "aws+tools@aws.acme.example"),
+            )
+            .unwrap();
+        layout.grant(
+            &mut app,
+            "developers",
+            Grant::new(DEVELOPER, [GrantTarget::from(deep)]),
+        );
+        layout.grant(
+            &mut app,
+            "developers",
+            Grant::new(READ_ONLY, [GrantTarget::from(&tools)]),
+        );
+        if unknown {
+            layout.grant(
+                &mut app,
+                "nobody",
+                Grant::new(READ_ONLY, [GrantTarget::Prod]),
+            );
+        }
+        app
+    };
+    let err = app(true).synth().unwrap_err();
     assert_eq!(err.diagnostics().len(), 1, "{err}");
     assert_eq!(err.diagnostics()[0].value, "nobody");
 
-    let mut app = App::new();
-    let layout = add_layout(&mut app, acme()).unwrap();
-    let sandbox = app
-        .add(&layout.workloads_ou(), OrganizationalUnit::new("Sandbox"))
-        .unwrap();
-    let deep = app
-        .add(&sandbox, OrganizationalUnit::new("Experiments"))
-        .unwrap();
-    let tools = app
-        .add(
-            &layout.organization(),
-            Account::new("Tools", "aws+tools@aws.acme.example"),
-        )
-        .unwrap();
-    layout.grant(
-        &mut app,
-        "developers",
-        Grant::new(DEVELOPER, [GrantTarget::from(deep)]),
-    );
-    layout.grant(
-        &mut app,
-        "developers",
-        Grant::new(READ_ONLY, [GrantTarget::from(&tools)]),
-    );
+    let app = app(false);
     let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
     let identity = Template::from_stack(&assembly, "Management.IdentityAccount.Template").unwrap();
     let (_, group) = identity

@@ -2,20 +2,15 @@
 
 use std::collections::BTreeMap;
 
-use orgstack::layouts::{FiveAccountLayout, FiveAccountLayoutBuilder};
+use orgstack::layouts::FiveAccountLayout;
 use orgstack::org::{Account, OrganizationalUnit};
 use orgstack::CfnResource;
 use orgstack::{App, Quotas};
 use serde_json::Value;
 
-/// Adds the layout under a `Management` stack, as the reference example does.
-fn add_layout(
-    app: &mut App,
-    layout: FiveAccountLayoutBuilder,
-) -> orgstack::Result<FiveAccountLayout> {
-    let management = app.stack("Management")?;
-    app.add(&management, layout)
-}
+#[path = "support/layout.rs"]
+mod support;
+use support::add_layout;
 
 /// The layout plus `n` accounts in 20 OUs, as the scale benchmark builds it.
 fn org(n: usize, quotas: Quotas) -> App {

@@ -55,13 +55,6 @@ fn path_hash<S: AsRef<str>>(parts: &[S]) -> u64 {
     h
 }
 
-/// Whether `id` is a valid logical ID: `[A-Za-z0-9]{1,255}`.
-pub fn is_valid_logical_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= MAX_LOGICAL_ID_LEN
-        && id.bytes().all(|b| b.is_ascii_alphanumeric())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,9 +100,9 @@ mod tests {
         let long = "x".repeat(400);
         let id = logical_id_for(&[long.as_str(), "a b/c-d_é"]);
         assert_eq!(id.len(), MAX_LOGICAL_ID_LEN);
-        assert!(is_valid_logical_id(&id));
+        assert!(crate::aws::is_logical_id(&id));
         let id = logical_id_for(&["--", "__"]);
-        assert!(is_valid_logical_id(&id), "{id}");
+        assert!(crate::aws::is_logical_id(&id), "{id}");
     }
 
     #[test]
@@ -119,9 +112,9 @@ mod tests {
 
     #[test]
     fn validity() {
-        assert!(is_valid_logical_id("Abc123"));
-        assert!(!is_valid_logical_id(""));
-        assert!(!is_valid_logical_id("a-b"));
-        assert!(!is_valid_logical_id(&"a".repeat(256)));
+        assert!(crate::aws::is_logical_id("Abc123"));
+        assert!(!crate::aws::is_logical_id(""));
+        assert!(!crate::aws::is_logical_id("a-b"));
+        assert!(!crate::aws::is_logical_id(&"a".repeat(256)));
     }
 }

@@ -30,7 +30,7 @@ pub use construct::{
     CfnParameter, CfnResource, Construct, ParameterHandle, ResourceHandle, Scope, StackHandle,
     Subtree, SubtreeHandle,
 };
-pub use logical_id::{is_valid_logical_id, logical_id_for};
+pub use logical_id::logical_id_for;
 pub(crate) use typed::{any_impls, Aspect, Check, Derived, Lower, Typed, View};
 
 use crate::cfn::hash::FastMap;
