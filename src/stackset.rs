@@ -25,10 +25,11 @@
 //! ```
 
 use crate::app::{any_impls, App, Check, Construct, Lower, Scope, StackHandle, Typed};
+use crate::cfn::hash::FastMap;
 use crate::cfn::{Expr, Map, NodeId, Pseudo, Resource, Value};
 use crate::error::{Result, Rule};
 use crate::obj;
-use crate::org::{AccountHandle, AccountRef, OrganizationHandle, OuHandle};
+use crate::org::{AccountHandle, AccountRef, OrganizationHandle, OuHandle, Parent};
 
 /// Type of the StackSet resource.
 pub const STACK_SET_TYPE: &str = "AWS::CloudFormation::StackSet";
@@ -204,6 +205,14 @@ pub enum DeploymentTargetRef {
 }
 
 impl DeploymentTargetRef {
+    /// The node of the root (the organization) or of the OU.
+    pub fn node(&self) -> NodeId {
+        match self {
+            DeploymentTargetRef::Root(o) => o.node(),
+            DeploymentTargetRef::Ou(ou) => ou.node(),
+        }
+    }
+
     /// The target's id (`r-…` or `ou-…`).
     pub fn id(&self) -> Value {
         match self {
@@ -353,6 +362,29 @@ impl StackSet {
     }
 }
 
+/// Whether `parent` is, or is below, one of `targets` (sorted); `memo` remembers the
+/// answer for each OU met.
+fn is_under(
+    app: &App,
+    parent: Parent,
+    targets: &[NodeId],
+    memo: &mut FastMap<NodeId, bool>,
+) -> bool {
+    let node = parent.node();
+    if let Some(&known) = memo.get(&node) {
+        return known;
+    }
+    let answer = targets.binary_search(&node).is_ok()
+        || match parent {
+            Parent::Root(_) => false,
+            Parent::Ou(ou) => ou
+                .parent(app)
+                .is_some_and(|p| is_under(app, p, targets, memo)),
+        };
+    memo.insert(node, answer);
+    answer
+}
+
 /// A StackSet as the app holds it until synthesis.
 #[derive(Debug, Clone)]
 pub(crate) struct StackSetData {
@@ -361,6 +393,39 @@ pub(crate) struct StackSetData {
 }
 
 impl Typed for StackSetData {
+    /// The accounts the StackSet deploys to, so that its instances are created once they
+    /// exist: every account under a targeted OU (or the root), narrowed or widened by the
+    /// account filter.
+    fn waits_for(&self, app: &App, out: &mut Vec<NodeId>) {
+        let s = &self.def;
+        let listed: Vec<NodeId> = s.accounts.iter().filter_map(AccountRef::node).collect();
+        if s.permission_model == PermissionModel::SelfManaged
+            || s.filter == Some(AccountFilter::Intersection)
+        {
+            out.extend(listed);
+            return;
+        }
+        let mut targets: Vec<NodeId> = s.targets.iter().map(|t| t.node()).collect();
+        targets.sort();
+        let mut under: FastMap<NodeId, bool> = FastMap::default();
+        for account in app.accounts() {
+            let Some(node) = account.handle().node() else {
+                continue;
+            };
+            let excluded = s.filter == Some(AccountFilter::Difference) && listed.contains(&node);
+            if !excluded && is_under(app, account.parent(), &targets, &mut under) {
+                out.push(node);
+            }
+        }
+        if s.filter == Some(AccountFilter::Union) {
+            for n in listed {
+                if !out.contains(&n) {
+                    out.push(n);
+                }
+            }
+        }
+    }
+
     fn validate(&self, cx: &mut Check<'_>) {
         let s = &self.def;
         let service_managed = s.permission_model == PermissionModel::ServiceManaged;

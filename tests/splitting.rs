@@ -115,9 +115,27 @@ fn every_stack_stays_within_the_quotas_and_chains_its_own_accounts() {
     }
     // Overflow stacks import the OU ids the management stack exports, and deploy after it.
     let manifest: Value = serde_json::from_str(assembly.manifest()).unwrap();
-    for s in manifest["stacks"].as_array().unwrap().iter().skip(1) {
+    let stacks = manifest["stacks"].as_array().unwrap();
+    let (deferred, spill): (Vec<&Value>, Vec<&Value>) = stacks
+        .iter()
+        .skip(1)
+        .partition(|s| s["name"].as_str().unwrap().contains("-Deferred-"));
+    for s in &spill {
         assert_eq!(s["dependsOn"], serde_json::json!(["Management"]), "{s}");
     }
+    // The StackSet that deploys to every workload account waits for the spilled ones, so it
+    // moves to a stack deployed after all of them (no cycle), and last in the order.
+    assert_eq!(deferred.len(), 1, "{stacks:?}");
+    let mut after: Vec<&str> = vec!["Management"];
+    after.extend(spill.iter().map(|s| s["name"].as_str().unwrap()));
+    assert_eq!(deferred[0]["dependsOn"], serde_json::json!(after));
+    assert_eq!(stacks.last(), Some(deferred[0]));
+    let body = assembly
+        .artifact("Management-Deferred-001")
+        .unwrap()
+        .body
+        .as_str();
+    assert!(body.contains("\"AWS::CloudFormation::StackSet\""), "{body}");
     let overflow = assembly.artifact("Management-Accounts-001").unwrap();
     assert!(overflow
         .body
@@ -312,4 +330,104 @@ fn a_split_organization_is_written_for_linting() {
         "{stacks:?}"
     );
     assert!(dir.join("Management-Units-001.template.json").is_file());
+}
+
+/// An SCP attached to a spilled OU and to a spilled account, and a StackSet deploying to a
+/// spilled OU: they move to a stack deployed after the spill stacks, and the organization
+/// synthesizes (and is linted by CI).
+#[test]
+fn policies_and_stack_sets_reach_spilled_ous_and_accounts() {
+    use orgstack::iam::{PolicyDocument, Role, Statement};
+    use orgstack::org::Policy;
+    use orgstack::stackset::StackSet;
+
+    let mut app = App::new();
+    let layout = add_layout(
+        &mut app,
+        FiveAccountLayout::builder("acme").email_domain("aws.acme.example"),
+    )
+    .unwrap();
+    let ous: Vec<_> = (0..120)
+        .map(|i| {
+            app.add(
+                &layout.workloads_ou(),
+                OrganizationalUnit::new(format!("Unit{i:03}")),
+            )
+            .unwrap()
+        })
+        .collect();
+    let mut last = None;
+    for k in 0..1_200 {
+        last = Some(
+            app.add(
+                &ous[k % ous.len()],
+                Account::new(
+                    format!("acct-{k:05}"),
+                    format!("acct-{k:05}@aws.acme.example"),
+                ),
+            )
+            .unwrap(),
+        );
+    }
+    let spilled_ou = *ous.last().unwrap();
+    let spilled_account = last.unwrap();
+    let scp = app
+        .add(
+            &layout.organization(),
+            Policy::service_control(
+                "KeepSpilledInOrg",
+                PolicyDocument::new().statement(
+                    Statement::deny()
+                        .action("organizations:LeaveOrganization")
+                        .resource("*"),
+                ),
+            ),
+        )
+        .unwrap();
+    scp.attach(&mut app, &spilled_ou);
+    scp.attach(&mut app, &spilled_account);
+    let mgmt = layout.stack();
+    let set = app
+        .add(
+            &mgmt,
+            StackSet::new("UnitRoles", "unit-roles").target(&spilled_ou),
+        )
+        .unwrap();
+    app.add(
+        &set.template(),
+        Role::assumable_with_mfa("Ops", layout.identity_account()),
+    )
+    .unwrap();
+
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("assemblies")
+        .join("spilled_targets");
+    let assembly = app.synth_to(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let order = assembly.deploy_order();
+    // The stack whose Resources hold the resource whose logical ID starts so.
+    let stack_of = |logical_prefix: &str| -> String {
+        assembly
+            .artifacts()
+            .iter()
+            .find(|a| {
+                let t: Value = serde_json::from_str(&a.body).unwrap();
+                t["Resources"]
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .any(|k| k.starts_with(logical_prefix))
+            })
+            .map(|a| a.stack_name.clone())
+            .unwrap()
+    };
+    let ou_stack = stack_of("OrganizationWorkloadsUnit119");
+    let account_stack = stack_of("Accountsacct01199");
+    let policy_stack = stack_of("PoliciesKeepSpilledInOrg");
+    let set_stack = stack_of("UnitRoles");
+    assert!(ou_stack.contains("-Units-"), "{ou_stack}");
+    assert!(account_stack.contains("-Accounts-"), "{account_stack}");
+    assert!(policy_stack.contains("-Deferred-"), "{policy_stack}");
+    assert_eq!(set_stack, policy_stack);
+    let pos = |s: &str| order.iter().position(|o| o == s).unwrap();
+    assert!(pos(&policy_stack) > pos(&ou_stack) && pos(&policy_stack) > pos(&account_stack));
 }

@@ -5,6 +5,7 @@
 use super::tree::{apply_overrides, Body, NodeKind};
 use super::typed::{Derived, DerivedNode, View};
 use super::App;
+use crate::cfn::hash::FastMap;
 use crate::cfn::{NodeId, Resource};
 use crate::quotas::Quotas;
 
@@ -18,6 +19,8 @@ pub(crate) struct Model<'a> {
     derived: Vec<DerivedNode>,
     /// Estimated minified size of each resource's properties.
     approx: Vec<u32>,
+    /// What typed constructs wait for beyond their references (see `Typed::waits_for`).
+    waits: FastMap<NodeId, Vec<NodeId>>,
 }
 
 impl<'a> Model<'a> {
@@ -45,12 +48,28 @@ impl<'a> Model<'a> {
             }
         });
         approx.extend(derived_approx);
+        let mut waits = FastMap::default();
+        let mut buf = Vec::new();
+        for (i, e) in app.nodes.iter().enumerate() {
+            if let (Some(t), Some(_)) = (e.kind.typed(), e.stack) {
+                t.waits_for(app, &mut buf);
+                if !buf.is_empty() {
+                    waits.insert(model_id(app, i), std::mem::take(&mut buf));
+                }
+            }
+        }
         Model {
             app,
             lowered,
             derived,
             approx,
+            waits,
         }
+    }
+
+    /// What a typed construct waits for beyond its references.
+    pub(crate) fn waits(&self, n: NodeId) -> &[NodeId] {
+        self.waits.get(&n).map_or(&[], Vec::as_slice)
     }
 
     /// Number of nodes, the app's and the derived ones.
@@ -195,6 +214,13 @@ fn lower_nodes(app: &App) -> (Vec<Option<Resource>>, Vec<u32>) {
         approx.push(size);
     }
     (lowered, approx)
+}
+
+fn model_id(app: &App, index: usize) -> NodeId {
+    NodeId {
+        app: app.app_id(),
+        index: index as u32,
+    }
 }
 
 fn approx_len(res: &Resource) -> u32 {

@@ -292,8 +292,17 @@ impl App {
     /// in declaration order (`DependsOn` on the previous one). Used for resources AWS
     /// refuses to create concurrently, such as accounts.
     pub fn set_serial_group(&mut self, resource: &impl Scope, group: &'static str) {
-        if let Some(data) = self.resource_node_mut(resource.node(), "set_serial_group") {
-            data.serial_group = Some(group);
+        self.set_bounded_group(resource, group, 1);
+    }
+
+    /// Lets at most `width` resources of `group` be created at once in each template: each
+    /// waits (`DependsOn`) for the one `width` places before it in declaration order, which
+    /// adds no dependency to a template with `width` of them or fewer and changes no
+    /// logical ID. Used for resources whose API rejects bursts (Organizations OUs and
+    /// policies). A width of 0 counts as 1.
+    pub fn set_bounded_group(&mut self, resource: &impl Scope, group: &'static str, width: u16) {
+        if let Some(data) = self.resource_node_mut(resource.node(), "set_bounded_group") {
+            data.serial_group = Some((group, width.max(1)));
         }
     }
 

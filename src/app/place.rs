@@ -272,9 +272,81 @@ fn split_slot(model: &Model<'_>, p: &mut Placement, slot: usize) {
     }
     kept.sort_by_key(|&n| model.order_key(n));
     p.slots[slot].members = kept;
+    if spilled_any {
+        defer(model, p, slot, &base_name);
+    }
     for s in &mut p.slots[slot..] {
         s.members.sort_by_key(|&n| model.order_key(n));
     }
+}
+
+/// Moves what the declaring stack holds that refers to, or waits for, a unit placed in
+/// one of its overflow stacks (an SCP attached to a spilled OU, a StackSet deploying to
+/// spilled accounts) into a `-Deferred-` stack deployed after them: the overflow stacks
+/// import from the declaring stack, so the declaring stack cannot import from them.
+fn defer(model: &Model<'_>, p: &mut Placement, slot: usize, base_name: &str) {
+    let stack = p.slots[slot].stack;
+    let overflow: Vec<usize> = (slot + 1..p.slots.len())
+        .filter(|&s| p.slots[s].stack == stack)
+        .collect();
+    let deferred = p.slots.len();
+    let mut moved_any = false;
+    loop {
+        let mut moved = false;
+        let members = std::mem::take(&mut p.slots[slot].members);
+        let mut kept = Vec::with_capacity(members.len());
+        for m in members {
+            let later = |t: NodeId| {
+                p.slot_of(t)
+                    .is_some_and(|s| overflow.contains(&s) || (moved_any && s == deferred))
+            };
+            if refers_to(model, m, &later) {
+                if !moved_any {
+                    p.slots.push(Slot {
+                        name: format!("{base_name}-Deferred-001"),
+                        stack,
+                        kind: SlotKind::Overflow { group: "Deferred" },
+                        members: Vec::new(),
+                    });
+                    moved_any = true;
+                }
+                p.slot_of[m.index()] = deferred as u32;
+                p.slots[deferred].members.push(m);
+                moved = true;
+            } else {
+                kept.push(m);
+            }
+        }
+        p.slots[slot].members = kept;
+        if !moved {
+            break;
+        }
+    }
+}
+
+/// Whether `n` references, depends on or waits for a node `hit` says yes to.
+fn refers_to(model: &Model<'_>, n: NodeId, hit: &dyn Fn(NodeId) -> bool) -> bool {
+    if model.waits(n).iter().any(|&t| hit(t)) {
+        return true;
+    }
+    if model
+        .app
+        .resource_node(n)
+        .is_some_and(|r| r.depends_on.iter().any(|&t| hit(t)))
+    {
+        return true;
+    }
+    let mut found = false;
+    if let Some(res) = model.resource(n) {
+        for v in res.properties.values() {
+            v.visit_refs(|r| {
+                if let Target::Node(t) = r.target {
+                    found = found || hit(t);
+                }
+            });
+        }
+    }
+    found
 }
 
 /// Whether every construct `unit` refers to is placed in `slot` (or is not placed).

@@ -158,7 +158,9 @@ impl Resolver<'_, '_> {
         let model = self.model;
         let placement = self.placement;
         let s = &placement.slots[slot];
-        let mut serial_last: HashMap<&'static str, NodeId> = HashMap::default();
+        // The last `width` members of each bounded group, oldest first.
+        let mut in_flight: HashMap<&'static str, std::collections::VecDeque<NodeId>> =
+            HashMap::default();
         let mut needs_iam = false;
         for &m in &s.members {
             let Some(res) = model.resource(m) else {
@@ -169,16 +171,23 @@ impl Resolver<'_, '_> {
                 v.visit_refs(|r| self.note_ref(slot, m, r));
             }
             let start = self.res.dep_flat.len() as u32;
+            for &dep in model.waits(m) {
+                self.note_dependency(slot, m, dep, start);
+            }
             if let Some(node) = model.app.resource_node(m) {
                 for &dep in &node.depends_on {
-                    self.note_dependency(slot, m, dep);
+                    self.note_dependency(slot, m, dep, start);
                 }
-                if let Some(group) = node.serial_group {
-                    if let Some(prev) = serial_last.insert(group, m) {
-                        if !self.res.dep_flat[start as usize..].contains(&prev) {
-                            self.res.dep_flat.push(prev);
+                if let Some((group, width)) = node.serial_group {
+                    let queue = in_flight.entry(group).or_default();
+                    if queue.len() >= usize::from(width) {
+                        if let Some(prev) = queue.pop_front() {
+                            if !self.res.dep_flat[start as usize..].contains(&prev) {
+                                self.res.dep_flat.push(prev);
+                            }
                         }
                     }
+                    queue.push_back(m);
                 }
             }
             self.res.dep_range[m.index()] = (start, self.res.dep_flat.len() as u32);
@@ -198,13 +207,15 @@ impl Resolver<'_, '_> {
         }
     }
 
-    fn note_dependency(&mut self, slot: usize, from: NodeId, dep: NodeId) {
+    fn note_dependency(&mut self, slot: usize, from: NodeId, dep: NodeId, start: u32) {
         let Some(dep_slot) = self.placement.slot_of(dep) else {
             return;
         };
         let slots = &self.placement.slots;
         if dep_slot == slot {
-            self.res.dep_flat.push(dep);
+            if !self.res.dep_flat[start as usize..].contains(&dep) {
+                self.res.dep_flat.push(dep);
+            }
         } else if !slots[slot].is_member() && !slots[dep_slot].is_member() {
             self.res.slot_deps[slot].insert(dep_slot);
         } else {
@@ -343,21 +354,108 @@ impl Resolver<'_, '_> {
                 break;
             }
             if order.len() == before {
-                let stuck: Vec<String> = top
-                    .iter()
-                    .filter(|&&i| !done[i])
-                    .map(|&i| slots[i].name.clone())
-                    .collect();
-                self.out.push(Diagnostic::new(
-                    stuck.join(", "),
-                    Rule::CrossBoundaryReference,
-                    stuck.join(" -> "),
-                    "these stacks reference each other in a cycle, so none can deploy first",
-                    "keep references flowing one way: from later stacks to earlier ones",
-                ));
+                // Report only the stacks truly in a cycle (each strongly connected group of
+                // two or more), not those merely waiting for one.
+                let stuck: Vec<usize> = top.iter().copied().filter(|&i| !done[i]).collect();
+                for cycle in cycles(&stuck, &self.res.slot_deps) {
+                    let names: Vec<&str> = cycle.iter().map(|&i| slots[i].name.as_str()).collect();
+                    self.out.push(Diagnostic::new(
+                        names.join(", "),
+                        Rule::CrossBoundaryReference,
+                        names.join(" -> "),
+                        "these stacks reference each other in a cycle, so none can deploy first",
+                        "keep references flowing one way: from later stacks to earlier ones",
+                    ));
+                }
                 break;
             }
         }
         self.res.order = order;
+    }
+}
+
+/// The strongly connected groups of two or more of `nodes` in the graph `deps` (Tarjan's
+/// algorithm), each in the order of `nodes`, in order of their first member.
+fn cycles(nodes: &[usize], deps: &[IndexSet<usize>]) -> Vec<Vec<usize>> {
+    struct Tarjan<'g> {
+        deps: &'g [IndexSet<usize>],
+        within: &'g [usize],
+        index: Vec<Option<usize>>,
+        low: Vec<usize>,
+        on_stack: Vec<bool>,
+        stack: Vec<usize>,
+        next: usize,
+        out: Vec<Vec<usize>>,
+    }
+    impl Tarjan<'_> {
+        fn visit(&mut self, v: usize) {
+            self.index[v] = Some(self.next);
+            self.low[v] = self.next;
+            self.next += 1;
+            self.stack.push(v);
+            self.on_stack[v] = true;
+            for &w in self.deps[v].iter().filter(|w| self.within.contains(w)) {
+                match self.index[w] {
+                    None => {
+                        self.visit(w);
+                        self.low[v] = self.low[v].min(self.low[w]);
+                    }
+                    Some(iw) if self.on_stack[w] => self.low[v] = self.low[v].min(iw),
+                    Some(_) => {}
+                }
+            }
+            if Some(self.low[v]) == self.index[v] {
+                let mut group = Vec::new();
+                while let Some(w) = self.stack.pop() {
+                    self.on_stack[w] = false;
+                    group.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                if group.len() > 1 {
+                    group.sort_by_key(|g| self.within.iter().position(|n| n == g));
+                    self.out.push(group);
+                }
+            }
+        }
+    }
+    let n = deps.len();
+    let mut t = Tarjan {
+        deps,
+        within: nodes,
+        index: vec![None; n],
+        low: vec![0; n],
+        on_stack: vec![false; n],
+        stack: Vec::new(),
+        next: 0,
+        out: Vec::new(),
+    };
+    for &v in nodes {
+        if t.index[v].is_none() {
+            t.visit(v);
+        }
+    }
+    t.out.sort_by_key(|g| nodes.iter().position(|n| *n == g[0]));
+    t.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_stacks_in_a_cycle_are_named() {
+        // 0 <-> 1 is a cycle; 2 waits for 1; 3 <-> 4 <-> 5 another; 6 alone.
+        let mut deps = vec![IndexSet::new(); 7];
+        deps[0].insert(1);
+        deps[1].insert(0);
+        deps[2].insert(1);
+        deps[3].insert(4);
+        deps[4].insert(5);
+        deps[5].insert(3);
+        let all: Vec<usize> = (0..7).collect();
+        assert_eq!(cycles(&all, &deps), [vec![0, 1], vec![3, 4, 5]]);
+        assert!(cycles(&[2, 6], &deps).is_empty());
     }
 }

@@ -52,9 +52,9 @@ pub(crate) struct StackData {
 pub(crate) struct ResourceNode {
     pub(crate) body: Body,
     pub(crate) depends_on: Vec<NodeId>,
-    /// Resources with the same serial group are chained with `DependsOn` in declaration
-    /// order within each template.
-    pub(crate) serial_group: Option<&'static str>,
+    /// Resources of one group are created at most `width` at a time within each template:
+    /// each waits (`DependsOn`) for the one `width` places before it, in declaration order.
+    pub(crate) serial_group: Option<(&'static str, u16)>,
     /// Set on the root of a unit that stack splitting may place in an overflow stack.
     pub(crate) movable: Option<Spill>,
 }

@@ -18,6 +18,11 @@ pub(crate) trait Typed: Any + Debug + Send + Sync {
     /// are checked on the lowered resource).
     fn validate(&self, _cx: &mut Check<'_>) {}
 
+    /// Constructs it must be created after although it does not reference them (a
+    /// StackSet waits for the accounts it deploys to), found in the typed model at
+    /// synthesis so that constructs added later count too.
+    fn waits_for(&self, _app: &App, _out: &mut Vec<NodeId>) {}
+
     /// A check over every construct of this type at once, run once per synthesis.
     fn check_all(&self) -> Option<fn(&dyn View, &mut Vec<Diagnostic>)> {
         None

@@ -20,8 +20,8 @@ mod policy;
 pub(crate) use account::AccountData;
 pub use account::{Account, AccountHandle, AccountRef, AccountView, ACCOUNT_TYPE};
 pub use organization::{Organization, OrganizationHandle};
-pub use ou::{OrganizationalUnit, OuHandle, OuView, Parent};
+pub use ou::{OrganizationalUnit, OuHandle, OuView, Parent, OUS_AT_ONCE};
 pub use policy::{
     Content, Policy, PolicyHandle, PolicyTarget, PolicyTargetRef, PolicyType, PolicyView,
-    POLICY_TYPE,
+    POLICIES_AT_ONCE, POLICY_TYPE,
 };

@@ -6,6 +6,13 @@ use crate::error::{Result, Rule};
 
 use super::organization::OrganizationHandle;
 
+/// How many OUs of one template Organizations is asked to create at once. OU creation is
+/// throttled; five keeps a burst well under the throttle while a template of five OUs or
+/// fewer gets no extra `DependsOn`. (Nested OUs wait for their parent anyway, through
+/// `ParentId`.)
+pub const OUS_AT_ONCE: u16 = 5;
+const OU_GROUP: &str = "aws-organizations-ou";
+
 /// Longest OU id (`ou-` and up to 65 characters).
 pub(crate) const OU_ID_MAX: usize = 68;
 
@@ -181,6 +188,7 @@ impl<P: Into<Parent> + Copy> Construct<P> for OrganizationalUnit {
         };
         let node = app.add_typed(parent.node(), self.name, data);
         app.set_movable(&node, crate::Spill::Shared { group: "Units" });
+        app.set_bounded_group(&node, OU_GROUP, OUS_AT_ONCE);
         Ok(OuHandle {
             node,
             org: parent.organization(),
@@ -222,6 +230,11 @@ impl OuHandle {
     /// The organization.
     pub fn organization(&self) -> OrganizationHandle {
         self.org
+    }
+
+    /// Where the OU sits, as `app` holds it (`None` for an OU of another app).
+    pub fn parent(&self, app: &App) -> Option<Parent> {
+        app.typed::<OuData>(self.node).map(|d| d.parent)
     }
 }
 

@@ -15,6 +15,12 @@ use super::ou::{OuHandle, Parent};
 /// Type of the policy resource.
 pub const POLICY_TYPE: &str = "AWS::Organizations::Policy";
 const POLICIES_SCOPE: &str = "Policies";
+/// How many policies of one template Organizations is asked to create (and attach) at
+/// once: one. About ten created together fail, and two attached to the same target at the
+/// same time conflict (`ConcurrentModificationException`); every guardrail attaches to the
+/// root, so policies are created one after another.
+pub const POLICIES_AT_ONCE: u16 = 1;
+const POLICY_GROUP: &str = "aws-organizations-policy";
 
 /// What an Organizations policy is attached to: the root, an OU or an account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -280,9 +286,9 @@ impl Construct<OrganizationHandle> for Policy {
             targets: Vec::new(),
             organization: org.node(),
         };
-        Ok(PolicyHandle {
-            node: app.add_typed(scope, self.id, data),
-        })
+        let node = app.add_typed(scope, self.id, data);
+        app.set_bounded_group(&node, POLICY_GROUP, POLICIES_AT_ONCE);
+        Ok(PolicyHandle { node })
     }
 }
 

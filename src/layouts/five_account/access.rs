@@ -198,11 +198,7 @@ fn grant_statements(app: &App, grant: &Grant, parts: &Parts) -> Vec<Statement> {
 /// the organization, the root and each OU from the top down to `ou`.
 fn org_path(app: &App, org: &OrganizationHandle, ou: &OuHandle) -> Value {
     let mut chain = vec![*ou];
-    while let Some(Parent::Ou(up)) = app
-        .ous()
-        .find(|v| v.handle() == chain[0])
-        .map(|v| v.parent())
-    {
+    while let Some(Parent::Ou(up)) = chain[0].parent(app) {
         chain.insert(0, up);
     }
     let n = chain.len();
