@@ -30,7 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{:<58} {:>9}  {target}", a.file_name, a.resource_count);
     }
     println!();
-    println!("next: follow {out}/deploy-plan.md (trusted access, SCP policy type, then the stacks in order)");
+    println!("next: follow {out}/deploy-plan.md (a bootstrap stack if the app creates the organization, the prerequisites, then the stacks, in order)");
     Ok(())
 }
 

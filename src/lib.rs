@@ -19,7 +19,7 @@
 //! app.add(&layout.workloads_ou(), Account::new("Sandbox", "sandbox@aws.acme.example"))?;
 //!
 //! let assembly = app.synth()?; // or app.synth_to("cdk.out")?
-//! assert_eq!(assembly.deploy_order(), ["Management"]);
+//! assert_eq!(assembly.deploy_order(), ["Management-Bootstrap", "Management"]);
 //! assert!(assembly.deploy_plan().contains("enable-policy-type"));
 //! # Ok::<(), orgstack::Error>(())
 //! ```

@@ -457,9 +457,20 @@ impl Typed for StackSetData {
         for a in &s.accounts {
             a.check(cx);
         }
-        for r in &s.regions {
+        for (i, r) in s.regions.iter().enumerate() {
             if let Err(e) = r.parse::<crate::aws::Region>() {
                 cx.push(e.to_diagnostic(""));
+            } else if s.regions[..i].contains(r) {
+                cx.push(
+                    crate::Diagnostic::new(
+                        "",
+                        Rule::Region,
+                        r,
+                        "the region is listed twice; the StackSet deploys to it once",
+                        "list each region once",
+                    )
+                    .with_severity(crate::Severity::Warning),
+                );
             }
         }
         if let Some(p) = &s.preferences {
@@ -524,11 +535,16 @@ impl Lower for StackSetData {
         } else {
             targets.insert("Accounts".into(), accounts());
         }
-        let regions = if s.regions.is_empty() {
-            vec![Value::from(Pseudo::Region)]
-        } else {
-            s.regions.iter().map(Value::from).collect()
-        };
+        let mut regions: Vec<Value> = Vec::with_capacity(s.regions.len());
+        for r in &s.regions {
+            let r = Value::from(r.as_str());
+            if !regions.contains(&r) {
+                regions.push(r);
+            }
+        }
+        if regions.is_empty() {
+            regions.push(Value::from(Pseudo::Region));
+        }
         res.property(
             "StackInstancesGroup",
             Value::List(vec![obj! {

@@ -906,16 +906,21 @@ fn foundation() -> App {
 fn the_same_app_synthesizes_to_the_same_bytes() {
     let first = foundation().synth().unwrap();
     let second = foundation().synth().unwrap();
-    assert_eq!(first.artifacts().len(), 2);
+    // The two stacks and the bootstrap stack that creates the organization.
+    assert_eq!(first.artifacts().len(), 3);
     assert_eq!(first.artifacts().len(), second.artifacts().len());
     for (a, b) in first.artifacts().iter().zip(second.artifacts()) {
         assert_eq!(a.file_name, b.file_name);
         assert_eq!(a.body, b.body, "{} differs", a.file_name);
     }
     assert_eq!(first.manifest(), second.manifest());
-    assert_eq!(first.deploy_order(), ["Management", "Identity"]);
-    // Non-trivial: the organization, 4 OUs, 4 accounts, 2 SCPs; 2 roles, a policy, a group.
-    assert_eq!(first.artifact("Management").unwrap().resource_count, 11);
+    assert_eq!(
+        first.deploy_order(),
+        ["Management-Bootstrap", "Management", "Identity"]
+    );
+    // Non-trivial: 4 OUs, 4 accounts, 2 SCPs (the organization is in the bootstrap
+    // stack); 2 roles, a policy, a group.
+    assert_eq!(first.artifact("Management").unwrap().resource_count, 10);
     assert_eq!(first.artifact("Identity").unwrap().resource_count, 4);
     // Synthesizing the same app value twice is deterministic too.
     let app = foundation();
@@ -936,6 +941,7 @@ fn synth_to_two_directories_writes_identical_files() {
         names,
         [
             "Identity.template.json",
+            "Management-Bootstrap.template.json",
             "Management.template.json",
             "deploy-plan.md",
             "manifest.json"

@@ -121,6 +121,20 @@ fn get_att(id: &str, attribute: &str) -> Value {
     json!({ "Fn::GetAtt": [id, attribute] })
 }
 
+/// The organization (created by the layout, in the bootstrap stack deployed first), and
+/// how the management stack reads an attribute of it: an import of the bootstrap stack's
+/// export.
+fn organization(assembly: &Assembly) -> (String, impl Fn(&str) -> Value) {
+    let bootstrap = Template::from_stack(assembly, "Management-Bootstrap").unwrap();
+    let (org, _) = only(&bootstrap, "AWS::Organizations::Organization");
+    management(assembly).resource_count_is("AWS::Organizations::Organization", 0);
+    let id = org.clone();
+    (
+        org,
+        move |attribute: &str| json!({ "Fn::ImportValue": format!("Management-Bootstrap:{id}:{attribute}") }),
+    )
+}
+
 fn depends_on(resource: &Value) -> Vec<String> {
     list(&resource["DependsOn"])
         .into_iter()
@@ -331,8 +345,9 @@ fn policy_names(mgmt: &Template) -> Vec<String> {
 
 #[test]
 fn all_four_guardrails_are_attached_to_the_root() {
-    let mgmt = management(&synth(acme()));
-    let (org, _) = only(&mgmt, "AWS::Organizations::Organization");
+    let assembly = synth(acme());
+    let mgmt = management(&assembly);
+    let (_, org_attr) = organization(&assembly);
     assert_eq!(policy_names(&mgmt), GUARDRAIL_NAMES);
     for (id, policy) in resources(&mgmt, "AWS::Organizations::Policy") {
         assert_eq!(
@@ -341,7 +356,7 @@ fn all_four_guardrails_are_attached_to_the_root() {
         );
         assert_eq!(
             policy["Properties"]["TargetIds"],
-            json!([get_att(&org, "RootId")]),
+            json!([org_attr("RootId")]),
             "{id}"
         );
     }
@@ -531,8 +546,9 @@ fn the_log_archive_is_versioned_encrypted_private_and_expires_logs() {
 
 #[test]
 fn the_log_archive_policy_denies_plain_http_and_deletes_and_admits_only_the_organization() {
-    let mgmt = management(&synth(acme()));
-    let (org, _) = only(&mgmt, "AWS::Organizations::Organization");
+    let assembly = synth(acme());
+    let mgmt = management(&assembly);
+    let (_, org_attr) = organization(&assembly);
     let (_, audit_set, audit) = stack_set_holding(&mgmt, "AWS::S3::Bucket");
     let (bucket, _) = only(&audit, "AWS::S3::Bucket");
     let (_, policy) = only(&audit, "AWS::S3::BucketPolicy");
@@ -566,7 +582,7 @@ fn the_log_archive_policy_denies_plain_http_and_deletes_and_admits_only_the_orga
         let org_id = &st["Condition"]["StringEquals"]["aws:SourceOrgID"];
         let param = org_id["Ref"].as_str().unwrap_or_else(|| panic!("{st}"));
         assert_eq!(audit.json()["Parameters"][param]["Type"], "String");
-        assert_eq!(parameter_value(&audit_set, param), &get_att(&org, "Id"));
+        assert_eq!(parameter_value(&audit_set, param), &org_attr("Id"));
     }
 }
 
@@ -947,17 +963,35 @@ fn position(plan: &str, needle: &str) -> usize {
 #[test]
 fn the_deploy_plan_enables_trusted_access_and_scps_before_the_stacks_in_order() {
     let plan = synth(acme()).deploy_plan().to_owned();
+    // The layout creates the organization: its bootstrap stack comes first, then what
+    // needs the organization, then the stack.
+    let bootstrap = position(&plan, "--stack-name Management-Bootstrap ");
     let trusted = position(
         &plan,
         "enable-aws-service-access --service-principal member.org.stacksets.cloudformation.amazonaws.com",
     );
-    position(&plan, "activate-organizations-access");
-    let scp = position(
-        &plan,
-        "enable-policy-type --policy-type SERVICE_CONTROL_POLICY",
-    );
+    position(&plan, "activate-organizations-access --region us-east-1");
+    let trail = position(&plan, "--service-principal cloudtrail.amazonaws.com");
+    let scp = position(&plan, "--policy-type SERVICE_CONTROL_POLICY");
     let deploy = position(&plan, "--stack-name Management ");
-    assert!(trusted < scp && scp < deploy, "{plan}");
+    let confirm = position(
+        &plan,
+        "Confirm the subscription of cloud-alerts@acme.example",
+    );
+    assert!(
+        bootstrap < trusted && trusted < trail && trail < scp && scp < deploy && deploy < confirm,
+        "{plan}"
+    );
+
+    // An existing organization needs no bootstrap stack.
+    let plan = synth(acme().existing_organization("r-ab12", "o-abcdef1234"))
+        .deploy_plan()
+        .to_owned();
+    assert!(!plan.contains("Bootstrap"), "{plan}");
+    assert!(
+        position(&plan, "--policy-type SERVICE_CONTROL_POLICY")
+            < position(&plan, "--stack-name Management ")
+    );
 
     // With the stack split, every stack is deployed, in the assembly's order.
     let mut app = App::new();

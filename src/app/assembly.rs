@@ -98,6 +98,15 @@ pub(crate) struct StackEntry {
     pub(crate) template: String,
     pub(crate) resources: usize,
     pub(crate) depends_on: Vec<String>,
+    /// Deployed before the prerequisites: it creates what they need (the organization).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) bootstrap: bool,
+    /// Its template is over 51,200 bytes: it deploys through the template bucket.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) upload: bool,
+    /// How many StackSets it holds.
+    #[serde(skip)]
+    pub(crate) stack_sets: usize,
 }
 
 /// A StackSet in the manifest.
@@ -126,15 +135,14 @@ impl Assembly {
     pub(crate) fn new(
         artifacts: Vec<Artifact>,
         manifest: String,
+        deploy_plan: String,
         stacks: &[StackEntry],
-        stack_sets: &[StackSetEntry],
-        steps: &[super::DeployStep],
         warnings: Vec<crate::Diagnostic>,
         timings: PhaseTimings,
     ) -> Self {
         Assembly {
             warnings,
-            deploy_plan: render_plan(stacks, stack_sets, steps),
+            deploy_plan,
             artifacts,
             manifest,
             deploy_order: stacks.iter().map(|s| s.name.clone()).collect(),
@@ -274,64 +282,6 @@ impl Assembly {
         }
         Ok(())
     }
-}
-
-fn render_plan(
-    stacks: &[StackEntry],
-    stack_sets: &[StackSetEntry],
-    steps: &[super::DeployStep],
-) -> String {
-    use std::fmt::Write as _;
-    let mut out =
-        String::from("# Deploy plan\n\nRun from the management account, in this order.\n");
-    let mut n = 0;
-    let mut step = |out: &mut String, title: &str, why: &str, commands: &[String]| {
-        n += 1;
-        let _ = write!(out, "\n## {n}. {title}\n\n");
-        if !why.is_empty() {
-            let _ = writeln!(out, "{why}\n");
-        }
-        if !commands.is_empty() {
-            out.push_str("```sh\n");
-            for c in commands {
-                out.push_str(c);
-                out.push('\n');
-            }
-            out.push_str("```\n");
-        }
-    };
-    for s in steps.iter().filter(|s| s.before_stacks) {
-        step(&mut out, &s.title, &s.why, &s.commands);
-    }
-    for s in stacks {
-        let why = if s.depends_on.is_empty() {
-            String::new()
-        } else {
-            format!("After: {}.", s.depends_on.join(", "))
-        };
-        let sets = stack_sets.iter().filter(|ss| ss.stack == s.name).count();
-        let why = if sets > 0 {
-            format!("{why}{}It deploys {sets} StackSet(s) to member accounts; the command returns when their instances are created.", if why.is_empty() { "" } else { " " })
-        } else {
-            why
-        };
-        step(
-            &mut out,
-            &format!("Deploy stack {}", s.name),
-            &why,
-            &[format!(
-                "aws cloudformation deploy --stack-name {} --template-file {} --capabilities CAPABILITY_NAMED_IAM",
-                s.name, s.template
-            )],
-        );
-    }
-    for s in steps.iter().filter(|s| !s.before_stacks) {
-        step(&mut out, &s.title, &s.why, &s.commands);
-    }
-    // Exactly one newline at the end, whatever the last step held.
-    out.truncate(out.trim_end_matches('\n').len());
-    out.push('\n');
-    out
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod logical_id;
 mod lower;
 mod name;
 mod place;
+mod plan;
 mod render;
 mod resolve;
 mod synth;
@@ -31,6 +32,7 @@ pub use construct::{
     Subtree, SubtreeHandle,
 };
 pub use logical_id::logical_id_for;
+pub use plan::{INLINE_TEMPLATE_BYTES, TEMPLATE_BUCKET_PLACEHOLDER};
 pub(crate) use typed::{any_impls, Aspect, Check, Derived, Lower, Typed, View};
 
 use crate::cfn::hash::FastMap;
@@ -106,6 +108,10 @@ impl DeployStep {
 
 static NEXT_APP: AtomicU32 = AtomicU32::new(1);
 
+/// The region stacks deploy to unless [`App::set_home_region`] says otherwise: us-east-1,
+/// where the events of global services (IAM, STS, console sign-in) arrive.
+pub const DEFAULT_HOME_REGION: &str = "us-east-1";
+
 /// The root of everything: stacks, constructs, quotas and the problems found while building.
 ///
 /// ```
@@ -132,6 +138,8 @@ pub struct App {
     stack_names: FastMap<String, NodeId>,
     deploy_steps: IndexMap<String, DeployStep>,
     aspects: Vec<Box<dyn Aspect>>,
+    home_region: String,
+    template_bucket: Option<String>,
 }
 
 impl Default for App {
@@ -157,12 +165,52 @@ impl App {
             stack_names: FastMap::default(),
             deploy_steps: IndexMap::new(),
             aspects: Vec::new(),
+            home_region: DEFAULT_HOME_REGION.to_owned(),
+            template_bucket: None,
         }
     }
 
     /// The quotas synthesis checks against.
     pub fn quotas(&self) -> &Quotas {
         &self.quotas
+    }
+
+    /// Sets the region every stack deploys to (the deploy plan passes `--region`; StackSets
+    /// without regions of their own deploy there too). An invalid name is reported at
+    /// synthesis.
+    pub fn set_home_region(&mut self, region: impl Into<String>) {
+        let region = region.into();
+        if let Err(e) = region.parse::<crate::aws::Region>() {
+            self.report(e.to_diagnostic("(app)"));
+        }
+        self.home_region = region;
+    }
+
+    /// The region every stack deploys to ([`DEFAULT_HOME_REGION`] unless set).
+    pub fn home_region(&self) -> &str {
+        &self.home_region
+    }
+
+    /// Names the S3 bucket templates over [`INLINE_TEMPLATE_BYTES`] deploy through; without
+    /// one, the deploy plan writes a placeholder and says how to create the bucket. An
+    /// invalid bucket name is reported at synthesis.
+    pub fn set_template_bucket(&mut self, bucket: impl Into<String>) {
+        let bucket = bucket.into();
+        if !is_bucket_name(&bucket) {
+            self.report(Diagnostic::new(
+                "(app)",
+                Rule::PropertyValue,
+                &bucket,
+                "an S3 bucket name is 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit",
+                "name the bucket as `aws s3 mb` would accept it, e.g. acme-cfn-templates",
+            ));
+        }
+        self.template_bucket = Some(bucket);
+    }
+
+    /// The bucket set with [`set_template_bucket`](Self::set_template_bucket).
+    pub fn template_bucket(&self) -> Option<&str> {
+        self.template_bucket.as_deref()
     }
 
     /// Adds a top-level stack, deployed to the management account. A name that is taken
@@ -314,6 +362,15 @@ impl App {
         }
     }
 
+    /// Puts a resource of a top-level stack in that stack's bootstrap stack
+    /// (`<stack>-Bootstrap`), deployed first, before the plan's prerequisites: for what the
+    /// prerequisites need to exist (the organization).
+    pub(crate) fn set_bootstrap(&mut self, resource: &impl Scope) {
+        if let Some(data) = self.resource_node_mut(resource.node(), "set_bootstrap") {
+            data.bootstrap = true;
+        }
+    }
+
     /// The escape hatch to raw CloudFormation: the resource behind a handle, to change or
     /// add properties a construct does not expose.
     ///
@@ -414,6 +471,17 @@ impl App {
     pub fn stacks(&self) -> impl Iterator<Item = StackHandle> + '_ {
         self.stacks.iter().map(|s| StackHandle(*s))
     }
+}
+
+/// S3's bucket naming rules (general purpose buckets).
+fn is_bucket_name(b: &str) -> bool {
+    let edge = |c: Option<u8>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    (3..=63).contains(&b.len())
+        && b.bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-')
+        && edge(b.bytes().next())
+        && edge(b.bytes().last())
+        && !b.contains("..")
 }
 
 /// How a handle of another app is named in a diagnostic.

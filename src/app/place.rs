@@ -53,6 +53,9 @@ pub(crate) struct Placement {
 
 const NO_SLOT: u32 = u32::MAX;
 
+/// The group of a stack's bootstrap slot.
+pub(crate) const BOOTSTRAP: &str = "Bootstrap";
+
 impl Placement {
     /// The slot of a resource or parameter.
     pub(crate) fn slot_of(&self, n: NodeId) -> Option<usize> {
@@ -160,12 +163,40 @@ pub(crate) fn place(model: &Model<'_>) -> Placement {
         s.members.sort_by_key(|&n| model.order_key(n));
     }
     for &id in &app.stacks {
+        bootstrap(model, &mut p, stack_slot[&id] as usize);
+    }
+    for &id in &app.stacks {
         let split = matches!(&app.nodes[id.index()].kind, NodeKind::Stack(d) if d.split);
         if split {
             split_slot(model, &mut p, stack_slot[&id] as usize);
         }
     }
     p
+}
+
+/// Moves what must exist before the deploy prerequisites out of a top-level stack into its
+/// `-Bootstrap` stack, deployed first.
+fn bootstrap(model: &Model<'_>, p: &mut Placement, slot: usize) {
+    let is_bootstrap = |n: NodeId| model.app.resource_node(n).is_some_and(|r| r.bootstrap);
+    if !p.slots[slot].members.iter().any(|&n| is_bootstrap(n)) {
+        return;
+    }
+    let (moved, kept): (Vec<NodeId>, Vec<NodeId>) = std::mem::take(&mut p.slots[slot].members)
+        .into_iter()
+        .partition(|&n| is_bootstrap(n));
+    p.slots[slot].members = kept;
+    let index = p.slots.len();
+    for &n in &moved {
+        p.slot_of[n.index()] = index as u32;
+    }
+    let name = format!("{}-{BOOTSTRAP}", p.slots[slot].name);
+    let stack = p.slots[slot].stack;
+    p.slots.push(Slot {
+        name,
+        stack,
+        kind: SlotKind::Overflow { group: BOOTSTRAP },
+        members: moved,
+    });
 }
 
 fn depth(model: &Model<'_>, mut id: NodeId) -> usize {
@@ -286,8 +317,11 @@ fn split_slot(model: &Model<'_>, p: &mut Placement, slot: usize) {
 /// import from the declaring stack, so the declaring stack cannot import from them.
 fn defer(model: &Model<'_>, p: &mut Placement, slot: usize, base_name: &str) {
     let stack = p.slots[slot].stack;
+    // The spill stacks, not the bootstrap stack (deployed before everything).
     let overflow: Vec<usize> = (slot + 1..p.slots.len())
-        .filter(|&s| p.slots[s].stack == stack)
+        .filter(|&s| {
+            p.slots[s].stack == stack && p.slots[s].kind != SlotKind::Overflow { group: BOOTSTRAP }
+        })
         .collect();
     let deferred = p.slots.len();
     let mut moved_any = false;

@@ -83,15 +83,19 @@ pub(crate) fn render(
         let mut view = TemplateView {
             description: match slot.kind {
                 SlotKind::Overflow { group } => {
-                    description = format!(
-                        "{} of {} that did not fit in one template",
-                        if group == "Units" {
-                            "Organizational units"
-                        } else {
-                            group
-                        },
-                        model.id(slot.stack)
-                    );
+                    let stack = model.id(slot.stack);
+                    description = match group {
+                        "Units" => format!(
+                            "Organizational units of {stack} that did not fit in one template"
+                        ),
+                        "Deferred" => format!(
+                            "Resources of {stack} that refer to its overflow stacks, deployed after them"
+                        ),
+                        "Bootstrap" => format!(
+                            "What the deploy prerequisites of {stack} need, deployed first"
+                        ),
+                        _ => format!("{group} of {stack} that did not fit in one template"),
+                    };
                     Some(description.as_str())
                 }
                 _ => stack_data.and_then(|d| d.description.as_deref()),

@@ -8,9 +8,9 @@ use serde::Serialize;
 
 use super::assembly::{Assembly, PhaseTimings, StackEntry, StackSetEntry};
 use super::lower::Model;
-use super::place::{self, SlotKind};
+use super::place::{self, SlotKind, BOOTSTRAP};
 use super::render::{self, ManifestProperties, SlotResolver};
-use super::{name, resolve, validate, App};
+use super::{name, plan, resolve, validate, App};
 use crate::error::{Diagnostics, Error, Result};
 
 impl App {
@@ -100,8 +100,26 @@ impl App {
                     .filter(|&&d| d != i)
                     .map(|&d| placement.slots[d].name.clone())
                     .collect(),
+                bootstrap: placement.slots[i].kind == SlotKind::Overflow { group: BOOTSTRAP },
+                upload: artifacts[i].body.len() > plan::INLINE_TEMPLATE_BYTES,
+                stack_sets: placement
+                    .slots
+                    .iter()
+                    .filter(|s| matches!(s.kind, SlotKind::Member { carrier } if placement.slot_of(carrier) == Some(i)))
+                    .count(),
             })
             .collect();
+        let region = self.home_region();
+        let steps = plan::steps(
+            &model,
+            &placement,
+            &stacks,
+            &self.deploy_steps().cloned().collect::<Vec<_>>(),
+            &plan::Target {
+                region,
+                bucket: self.template_bucket(),
+            },
+        );
         let mut sets: Vec<(StackSetEntry, ManifestProperties<'_, '_>)> = Vec::new();
         for (i, slot) in placement.slots.iter().enumerate() {
             let SlotKind::Member { carrier } = slot.kind else {
@@ -143,20 +161,20 @@ impl App {
             version: 1,
             deploy_to:
                 "management account; StackSet member templates deploy through their StackSets",
+            home_region: region,
+            steps: &steps,
             stacks: &stacks,
             stack_sets: sets
                 .iter()
                 .map(|(entry, properties)| ManifestStackSet { entry, properties })
                 .collect(),
         })?;
-        let entries: Vec<StackSetEntry> = sets.into_iter().map(|(e, _)| e).collect();
-        let steps: Vec<super::DeployStep> = self.deploy_steps().cloned().collect();
+        let deploy_plan = plan::markdown(&steps, region);
         Ok(Assembly::new(
             artifacts,
             manifest,
+            deploy_plan,
             &stacks,
-            &entries,
-            &steps,
             diagnostics,
             timings,
         ))
@@ -196,6 +214,8 @@ fn has_errors(diagnostics: &[crate::Diagnostic]) -> bool {
 struct Manifest<'a, 'm> {
     version: u32,
     deploy_to: &'static str,
+    home_region: &'a str,
+    steps: &'a [plan::Step],
     stacks: &'a [StackEntry],
     stack_sets: Vec<ManifestStackSet<'a, 'm>>,
 }

@@ -57,6 +57,9 @@ pub(crate) struct ResourceNode {
     pub(crate) serial_group: Option<(&'static str, u16)>,
     /// Set on the root of a unit that stack splitting may place in an overflow stack.
     pub(crate) movable: Option<Spill>,
+    /// Deployed in a bootstrap stack of its own, before the deploy prerequisites (the
+    /// organization they need).
+    pub(crate) bootstrap: bool,
 }
 
 #[derive(Debug)]
@@ -78,6 +81,7 @@ impl ResourceNode {
             depends_on: Vec::new(),
             serial_group: None,
             movable: None,
+            bootstrap: false,
         }
     }
 }

@@ -24,6 +24,7 @@
 
 mod expr;
 pub(crate) mod hash;
+pub(crate) mod needs;
 pub mod render;
 mod resolve;
 pub(crate) mod schema;

@@ -124,6 +124,9 @@ impl<P: Scope + ?Sized> Construct<P> for Organization {
         match self.source {
             Source::Create => {
                 let node = app.add_typed(parent, "Organization", data);
+                // The deploy prerequisites (trusted access, policy types) need the
+                // organization: it deploys first, in a bootstrap stack.
+                app.set_bootstrap(&node);
                 Ok(OrganizationHandle {
                     node,
                     stack: *stack,

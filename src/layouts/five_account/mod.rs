@@ -10,7 +10,6 @@
 //! - `audit`: the log archive and the organization trail;
 //! - `alerting`: the management-activity alert;
 //! - `guardrails`: the SCPs attached to the root;
-//! - `deploy_steps`: what the deploy plan leaves to do by hand.
 //!
 //! `builder` holds the settings and their checks (`settings` the types steps share); `naming` and `checkov` the small pieces
 //! several steps use.
@@ -21,7 +20,6 @@ mod audit;
 mod budgets;
 mod builder;
 mod checkov;
-mod deploy_steps;
 mod guardrails;
 mod identity;
 mod naming;
@@ -58,7 +56,7 @@ use budgets::{AccountBudgets, Budget};
 /// // Handles to every part, to extend it. The new account gets the layout's budget.
 /// app.add(&layout.workloads_ou(), Account::new("Sandbox", "sandbox@aws.acme.example"))?;
 /// let assembly = app.synth()?;
-/// assert_eq!(assembly.deploy_order(), ["Management"]);
+/// assert_eq!(assembly.deploy_order(), ["Management-Bootstrap", "Management"]);
 /// assert!(assembly.template_json("Management").unwrap().contains("\"BudgetName\": \"Sandbox-monthly\""));
 /// # Ok::<(), orgstack::Error>(())
 /// ```
@@ -253,7 +251,6 @@ impl<P: Scope + ?Sized> Construct<P> for FiveAccountLayoutBuilder {
         let trail = build_trail(app, &parent, &audit_stack_set, &names)?;
         let alert_topic = self.build_alerting(app, &parent, &alert_email)?;
         let guardrails = self.attach_guardrails(app, structure.organization, &names)?;
-        self.add_deploy_steps(app, &alert_email);
 
         Ok(FiveAccountLayout {
             stack,
