@@ -162,6 +162,7 @@ mod error;
 pub mod iam;
 pub mod layouts;
 pub mod org;
+mod policy_type;
 mod quotas;
 pub mod stackset;
 #[cfg(feature = "testing")]

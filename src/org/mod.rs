@@ -17,11 +17,11 @@ mod organization;
 mod ou;
 mod policy;
 
+pub use crate::policy_type::PolicyType;
 pub(crate) use account::AccountData;
 pub use account::{Account, AccountHandle, AccountRef, AccountView, ACCOUNT_TYPE};
 pub use organization::{Organization, OrganizationHandle};
 pub use ou::{OrganizationalUnit, OuHandle, OuView, Parent};
 pub use policy::{
-    Content, Policy, PolicyHandle, PolicyTarget, PolicyTargetRef, PolicyType, PolicyView,
-    POLICY_TYPE,
+    Content, Policy, PolicyHandle, PolicyTarget, PolicyTargetRef, PolicyView, POLICY_TYPE,
 };

@@ -7,6 +7,7 @@ use crate::app::{any_impls, App, Check, Construct, Lower, Scope, Subtree, Typed,
 use crate::cfn::{Expr, NodeId, Resource, Value};
 use crate::error::{Diagnostic, Result, Rule};
 use crate::iam::{Effect, PolicyDocument};
+use crate::policy_type::PolicyType;
 
 use super::account::{AccountHandle, AccountRef};
 use super::organization::OrganizationHandle;
@@ -72,45 +73,6 @@ impl PolicyTarget for Parent {
     }
 }
 
-/// The kind of an Organizations policy (the AWS enum, with an escape for new values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PolicyType {
-    /// `SERVICE_CONTROL_POLICY`: the most a principal in the target may do.
-    ServiceControlPolicy,
-    /// `RESOURCE_CONTROL_POLICY`: the most anyone may do with the target's resources.
-    ResourceControlPolicy,
-    /// `TAG_POLICY`.
-    TagPolicy,
-    /// `BACKUP_POLICY`.
-    BackupPolicy,
-    /// `AISERVICES_OPT_OUT_POLICY`.
-    AiServicesOptOutPolicy,
-    /// A type this version does not know, written as is.
-    Other(String),
-}
-
-impl PolicyType {
-    /// The value as CloudFormation takes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PolicyType::ServiceControlPolicy => "SERVICE_CONTROL_POLICY",
-            PolicyType::ResourceControlPolicy => "RESOURCE_CONTROL_POLICY",
-            PolicyType::TagPolicy => "TAG_POLICY",
-            PolicyType::BackupPolicy => "BACKUP_POLICY",
-            PolicyType::AiServicesOptOutPolicy => "AISERVICES_OPT_OUT_POLICY",
-            PolicyType::Other(s) => s,
-        }
-    }
-
-    fn is_authorization(&self) -> bool {
-        matches!(
-            self,
-            PolicyType::ServiceControlPolicy | PolicyType::ResourceControlPolicy
-        )
-    }
-}
-
 /// What a policy holds: a document of the IAM policy language, or JSON of a management
 /// policy's own grammar.
 #[derive(Debug, Clone)]
@@ -160,7 +122,9 @@ impl Policy {
         Self::of_type(name, PolicyType::ResourceControlPolicy, document)
     }
 
-    /// An authorization policy of the given type.
+    /// A policy of the given type whose content is a document of the IAM policy language
+    /// (an authorization policy: SCP or RCP). A [`PolicyType::Other`] that names a known
+    /// type is read as that type.
     pub fn of_type(
         name: impl Into<String>,
         policy_type: PolicyType,
@@ -169,8 +133,23 @@ impl Policy {
         Self::with_content(name.into(), policy_type, Content::Document(document))
     }
 
-    /// A management policy (tag, backup, AI services opt-out…) whose content is JSON of its
-    /// own grammar.
+    /// A management policy (tag, backup, AI services opt-out, chatbot, declarative…) whose
+    /// content is JSON of its own grammar. A [`PolicyType::Other`] that names a known type is
+    /// read as that type.
+    ///
+    /// ```
+    /// use orgstack::obj;
+    /// use orgstack::org::{Policy, PolicyType};
+    ///
+    /// let opt_out = Policy::management(
+    ///     "OptOutOfAiTraining",
+    ///     PolicyType::AiServicesOptOutPolicy,
+    ///     obj! { "services" => obj! { "default" => obj! {
+    ///         "opt_out_policy" => obj! { "@@assign" => "optOut" },
+    ///     } } },
+    /// );
+    /// # let _ = opt_out;
+    /// ```
     pub fn management(name: impl Into<String>, policy_type: PolicyType, content: Value) -> Self {
         Self::with_content(name.into(), policy_type, Content::Json(content))
     }
@@ -180,7 +159,7 @@ impl Policy {
             id: name.clone(),
             name,
             description: None,
-            policy_type,
+            policy_type: policy_type.normalized(),
             content,
         }
     }
