@@ -174,4 +174,4 @@ pub use app::{
     Spill, StackHandle, Subtree, SubtreeHandle,
 };
 pub use error::{Diagnostic, Diagnostics, Error, Result, Rule, Severity};
-pub use quotas::Quotas;
+pub use quotas::{PolicyQuota, PolicyQuotas, Quotas};

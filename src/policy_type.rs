@@ -11,6 +11,7 @@ use std::str::FromStr;
 ///
 /// [`as_str`](PolicyType::as_str) gives the value CloudFormation takes; parsing maps a known
 /// value to its variant and any other to [`Other`](PolicyType::Other), so it never fails.
+/// Each type has its own size and per-target quotas ([`Quotas::policy`](crate::Quotas::policy)).
 /// `Type` is create-only: changing it replaces the policy.
 ///
 /// ```
@@ -61,7 +62,8 @@ pub enum PolicyType {
     /// automatic upgrades to the target's resources.
     UpgradeRolloutPolicy,
     /// A type this version does not know, written as is. A known value given here is
-    /// still read as its own type: the policy constructors parse it (`"TAG_POLICY".parse()` gives
+    /// still read as its own type: the policy constructors and
+    /// [`Quotas::policy`](crate::Quotas::policy) parse it (`"TAG_POLICY".parse()` gives
     /// [`TagPolicy`](PolicyType::TagPolicy)).
     Other(String),
 }

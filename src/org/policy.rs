@@ -384,7 +384,7 @@ fn scp_grammar(cx: &mut Check<'_>, doc: &PolicyDocument) {
 /// AWS's FullAWSAccess counts while attached.
 fn policies_per_target(model: &dyn View, out: &mut Vec<Diagnostic>) {
     let app = model.app();
-    let max = model.quotas().policies_per_target;
+    let quotas = model.quotas();
     let mut counts: IndexMap<(&PolicyType, &PolicyTargetRef), Vec<NodeId>> = IndexMap::new();
     let mut full_access = true;
     for (node, data) in app.each::<PolicyData>() {
@@ -396,6 +396,7 @@ fn policies_per_target(model: &dyn View, out: &mut Vec<Diagnostic>) {
     for ((ty, _), policies) in counts {
         let builtin = usize::from(full_access && *ty == PolicyType::ServiceControlPolicy);
         let total = policies.len() + builtin;
+        let max = quotas.policy(ty).per_target;
         if total > max {
             let names: Vec<String> = policies.iter().map(|p| model.path(*p)).collect();
             out.push(Diagnostic::new(
