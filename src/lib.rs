@@ -136,7 +136,8 @@
 //! - **Stable logical IDs** from construct paths (readable part plus a hash), never from
 //!   positions or e-mails; accounts keep theirs when they move between OUs, and carry
 //!   `Retain`.
-//! - **Quotas** that no schema checks ([`Quotas`], all configurable), and stacks split
+//! - **Quotas** that no schema checks ([`Quotas`], all configurable; Organizations policies
+//!   have a size and a per-target count for each type, [`Quotas::policy`]), and stacks split
 //!   automatically past 500 resources or 1 MB, without moving existing accounts.
 //! - **Atomic writes**: [`App::synth_to`] builds the assembly beside the target and renames
 //!   it into place; a failure leaves the previous assembly untouched.
@@ -162,6 +163,7 @@ mod error;
 pub mod iam;
 pub mod layouts;
 pub mod org;
+mod policy_type;
 mod quotas;
 pub mod stackset;
 #[cfg(feature = "testing")]
@@ -173,4 +175,4 @@ pub use app::{
     Spill, StackHandle, Subtree, SubtreeHandle,
 };
 pub use error::{Diagnostic, Diagnostics, Error, Result, Rule, Severity};
-pub use quotas::Quotas;
+pub use quotas::{PolicyQuota, PolicyQuotas, Quotas};

@@ -300,9 +300,9 @@ fn scp_over_10240_characters() {
 }
 
 #[test]
-fn a_raised_organizations_policy_size_accepts_a_larger_scp() {
+fn a_raised_scp_size_accepts_a_larger_scp() {
     let mut quotas = Quotas::default();
-    quotas.organizations_policy_size = 20_000;
+    quotas.policies.service_control.size = 20_000;
     let (mut app, _, org) = management(quotas);
     app.add(&org, Policy::service_control("Big", scp_of_len(10_241)))
         .unwrap();

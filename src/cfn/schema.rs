@@ -8,6 +8,7 @@ use super::expr::Value;
 use super::template::Resource;
 use crate::aws;
 use crate::error::Rule;
+use crate::policy_type::PolicyType;
 use crate::quotas::Quotas;
 
 /// A property value CloudFormation would refuse.
@@ -105,18 +106,7 @@ pub(crate) fn check(res: &Resource, q: &Quotas, out: &mut Vec<Problem>) {
                 "a policy description must be at most 512 characters",
                 out,
             ),
-            ("AWS::Organizations::Policy", "Content") => {
-                let size = value.minified_len();
-                let max = q.organizations_policy_size;
-                if size > max {
-                    out.push(Problem::new(
-                        Rule::PolicySize,
-                        size.to_string(),
-                        format!("the policy is {size} characters minified (intrinsics counted at their longest); Organizations accepts at most {max}"),
-                        "split the statements over two policies, or use wildcards in actions",
-                    ));
-                }
-            }
+            ("AWS::Organizations::Policy", "Content") => policy_size(res, value, q, out),
             ("AWS::IAM::Role", "RoleName") => iam_name(value, "role", 64, out),
             ("AWS::IAM::Group", "GroupName") => iam_name(value, "group", 128, out),
             ("AWS::IAM::ManagedPolicy", "ManagedPolicyName") => {
@@ -171,6 +161,36 @@ pub(crate) fn check(res: &Resource, q: &Quotas, out: &mut Vec<Problem>) {
             }
             _ => {}
         }
+    }
+}
+
+/// An Organizations policy's `Content` against the size quota of its type, read from the
+/// `Type` of the same resource (both are literals on a lowered policy, so a change through
+/// the escape hatch is checked too). A `Type` that is not a literal is checked against the
+/// largest size of any type: only content no type accepts is refused.
+fn policy_size(res: &Resource, content: &Value, q: &Quotas, out: &mut Vec<Problem>) {
+    let size = content.minified_len();
+    let ty = res
+        .properties
+        .get("Type")
+        .and_then(Value::as_str)
+        .map(PolicyType::from);
+    let (max, of) = match &ty {
+        Some(t) => (q.policy(t).size, format!("type {t}")),
+        None => (q.policies.largest_size(), "any type".to_owned()),
+    };
+    if size > max {
+        let hint = if ty.as_ref().map_or(true, PolicyType::is_authorization) {
+            "split the statements over two policies, or use wildcards in actions"
+        } else {
+            "split the settings over two policies of this type; the effective policy merges them"
+        };
+        out.push(Problem::new(
+            Rule::PolicySize,
+            size.to_string(),
+            format!("the policy is {size} characters minified (intrinsics counted at their longest); Organizations accepts at most {max} for {of}"),
+            hint,
+        ));
     }
 }
 
@@ -335,6 +355,82 @@ mod tests {
             .property("Path", "platform")
             .property("MaxSessionDuration", 60u32);
         assert_eq!(problems(role), [Rule::IamPath, Rule::MaxSessionDuration]);
+    }
+
+    /// A policy of type `ty` (none: no `Type`) whose content is `len` characters minified.
+    fn policy(ty: Option<Value>, len: usize) -> Resource {
+        let content = crate::obj! { "x" => "a".repeat(len - 8) };
+        assert_eq!(content.minified_len(), len);
+        let mut res = Resource::new("AWS::Organizations::Policy").property("Name", "P");
+        if let Some(ty) = ty {
+            res = res.property("Type", ty);
+        }
+        res.property("Content", content)
+    }
+
+    fn size_problems(res: &Resource, q: &Quotas) -> Vec<Problem> {
+        let mut out = Vec::new();
+        check(res, q, &mut out);
+        out
+    }
+
+    #[test]
+    fn policy_size_is_that_of_its_type() {
+        let q = Quotas::default();
+        let scp = policy(Some("SERVICE_CONTROL_POLICY".into()), 6_000);
+        assert_eq!(size_problems(&scp, &q), []);
+        let rcp = policy(Some("RESOURCE_CONTROL_POLICY".into()), 6_000);
+        let p = size_problems(&rcp, &q);
+        assert_eq!(p.len(), 1, "{p:#?}");
+        assert_eq!((p[0].rule, p[0].value.as_str()), (Rule::PolicySize, "6000"));
+        assert!(
+            p[0].message
+                .ends_with("Organizations accepts at most 5120 for type RESOURCE_CONTROL_POLICY"),
+            "{}",
+            p[0].message
+        );
+        let rcp = policy(Some("RESOURCE_CONTROL_POLICY".into()), 5_120);
+        assert_eq!(size_problems(&rcp, &q), []);
+
+        let opt_out = policy(Some("AISERVICES_OPT_OUT_POLICY".into()), 2_501);
+        let p = size_problems(&opt_out, &q);
+        assert_eq!(p.len(), 1, "{p:#?}");
+        assert!(p[0]
+            .message
+            .contains("at most 2500 for type AISERVICES_OPT_OUT_POLICY"));
+        assert!(p[0].hint.starts_with("split the settings"), "{}", p[0].hint);
+        // A type AWS added after this version gets the general 10,000.
+        assert_eq!(
+            size_problems(&policy(Some("NEW_POLICY".into()), 10_000), &q),
+            []
+        );
+        assert_eq!(
+            problems(policy(Some("NEW_POLICY".into()), 10_001)),
+            [Rule::PolicySize]
+        );
+    }
+
+    #[test]
+    fn policy_size_follows_the_quotas() {
+        let mut q = Quotas::default();
+        q.policies.resource_control.size = 6_000;
+        let rcp = policy(Some("RESOURCE_CONTROL_POLICY".into()), 6_000);
+        assert_eq!(size_problems(&rcp, &q), []);
+        q.policies.resource_control.size = 5_999;
+        assert_eq!(size_problems(&rcp, &q).len(), 1);
+    }
+
+    #[test]
+    fn policy_of_no_literal_type_is_checked_against_the_largest_size() {
+        let q = Quotas::default();
+        let ty = crate::cfn::Expr::sub("${PolicyType}");
+        let fits_some_type = policy(Some(ty.clone().into()), 10_240);
+        assert_eq!(size_problems(&fits_some_type, &q), []);
+        let fits_none = policy(Some(ty.into()), 10_241);
+        let p = size_problems(&fits_none, &q);
+        assert_eq!(p.len(), 1, "{p:#?}");
+        assert!(p[0].message.ends_with("at most 10240 for any type"));
+        assert_eq!(problems(policy(None, 10_241)), [Rule::PolicySize]);
     }
 
     #[test]

@@ -17,11 +17,12 @@ mod organization;
 mod ou;
 mod policy;
 
+pub use crate::policy_type::PolicyType;
 pub(crate) use account::AccountData;
 pub use account::{Account, AccountHandle, AccountRef, AccountView, ACCOUNT_TYPE};
 pub use organization::{Organization, OrganizationHandle};
 pub use ou::{OrganizationalUnit, OuHandle, OuView, Parent, OUS_AT_ONCE};
 pub use policy::{
-    Content, Policy, PolicyHandle, PolicyTarget, PolicyTargetRef, PolicyType, PolicyView,
-    POLICIES_AT_ONCE, POLICY_TYPE,
+    Content, Policy, PolicyHandle, PolicyTarget, PolicyTargetRef, PolicyView, POLICIES_AT_ONCE,
+    POLICY_TYPE,
 };

@@ -66,7 +66,8 @@ impl Organization {
     }
 
     /// Declares whether AWS's `FullAWSAccess` SCP stays attached to every target (the
-    /// default). While attached it counts against the SCPs-per-target quota.
+    /// default). While attached it counts against the SCPs-per-target quota. RCPs are not
+    /// affected: AWS's `RCPFullAWSAccess` cannot be detached and always counts.
     pub fn full_aws_access_attached(mut self, attached: bool) -> Self {
         self.full_aws_access = attached;
         self

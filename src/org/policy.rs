@@ -7,6 +7,7 @@ use crate::app::{any_impls, App, Check, Construct, Lower, Scope, Subtree, Typed,
 use crate::cfn::{Expr, NodeId, Resource, Value};
 use crate::error::{Diagnostic, Result, Rule};
 use crate::iam::{Effect, PolicyDocument};
+use crate::policy_type::PolicyType;
 
 use super::account::{AccountHandle, AccountRef};
 use super::organization::OrganizationHandle;
@@ -78,45 +79,6 @@ impl PolicyTarget for Parent {
     }
 }
 
-/// The kind of an Organizations policy (the AWS enum, with an escape for new values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PolicyType {
-    /// `SERVICE_CONTROL_POLICY`: the most a principal in the target may do.
-    ServiceControlPolicy,
-    /// `RESOURCE_CONTROL_POLICY`: the most anyone may do with the target's resources.
-    ResourceControlPolicy,
-    /// `TAG_POLICY`.
-    TagPolicy,
-    /// `BACKUP_POLICY`.
-    BackupPolicy,
-    /// `AISERVICES_OPT_OUT_POLICY`.
-    AiServicesOptOutPolicy,
-    /// A type this version does not know, written as is.
-    Other(String),
-}
-
-impl PolicyType {
-    /// The value as CloudFormation takes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PolicyType::ServiceControlPolicy => "SERVICE_CONTROL_POLICY",
-            PolicyType::ResourceControlPolicy => "RESOURCE_CONTROL_POLICY",
-            PolicyType::TagPolicy => "TAG_POLICY",
-            PolicyType::BackupPolicy => "BACKUP_POLICY",
-            PolicyType::AiServicesOptOutPolicy => "AISERVICES_OPT_OUT_POLICY",
-            PolicyType::Other(s) => s,
-        }
-    }
-
-    fn is_authorization(&self) -> bool {
-        matches!(
-            self,
-            PolicyType::ServiceControlPolicy | PolicyType::ResourceControlPolicy
-        )
-    }
-}
-
 /// What a policy holds: a document of the IAM policy language, or JSON of a management
 /// policy's own grammar.
 #[derive(Debug, Clone)]
@@ -166,7 +128,9 @@ impl Policy {
         Self::of_type(name, PolicyType::ResourceControlPolicy, document)
     }
 
-    /// An authorization policy of the given type.
+    /// A policy of the given type whose content is a document of the IAM policy language
+    /// (an authorization policy: SCP or RCP). A [`PolicyType::Other`] that names a known
+    /// type is read as that type.
     pub fn of_type(
         name: impl Into<String>,
         policy_type: PolicyType,
@@ -175,8 +139,23 @@ impl Policy {
         Self::with_content(name.into(), policy_type, Content::Document(document))
     }
 
-    /// A management policy (tag, backup, AI services opt-out…) whose content is JSON of its
-    /// own grammar.
+    /// A management policy (tag, backup, AI services opt-out, chatbot, declarative…) whose
+    /// content is JSON of its own grammar. A [`PolicyType::Other`] that names a known type is
+    /// read as that type.
+    ///
+    /// ```
+    /// use orgstack::obj;
+    /// use orgstack::org::{Policy, PolicyType};
+    ///
+    /// let opt_out = Policy::management(
+    ///     "OptOutOfAiTraining",
+    ///     PolicyType::AiServicesOptOutPolicy,
+    ///     obj! { "services" => obj! { "default" => obj! {
+    ///         "opt_out_policy" => obj! { "@@assign" => "optOut" },
+    ///     } } },
+    /// );
+    /// # let _ = opt_out;
+    /// ```
     pub fn management(name: impl Into<String>, policy_type: PolicyType, content: Value) -> Self {
         Self::with_content(name.into(), policy_type, Content::Json(content))
     }
@@ -186,7 +165,7 @@ impl Policy {
             id: name.clone(),
             name,
             description: None,
-            policy_type,
+            policy_type: policy_type.normalized(),
             content,
         }
     }
@@ -269,9 +248,9 @@ impl Lower for PolicyData {
 impl Construct<OrganizationHandle> for Policy {
     type Handle = PolicyHandle;
 
-    /// Adds the policy to the organization. Size, grammar and action problems are reported
-    /// at synthesis with the policy's path; so is a target with more policies than the
-    /// quota.
+    /// Adds the policy to the organization. Size (the quota of its type), grammar and action
+    /// problems are reported at synthesis with the policy's path; so is a target with more
+    /// policies of its type than the type's per-target quota.
     fn build(self, app: &mut App, org: &OrganizationHandle) -> Result<PolicyHandle> {
         let stack = org.stack();
         let scope = match app.child(&stack, POLICIES_SCOPE) {
@@ -306,7 +285,14 @@ impl Scope for PolicyHandle {
 
 impl PolicyHandle {
     /// Attaches the policy to a target (root, OU or account). Attaching twice is a no-op;
-    /// a policy or target of another app is reported at synthesis.
+    /// a policy or target of another app is reported at synthesis, and so is a target with
+    /// more policies of one type than its [`PolicyQuota::per_target`](crate::PolicyQuota)
+    /// ([`Quotas::policy`](crate::Quotas::policy)). AWS's own policies count: `FullAWSAccess`
+    /// for SCPs while attached ([`Organization::full_aws_access_attached`]), and
+    /// `RCPFullAWSAccess` for RCPs, which AWS attaches to every target once RCPs are enabled
+    /// and which cannot be detached; so 4 RCPs of your own fit on one target by default.
+    ///
+    /// [`Organization::full_aws_access_attached`]: super::Organization::full_aws_access_attached
     pub fn attach(&self, app: &mut App, target: &impl PolicyTarget) {
         let target = target.policy_target();
         let at = match &target {
@@ -407,22 +393,28 @@ fn scp_grammar(cx: &mut Check<'_>, doc: &PolicyDocument) {
     }
 }
 
-/// At most `policies_per_target` policies of one type attached directly to one target;
-/// AWS's FullAWSAccess counts while attached.
+/// At most [`PolicyQuota::per_target`](crate::PolicyQuota::per_target) policies of one type
+/// attached directly to one target, counted against that type's quota; AWS's own policy of
+/// the type counts where it is attached ([`aws_policy_attached`]).
 fn policies_per_target(model: &dyn View, out: &mut Vec<Diagnostic>) {
     let app = model.app();
-    let max = model.quotas().policies_per_target;
-    let mut counts: IndexMap<(&PolicyType, &PolicyTargetRef), Vec<NodeId>> = IndexMap::new();
-    let mut full_access = true;
+    let quotas = model.quotas();
+    // Per type and target: the target's organization and the policies attached to it.
+    let mut counts: IndexMap<(&PolicyType, &PolicyTargetRef), (NodeId, Vec<NodeId>)> =
+        IndexMap::new();
     for (node, data) in app.each::<PolicyData>() {
-        full_access = super::organization::full_aws_access(app, data.organization);
         for t in &data.targets {
-            counts.entry((&data.policy_type, t)).or_default().push(node);
+            counts
+                .entry((&data.policy_type, t))
+                .or_insert_with(|| (data.organization, Vec::new()))
+                .1
+                .push(node);
         }
     }
-    for ((ty, _), policies) in counts {
-        let builtin = usize::from(full_access && *ty == PolicyType::ServiceControlPolicy);
-        let total = policies.len() + builtin;
+    for ((ty, _), (organization, policies)) in counts {
+        let builtin = aws_policy_attached(app, organization, ty);
+        let total = policies.len() + usize::from(builtin.is_some());
+        let max = quotas.policy(ty).per_target;
         if total > max {
             let names: Vec<String> = policies.iter().map(|p| model.path(*p)).collect();
             out.push(Diagnostic::new(
@@ -430,13 +422,81 @@ fn policies_per_target(model: &dyn View, out: &mut Vec<Diagnostic>) {
                 Rule::PoliciesPerTarget,
                 total.to_string(),
                 format!(
-                    "{total} policies of type {} are attached to one target{}; at most {max} are allowed: {}",
-                    ty.as_str(),
-                    if builtin == 1 { " (FullAWSAccess included)" } else { "" },
+                    "{total} policies of type {ty} are attached to one target{}; at most {max} are allowed: {}",
+                    builtin.map_or_else(String::new, |b| format!(" ({b} included)")),
                     names.join(", ")
                 ),
                 "merge policies, or attach some to the parent OU instead",
             ));
         }
+    }
+}
+
+/// The AWS managed policy of type `ty` that is attached to every target of the organization
+/// and counts against the per-target quota: `FullAWSAccess` for SCPs while the organization
+/// keeps it attached ([`Organization::full_aws_access_attached`]); `RCPFullAWSAccess` for
+/// RCPs always, as AWS attaches it to every root, OU and account once RCPs are enabled and
+/// it cannot be detached.
+///
+/// [`Organization::full_aws_access_attached`]: super::Organization::full_aws_access_attached
+fn aws_policy_attached(app: &App, organization: NodeId, ty: &PolicyType) -> Option<&'static str> {
+    match ty {
+        PolicyType::ServiceControlPolicy => {
+            super::organization::full_aws_access(app, organization).then_some("FullAWSAccess")
+        }
+        PolicyType::ResourceControlPolicy => Some("RCPFullAWSAccess"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::org::Organization;
+
+    fn organization(full_aws_access: bool) -> (App, NodeId) {
+        let mut app = App::new();
+        let stack = app.stack("Management").unwrap();
+        let org = app
+            .add(
+                &stack,
+                Organization::create().full_aws_access_attached(full_aws_access),
+            )
+            .unwrap();
+        (app, org.node())
+    }
+
+    #[test]
+    fn aws_policies_that_count_per_target() {
+        let (app, org) = organization(true);
+        let of = |ty: PolicyType| aws_policy_attached(&app, org, &ty);
+        assert_eq!(of(PolicyType::ServiceControlPolicy), Some("FullAWSAccess"));
+        assert_eq!(
+            of(PolicyType::ResourceControlPolicy),
+            Some("RCPFullAWSAccess")
+        );
+        for ty in &PolicyType::KNOWN[2..] {
+            assert_eq!(of(ty.clone()), None, "{ty}");
+        }
+        assert_eq!(of(PolicyType::Other("NEW_POLICY".into())), None);
+
+        // Detaching FullAWSAccess leaves RCPFullAWSAccess, which cannot be detached.
+        let (app, org) = organization(false);
+        let of = |ty: PolicyType| aws_policy_attached(&app, org, &ty);
+        assert_eq!(of(PolicyType::ServiceControlPolicy), None);
+        assert_eq!(
+            of(PolicyType::ResourceControlPolicy),
+            Some("RCPFullAWSAccess")
+        );
+    }
+
+    #[test]
+    fn a_known_type_given_as_other_is_read_as_it() {
+        let p = Policy::management(
+            "Tags",
+            PolicyType::Other("TAG_POLICY".into()),
+            crate::obj! {},
+        );
+        assert_eq!(p.policy_type, PolicyType::TagPolicy);
     }
 }
