@@ -64,14 +64,28 @@ fn synthesizes(app: &App) -> bool {
     }
 }
 
-/// A deny-only document of exactly `len` characters minified.
+/// A deny-only document of exactly `len` characters minified (without a principal, as
+/// an SCP takes it).
 fn document_of_len(len: usize) -> PolicyDocument {
+    sized_document(len, false)
+}
+
+/// As [`document_of_len`], denying to `"Principal": "*"` as an RCP must.
+fn rcp_document_of_len(len: usize) -> PolicyDocument {
+    sized_document(len, true)
+}
+
+fn sized_document(len: usize, any_principal: bool) -> PolicyDocument {
     let make = |pad: &str| {
-        PolicyDocument::new().statement(
-            Statement::deny()
-                .action("s3:DeleteBucket")
-                .resource(format!("arn:aws:s3:::{pad}")),
-        )
+        let st = Statement::deny()
+            .action("s3:DeleteBucket")
+            .resource(format!("arn:aws:s3:::{pad}"));
+        let st = if any_principal {
+            st.principal(orgstack::iam::Principal::any())
+        } else {
+            st
+        };
+        PolicyDocument::new().statement(st)
     };
     let base = make("").minified_len();
     let doc = make(&"x".repeat(len - base));
@@ -95,9 +109,8 @@ fn json_of_len(len: usize) -> Value {
 /// A policy of type `ty` of `len` characters: a document for SCPs and RCPs, JSON otherwise.
 fn policy_of_len(name: &str, ty: PolicyType, len: usize) -> Policy {
     match ty {
-        PolicyType::ServiceControlPolicy | PolicyType::ResourceControlPolicy => {
-            Policy::of_type(name, ty, document_of_len(len))
-        }
+        PolicyType::ServiceControlPolicy => Policy::of_type(name, ty, document_of_len(len)),
+        PolicyType::ResourceControlPolicy => Policy::of_type(name, ty, rcp_document_of_len(len)),
         ty => Policy::management(name, ty, json_of_len(len)),
     }
 }
@@ -351,14 +364,14 @@ fn content_changed_through_the_escape_hatch_is_checked_against_its_type() {
     let rcp = app
         .add(
             &org,
-            Policy::resource_control("Rcp", document_of_len(1_000)),
+            Policy::resource_control("Rcp", rcp_document_of_len(1_000)),
         )
         .unwrap();
     assert!(synthesizes(&app));
     app.resource_mut(&rcp)
         .unwrap()
         .properties
-        .insert("Content".into(), document_of_len(6_000).to_value());
+        .insert("Content".into(), rcp_document_of_len(6_000).to_value());
     let d = single(&app);
     assert_eq!(
         (d.rule, d.path.as_str(), d.value.as_str()),
@@ -520,5 +533,51 @@ fn a_raised_per_target_quota_is_honoured() {
         (d.rule, d.value.as_str()),
         (Rule::PoliciesPerTarget, "6"),
         "five SCPs and FullAWSAccess are one too many for a quota of 5"
+    );
+}
+
+#[test]
+fn an_rcp_denies_to_every_principal_and_nothing_else() {
+    let (mut app, org) = management(Quotas::default());
+    let allow = PolicyDocument::new().statement(
+        Statement::allow()
+            .principal(orgstack::iam::Principal::any())
+            .action("s3:*")
+            .resource("*"),
+    );
+    let no_principal = PolicyDocument::new().statement(
+        Statement::deny()
+            .sid("NoPrincipal")
+            .action("s3:*")
+            .resource("*"),
+    );
+    app.add(&org, Policy::resource_control("Allows", allow))
+        .unwrap();
+    app.add(&org, Policy::resource_control("Nobody", no_principal))
+        .unwrap();
+    // The shape AWS documents passes.
+    app.add(
+        &org,
+        Policy::resource_control("Fine", rcp_document_of_len(200)),
+    )
+    .unwrap();
+    let found: Vec<(String, Rule, String)> = validation_errors(&app)
+        .into_iter()
+        .map(|d| (d.path, d.rule, d.value))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "Management/Policies/Allows".into(),
+                Rule::ScpGrammar,
+                "Statement[0]".into()
+            ),
+            (
+                "Management/Policies/Nobody".into(),
+                Rule::ScpGrammar,
+                "Statement[0] (Sid NoPrincipal)".into(),
+            ),
+        ]
     );
 }

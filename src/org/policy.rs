@@ -201,8 +201,10 @@ impl Typed for PolicyData {
             for p in doc.problems() {
                 cx.report(p.rule, p.value, p.message, p.hint);
             }
-            if self.policy_type.is_authorization() {
-                scp_grammar(cx, doc);
+            match self.policy_type {
+                PolicyType::ResourceControlPolicy => rcp_grammar(cx, doc),
+                ref t if t.is_authorization() => scp_grammar(cx, doc),
+                _ => {}
             }
         }
         for t in &self.targets {
@@ -366,7 +368,34 @@ impl App {
     }
 }
 
-/// The grammar of SCPs and RCPs: no principal in an SCP; Allow statements only on `*`.
+/// The grammar of RCPs: every statement denies (Allow is for AWS's own `RCPFullAWSAccess`
+/// only), to `"Principal": "*"`, which it must name.
+fn rcp_grammar(cx: &mut Check<'_>, doc: &PolicyDocument) {
+    for (i, st) in doc.get_statements().iter().enumerate() {
+        let at = st.label(Some(i));
+        if st.effect() == Effect::Allow {
+            cx.report(
+                Rule::ScpGrammar,
+                &at,
+                format!("{at} allows; a resource control policy only denies (Allow is for AWS's RCPFullAWSAccess alone)"),
+                "write the statement as a Deny of what must not happen",
+            );
+        }
+        let any = st.get_principals().len() == 1
+            && st.get_principals()[0].kind() == crate::iam::PrincipalKind::Any
+            && st.not_principals().is_empty();
+        if !any {
+            cx.report(
+                Rule::ScpGrammar,
+                &at,
+                format!("{at} must name `\"Principal\": \"*\"`: a resource control policy applies to every principal"),
+                "add `.principal(Principal::any())` and narrow with a Condition on aws:PrincipalArn or aws:PrincipalOrgID",
+            );
+        }
+    }
+}
+
+/// The grammar of SCPs: no principal; Allow statements only on `*`.
 fn scp_grammar(cx: &mut Check<'_>, doc: &PolicyDocument) {
     for (i, st) in doc.get_statements().iter().enumerate() {
         let at = st.label(Some(i));
