@@ -427,3 +427,40 @@ fn organizations_resources_are_created_a_bounded_number_at_a_time() {
         3
     );
 }
+
+#[test]
+fn a_construct_of_your_own_declares_its_own_steps() {
+    use orgstack::{Construct, DeployStep, Scope, Subtree};
+    struct Vpn;
+    impl<P: Scope> Construct<P> for Vpn {
+        type Handle = ();
+        fn build(self, app: &mut App, parent: &P) -> orgstack::Result<()> {
+            app.add(parent, Subtree::new("Vpn"))?;
+            app.add_deploy_step(DeployStep::new(
+                "Accept the VPN attachment",
+                "The network account must accept it.",
+                ["aws ec2 accept-transit-gateway-vpc-attachment --transit-gateway-attachment-id ID".to_owned()],
+                false,
+            ));
+            Ok(())
+        }
+    }
+    let mut app = App::new();
+    let layout = add_layout(&mut app, acme()).unwrap();
+    app.add(&layout.stack(), Vpn).unwrap();
+    let assembly = app.synth().unwrap();
+    let plan = assembly.deploy_plan();
+    let at = plan.find("Accept the VPN attachment").unwrap();
+    assert!(
+        at > plan.find("--stack-name Management ").unwrap(),
+        "{plan}"
+    );
+    let manifest: Value = serde_json::from_str(assembly.manifest()).unwrap();
+    let step = manifest["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["title"] == "Accept the VPN attachment")
+        .unwrap();
+    assert_eq!(step["phase"], "afterStacks");
+}
