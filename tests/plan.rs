@@ -16,7 +16,7 @@ use serde_json::Value;
 mod custom_org_example;
 #[path = "support/layout.rs"]
 mod support;
-use support::add_layout;
+use support::{add_layout, add_units_and_accounts};
 
 /// What exists in the organization as the plan is followed.
 #[derive(Debug, Default)]
@@ -175,25 +175,7 @@ fn a_split_organization_deploys_and_large_templates_go_through_s3() {
     let mut app = App::new();
     app.set_template_bucket("acme-cfn-templates");
     let layout = add_layout(&mut app, acme()).unwrap();
-    let ous: Vec<_> = (0..30)
-        .map(|i| {
-            app.add(
-                &layout.workloads_ou(),
-                OrganizationalUnit::new(format!("Unit{i:02}")),
-            )
-            .unwrap()
-        })
-        .collect();
-    for k in 0..1_200 {
-        app.add(
-            &ous[k % ous.len()],
-            Account::new(
-                format!("acct-{k:05}"),
-                format!("acct-{k:05}@aws.acme.example"),
-            ),
-        )
-        .unwrap();
-    }
+    let ous = add_units_and_accounts(&mut app, &layout, 30, 0..1_200);
     // A tag policy too: its type is enabled before it attaches.
     let tags = app
         .add(

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 #[path = "support/layout.rs"]
 mod support;
-use support::add_layout;
+use support::{add_layout, add_units_and_accounts};
 
 /// The layout plus `n` accounts in 20 OUs, as the scale benchmark builds it.
 fn org(n: usize, quotas: Quotas) -> App {
@@ -20,25 +20,7 @@ fn org(n: usize, quotas: Quotas) -> App {
         FiveAccountLayout::builder("acme").email_domain("aws.acme.example"),
     )
     .unwrap();
-    let ous: Vec<_> = (0..20)
-        .map(|i| {
-            app.add(
-                &layout.workloads_ou(),
-                OrganizationalUnit::new(format!("Unit{i:02}")),
-            )
-            .unwrap()
-        })
-        .collect();
-    for k in 0..n {
-        app.add(
-            &ous[k % ous.len()],
-            Account::new(
-                format!("acct-{k:05}"),
-                format!("acct-{k:05}@aws.acme.example"),
-            ),
-        )
-        .unwrap();
-    }
+    add_units_and_accounts(&mut app, &layout, 20, 0..n);
     app
 }
 
