@@ -7,7 +7,6 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::error::Mismatch;
-use super::matching::quote;
 
 /// What a value in a template is expected to look like.
 ///
@@ -364,6 +363,11 @@ impl std::ops::Not for Matcher {
     fn not(self) -> Matcher {
         Matcher::not(self)
     }
+}
+
+/// A string as a JSON string literal.
+pub(super) fn quote(s: &str) -> String {
+    Value::String(s.to_owned()).to_string()
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::error::Mismatch;
-use super::matcher::{Kind, Matcher};
+use super::matcher::{quote, Kind, Matcher};
 
 /// The result of matching one value: where it differs and how much of it matched.
 #[derive(Debug, Default)]
@@ -257,10 +257,6 @@ fn child(path: &str, key: &str) -> String {
 
 fn elements(n: usize) -> String {
     format!("{n} element{}", if n == 1 { "" } else { "s" })
-}
-
-pub(super) fn quote(s: &str) -> String {
-    Value::String(s.to_owned()).to_string()
 }
 
 /// A value as compact JSON, shortened when long.
