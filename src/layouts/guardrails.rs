@@ -43,7 +43,17 @@ pub fn deny_leave_organization() -> PolicyDocument {
 }
 
 /// Denies the root user of member accounts everything, so nobody needs (or uses) its
-/// password.
+/// password — except the privileged root sessions the management account opens with
+/// `sts:AssumeRoot` under centralized root access (`"Null": {"aws:AssumedRoot": "true"}`:
+/// the key is present only in those sessions). They are short (at most 900 s), scoped by
+/// an AWS task policy, and the only way left to delete a bucket or queue policy that
+/// locks everyone out, or to audit and delete root credentials.
+///
+/// ```
+/// use orgstack::layouts::guardrails;
+/// let json = orgstack::cfn::render::minified(&guardrails::deny_root_user().to_value()).unwrap();
+/// assert!(json.contains(r#""Null":{"aws:AssumedRoot":"true"}"#));
+/// ```
 pub fn deny_root_user() -> PolicyDocument {
     PolicyDocument::new().statement(
         Statement::deny()
@@ -53,7 +63,8 @@ pub fn deny_root_user() -> PolicyDocument {
             .condition(Condition::string_like(
                 keys::PRINCIPAL_ARN,
                 ["arn:*:iam::*:root"],
-            )),
+            ))
+            .condition(Condition::null(keys::ASSUMED_ROOT, true)),
     )
 }
 

@@ -65,7 +65,7 @@ impl FiveAccountLayoutBuilder {
             app,
             g.deny_root_user,
             "DenyRootUser",
-            "The root user of member accounts can do nothing",
+            "The root user of member accounts can do nothing but the privileged root sessions (sts:AssumeRoot) of the management account",
             guardrails::deny_root_user(),
         )?;
         Ok(guardrail_handles)

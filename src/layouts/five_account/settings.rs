@@ -11,7 +11,8 @@ pub struct Guardrails {
     pub deny_leave_organization: bool,
     /// The organization trail and log archive cannot be stopped, changed or deleted.
     pub protect_audit: bool,
-    /// The root user of member accounts can do nothing.
+    /// The root user of member accounts can do nothing, except the management account's
+    /// privileged root sessions (`sts:AssumeRoot`).
     pub deny_root_user: bool,
 }
 
