@@ -68,6 +68,70 @@ pub fn deny_root_user() -> PolicyDocument {
     )
 }
 
+/// Guards the role Organizations creates in every account it creates for the management
+/// account (`OrganizationAccountAccessRole` unless the account names another): it has
+/// `AdministratorAccess` and trusts the whole management account, with no MFA condition,
+/// so any principal there allowed `sts:AssumeRole` — a leaked access key included — is an
+/// administrator of every member account.
+///
+/// - `DenyOrganizationAccessRoleWithoutMfa` denies that role everything unless its session
+///   carries MFA (`BoolIfExists aws:MultiFactorAuthPresent "false"`, so a session without
+///   the key is denied too). A role session carries MFA when whoever assumed it had
+///   authenticated with MFA: a management-account user or role that signed in with MFA
+///   keeps working; credentials without MFA get a session that can do nothing. The trust
+///   policy itself cannot be changed from the management account (Organizations wrote it
+///   and `RoleName` is fixed), which is why the SCP carries the condition.
+/// - `ProtectOrganizationAccessRole` denies everyone but the role itself (with MFA, by the
+///   statement above) deleting it or changing its trust, policies or boundary, so an
+///   administrator of the member account cannot cut the management account off or loosen
+///   the role.
+///
+/// Service-managed StackSets do not use this role (they deploy with their own
+/// `stacksets-exec-*` role), so deployments are unaffected.
+///
+/// ```
+/// use orgstack::layouts::guardrails;
+/// let doc = guardrails::protect_organization_access_role("OrganizationAccountAccessRole");
+/// let json = orgstack::cfn::render::minified(&doc.to_value()).unwrap();
+/// assert!(json.contains(r#""BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}"#));
+/// ```
+pub fn protect_organization_access_role(role_name: &str) -> PolicyDocument {
+    let role = format!("arn:*:iam::*:role/{role_name}");
+    PolicyDocument::new()
+        .statement(
+            Statement::deny()
+                .sid("DenyOrganizationAccessRoleWithoutMfa")
+                .action("*")
+                .resource("*")
+                .condition(Condition::arn_like(keys::PRINCIPAL_ARN, [role.clone()]))
+                .condition(Condition::bool_if_exists(
+                    keys::MULTI_FACTOR_AUTH_PRESENT,
+                    false,
+                )),
+        )
+        .statement(
+            Statement::deny()
+                .sid("ProtectOrganizationAccessRole")
+                .actions([
+                    "iam:DeleteRole",
+                    "iam:UpdateAssumeRolePolicy",
+                    "iam:UpdateRole",
+                    "iam:PutRolePolicy",
+                    "iam:DeleteRolePolicy",
+                    "iam:AttachRolePolicy",
+                    "iam:DetachRolePolicy",
+                    "iam:PutRolePermissionsBoundary",
+                    "iam:DeleteRolePermissionsBoundary",
+                ])
+                .resource(role.clone())
+                .condition(Condition::new(
+                    crate::iam::BaseOperator::ArnNotLike,
+                    keys::PRINCIPAL_ARN,
+                    [role],
+                )),
+        )
+}
+
 /// Protects the organization trail and its log archive: nobody stops, deletes or changes the
 /// trail, and nobody but the StackSet that owns it deletes log objects or changes the
 /// bucket's policy, versioning or lifecycle.
@@ -151,6 +215,7 @@ mod tests {
             deny_sts_outside_regions(&["us-east-1"]),
             deny_leave_organization(),
             deny_root_user(),
+            protect_organization_access_role("OrganizationAccountAccessRole"),
             protect_audit_trail("org-trail", "bucket"),
         ] {
             assert!(doc.problems().is_empty(), "{:?}", doc.problems());

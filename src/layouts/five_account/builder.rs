@@ -31,6 +31,7 @@ pub struct FiveAccountLayoutBuilder {
     pub(super) monthly_budget: Option<u64>,
     pub(super) budget_thresholds: Vec<u32>,
     pub(super) centralized_root_access: bool,
+    pub(super) organization_access_role: String,
 }
 
 /// Keys of the fixed accounts, for [`FiveAccountLayoutBuilder::account_email`].
@@ -39,6 +40,9 @@ pub const IDENTITY: &str = "identity";
 pub const AUDIT: &str = "audit";
 /// The shared-services account's key.
 pub const SHARED_SERVICES: &str = "shared-services";
+/// The role Organizations creates in a new account unless told otherwise, and the layout's
+/// default for [`FiveAccountLayoutBuilder::organization_access_role`].
+pub const ORGANIZATION_ACCESS_ROLE: &str = "OrganizationAccountAccessRole";
 
 impl FiveAccountLayoutBuilder {
     pub(super) fn new(name: String) -> Self {
@@ -61,6 +65,7 @@ impl FiveAccountLayoutBuilder {
             monthly_budget: Some(100),
             budget_thresholds: vec![80, 100],
             centralized_root_access: true,
+            organization_access_role: ORGANIZATION_ACCESS_ROLE.into(),
         }
     }
 
@@ -196,6 +201,16 @@ impl FiveAccountLayoutBuilder {
     /// `sts:AssumeRoot` sessions, which then cannot exist.
     pub fn centralized_root_access(mut self, on: bool) -> Self {
         self.centralized_root_access = on;
+        self
+    }
+
+    /// The name of the role Organizations creates in each account the layout creates, for
+    /// the management account (default [`ORGANIZATION_ACCESS_ROLE`], Organizations' own
+    /// default, so accounts that exist keep theirs). The accounts name it explicitly, and
+    /// the `protect_organization_access_role` guardrail denies it everything without MFA.
+    /// Choose it before the accounts exist: `RoleName` cannot be updated.
+    pub fn organization_access_role(mut self, name: impl Into<String>) -> Self {
+        self.organization_access_role = name.into();
         self
     }
 

@@ -68,6 +68,13 @@ impl FiveAccountLayoutBuilder {
             "The root user of member accounts can do nothing but the privileged root sessions (sts:AssumeRoot) of the management account",
             guardrails::deny_root_user(),
         )?;
+        add(
+            app,
+            g.protect_organization_access_role,
+            "ProtectOrganizationAccessRole",
+            "The organization access role of member accounts can do nothing without MFA, and nobody else changes or deletes it",
+            guardrails::protect_organization_access_role(&self.organization_access_role),
+        )?;
         Ok(guardrail_handles)
     }
 }

@@ -62,8 +62,11 @@ impl FiveAccountLayoutBuilder {
             app.add_deploy_step(centralized_root_access_step());
         }
         let prefix = self.prefix();
-        let account =
-            |key: &str, id: &str| Account::new(format!("{prefix}-{key}"), self.email(key)).id(id);
+        let account = |key: &str, id: &str| {
+            Account::new(format!("{prefix}-{key}"), self.email(key))
+                .id(id)
+                .role_name(&self.organization_access_role)
+        };
         let identity = app.add(&structure.security, account(IDENTITY, "Identity"))?;
         let audit = app.add(&structure.security, account(AUDIT, "Audit"))?;
         let shared_services = app.add(

@@ -14,6 +14,9 @@ pub struct Guardrails {
     /// The root user of member accounts can do nothing, except the management account's
     /// privileged root sessions (`sts:AssumeRoot`).
     pub deny_root_user: bool,
+    /// The organization access role of member accounts can do nothing without MFA, and
+    /// nobody else changes or deletes it.
+    pub protect_organization_access_role: bool,
 }
 
 impl Guardrails {
@@ -49,6 +52,13 @@ impl Guardrails {
         self.deny_root_user = on;
         self
     }
+
+    /// Sets whether the organization access role needs MFA and is protected.
+    #[must_use]
+    pub fn with_protect_organization_access_role(mut self, on: bool) -> Self {
+        self.protect_organization_access_role = on;
+        self
+    }
 }
 
 impl Default for Guardrails {
@@ -58,6 +68,7 @@ impl Default for Guardrails {
             deny_leave_organization: true,
             protect_audit: true,
             deny_root_user: true,
+            protect_organization_access_role: true,
         }
     }
 }
