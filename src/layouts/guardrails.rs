@@ -132,9 +132,16 @@ pub fn protect_organization_access_role(role_name: &str) -> PolicyDocument {
         )
 }
 
-/// Protects the organization trail and its log archive: nobody stops, deletes or changes the
-/// trail, and nobody but the StackSet that owns it deletes log objects or changes the
-/// bucket's policy, versioning or lifecycle.
+/// Protects the log archive, and a trail named `trail_name` in member accounts.
+///
+/// What it really protects is the archive bucket and its objects, which a StackSet made
+/// in a member account (the audit account): nobody but the StackSet's execution role
+/// ([`STACKSET_EXECUTION_ROLE_ARN`]) deletes log objects or changes the bucket's policy,
+/// versioning, lifecycle or Object Lock. The organization trail itself lives in the
+/// management account, which SCPs never restrict, so the trail statement cannot protect
+/// it — member accounts cannot change an organization trail anyway; the statement only
+/// covers a trail of that name made in a member account. Keep people out of the
+/// management account and alert on its activity to protect the trail.
 pub fn protect_audit_trail(trail_name: &str, bucket_name: impl Into<Value>) -> PolicyDocument {
     let bucket: Value = bucket_name.into();
     let bucket_arn = Value::from(crate::cfn::Expr::sub_with(

@@ -58,7 +58,7 @@ impl FiveAccountLayoutBuilder {
             app,
             g.protect_audit,
             "ProtectAuditTrail",
-            "The organization trail and the log archive cannot be stopped, changed or deleted",
+            "Only the audit StackSet changes the log archive bucket or deletes its logs; the trail lives in the management account, which SCPs do not reach",
             guardrails::protect_audit_trail(&names.trail_name, names.log_bucket_name.clone()),
         )?;
         add(

@@ -3,7 +3,7 @@
 
 use indexmap::IndexMap;
 
-use crate::app::App;
+use crate::app::{App, DeployStep};
 use crate::cfn::NodeId;
 use crate::cfn::{Expr, Value};
 use crate::error::Result;
@@ -34,6 +34,10 @@ impl FiveAccountLayoutBuilder {
                 .target(&structure.security)
                 .only_account(identity),
         )?;
+        app.add_deploy_step(password_policy_step(
+            &format!("{prefix}-identity"),
+            &self.organization_access_role,
+        ));
         let parts = Parts::new(structure);
         let tpl = set.template();
         let self_service = app.add(&tpl, ManagedPolicy::new("SelfService", self_service_policy())
@@ -54,6 +58,40 @@ impl FiveAccountLayoutBuilder {
         }
         Ok((set, groups))
     }
+}
+
+/// The identity account's password policy: no CloudFormation resource exists for it, so
+/// the plan runs `aws iam update-account-password-policy` in that account once the stacks
+/// have created it, through a profile that assumes the organization access role (with MFA:
+/// the guardrail denies that role everything without it).
+fn password_policy_step(account_name: &str, role_name: &str) -> DeployStep {
+    let profile = account_name;
+    DeployStep::new(
+        format!("Set the password policy of the identity account ({account_name})"),
+        format!(
+            "Its IAM users sign in with passwords; the account password policy has no \
+             CloudFormation resource, so it is set with the CLI in that account, through the \
+             profile `{profile}` that assumes `{role_name}` there. Add \
+             `aws configure set profile.{profile}.mfa_serial <your MFA device ARN>` first: \
+             that role can do nothing without MFA."
+        ),
+        [
+            format!(
+                "IDENTITY_ID=\"$(aws organizations list-accounts --query \"Accounts[?Name=='{account_name}'].Id\" --output text)\""
+            ),
+            format!(
+                "aws configure set profile.{profile}.role_arn \"arn:aws:iam::$IDENTITY_ID:role/{role_name}\""
+            ),
+            format!("aws configure set profile.{profile}.source_profile default"),
+            format!(
+                "aws iam update-account-password-policy --profile {profile} --minimum-password-length 14 \
+                 --require-symbols --require-numbers --require-uppercase-characters \
+                 --require-lowercase-characters --allow-users-to-change-password \
+                 --password-reuse-prevention 24"
+            ),
+        ],
+        false,
+    )
 }
 
 /// The identity account's self-service policy: users manage their own password, access keys

@@ -9,7 +9,10 @@ pub struct Guardrails {
     pub sts_regions: bool,
     /// No leaving the organization.
     pub deny_leave_organization: bool,
-    /// The organization trail and log archive cannot be stopped, changed or deleted.
+    /// Only the audit StackSet changes the log archive bucket (in the audit account) or
+    /// deletes its logs. It cannot protect the organization trail: that lives in the
+    /// management account, which SCPs never reach (the management-activity alert watches
+    /// it instead).
     pub protect_audit: bool,
     /// The root user of member accounts can do nothing, except the management account's
     /// privileged root sessions (`sts:AssumeRoot`).
@@ -39,7 +42,7 @@ impl Guardrails {
         self
     }
 
-    /// Sets whether the trail and the log archive are protected.
+    /// Sets whether the log archive is protected (see [`Guardrails::protect_audit`]).
     #[must_use]
     pub fn with_protect_audit(mut self, on: bool) -> Self {
         self.protect_audit = on;
