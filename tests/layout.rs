@@ -329,11 +329,12 @@ fn the_sts_guardrail_follows_allowed_regions() {
     assert!(scp_denies(&scp, "sts:AssumeRole", "eu-west-1"));
 }
 
-const GUARDRAIL_NAMES: [&str; 4] = [
+const GUARDRAIL_NAMES: [&str; 5] = [
     "acme-deny-sts-outside-allowed-regions",
     "acme-deny-leave-organization",
     "acme-protect-audit-trail",
     "acme-deny-root-user",
+    "acme-protect-organization-access-role",
 ];
 
 fn policy_names(mgmt: &Template) -> Vec<String> {
@@ -344,7 +345,7 @@ fn policy_names(mgmt: &Template) -> Vec<String> {
 }
 
 #[test]
-fn all_four_guardrails_are_attached_to_the_root() {
+fn all_five_guardrails_are_attached_to_the_root() {
     let assembly = synth(acme());
     let mgmt = management(&assembly);
     let (_, org_attr) = organization(&assembly);
@@ -386,6 +387,7 @@ fn each_guardrail_can_be_turned_off() {
         all.with_deny_leave_organization(false),
         all.with_protect_audit(false),
         all.with_deny_root_user(false),
+        all.with_protect_organization_access_role(false),
     ];
     for (off, removed) in cases.into_iter().zip(GUARDRAIL_NAMES) {
         let mgmt = management(&synth(acme().guardrails(off)));

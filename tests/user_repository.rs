@@ -63,7 +63,7 @@ fn the_sandbox_is_fenced_in() -> Result<(), Box<dyn std::error::Error>> {
 
     mgmt.resource_count_is("AWS::Organizations::OrganizationalUnit", 6);
     mgmt.resource_count_is("AWS::Organizations::Account", 7);
-    mgmt.resource_count_is("AWS::Organizations::Policy", 5);
+    mgmt.resource_count_is("AWS::Organizations::Policy", 6);
 
     mgmt.has_resource(
         "AWS::Organizations::Account",

@@ -43,7 +43,17 @@ pub fn deny_leave_organization() -> PolicyDocument {
 }
 
 /// Denies the root user of member accounts everything, so nobody needs (or uses) its
-/// password.
+/// password — except the privileged root sessions the management account opens with
+/// `sts:AssumeRoot` under centralized root access (`"Null": {"aws:AssumedRoot": "true"}`:
+/// the key is present only in those sessions). They are short (at most 900 s), scoped by
+/// an AWS task policy, and the only way left to delete a bucket or queue policy that
+/// locks everyone out, or to audit and delete root credentials.
+///
+/// ```
+/// use orgstack::layouts::guardrails;
+/// let json = orgstack::cfn::render::minified(&guardrails::deny_root_user().to_value()).unwrap();
+/// assert!(json.contains(r#""Null":{"aws:AssumedRoot":"true"}"#));
+/// ```
 pub fn deny_root_user() -> PolicyDocument {
     PolicyDocument::new().statement(
         Statement::deny()
@@ -53,13 +63,85 @@ pub fn deny_root_user() -> PolicyDocument {
             .condition(Condition::string_like(
                 keys::PRINCIPAL_ARN,
                 ["arn:*:iam::*:root"],
-            )),
+            ))
+            .condition(Condition::null(keys::ASSUMED_ROOT, true)),
     )
 }
 
-/// Protects the organization trail and its log archive: nobody stops, deletes or changes the
-/// trail, and nobody but the StackSet that owns it deletes log objects or changes the
-/// bucket's policy, versioning or lifecycle.
+/// Guards the role Organizations creates in every account it creates for the management
+/// account (`OrganizationAccountAccessRole` unless the account names another): it has
+/// `AdministratorAccess` and trusts the whole management account, with no MFA condition,
+/// so any principal there allowed `sts:AssumeRole` — a leaked access key included — is an
+/// administrator of every member account.
+///
+/// - `DenyOrganizationAccessRoleWithoutMfa` denies that role everything unless its session
+///   carries MFA (`BoolIfExists aws:MultiFactorAuthPresent "false"`, so a session without
+///   the key is denied too). A role session carries MFA when whoever assumed it had
+///   authenticated with MFA: a management-account user or role that signed in with MFA
+///   keeps working; credentials without MFA get a session that can do nothing. The trust
+///   policy itself cannot be changed from the management account (Organizations wrote it
+///   and `RoleName` is fixed), which is why the SCP carries the condition.
+/// - `ProtectOrganizationAccessRole` denies everyone but the role itself (with MFA, by the
+///   statement above) deleting it or changing its trust, policies or boundary, so an
+///   administrator of the member account cannot cut the management account off or loosen
+///   the role.
+///
+/// Service-managed StackSets do not use this role (they deploy with their own
+/// `stacksets-exec-*` role), so deployments are unaffected.
+///
+/// ```
+/// use orgstack::layouts::guardrails;
+/// let doc = guardrails::protect_organization_access_role("OrganizationAccountAccessRole");
+/// let json = orgstack::cfn::render::minified(&doc.to_value()).unwrap();
+/// assert!(json.contains(r#""BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}"#));
+/// ```
+pub fn protect_organization_access_role(role_name: &str) -> PolicyDocument {
+    let role = format!("arn:*:iam::*:role/{role_name}");
+    PolicyDocument::new()
+        .statement(
+            Statement::deny()
+                .sid("DenyOrganizationAccessRoleWithoutMfa")
+                .action("*")
+                .resource("*")
+                .condition(Condition::arn_like(keys::PRINCIPAL_ARN, [role.clone()]))
+                .condition(Condition::bool_if_exists(
+                    keys::MULTI_FACTOR_AUTH_PRESENT,
+                    false,
+                )),
+        )
+        .statement(
+            Statement::deny()
+                .sid("ProtectOrganizationAccessRole")
+                .actions([
+                    "iam:DeleteRole",
+                    "iam:UpdateAssumeRolePolicy",
+                    "iam:UpdateRole",
+                    "iam:PutRolePolicy",
+                    "iam:DeleteRolePolicy",
+                    "iam:AttachRolePolicy",
+                    "iam:DetachRolePolicy",
+                    "iam:PutRolePermissionsBoundary",
+                    "iam:DeleteRolePermissionsBoundary",
+                ])
+                .resource(role.clone())
+                .condition(Condition::new(
+                    crate::iam::BaseOperator::ArnNotLike,
+                    keys::PRINCIPAL_ARN,
+                    [role],
+                )),
+        )
+}
+
+/// Protects the log archive, and a trail named `trail_name` in member accounts.
+///
+/// What it really protects is the archive bucket and its objects, which a StackSet made
+/// in a member account (the audit account): nobody but the StackSet's execution role
+/// ([`STACKSET_EXECUTION_ROLE_ARN`]) deletes log objects or changes the bucket's policy,
+/// versioning, lifecycle or Object Lock. The organization trail itself lives in the
+/// management account, which SCPs never restrict, so the trail statement cannot protect
+/// it — member accounts cannot change an organization trail anyway; the statement only
+/// covers a trail of that name made in a member account. Keep people out of the
+/// management account and alert on its activity to protect the trail.
 pub fn protect_audit_trail(trail_name: &str, bucket_name: impl Into<Value>) -> PolicyDocument {
     let bucket: Value = bucket_name.into();
     let bucket_arn = Value::from(crate::cfn::Expr::sub_with(
@@ -140,6 +222,7 @@ mod tests {
             deny_sts_outside_regions(&["us-east-1"]),
             deny_leave_organization(),
             deny_root_user(),
+            protect_organization_access_role("OrganizationAccountAccessRole"),
             protect_audit_trail("org-trail", "bucket"),
         ] {
             assert!(doc.problems().is_empty(), "{:?}", doc.problems());

@@ -16,5 +16,5 @@ pub use access::{
 };
 pub use five_account::{
     self_service_policy, FiveAccountLayout, FiveAccountLayoutBuilder, Guardrails, ObjectLock,
-    AUDIT, IDENTITY, SHARED_SERVICES,
+    AUDIT, IDENTITY, ORGANIZATION_ACCESS_ROLE, SHARED_SERVICES,
 };

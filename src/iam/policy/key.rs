@@ -71,6 +71,9 @@ pub mod keys {
     pub const PRINCIPAL_ACCOUNT: ConditionKey = ConditionKey::from_static("aws:PrincipalAccount");
     /// `aws:PrincipalType`: `Account`, `User`, `FederatedUser`, `AssumedRole` or `Anonymous`.
     pub const PRINCIPAL_TYPE: ConditionKey = ConditionKey::from_static("aws:PrincipalType");
+    /// `aws:AssumedRoot`: `"true"` in the privileged root sessions `sts:AssumeRoot` opens,
+    /// absent otherwise.
+    pub const ASSUMED_ROOT: ConditionKey = ConditionKey::from_static("aws:AssumedRoot");
     /// `aws:SourceOrgID`: the organization of the resource making a service-to-service request.
     pub const SOURCE_ORG_ID: ConditionKey = ConditionKey::from_static("aws:SourceOrgID");
     /// `aws:SourceArn`: the ARN of the resource making a service-to-service request.

@@ -30,6 +30,8 @@ pub struct FiveAccountLayoutBuilder {
     pub(super) object_lock: Option<ObjectLock>,
     pub(super) monthly_budget: Option<u64>,
     pub(super) budget_thresholds: Vec<u32>,
+    pub(super) centralized_root_access: bool,
+    pub(super) organization_access_role: String,
 }
 
 /// Keys of the fixed accounts, for [`FiveAccountLayoutBuilder::account_email`].
@@ -38,6 +40,9 @@ pub const IDENTITY: &str = "identity";
 pub const AUDIT: &str = "audit";
 /// The shared-services account's key.
 pub const SHARED_SERVICES: &str = "shared-services";
+/// The role Organizations creates in a new account unless told otherwise, and the layout's
+/// default for [`FiveAccountLayoutBuilder::organization_access_role`].
+pub const ORGANIZATION_ACCESS_ROLE: &str = "OrganizationAccountAccessRole";
 
 impl FiveAccountLayoutBuilder {
     pub(super) fn new(name: String) -> Self {
@@ -59,6 +64,8 @@ impl FiveAccountLayoutBuilder {
             object_lock: None,
             monthly_budget: Some(100),
             budget_thresholds: vec![80, 100],
+            centralized_root_access: true,
+            organization_access_role: ORGANIZATION_ACCESS_ROLE.into(),
         }
     }
 
@@ -171,6 +178,39 @@ impl FiveAccountLayoutBuilder {
     /// Budget notification thresholds in percent of the budget (default 80 and 100).
     pub fn budget_thresholds(mut self, percents: impl IntoIterator<Item = u32>) -> Self {
         self.budget_thresholds = percents.into_iter().collect();
+        self
+    }
+
+    /// Centralized root access for member accounts (default on): the deploy plan enables
+    /// it before the stacks, so the accounts the layout creates have no root credentials —
+    /// no root password reset and root MFA per new account, as the article needed — and
+    /// the deny-root guardrail lets the management account's privileged root sessions
+    /// through. A privileged root task runs from the management account, on a regional STS
+    /// endpoint, for at most 900 seconds, with one of AWS's task policies
+    /// (`IAMAuditRootUserCredentials`, `IAMCreateRootUserPassword`,
+    /// `IAMDeleteRootUserCredentials`, `S3UnlockBucketPolicy`, `SQSUnlockQueuePolicy`):
+    ///
+    /// ```text
+    /// aws sts assume-root --region us-east-1 --target-principal 222222222222 \
+    ///     --task-policy-arn arn=arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy
+    /// # then, with the returned credentials: aws s3api delete-bucket-policy --bucket …
+    /// ```
+    ///
+    /// `false` leaves root credentials as Organizations creates them (reset each new
+    /// account's root password to use it); the deny-root guardrail still exempts
+    /// `sts:AssumeRoot` sessions, which then cannot exist.
+    pub fn centralized_root_access(mut self, on: bool) -> Self {
+        self.centralized_root_access = on;
+        self
+    }
+
+    /// The name of the role Organizations creates in each account the layout creates, for
+    /// the management account (default [`ORGANIZATION_ACCESS_ROLE`], Organizations' own
+    /// default, so accounts that exist keep theirs). The accounts name it explicitly, and
+    /// the `protect_organization_access_role` guardrail denies it everything without MFA.
+    /// Choose it before the accounts exist: `RoleName` cannot be updated.
+    pub fn organization_access_role(mut self, name: impl Into<String>) -> Self {
+        self.organization_access_role = name.into();
         self
     }
 

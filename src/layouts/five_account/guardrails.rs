@@ -58,15 +58,22 @@ impl FiveAccountLayoutBuilder {
             app,
             g.protect_audit,
             "ProtectAuditTrail",
-            "The organization trail and the log archive cannot be stopped, changed or deleted",
+            "Only the audit StackSet changes the log archive bucket or deletes its logs; the trail lives in the management account, which SCPs do not reach",
             guardrails::protect_audit_trail(&names.trail_name, names.log_bucket_name.clone()),
         )?;
         add(
             app,
             g.deny_root_user,
             "DenyRootUser",
-            "The root user of member accounts can do nothing",
+            "The root user of member accounts can do nothing but the privileged root sessions (sts:AssumeRoot) of the management account",
             guardrails::deny_root_user(),
+        )?;
+        add(
+            app,
+            g.protect_organization_access_role,
+            "ProtectOrganizationAccessRole",
+            "The organization access role of member accounts can do nothing without MFA, and nobody else changes or deletes it",
+            guardrails::protect_organization_access_role(&self.organization_access_role),
         )?;
         Ok(guardrail_handles)
     }

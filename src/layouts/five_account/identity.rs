@@ -3,7 +3,7 @@
 
 use indexmap::IndexMap;
 
-use crate::app::App;
+use crate::app::{App, DeployStep};
 use crate::cfn::NodeId;
 use crate::cfn::{Expr, Value};
 use crate::error::Result;
@@ -34,6 +34,10 @@ impl FiveAccountLayoutBuilder {
                 .target(&structure.security)
                 .only_account(identity),
         )?;
+        app.add_deploy_step(password_policy_step(
+            &format!("{prefix}-identity"),
+            &self.organization_access_role,
+        ));
         let parts = Parts::new(structure);
         let tpl = set.template();
         let self_service = app.add(&tpl, ManagedPolicy::new("SelfService", self_service_policy())
@@ -56,17 +60,79 @@ impl FiveAccountLayoutBuilder {
     }
 }
 
+/// The identity account's password policy: no CloudFormation resource exists for it, so
+/// the plan runs `aws iam update-account-password-policy` in that account once the stacks
+/// have created it, through a profile that assumes the organization access role (with MFA:
+/// the guardrail denies that role everything without it).
+fn password_policy_step(account_name: &str, role_name: &str) -> DeployStep {
+    let profile = account_name;
+    DeployStep::new(
+        format!("Set the password policy of the identity account ({account_name})"),
+        format!(
+            "Its IAM users sign in with passwords; the account password policy has no \
+             CloudFormation resource, so it is set with the CLI in that account, through the \
+             profile `{profile}` that assumes `{role_name}` there. Add \
+             `aws configure set profile.{profile}.mfa_serial <your MFA device ARN>` first: \
+             that role can do nothing without MFA."
+        ),
+        [
+            format!(
+                "IDENTITY_ID=\"$(aws organizations list-accounts --query \"Accounts[?Name=='{account_name}'].Id\" --output text)\""
+            ),
+            format!(
+                "aws configure set profile.{profile}.role_arn \"arn:aws:iam::$IDENTITY_ID:role/{role_name}\""
+            ),
+            format!("aws configure set profile.{profile}.source_profile default"),
+            format!(
+                "aws iam update-account-password-policy --profile {profile} --minimum-password-length 14 \
+                 --require-symbols --require-numbers --require-uppercase-characters \
+                 --require-lowercase-characters --allow-users-to-change-password \
+                 --password-reuse-prevention 24"
+            ),
+        ],
+        false,
+    )
+}
+
 /// The identity account's self-service policy: users manage their own password, access keys
-/// and MFA device; every other action is denied until they sign in with MFA.
+/// and MFA device, and do everything else — switching roles included — only once signed in
+/// with MFA.
+///
+/// It follows AWS's documented example ("allows MFA-authenticated IAM users to manage their
+/// own credentials"), with the hole of that example closed: what a request may do without
+/// MFA depends on *how* it was signed, which `aws:MultiFactorAuthPresent` tells apart:
+///
+/// - **absent**: the request was signed with a long-term access key. A leaked key must get
+///   nothing, so `DenyAllWithLongTermKeys` (`Null aws:MultiFactorAuthPresent "true"`)
+///   denies every action: no enrolling, enabling, resyncing, deactivating or deleting an
+///   MFA device, no creating, updating or deleting access keys, no password or login
+///   profile change, no `sts:AssumeRole`. Enrolling is the dangerous one: a user may hold
+///   up to 8 MFA devices, so a key that could enrol one would enrol the attacker's own and
+///   then get an MFA session. Only `sts:GetSessionToken` is left out — it is how a CLI
+///   user trades the key and an MFA code for an MFA session, and AWS does not let policies
+///   control it anyway. Its credentials without an MFA code carry the key as `false`, but
+///   AWS refuses every IAM call made with them, and the roles the groups switch into
+///   require MFA, so they get nothing either.
+/// - **`"false"`**: a console session without MFA, typically the first sign-in.
+///   `DenyAllButFirstSignInWithoutMfa` (`BoolIfExists aws:MultiFactorAuthPresent
+///   "false"`) denies everything but the first sign-in: change the initial password
+///   (`iam:ChangePassword`, `iam:GetAccountPasswordPolicy`) and enrol one's own MFA device
+///   (`iam:CreateVirtualMFADevice` on `mfa/${aws:username}` only — name the device after
+///   the user —, `iam:EnableMFADevice`, `iam:ListMFADevices`, `iam:GetUser`).
+///   `BoolIfExists` also matches the absent key, so the two denies overlap there; the first
+///   one is what removes the first-sign-in exemptions from long-term keys.
+/// - **`"true"`**: signed in with MFA: the allows apply, to the user's own
+///   `user/${aws:username}` and `mfa/${aws:username}` only (not `mfa/*`: nobody deletes
+///   another user's device).
 pub fn self_service_policy() -> PolicyDocument {
     let user = || {
         Value::from(Expr::sub(
             "arn:${AWS::Partition}:iam::${AWS::AccountId}:user/${!aws:username}",
         ))
     };
-    let mfa = || {
+    let own_mfa = || {
         Value::from(Expr::sub(
-            "arn:${AWS::Partition}:iam::${AWS::AccountId}:mfa/*",
+            "arn:${AWS::Partition}:iam::${AWS::AccountId}:mfa/${!aws:username}",
         ))
     };
     PolicyDocument::new()
@@ -96,29 +162,39 @@ pub fn self_service_policy() -> PolicyDocument {
         )
         .statement(
             Statement::allow()
-                .sid("ManageOwnMfa")
+                .sid("ManageOwnVirtualMfaDevice")
+                .actions(["iam:CreateVirtualMFADevice", "iam:DeleteVirtualMFADevice"])
+                .resource(own_mfa()),
+        )
+        .statement(
+            Statement::allow()
+                .sid("ManageOwnUserMfa")
                 .actions([
-                    "iam:CreateVirtualMFADevice",
-                    "iam:DeleteVirtualMFADevice",
+                    "iam:DeactivateMFADevice",
                     "iam:EnableMFADevice",
+                    "iam:GetMFADevice",
                     "iam:ListMFADevices",
                     "iam:ResyncMFADevice",
-                    "iam:DeactivateMFADevice",
                 ])
-                .resources([user(), mfa()]),
+                .resource(user()),
         )
         .statement(
             Statement::deny()
-                .sid("DenyAllButMfaSetupWithoutMfa")
+                .sid("DenyAllWithLongTermKeys")
+                .not_action("sts:GetSessionToken")
+                .resource("*")
+                .condition(Condition::null(keys::MULTI_FACTOR_AUTH_PRESENT, true)),
+        )
+        .statement(
+            Statement::deny()
+                .sid("DenyAllButFirstSignInWithoutMfa")
                 .not_actions([
-                    "iam:CreateVirtualMFADevice",
-                    "iam:EnableMFADevice",
-                    "iam:GetUser",
-                    "iam:ListMFADevices",
-                    "iam:ListVirtualMFADevices",
-                    "iam:ResyncMFADevice",
                     "iam:ChangePassword",
                     "iam:GetAccountPasswordPolicy",
+                    "iam:CreateVirtualMFADevice",
+                    "iam:EnableMFADevice",
+                    "iam:ListMFADevices",
+                    "iam:GetUser",
                     "sts:GetSessionToken",
                 ])
                 .resource("*")

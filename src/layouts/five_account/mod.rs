@@ -36,7 +36,9 @@ use crate::layouts::access::Grant;
 use crate::org::{AccountHandle, OrganizationHandle, OuHandle, PolicyHandle};
 use crate::stackset::StackSetHandle;
 
-pub use builder::{FiveAccountLayoutBuilder, AUDIT, IDENTITY, SHARED_SERVICES};
+pub use builder::{
+    FiveAccountLayoutBuilder, AUDIT, IDENTITY, ORGANIZATION_ACCESS_ROLE, SHARED_SERVICES,
+};
 pub use identity::self_service_policy;
 pub use settings::{Guardrails, ObjectLock};
 

@@ -2,7 +2,7 @@
 
 use indexmap::IndexMap;
 
-use crate::app::App;
+use crate::app::{App, DeployStep};
 use crate::cfn::NodeId;
 use crate::error::Result;
 use crate::org::{
@@ -58,9 +58,15 @@ impl FiveAccountLayoutBuilder {
     /// The identity, audit and shared-services accounts, and one account per environment
     /// under NonProd or Prod.
     pub(super) fn add_accounts(&self, app: &mut App, structure: &Structure) -> Result<Accounts> {
+        if self.centralized_root_access {
+            app.add_deploy_step(centralized_root_access_step());
+        }
         let prefix = self.prefix();
-        let account =
-            |key: &str, id: &str| Account::new(format!("{prefix}-{key}"), self.email(key)).id(id);
+        let account = |key: &str, id: &str| {
+            Account::new(format!("{prefix}-{key}"), self.email(key))
+                .id(id)
+                .role_name(&self.organization_access_role)
+        };
         let identity = app.add(&structure.security, account(IDENTITY, "Identity"))?;
         let audit = app.add(&structure.security, account(AUDIT, "Audit"))?;
         let shared_services = app.add(
@@ -84,4 +90,24 @@ impl FiveAccountLayoutBuilder {
             environments,
         })
     }
+}
+
+/// Centralized root access: no CloudFormation resource exists for it. It runs before the
+/// stacks so that the accounts they create are created without root credentials.
+fn centralized_root_access_step() -> DeployStep {
+    DeployStep::new(
+        "Enable centralized root access for member accounts",
+        "Member accounts then have no root credentials (the accounts the stacks create are \
+         created without them, so none needs a root password reset), and the management \
+         account runs the few tasks that need root as short privileged sessions \
+         (`aws sts assume-root`, at most 900 s), which the deny-root guardrail lets through. \
+         CloudFormation cannot enable it.",
+        [
+            "aws organizations enable-aws-service-access --service-principal iam.amazonaws.com"
+                .to_owned(),
+            "aws iam enable-organizations-root-credentials-management".to_owned(),
+            "aws iam enable-organizations-root-sessions".to_owned(),
+        ],
+        true,
+    )
 }

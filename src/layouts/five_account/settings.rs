@@ -9,10 +9,17 @@ pub struct Guardrails {
     pub sts_regions: bool,
     /// No leaving the organization.
     pub deny_leave_organization: bool,
-    /// The organization trail and log archive cannot be stopped, changed or deleted.
+    /// Only the audit StackSet changes the log archive bucket (in the audit account) or
+    /// deletes its logs. It cannot protect the organization trail: that lives in the
+    /// management account, which SCPs never reach (the management-activity alert watches
+    /// it instead).
     pub protect_audit: bool,
-    /// The root user of member accounts can do nothing.
+    /// The root user of member accounts can do nothing, except the management account's
+    /// privileged root sessions (`sts:AssumeRoot`).
     pub deny_root_user: bool,
+    /// The organization access role of member accounts can do nothing without MFA, and
+    /// nobody else changes or deletes it.
+    pub protect_organization_access_role: bool,
 }
 
 impl Guardrails {
@@ -35,7 +42,7 @@ impl Guardrails {
         self
     }
 
-    /// Sets whether the trail and the log archive are protected.
+    /// Sets whether the log archive is protected (see [`Guardrails::protect_audit`]).
     #[must_use]
     pub fn with_protect_audit(mut self, on: bool) -> Self {
         self.protect_audit = on;
@@ -48,6 +55,13 @@ impl Guardrails {
         self.deny_root_user = on;
         self
     }
+
+    /// Sets whether the organization access role needs MFA and is protected.
+    #[must_use]
+    pub fn with_protect_organization_access_role(mut self, on: bool) -> Self {
+        self.protect_organization_access_role = on;
+        self
+    }
 }
 
 impl Default for Guardrails {
@@ -57,6 +71,7 @@ impl Default for Guardrails {
             deny_leave_organization: true,
             protect_audit: true,
             deny_root_user: true,
+            protect_organization_access_role: true,
         }
     }
 }

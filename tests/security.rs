@@ -1,0 +1,694 @@
+#![cfg(feature = "testing")]
+//! The layout's security promises, checked by evaluating the synthesized policies the way
+//! AWS does: a leaked access key gets nothing, a console session without MFA only gets
+//! through the first sign-in, privileged root sessions pass the deny-root guardrail, and
+//! the organization access role needs MFA.
+//!
+//! The evaluator below is deliberately small: it knows what these policies use, with AWS's
+//! semantics for absent keys, and nothing more.
+
+use std::collections::BTreeMap;
+
+use orgstack::app::Assembly;
+use orgstack::layouts::FiveAccountLayout;
+use orgstack::App;
+use serde_json::Value;
+
+// ---------------------------------------------------------------------------------------
+// The evaluator
+// ---------------------------------------------------------------------------------------
+
+/// One request: the action, the resource and the request context (each key with its
+/// values; a single-valued key has one).
+#[derive(Debug, Clone)]
+struct Request {
+    action: String,
+    resource: String,
+    context: BTreeMap<String, Vec<String>>,
+}
+
+impl Request {
+    fn new(action: &str, resource: &str) -> Request {
+        Request {
+            action: action.into(),
+            resource: resource.into(),
+            context: BTreeMap::new(),
+        }
+    }
+
+    fn with(mut self, key: &str, value: &str) -> Request {
+        self.context
+            .entry(key.into())
+            .or_default()
+            .push(value.into());
+        self
+    }
+
+    fn without(mut self, key: &str) -> Request {
+        self.context.remove(key);
+        self
+    }
+}
+
+/// The outcome of evaluating a set of policies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decision {
+    ExplicitDeny,
+    Allow,
+    ImplicitDeny,
+}
+
+/// `*` and `?` wildcards; `case_sensitive` false for actions.
+fn glob(pattern: &str, text: &str, case_sensitive: bool) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = if case_sensitive {
+        (pattern.chars().collect(), text.chars().collect())
+    } else {
+        (
+            pattern.to_lowercase().chars().collect(),
+            text.to_lowercase().chars().collect(),
+        )
+    };
+    // Classic wildcard matching with backtracking on the last `*`.
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+/// Substitutes the policy variables of `text` (`${aws:username}`…) from the request.
+fn substitute(text: &str, req: &Request) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after.find('}').expect("closed policy variable");
+        let name = &after[..end];
+        match req.context.get(name).and_then(|v| v.first()) {
+            Some(v) => out.push_str(v),
+            // An unknown variable matches nothing.
+            None => out.push_str("\u{0}unresolved\u{0}"),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A string or a list of strings.
+fn strings(v: &Value) -> Vec<String> {
+    match v {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(a) => a
+            .iter()
+            .map(|x| x.as_str().expect("a string").to_owned())
+            .collect(),
+        Value::Bool(b) => vec![b.to_string()],
+        other => panic!("not a string or list of strings: {other}"),
+    }
+}
+
+/// Whether one operator (`ForAnyValue:StringLikeIfExists`…) holds for one key.
+fn condition_holds(op: &str, key: &str, wanted: &[String], req: &Request) -> bool {
+    let (qualifier, op) = match op.split_once(':') {
+        Some((q, rest)) => (Some(q), rest),
+        None => (None, op),
+    };
+    let (base, if_exists) = match op.strip_suffix("IfExists") {
+        Some(b) => (b, true),
+        None => (op, false),
+    };
+    let present = req.context.get(key);
+    if base == "Null" {
+        let absent = present.is_none();
+        return wanted
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(&absent.to_string()));
+    }
+    let negated = matches!(
+        base,
+        "StringNotEquals" | "StringNotLike" | "ArnNotLike" | "ArnNotEquals"
+    );
+    let Some(values) = present else {
+        // AWS: an absent key fails a condition, except with IfExists, with a negated
+        // operator (nothing to match, so "not matching" holds) and with ForAllValues.
+        return match qualifier {
+            Some("ForAnyValue") => false,
+            Some("ForAllValues") => true,
+            _ => if_exists || negated,
+        };
+    };
+    let wanted: Vec<String> = wanted.iter().map(|w| substitute(w, req)).collect();
+    let one = |value: &str| -> bool {
+        let positive = |w: &String| match base {
+            "Bool" => w.eq_ignore_ascii_case(value),
+            "StringEquals" | "StringNotEquals" | "ArnEquals" | "ArnNotEquals" => w == value,
+            "StringLike" | "StringNotLike" | "ArnLike" | "ArnNotLike" => glob(w, value, true),
+            "NumericLessThan" => value.parse::<i64>().unwrap() < w.parse::<i64>().unwrap(),
+            other => panic!("operator {other} is not known to this evaluator"),
+        };
+        let any = wanted.iter().any(positive);
+        if negated {
+            !any
+        } else {
+            any
+        }
+    };
+    match qualifier {
+        Some("ForAnyValue") => values.iter().any(|v| one(v)),
+        Some("ForAllValues") => values.iter().all(|v| one(v)),
+        Some(other) => panic!("qualifier {other} is not known to this evaluator"),
+        None => {
+            assert_eq!(values.len(), 1, "{key} is single-valued here");
+            one(&values[0])
+        }
+    }
+}
+
+/// Whether `statement` applies to `req` (its effect aside).
+fn applies(statement: &Value, req: &Request) -> bool {
+    let action_matches = |v: &Value| strings(v).iter().any(|a| glob(a, &req.action, false));
+    let actions = match (statement.get("Action"), statement.get("NotAction")) {
+        (Some(a), None) => action_matches(a),
+        (None, Some(n)) => !action_matches(n),
+        _ => panic!("a statement has Action or NotAction: {statement}"),
+    };
+    let resource_matches = |v: &Value| {
+        strings(v)
+            .iter()
+            .any(|r| glob(&substitute(r, req), &req.resource, true))
+    };
+    let resources = match (statement.get("Resource"), statement.get("NotResource")) {
+        (Some(r), None) => resource_matches(r),
+        (None, Some(n)) => !resource_matches(n),
+        _ => panic!("a statement has Resource or NotResource: {statement}"),
+    };
+    let conditions = statement
+        .get("Condition")
+        .and_then(Value::as_object)
+        .map(|ops| {
+            ops.iter().all(|(op, keys)| {
+                keys.as_object()
+                    .expect("condition keys")
+                    .iter()
+                    .all(|(key, wanted)| condition_holds(op, key, &strings(wanted), req))
+            })
+        })
+        .unwrap_or(true);
+    actions && resources && conditions
+}
+
+/// AWS's order: an explicit Deny wins, then an Allow, else the implicit deny.
+fn evaluate(policies: &[Value], req: &Request) -> Decision {
+    let statements: Vec<&Value> = policies
+        .iter()
+        .flat_map(|p| match &p["Statement"] {
+            Value::Array(a) => a.iter().collect::<Vec<_>>(),
+            s @ Value::Object(_) => vec![s],
+            other => panic!("no statements: {other}"),
+        })
+        .collect();
+    let effect = |s: &&Value, e: &str| s["Effect"].as_str() == Some(e);
+    if statements
+        .iter()
+        .any(|s| effect(s, "Deny") && applies(s, req))
+    {
+        Decision::ExplicitDeny
+    } else if statements
+        .iter()
+        .any(|s| effect(s, "Allow") && applies(s, req))
+    {
+        Decision::Allow
+    } else {
+        Decision::ImplicitDeny
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading the synthesized templates
+// ---------------------------------------------------------------------------------------
+
+const PARTITION: &str = "aws";
+const ACCOUNT: &str = "111111111111";
+
+/// Resolves the intrinsics of a template fragment well enough for these tests: `Fn::Sub`
+/// with pseudo parameters fixed (and its own variables, when they resolve to strings);
+/// anything else becomes a value that matches nothing.
+fn resolve(v: &Value) -> Value {
+    match v {
+        Value::Object(o) if o.len() == 1 && o.contains_key("Fn::Sub") => {
+            let (text, vars) = match &o["Fn::Sub"] {
+                Value::String(s) => (s.clone(), serde_json::Map::new()),
+                Value::Array(a) => (
+                    a[0].as_str().unwrap().to_owned(),
+                    a[1].as_object().unwrap().clone(),
+                ),
+                other => panic!("bad Fn::Sub {other}"),
+            };
+            Value::String(sub(&text, &vars))
+        }
+        Value::Object(o)
+            if o.len() == 1
+                && o.keys()
+                    .next()
+                    .is_some_and(|k| k == "Ref" || k.starts_with("Fn::")) =>
+        {
+            Value::String("\u{0}unresolved\u{0}".into())
+        }
+        Value::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.clone(), resolve(v))).collect()),
+        Value::Array(a) => Value::Array(a.iter().map(resolve).collect()),
+        other => other.clone(),
+    }
+}
+
+fn sub(text: &str, vars: &serde_json::Map<String, Value>) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after.find('}').unwrap();
+        let name = &after[..end];
+        if let Some(literal) = name.strip_prefix('!') {
+            out.push_str("${");
+            out.push_str(literal);
+            out.push('}');
+        } else {
+            match name {
+                "AWS::Partition" => out.push_str(PARTITION),
+                "AWS::AccountId" => out.push_str(ACCOUNT),
+                "AWS::Region" => out.push_str("us-east-1"),
+                _ => match vars.get(name).map(resolve) {
+                    Some(Value::String(s)) => out.push_str(&s),
+                    _ => out.push_str("\u{0}unresolved\u{0}"),
+                },
+            }
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn template(assembly: &Assembly, name: &str) -> Value {
+    serde_json::from_str(
+        assembly
+            .template_json(name)
+            .unwrap_or_else(|| panic!("{name}")),
+    )
+    .unwrap()
+}
+
+fn layout_assembly() -> Assembly {
+    let mut app = App::new();
+    let management = app.stack("Management").unwrap();
+    app.add(
+        &management,
+        FiveAccountLayout::builder("acme")
+            .email_domain("aws.acme.example")
+            .alert_email("cloud-alerts@acme.example"),
+    )
+    .unwrap();
+    app.synth().unwrap()
+}
+
+/// Every policy of the identity account's group `name`: its managed and inline ones.
+fn group_policies(assembly: &Assembly, name: &str) -> Vec<Value> {
+    let t = template(assembly, "Management.IdentityAccount.Template");
+    let resources = t["Resources"].as_object().unwrap();
+    let group = resources
+        .values()
+        .find(|r| r["Type"] == "AWS::IAM::Group" && r["Properties"]["GroupName"] == name)
+        .unwrap_or_else(|| panic!("no group {name}"));
+    let mut out = Vec::new();
+    for arn in group["Properties"]["ManagedPolicyArns"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let id = arn["Ref"]
+            .as_str()
+            .expect("a managed policy of the template");
+        out.push(resolve(&resources[id]["Properties"]["PolicyDocument"]));
+    }
+    for p in group["Properties"]["Policies"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        out.push(resolve(&p["PolicyDocument"]));
+    }
+    assert!(!out.is_empty());
+    out
+}
+
+/// The content of the SCP named `name`.
+fn scp(assembly: &Assembly, name: &str) -> Value {
+    let t = template(assembly, "Management");
+    let policy = t["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find(|r| r["Type"] == "AWS::Organizations::Policy" && r["Properties"]["Name"] == name)
+        .unwrap_or_else(|| panic!("no SCP {name}"));
+    resolve(&policy["Properties"]["Content"])
+}
+
+// ---------------------------------------------------------------------------------------
+// Requests
+// ---------------------------------------------------------------------------------------
+
+const USER: &str = "alice";
+
+fn user_arn() -> String {
+    format!("arn:aws:iam::{ACCOUNT}:user/{USER}")
+}
+
+fn own_mfa_arn() -> String {
+    format!("arn:aws:iam::{ACCOUNT}:mfa/{USER}")
+}
+
+/// A request of the identity-account user `alice`; `mfa` is the value of
+/// `aws:MultiFactorAuthPresent`, `None` for a request signed with a long-term access key.
+fn as_user(action: &str, resource: &str, mfa: Option<bool>) -> Request {
+    let r = Request::new(action, resource)
+        .with("aws:username", USER)
+        .with("aws:PrincipalArn", &user_arn());
+    match mfa {
+        Some(m) => r.with("aws:MultiFactorAuthPresent", &m.to_string()),
+        None => r.without("aws:MultiFactorAuthPresent"),
+    }
+}
+
+/// What a user does to their own credentials and MFA, on the resources they name.
+fn credential_actions() -> Vec<(&'static str, String)> {
+    vec![
+        ("iam:CreateVirtualMFADevice", own_mfa_arn()),
+        ("iam:EnableMFADevice", user_arn()),
+        ("iam:ResyncMFADevice", user_arn()),
+        ("iam:DeactivateMFADevice", user_arn()),
+        ("iam:DeleteVirtualMFADevice", own_mfa_arn()),
+        ("iam:CreateAccessKey", user_arn()),
+        ("iam:UpdateAccessKey", user_arn()),
+        ("iam:DeleteAccessKey", user_arn()),
+        ("iam:ChangePassword", user_arn()),
+        ("iam:CreateLoginProfile", user_arn()),
+        ("iam:UpdateLoginProfile", user_arn()),
+        ("iam:DeleteLoginProfile", user_arn()),
+    ]
+}
+
+const ROLE_IN_MEMBER: &str = "arn:aws:iam::333333333333:role/administrator";
+
+// ---------------------------------------------------------------------------------------
+// (a), (b), (c): the identity account's users
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn a_leaked_access_key_gets_nothing() {
+    let assembly = layout_assembly();
+    for group in ["acme-administrators", "acme-developers", "acme-read-only"] {
+        let policies = group_policies(&assembly, group);
+        let mut actions = credential_actions();
+        actions.extend([
+            ("iam:ListMFADevices", user_arn()),
+            ("iam:GetUser", user_arn()),
+            ("iam:ListVirtualMFADevices", "*".to_owned()),
+            ("sts:AssumeRole", ROLE_IN_MEMBER.to_owned()),
+            ("s3:ListAllMyBuckets", "*".to_owned()),
+        ]);
+        for (action, resource) in actions {
+            let req = as_user(action, &resource, None);
+            assert_eq!(
+                evaluate(&policies, &req),
+                Decision::ExplicitDeny,
+                "{group}: a long-term access key must be denied {action} on {resource}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_console_session_without_mfa_only_gets_through_the_first_sign_in() {
+    let assembly = layout_assembly();
+    let policies = group_policies(&assembly, "acme-developers");
+    for (action, resource) in [
+        ("iam:ChangePassword", user_arn()),
+        ("iam:GetAccountPasswordPolicy", "*".to_owned()),
+        ("iam:GetUser", user_arn()),
+        ("iam:CreateVirtualMFADevice", own_mfa_arn()),
+        ("iam:EnableMFADevice", user_arn()),
+        ("iam:ListMFADevices", user_arn()),
+    ] {
+        let req = as_user(action, &resource, Some(false));
+        assert_eq!(
+            evaluate(&policies, &req),
+            Decision::Allow,
+            "a console session without MFA may {action} on {resource}"
+        );
+    }
+    for (action, resource) in [
+        ("iam:CreateAccessKey", user_arn()),
+        ("iam:UpdateAccessKey", user_arn()),
+        ("iam:DeleteAccessKey", user_arn()),
+        ("iam:DeactivateMFADevice", user_arn()),
+        ("iam:ResyncMFADevice", user_arn()),
+        ("iam:DeleteVirtualMFADevice", own_mfa_arn()),
+        ("iam:UpdateLoginProfile", user_arn()),
+        ("sts:AssumeRole", ROLE_IN_MEMBER.to_owned()),
+        ("s3:ListAllMyBuckets", "*".to_owned()),
+        // Someone else's MFA device.
+        (
+            "iam:CreateVirtualMFADevice",
+            format!("arn:aws:iam::{ACCOUNT}:mfa/bob"),
+        ),
+    ] {
+        let req = as_user(action, &resource, Some(false));
+        assert_ne!(
+            evaluate(&policies, &req),
+            Decision::Allow,
+            "a console session without MFA must be refused {action} on {resource}"
+        );
+    }
+}
+
+#[test]
+fn with_mfa_users_manage_their_own_credentials_only() {
+    let assembly = layout_assembly();
+    let policies = group_policies(&assembly, "acme-developers");
+    let mut actions = credential_actions();
+    actions.retain(|(a, _)| !a.contains("LoginProfile"));
+    actions.extend([
+        ("iam:GetMFADevice", user_arn()),
+        ("iam:ListMFADevices", user_arn()),
+        ("iam:ListAccessKeys", user_arn()),
+        ("iam:GetLoginProfile", user_arn()),
+    ]);
+    for (action, resource) in &actions {
+        let req = as_user(action, resource, Some(true));
+        assert_eq!(
+            evaluate(&policies, &req),
+            Decision::Allow,
+            "with MFA a user may {action} on {resource}"
+        );
+    }
+    // Not someone else's.
+    for (action, resource) in [
+        (
+            "iam:CreateAccessKey",
+            format!("arn:aws:iam::{ACCOUNT}:user/bob"),
+        ),
+        (
+            "iam:DeleteVirtualMFADevice",
+            format!("arn:aws:iam::{ACCOUNT}:mfa/bob"),
+        ),
+        (
+            "iam:DeactivateMFADevice",
+            format!("arn:aws:iam::{ACCOUNT}:user/bob"),
+        ),
+    ] {
+        let req = as_user(action, &resource, Some(true));
+        assert_ne!(
+            evaluate(&policies, &req),
+            Decision::Allow,
+            "{action} on {resource}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// (d), (e): the guardrails
+// ---------------------------------------------------------------------------------------
+
+const MEMBER: &str = "222222222222";
+
+#[test]
+fn the_deny_root_guardrail_lets_privileged_root_sessions_through() {
+    let assembly = layout_assembly();
+    let doc = vec![scp(&assembly, "acme-deny-root-user")];
+    let root = format!("arn:aws:iam::{MEMBER}:root");
+    let plain = Request::new("s3:DeleteBucketPolicy", "arn:aws:s3:::some-bucket")
+        .with("aws:PrincipalArn", &root);
+    assert_eq!(evaluate(&doc, &plain), Decision::ExplicitDeny);
+    let assumed = plain.clone().with("aws:AssumedRoot", "true");
+    assert_ne!(
+        evaluate(&doc, &assumed),
+        Decision::ExplicitDeny,
+        "an sts:AssumeRoot session is not denied"
+    );
+    // Not the member accounts' other principals.
+    let role = Request::new("s3:ListAllMyBuckets", "*").with(
+        "aws:PrincipalArn",
+        &format!("arn:aws:iam::{MEMBER}:role/developer"),
+    );
+    assert_ne!(evaluate(&doc, &role), Decision::ExplicitDeny);
+}
+
+#[test]
+fn the_organization_access_role_needs_mfa() {
+    let assembly = layout_assembly();
+    let doc = vec![scp(&assembly, "acme-protect-organization-access-role")];
+    let role = format!("arn:aws:iam::{MEMBER}:role/OrganizationAccountAccessRole");
+    let base = Request::new("ec2:RunInstances", "*").with("aws:PrincipalArn", &role);
+    let no_key = base.clone();
+    let no_mfa = base.clone().with("aws:MultiFactorAuthPresent", "false");
+    let mfa = base.clone().with("aws:MultiFactorAuthPresent", "true");
+    assert_eq!(evaluate(&doc, &no_key), Decision::ExplicitDeny);
+    assert_eq!(evaluate(&doc, &no_mfa), Decision::ExplicitDeny);
+    assert_ne!(evaluate(&doc, &mfa), Decision::ExplicitDeny);
+    // Other roles are left alone.
+    let other = Request::new("ec2:RunInstances", "*").with(
+        "aws:PrincipalArn",
+        &format!("arn:aws:iam::{MEMBER}:role/developer"),
+    );
+    assert_ne!(evaluate(&doc, &other), Decision::ExplicitDeny);
+}
+
+/// Every account the layout creates names its organization access role.
+#[test]
+fn accounts_name_their_organization_access_role() {
+    let assembly = layout_assembly();
+    let t = template(&assembly, "Management");
+    let accounts: Vec<&Value> = t["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|r| r["Type"] == "AWS::Organizations::Account")
+        .collect();
+    assert!(!accounts.is_empty());
+    for a in accounts {
+        assert_eq!(
+            a["Properties"]["RoleName"], "OrganizationAccountAccessRole",
+            "{a}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The evaluator itself
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn the_evaluator_follows_aws_semantics() {
+    assert!(glob("iam:*MFA*", "IAM:EnableMfaDevice", false));
+    assert!(!glob(
+        "arn:aws:iam::*:mfa/alice",
+        "arn:aws:iam::1:mfa/Alice",
+        true
+    ));
+    let no_key = Request::new("a:b", "*");
+    let t = vec!["true".to_owned()];
+    let f = vec!["false".to_owned()];
+    // Absent key: BoolIfExists holds, Bool does not, Null true holds.
+    assert!(condition_holds("BoolIfExists", "k", &f, &no_key));
+    assert!(!condition_holds("Bool", "k", &f, &no_key));
+    assert!(condition_holds("Null", "k", &t, &no_key));
+    assert!(!condition_holds("Null", "k", &f, &no_key));
+    assert!(condition_holds("StringNotEquals", "k", &t, &no_key));
+    assert!(!condition_holds("ForAnyValue:StringLike", "k", &t, &no_key));
+    let with_key = no_key.clone().with("k", "false");
+    assert!(condition_holds("BoolIfExists", "k", &f, &with_key));
+    assert!(!condition_holds("BoolIfExists", "k", &t, &with_key));
+    assert!(condition_holds("Null", "k", &f, &with_key));
+    assert_eq!(
+        sub(
+            "arn:${AWS::Partition}:iam::${AWS::AccountId}:mfa/${!aws:username}",
+            &Default::default()
+        ),
+        "arn:aws:iam::111111111111:mfa/${aws:username}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// The deploy plan
+// ---------------------------------------------------------------------------------------
+
+const ROOT_ACCESS_COMMANDS: [&str; 3] = [
+    "aws organizations enable-aws-service-access --service-principal iam.amazonaws.com",
+    "aws iam enable-organizations-root-credentials-management",
+    "aws iam enable-organizations-root-sessions",
+];
+
+#[test]
+fn centralized_root_access_is_enabled_before_the_stacks_create_accounts() {
+    let plan = layout_assembly().deploy_plan().to_owned();
+    let stack = plan
+        .find("Deploy stack Management\n")
+        .expect("the management stack is deployed");
+    let mut last = 0;
+    for command in ROOT_ACCESS_COMMANDS {
+        let at = plan.find(command).unwrap_or_else(|| panic!("{command}"));
+        assert!(
+            last <= at && at < stack,
+            "{command} runs in order, before the stacks"
+        );
+        last = at;
+    }
+
+    let mut app = App::new();
+    let management = app.stack("Management").unwrap();
+    app.add(
+        &management,
+        FiveAccountLayout::builder("acme")
+            .email_domain("aws.acme.example")
+            .centralized_root_access(false),
+    )
+    .unwrap();
+    let plan = app.synth().unwrap().deploy_plan().to_owned();
+    for command in ROOT_ACCESS_COMMANDS {
+        assert!(!plan.contains(command), "{command} is off");
+    }
+}
+
+#[test]
+fn the_identity_account_gets_a_password_policy_after_the_stacks() {
+    let plan = layout_assembly().deploy_plan().to_owned();
+    let stack = plan.find("Deploy stack Management\n").unwrap();
+    let at = plan
+        .find("aws iam update-account-password-policy --profile acme-identity")
+        .expect("a password policy step");
+    assert!(
+        at > stack,
+        "the identity account exists once the stacks are deployed"
+    );
+    assert!(plan.contains("--allow-users-to-change-password"));
+    assert!(plan.contains("role/OrganizationAccountAccessRole"));
+}
