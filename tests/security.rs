@@ -585,21 +585,37 @@ fn the_organization_access_role_needs_mfa() {
 /// Every account the layout creates names its organization access role.
 #[test]
 fn accounts_name_their_organization_access_role() {
-    let assembly = layout_assembly();
-    let t = template(&assembly, "Management");
-    let accounts: Vec<&Value> = t["Resources"]
-        .as_object()
-        .unwrap()
-        .values()
-        .filter(|r| r["Type"] == "AWS::Organizations::Account")
-        .collect();
-    assert!(!accounts.is_empty());
-    for a in accounts {
-        assert_eq!(
-            a["Properties"]["RoleName"], "OrganizationAccountAccessRole",
-            "{a}"
-        );
-    }
+    let role_names = |assembly: &Assembly| -> Vec<Value> {
+        let t = template(assembly, "Management");
+        let names: Vec<Value> = t["Resources"]
+            .as_object()
+            .unwrap()
+            .values()
+            .filter(|r| r["Type"] == "AWS::Organizations::Account")
+            .map(|r| r["Properties"]["RoleName"].clone())
+            .collect();
+        assert!(!names.is_empty());
+        names
+    };
+    // The default name is Organizations' own: it is left out, as `RoleName` cannot be
+    // updated and an account deployed without it must not change.
+    assert!(role_names(&layout_assembly()).iter().all(Value::is_null));
+    // Another name is written on every account, and the guardrail guards that role.
+    let mut app = App::new();
+    let management = app.stack("Management").unwrap();
+    app.add(
+        &management,
+        FiveAccountLayout::builder("acme")
+            .email_domain("aws.acme.example")
+            .organization_access_role("PlatformBreakGlass"),
+    )
+    .unwrap();
+    let assembly = app.synth().unwrap();
+    assert!(role_names(&assembly)
+        .iter()
+        .all(|n| n == "PlatformBreakGlass"));
+    let mgmt = assembly.template_json("Management").unwrap();
+    assert!(mgmt.contains(":role/PlatformBreakGlass"), "{mgmt}");
 }
 
 // ---------------------------------------------------------------------------------------

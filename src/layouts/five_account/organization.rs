@@ -9,7 +9,7 @@ use crate::org::{
     Account, AccountHandle, Organization, OrganizationHandle, OrganizationalUnit, OuHandle,
 };
 
-use super::builder::{AUDIT, IDENTITY, SHARED_SERVICES};
+use super::builder::{AUDIT, IDENTITY, ORGANIZATION_ACCESS_ROLE, SHARED_SERVICES};
 use super::naming::upper_camel;
 use super::FiveAccountLayoutBuilder;
 
@@ -63,9 +63,15 @@ impl FiveAccountLayoutBuilder {
         }
         let prefix = self.prefix();
         let account = |key: &str, id: &str| {
-            Account::new(format!("{prefix}-{key}"), self.email(key))
-                .id(id)
-                .role_name(&self.organization_access_role)
+            let account = Account::new(format!("{prefix}-{key}"), self.email(key)).id(id);
+            // `RoleName` cannot be updated (the update and its rollback both fail), so the
+            // default name, which Organizations uses anyway, is left out: adding it to an
+            // account deployed without it would be such an update.
+            if self.organization_access_role == ORGANIZATION_ACCESS_ROLE {
+                account
+            } else {
+                account.role_name(&self.organization_access_role)
+            }
         };
         let identity = app.add(&structure.security, account(IDENTITY, "Identity"))?;
         let audit = app.add(&structure.security, account(AUDIT, "Audit"))?;
