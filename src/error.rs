@@ -121,6 +121,20 @@ pub enum Rule {
     PropertyValue,
     /// A region name is not a region.
     Region,
+    /// An output name is not `[A-Za-z0-9]{1,255}`, or is one synthesis keeps for the
+    /// outputs that export values between stacks (`Export…`).
+    OutputName,
+    /// An export name is declared twice among the stacks of one account (exports are unique
+    /// per account and region), or takes a name synthesis gives its own exports.
+    DuplicateExport,
+    /// A description is longer than the resource or template accepts, or holds characters
+    /// it refuses.
+    Description,
+    /// Two resources of one account share a name that must be unique there (IAM roles,
+    /// groups, users and managed policies, whose names ignore case; budgets; StackSets;
+    /// Organizations policies), an identity has two inline policies of one name, or a named
+    /// global resource is deployed to several regions by one StackSet.
+    DuplicateName,
 }
 
 impl Rule {
@@ -167,6 +181,10 @@ impl Rule {
             Rule::TemplateSections => "template-sections",
             Rule::PropertyValue => "property-value",
             Rule::Region => "region",
+            Rule::OutputName => "output-name",
+            Rule::DuplicateExport => "duplicate-export",
+            Rule::Description => "description",
+            Rule::DuplicateName => "duplicate-name",
         }
     }
 }

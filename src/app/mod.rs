@@ -7,6 +7,7 @@
 //! step (see [`App::synth`]).
 
 mod assembly;
+mod checks;
 mod construct;
 mod logical_id;
 mod lower;

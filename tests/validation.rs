@@ -1,0 +1,307 @@
+//! Whatever the library accepts, CloudFormation accepts: one test per class of value that
+//! CloudFormation, its resource schemas or AWS would refuse, asserting that synthesis
+//! reports it with the rule broken, the construct path and the value as written.
+
+use orgstack::cfn::{Output, Resource};
+use orgstack::iam::{Group, ManagedPolicy, PolicyDocument, Role, Statement};
+use orgstack::org::{Account, Organization, OrganizationHandle};
+use orgstack::stackset::StackSet;
+use orgstack::{App, CfnResource, Diagnostic, Error, Rule, StackHandle};
+
+// ----- helpers -----
+
+fn management() -> (App, StackHandle, OrganizationHandle) {
+    let mut app = App::new();
+    let stack = app.stack("Management").unwrap();
+    let org = app.add(&stack, Organization::create()).unwrap();
+    (app, stack, org)
+}
+
+/// The diagnostics of a synthesis that must fail validation.
+fn validation_errors(app: &App) -> Vec<Diagnostic> {
+    match app.synth() {
+        Err(e @ Error::Validation(_)) => e.diagnostics().to_vec(),
+        Err(other) => panic!("expected a validation error, got {other}"),
+        Ok(_) => panic!("expected a validation error, synthesis succeeded"),
+    }
+}
+
+/// The diagnostics as `(rule, path, value)`.
+fn found(app: &App) -> Vec<(Rule, String, String)> {
+    validation_errors(app)
+        .into_iter()
+        .map(|d| {
+            assert!(!d.message.ends_with('.'), "{d}");
+            assert!(!d.hint.is_empty(), "{d}");
+            (d.rule, d.path, d.value)
+        })
+        .collect()
+}
+
+fn one(rule: Rule, path: &str, value: &str) -> Vec<(Rule, String, String)> {
+    vec![(rule, path.to_owned(), value.to_owned())]
+}
+
+fn topic(app: &mut App, stack: &StackHandle, id: &str) -> orgstack::ResourceHandle {
+    app.add(
+        stack,
+        CfnResource::new(id, Resource::new("AWS::SNS::Topic")),
+    )
+    .unwrap()
+}
+
+fn read_logs() -> PolicyDocument {
+    PolicyDocument::new().statement(Statement::allow().action("logs:Get*").resource("*"))
+}
+
+// ----- 1. outputs and exports -----
+
+#[test]
+fn output_names_outside_letters_and_digits_empty_or_too_long() {
+    let mut app = App::new();
+    let stack = app.stack("Main").unwrap();
+    let t = topic(&mut app, &stack, "Topic");
+    let long = "O".repeat(256);
+    for name in ["Topic-Arn", "", long.as_str(), "TopicArn"] {
+        app.add_output(&stack, name, Output::new(t.ref_expr(256)));
+    }
+    assert_eq!(
+        found(&app),
+        [
+            (Rule::OutputName, "Main".into(), "Topic-Arn".into()),
+            (Rule::OutputName, "Main".into(), String::new()),
+            (
+                Rule::OutputName,
+                "Main".into(),
+                format!("{}… (256 characters)", "O".repeat(120))
+            ),
+        ]
+    );
+}
+
+#[test]
+fn one_export_name_in_two_stacks_or_twice_in_one() {
+    let mut app = App::new();
+    let a = app.stack("A").unwrap();
+    let b = app.stack("B").unwrap();
+    let ta = topic(&mut app, &a, "Topic");
+    let tb = topic(&mut app, &b, "Topic");
+    app.add_output(
+        &a,
+        "TopicArn",
+        Output::new(ta.ref_expr(256)).export("alerts-topic"),
+    );
+    app.add_output(
+        &b,
+        "TopicArn",
+        Output::new(tb.ref_expr(256)).export("alerts-topic"),
+    );
+    app.add_output(
+        &b,
+        "SameTopicArn",
+        Output::new(tb.ref_expr(256)).export("alerts-topic"),
+    );
+    assert_eq!(
+        found(&app),
+        [
+            (Rule::DuplicateExport, "B".into(), "alerts-topic".into()),
+            (Rule::DuplicateExport, "B".into(), "alerts-topic".into()),
+        ]
+    );
+}
+
+#[test]
+fn user_output_named_like_a_generated_export() {
+    let mut app = App::new();
+    let a = app.stack("A").unwrap();
+    let b = app.stack("B").unwrap();
+    let t = topic(&mut app, &a, "Topic");
+    // B imports the topic: synthesis adds an `Export…` output to A.
+    app.add(
+        &b,
+        CfnResource::new(
+            "Sub",
+            Resource::new("AWS::SNS::Subscription").property("TopicArn", t.ref_expr(256)),
+        ),
+    )
+    .unwrap();
+    let generated = app.synth().unwrap();
+    let json = generated.template_json("A").unwrap();
+    let name = json
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("\"Export")
+                .map(|r| r.split('"').next().unwrap())
+        })
+        .map(|rest| format!("Export{rest}"))
+        .expect("an export output");
+    app.add_output(&a, name.as_str(), Output::new(t.ref_expr(256)));
+    // And an export of the form synthesis uses.
+    app.add_output(
+        &a,
+        "Mine",
+        Output::new(t.ref_expr(256)).export(format!("A:{}", &name["Export".len()..])),
+    );
+    let got = found(&app);
+    assert_eq!(
+        got,
+        [
+            (Rule::OutputName, "A".into(), name.clone()),
+            (
+                Rule::DuplicateExport,
+                "A".into(),
+                format!("A:{}", &name["Export".len()..])
+            ),
+        ]
+    );
+}
+
+// ----- 2. descriptions -----
+
+#[test]
+fn template_description_over_1024_bytes() {
+    let mut app = App::new();
+    let stack = app.stack("Main").unwrap();
+    topic(&mut app, &stack, "Topic");
+    // 512 characters of two bytes each: 1,024 bytes, accepted; one more is not.
+    app.set_stack_description(&stack, "é".repeat(512));
+    app.synth().unwrap();
+    app.set_stack_description(&stack, "é".repeat(513));
+    let got = found(&app);
+    assert_eq!(got.len(), 1);
+    assert_eq!((got[0].0, got[0].1.as_str()), (Rule::Description, "Main"));
+    assert!(got[0].2.starts_with("éé") && got[0].2.ends_with("(513 characters)"));
+}
+
+#[test]
+fn member_template_description_over_1024_bytes() {
+    let (mut app, stack, org) = management();
+    let set = app
+        .add(
+            &stack,
+            StackSet::new("Roles", "roles")
+                .target(&org)
+                .template_description("d".repeat(1025)),
+        )
+        .unwrap();
+    app.add(&set.template(), Group::new("G")).unwrap();
+    let got = found(&app);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        (got[0].0, got[0].1.as_str()),
+        (Rule::Description, "Management/Roles/Template")
+    );
+}
+
+// ----- 4. names unique in an account -----
+
+#[test]
+fn two_roles_groups_or_managed_policies_of_one_name() {
+    let mut app = App::new();
+    let stack = app.stack("Member").unwrap();
+    app.add(
+        &stack,
+        Role::assumable_with_mfa("Admin", "123456789012").name("admin"),
+    )
+    .unwrap();
+    // IAM names ignore case.
+    app.add(
+        &stack,
+        Role::assumable_with_mfa("Admin2", "123456789012").name("Admin"),
+    )
+    .unwrap();
+    app.add(&stack, Group::new("Ops").name("ops")).unwrap();
+    app.add(&stack, Group::new("Ops2").name("ops")).unwrap();
+    app.add(&stack, ManagedPolicy::new("Read", read_logs()).name("read"))
+        .unwrap();
+    app.add(
+        &stack,
+        ManagedPolicy::new("Read2", read_logs()).name("read"),
+    )
+    .unwrap();
+    assert_eq!(
+        found(&app),
+        [
+            (Rule::DuplicateName, "Member/Admin2".into(), "Admin".into()),
+            (Rule::DuplicateName, "Member/Ops2".into(), "ops".into()),
+            (Rule::DuplicateName, "Member/Read2".into(), "read".into()),
+        ]
+    );
+}
+
+#[test]
+fn names_are_unique_across_the_management_stacks_not_member_templates() {
+    let (mut app, stack, org) = management();
+    let other = app.stack("Other").unwrap();
+    app.add(&stack, Group::new("Ops").name("ops")).unwrap();
+    app.add(&other, Group::new("Ops").name("ops")).unwrap();
+    // A member template deploys to other accounts: the same name is no conflict.
+    let set = app
+        .add(&stack, StackSet::new("Groups", "groups").target(&org))
+        .unwrap();
+    app.add(&set.template(), Group::new("Ops").name("ops"))
+        .unwrap();
+    assert_eq!(found(&app), one(Rule::DuplicateName, "Other/Ops", "ops"));
+}
+
+#[test]
+fn named_iam_resource_in_a_stack_set_of_two_regions() {
+    let (mut app, stack, org) = management();
+    let set = app
+        .add(
+            &stack,
+            StackSet::new("Roles", "roles")
+                .target(&org)
+                .regions(["us-east-1", "eu-west-1"]),
+        )
+        .unwrap();
+    app.add(&set.template(), Group::new("Ops").name("ops"))
+        .unwrap();
+    app.add(&set.template(), Group::new("Unnamed")).unwrap();
+    assert_eq!(
+        found(&app),
+        one(Rule::DuplicateName, "Management/Roles/Template/Ops", "ops")
+    );
+}
+
+#[test]
+fn two_budgets_of_one_name() {
+    let (mut app, _, org) = management();
+    let budget = |name: &str| {
+        Resource::new("AWS::Budgets::Budget").property(
+            "Budget",
+            orgstack::obj! { "BudgetName" => name, "BudgetType" => "COST", "TimeUnit" => "MONTHLY" },
+        )
+    };
+    let a = app
+        .add(&org, Account::new("Prod", "aws+prod@acme.example"))
+        .unwrap();
+    let scope = a.node().unwrap();
+    app.add(&scope, CfnResource::new("B1", budget("monthly")))
+        .unwrap();
+    app.add(&scope, CfnResource::new("B2", budget("monthly")))
+        .unwrap();
+    assert_eq!(
+        found(&app),
+        one(
+            Rule::DuplicateName,
+            "Management/Accounts/Prod/B2",
+            "monthly"
+        )
+    );
+}
+
+#[test]
+fn two_inline_policies_of_one_name() {
+    let mut app = App::new();
+    let stack = app.stack("Member").unwrap();
+    app.add(
+        &stack,
+        Group::new("Ops")
+            .inline_policy("read", read_logs())
+            .inline_policy("read", read_logs()),
+    )
+    .unwrap();
+    assert_eq!(found(&app), one(Rule::DuplicateName, "Member/Ops", "read"));
+}
