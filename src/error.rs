@@ -130,6 +130,10 @@ pub enum Rule {
     /// A description is longer than the resource or template accepts, or holds characters
     /// it refuses.
     Description,
+    /// A tag has an empty, reserved or overlong key, an overlong value, characters the
+    /// resource refuses (control characters among them), a key used twice, or a resource
+    /// has more tags than it takes.
+    Tag,
     /// Two resources of one account share a name that must be unique there (IAM roles,
     /// groups, users and managed policies, whose names ignore case; budgets; StackSets;
     /// Organizations policies), an identity has two inline policies of one name, or a named
@@ -184,6 +188,7 @@ impl Rule {
             Rule::OutputName => "output-name",
             Rule::DuplicateExport => "duplicate-export",
             Rule::Description => "description",
+            Rule::Tag => "tag",
             Rule::DuplicateName => "duplicate-name",
         }
     }

@@ -194,6 +194,173 @@ fn member_template_description_over_1024_bytes() {
     );
 }
 
+#[test]
+fn role_description_over_1000_characters_or_outside_latin_1() {
+    let mut app = App::new();
+    let stack = app.stack("Member").unwrap();
+    app.add(
+        &stack,
+        Role::assumable_with_mfa("Long", "123456789012").description("d".repeat(1001)),
+    )
+    .unwrap();
+    app.add(
+        &stack,
+        Role::assumable_with_mfa("Dash", "123456789012").description("Read only — for auditors"),
+    )
+    .unwrap();
+    app.add(
+        &stack,
+        Role::assumable_with_mfa("Fine", "123456789012")
+            .description(format!("Café crème,\tlines\n{}", "d".repeat(970))),
+    )
+    .unwrap();
+    assert_eq!(
+        found(&app),
+        [
+            (
+                Rule::Description,
+                "Member/Long".into(),
+                format!("{}… (1001 characters)", "d".repeat(120))
+            ),
+            (
+                Rule::Description,
+                "Member/Dash".into(),
+                "Read only — for auditors".into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn managed_policy_description_over_1000_characters() {
+    let mut app = App::new();
+    let stack = app.stack("Member").unwrap();
+    app.add(
+        &stack,
+        ManagedPolicy::new("Read", read_logs()).description("d".repeat(1000)),
+    )
+    .unwrap();
+    app.synth().unwrap();
+    app.add(
+        &stack,
+        ManagedPolicy::new("Read2", read_logs()).description("d".repeat(1001)),
+    )
+    .unwrap();
+    assert_eq!(
+        found(&app),
+        one(
+            Rule::Description,
+            "Member/Read2",
+            &format!("{}… (1001 characters)", "d".repeat(120))
+        )
+    );
+}
+
+#[test]
+fn stack_set_description_empty_or_over_1024_characters() {
+    let (mut app, stack, org) = management();
+    for (id, d) in [("Empty", String::new()), ("Long", "d".repeat(1025))] {
+        let set = app
+            .add(&stack, StackSet::new(id, id).target(&org).description(d))
+            .unwrap();
+        app.add(&set.template(), Group::new("G")).unwrap();
+    }
+    assert_eq!(
+        found(&app),
+        [
+            (Rule::Description, "Management/Empty".into(), String::new()),
+            (
+                Rule::Description,
+                "Management/Long".into(),
+                format!("{}… (1025 characters)", "d".repeat(120))
+            ),
+        ]
+    );
+}
+
+// ----- 3. tags -----
+
+#[test]
+fn tags_with_an_empty_key_or_a_control_character() {
+    let (mut app, _, org) = management();
+    app.add(
+        &org,
+        Account::new("Prod", "aws+prod@acme.example")
+            .tag("", "x")
+            .tag("team", "plat\tform"),
+    )
+    .unwrap();
+    app.add(
+        &org,
+        orgstack::org::OrganizationalUnit::new("Workloads").tag("owner", "a\nb"),
+    )
+    .unwrap();
+    let mut app2 = App::new();
+    let member = app2.stack("Member").unwrap();
+    app2.add(
+        &member,
+        Role::assumable_with_mfa("Admin", "123456789012").tag("cost\u{7}centre", "1"),
+    )
+    .unwrap();
+    assert_eq!(
+        found(&app),
+        [
+            (Rule::Tag, "Management/Accounts/Prod".into(), "=x".into()),
+            (
+                Rule::Tag,
+                "Management/Accounts/Prod".into(),
+                "team=plat\tform".into()
+            ),
+            (
+                Rule::Tag,
+                "Management/Organization/Workloads".into(),
+                "owner=a\nb".into()
+            ),
+        ]
+    );
+    assert_eq!(
+        found(&app2),
+        one(Rule::Tag, "Member/Admin", "cost\u{7}centre=1")
+    );
+}
+
+#[test]
+fn more_than_50_tags_or_one_key_twice() {
+    let mut app = App::new();
+    let stack = app.stack("Member").unwrap();
+    let mut many = Role::assumable_with_mfa("Many", "123456789012");
+    for i in 0..51 {
+        many = many.tag(format!("k{i}"), "v");
+    }
+    app.add(&stack, many).unwrap();
+    // IAM compares tag keys without case.
+    app.add(
+        &stack,
+        Role::assumable_with_mfa("Twice", "123456789012")
+            .tag("Team", "a")
+            .tag("team", "b"),
+    )
+    .unwrap();
+    // The escape hatch is checked like the rest: a StackSet's tags, for one.
+    let (mut app2, mgmt, org) = management();
+    let set = app2
+        .add(&mgmt, StackSet::new("Roles", "roles").target(&org))
+        .unwrap();
+    app2.add(&set.template(), Group::new("G")).unwrap();
+    app2.resource_mut(&set).unwrap().properties.insert(
+        "Tags".into(),
+        orgstack::cfn::tags(&[("team".into(), "a".into()), ("team".into(), "b".into())]),
+    );
+    assert_eq!(
+        found(&app),
+        [
+            (Rule::Tag, "Member/Many".into(), "51 tags".into()),
+            (Rule::Tag, "Member/Twice".into(), "team=b".into()),
+        ]
+    );
+    assert_eq!(found(&app2), one(Rule::Tag, "Management/Roles", "team=b"));
+}
+
 // ----- 4. names unique in an account -----
 
 #[test]

@@ -41,7 +41,7 @@ pub(crate) fn check(res: &Resource, q: &Quotas, out: &mut Vec<Problem>) {
     for (key, value) in &res.properties {
         let key: &str = key;
         if key == "Tags" {
-            tags(value, out);
+            tags(ty, value, out);
             continue;
         }
         match (ty, key) {
@@ -116,6 +116,23 @@ pub(crate) fn check(res: &Resource, q: &Quotas, out: &mut Vec<Problem>) {
                         "split the statements over two policies, or use wildcards in actions",
                     ));
                 }
+            }
+            ("AWS::IAM::Role", "Description") => description(
+                value,
+                0,
+                1000,
+                Some(is_iam_role_description_char),
+                "a role description",
+                out,
+            ),
+            ("AWS::IAM::ManagedPolicy", "Description") => {
+                description(value, 0, 1000, None, "a managed policy description", out)
+            }
+            ("AWS::CloudFormation::StackSet", "Description") => {
+                description(value, 1, 1024, None, "a StackSet description", out)
+            }
+            ("AWS::Events::Rule", "Description") => {
+                description(value, 0, 512, None, "an EventBridge rule description", out)
             }
             ("AWS::IAM::Role", "RoleName") => iam_name(value, "role", 64, out),
             ("AWS::IAM::Group", "GroupName") => iam_name(value, "group", 128, out),
@@ -207,6 +224,51 @@ fn length(
     }
 }
 
+/// `^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$`, a role description's characters.
+fn is_iam_role_description_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{a1}'..='\u{ff}')
+}
+
+/// A description of `min` to `max` characters, each one `allowed` if given.
+fn description(
+    value: &Value,
+    min: usize,
+    max: usize,
+    allowed: Option<fn(char) -> bool>,
+    what: &str,
+    out: &mut Vec<Problem>,
+) {
+    let Some(d) = value.as_str() else { return };
+    let n = d.chars().count();
+    if !(min..=max).contains(&n) {
+        out.push(Problem::new(
+            Rule::Description,
+            d,
+            if min > 0 {
+                format!("{what} is {min} to {max} characters; this one has {n}")
+            } else {
+                format!("{what} is at most {max} characters; this one has {n}")
+            },
+            if n == 0 {
+                "leave the description out, or write one"
+            } else {
+                "shorten the description"
+            },
+        ));
+    } else if let Some(bad) = allowed.and_then(|ok| d.chars().find(|&c| !ok(c))) {
+        out.push(Problem::new(
+            Rule::Description,
+            d,
+            format!(
+                "{what} may hold tabs, line breaks and Latin-1 characters only; `{}` (U+{:04X}) is none of them",
+                bad.escape_default(),
+                u32::from(bad)
+            ),
+            "replace the character, e.g. a dash `—` with `-`",
+        ));
+    }
+}
+
 fn iam_name(value: &Value, what: &str, max: usize, out: &mut Vec<Problem>) {
     if let Some(name) = value.as_str() {
         if !is_iam_name(name, max) {
@@ -239,11 +301,29 @@ fn iam_path(value: &Value, out: &mut Vec<Problem>) {
     }
 }
 
-/// `[{"Key": …, "Value": …}]` with Organizations' and IAM's tag rules.
-fn tags(value: &Value, out: &mut Vec<Problem>) {
+/// Tags a resource takes at most (the IAM and StackSet schemas; AWS's limit for
+/// user-defined tags on any resource).
+const MAX_TAGS: usize = 50;
+
+/// `[{"Key": …, "Value": …}]`: at most 50 tags, each key once (IAM compares keys without
+/// case), every literal key and value by `tag_problem`.
+fn tags(ty: &str, value: &Value, out: &mut Vec<Problem>) {
     let Value::List(items) = value.get() else {
         return;
     };
+    if items.len() > MAX_TAGS {
+        out.push(Problem::new(
+            Rule::Tag,
+            format!("{} tags", items.len()),
+            format!(
+                "the resource has {} tags; it takes at most {MAX_TAGS}",
+                items.len()
+            ),
+            "drop the tags nobody filters or reports on",
+        ));
+    }
+    let ignore_case = ty.starts_with("AWS::IAM::");
+    let mut keys: Vec<String> = Vec::with_capacity(items.len());
     for item in items {
         let Value::Map(m) = item.get() else { continue };
         let (Some(k), Some(v)) = (
@@ -252,31 +332,80 @@ fn tags(value: &Value, out: &mut Vec<Problem>) {
         ) else {
             continue;
         };
-        if let Some(why) = tag_problem(k, v) {
+        if let Some(why) = tag_problem(ty, k, v) {
             out.push(Problem::new(
-                Rule::PropertyValue,
+                Rule::Tag,
                 format!("{k}={v}"),
                 why,
                 "fix the tag",
             ));
         }
+        let key = if ignore_case {
+            k.to_lowercase()
+        } else {
+            k.to_owned()
+        };
+        if keys.contains(&key) {
+            out.push(Problem::new(
+                Rule::Tag,
+                format!("{k}={v}"),
+                if ignore_case {
+                    "the resource already has a tag of this key (IAM compares tag keys without case)"
+                } else {
+                    "the resource already has a tag of this key"
+                },
+                "give each key one value: drop or rename one of the tags",
+            ));
+        } else {
+            keys.push(key);
+        }
     }
 }
 
-/// Why a tag is refused (the tag pattern `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`).
-pub(crate) fn tag_problem(key: &str, value: &str) -> Option<&'static str> {
+/// `\p{Z}`: the space separators, the line separator and the paragraph separator.
+fn is_separator(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
+    )
+}
+
+/// Why a tag of a resource of type `ty` is refused. Most types take the pattern
+/// `^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$` (the Organizations, IAM and most schemas' tag rule; a
+/// control character such as a tab or a line break is none of these); a StackSet's keys
+/// are `^(?!aws:)[a-zA-Z0-9\s:_./=+-]+$` and its values 1 to 256 characters.
+pub(crate) fn tag_problem(ty: &str, key: &str, value: &str) -> Option<&'static str> {
     let ok = |s: &str| {
         s.chars()
-            .all(|c| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c))
+            .all(|c| c.is_alphanumeric() || is_separator(c) || "_.:/=+-@".contains(c))
     };
+    let stack_set = ty == "AWS::CloudFormation::StackSet";
     if !(1..=128).contains(&key.chars().count()) {
         return Some("a tag key must be 1 to 128 characters");
     }
     if value.chars().count() > 256 {
         return Some("a tag value must be at most 256 characters");
     }
-    if key.starts_with("aws:") {
+    if stack_set && value.is_empty() {
+        return Some("a StackSet's tag value must be 1 to 256 characters");
+    }
+    if key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
         return Some("tag keys starting with `aws:` are reserved");
+    }
+    if key.chars().chain(value.chars()).any(char::is_control) {
+        return Some("tags may not hold control characters such as tabs or line breaks");
+    }
+    if stack_set {
+        if !key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b" :_./=+-".contains(&b))
+        {
+            return Some(
+                "a StackSet's tag keys may hold ASCII letters, digits, spaces and :_./=+- only",
+            );
+        }
+        return None;
     }
     if !ok(key) || !ok(value) {
         return Some("tags may hold letters, digits, spaces and _.:/=+-@ only");
@@ -311,7 +440,7 @@ mod tests {
                 Rule::AccountName,
                 Rule::AccountEmail,
                 Rule::AccountRoleName,
-                Rule::PropertyValue
+                Rule::Tag
             ]
         );
     }
@@ -339,8 +468,25 @@ mod tests {
 
     #[test]
     fn tags() {
-        assert_eq!(tag_problem("team", "platform"), None);
-        assert!(tag_problem("aws:x", "y").is_some());
-        assert!(tag_problem("a", "b#").is_some());
+        const OU: &str = "AWS::Organizations::OrganizationalUnit";
+        assert_eq!(tag_problem(OU, "team", "platform"), None);
+        assert_eq!(tag_problem(OU, "cost centre", "Équipe 7"), None);
+        assert!(tag_problem(OU, "aws:x", "y").is_some());
+        assert!(tag_problem(OU, "AWS:x", "y").is_some());
+        assert!(tag_problem(OU, "a", "b#").is_some());
+        assert!(tag_problem(OU, "a", "line\nbreak").is_some());
+        assert!(tag_problem(OU, "", "b").is_some());
+        let set = "AWS::CloudFormation::StackSet";
+        assert!(tag_problem(set, "a", "").is_some());
+        assert!(tag_problem(set, "owner@", "x").is_some());
+        assert_eq!(tag_problem(set, "team", "x"), None);
+    }
+
+    #[test]
+    fn role_descriptions() {
+        let role = |d: &str| Resource::new("AWS::IAM::Role").property("Description", d);
+        assert_eq!(problems(role("Read-only, café\tok")), []);
+        assert_eq!(problems(role("em dash — no")), [Rule::Description]);
+        assert_eq!(problems(role(&"x".repeat(1001))), [Rule::Description]);
     }
 }
