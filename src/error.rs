@@ -139,6 +139,10 @@ pub enum Rule {
     /// Organizations policies), an identity has two inline policies of one name, or a named
     /// global resource is deployed to several regions by one StackSet.
     DuplicateName,
+    /// A managed policy ARN (attached, or a permissions boundary) is not
+    /// `arn:<partition>:iam::<account or aws>:policy/<path and name>`, or an AWS managed
+    /// policy's name holds characters no policy name has.
+    ManagedPolicyArn,
 }
 
 impl Rule {
@@ -190,6 +194,7 @@ impl Rule {
             Rule::Description => "description",
             Rule::Tag => "tag",
             Rule::DuplicateName => "duplicate-name",
+            Rule::ManagedPolicyArn => "managed-policy-arn",
         }
     }
 }

@@ -2,8 +2,8 @@
 //! CloudFormation, its resource schemas or AWS would refuse, asserting that synthesis
 //! reports it with the rule broken, the construct path and the value as written.
 
-use orgstack::cfn::{Output, Resource};
-use orgstack::iam::{Group, ManagedPolicy, PolicyDocument, Role, Statement};
+use orgstack::cfn::{render, Expr, Output, Resource};
+use orgstack::iam::{Group, ManagedPolicy, ManagedPolicyRef, PolicyDocument, Role, Statement};
 use orgstack::org::{Account, Organization, OrganizationHandle};
 use orgstack::stackset::StackSet;
 use orgstack::{App, CfnResource, Diagnostic, Error, Rule, StackHandle};
@@ -471,4 +471,128 @@ fn two_inline_policies_of_one_name() {
     )
     .unwrap();
     assert_eq!(found(&app), one(Rule::DuplicateName, "Member/Ops", "read"));
+}
+
+// ----- 5. managed policy ARNs -----
+
+#[test]
+fn a_managed_policy_arn_that_is_not_one() {
+    let mut app = App::new();
+    let stack = app.stack("Member").unwrap();
+    let own = app
+        .add(&stack, ManagedPolicy::new("Read", read_logs()))
+        .unwrap();
+    app.add(
+        &stack,
+        Role::assumable_with_mfa("Admin", "123456789012")
+            .managed_policy(ManagedPolicyRef::Arn("ReadOnlyAccess".into()))
+            // Intrinsics are CloudFormation's to resolve, and ARNs of the app's own policies
+            // are ARNs.
+            .managed_policy(ManagedPolicyRef::Arn(
+                Expr::sub("arn:${AWS::Partition}:iam::aws:policy/ReadOnlyAccess").into(),
+            ))
+            .managed_policy(own)
+            .managed_policy(ManagedPolicyRef::Arn(
+                "arn:aws:iam::123456789012:policy/team/Read".into(),
+            )),
+    )
+    .unwrap();
+    app.add(
+        &stack,
+        Group::new("Ops").managed_policy(ManagedPolicyRef::Arn(
+            "arn:aws:iam::aws:role/ReadOnlyAccess".into(),
+        )),
+    )
+    .unwrap();
+    assert_eq!(
+        found(&app),
+        [
+            (
+                Rule::ManagedPolicyArn,
+                "Member/Admin".into(),
+                "ReadOnlyAccess".into()
+            ),
+            (
+                Rule::ManagedPolicyArn,
+                "Member/Ops".into(),
+                "arn:aws:iam::aws:role/ReadOnlyAccess".into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_permissions_boundary_that_is_not_a_managed_policy_arn() {
+    let mut app = App::new();
+    let stack = app.stack("Member").unwrap();
+    let boundary = app
+        .add(&stack, ManagedPolicy::new("Boundary", read_logs()))
+        .unwrap();
+    app.add(
+        &stack,
+        Role::assumable_with_mfa("Bounded", "123456789012").permissions_boundary(boundary.arn()),
+    )
+    .unwrap();
+    app.add(
+        &stack,
+        Role::assumable_with_mfa("Admin", "123456789012").permissions_boundary("PowerUserAccess"),
+    )
+    .unwrap();
+    assert_eq!(
+        found(&app),
+        one(Rule::ManagedPolicyArn, "Member/Admin", "PowerUserAccess")
+    );
+}
+
+// ----- 6. user text inside Fn::Sub -----
+
+#[test]
+fn an_aws_managed_policy_name_is_escaped_and_refused_when_it_cannot_be_one() {
+    let mut app = App::new();
+    let stack = app.stack("Member").unwrap();
+    let role = app
+        .add(
+            &stack,
+            Role::assumable_with_mfa("Admin", "123456789012")
+                .managed_policy(ManagedPolicyRef::aws_managed("${Foo}"))
+                .managed_policy(ManagedPolicyRef::aws_managed("service-role/AWSConfigRole")),
+        )
+        .unwrap();
+    // Never a `Fn::Sub` variable: the name stays literal text.
+    let arns = app.resource(&role).unwrap().properties["ManagedPolicyArns"].clone();
+    assert_eq!(
+        render::minified(&arns).unwrap(),
+        r#"[{"Fn::Sub":"arn:${AWS::Partition}:iam::aws:policy/${!Foo}"},{"Fn::Sub":"arn:${AWS::Partition}:iam::aws:policy/service-role/AWSConfigRole"}]"#
+    );
+    assert_eq!(
+        found(&app),
+        one(Rule::ManagedPolicyArn, "Member/Admin", "${Foo}")
+    );
+}
+
+#[test]
+fn an_account_id_given_as_text_is_never_a_sub_variable() {
+    let mut app = App::new();
+    let stack = app.stack("Member").unwrap();
+    let role = app
+        .add(
+            &stack,
+            Role::assumable_with_mfa("Admin", "${AWS::AccountId}"),
+        )
+        .unwrap();
+    let trust = &app.resource(&role).unwrap().properties["AssumeRolePolicyDocument"];
+    assert!(render::minified(trust)
+        .unwrap()
+        .contains(r#""arn:${AWS::Partition}:iam::${!AWS::AccountId}:root""#));
+    let got = found(&app);
+    assert!(!got.is_empty(), "{got:?}");
+    assert!(
+        got.iter().all(|d| *d
+            == (
+                Rule::AccountId,
+                "Member/Admin".into(),
+                "${AWS::AccountId}".into()
+            )),
+        "{got:?}"
+    );
 }

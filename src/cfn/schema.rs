@@ -143,6 +143,32 @@ pub(crate) fn check(res: &Resource, q: &Quotas, out: &mut Vec<Problem>) {
                 "AWS::IAM::Role" | "AWS::IAM::Group" | "AWS::IAM::ManagedPolicy" | "AWS::IAM::User",
                 "Path",
             ) => iam_path(value, out),
+            ("AWS::IAM::Role" | "AWS::IAM::Group" | "AWS::IAM::User", "ManagedPolicyArns") => {
+                if let Value::List(arns) = value.get() {
+                    for arn in arns.iter().filter_map(Value::as_str) {
+                        if !is_managed_policy_arn(arn) {
+                            out.push(Problem::new(
+                                Rule::ManagedPolicyArn,
+                                arn,
+                                "an attached policy is a managed policy's ARN, `arn:<partition>:iam::<account id or aws>:policy/<path and name>`",
+                                "attach an AWS managed policy by name with `ManagedPolicyRef::aws_managed(\"ReadOnlyAccess\")`, or give the policy's full ARN",
+                            ));
+                        }
+                    }
+                }
+            }
+            ("AWS::IAM::Role" | "AWS::IAM::User", "PermissionsBoundary") => {
+                if let Some(arn) = value.as_str() {
+                    if !(20..=2048).contains(&arn.chars().count()) || !is_managed_policy_arn(arn) {
+                        out.push(Problem::new(
+                            Rule::ManagedPolicyArn,
+                            arn,
+                            "a permissions boundary is a managed policy's ARN, `arn:<partition>:iam::<account id or aws>:policy/<path and name>`, 20 to 2048 characters",
+                            "give the boundary policy's full ARN, or a managed policy's `.arn()`",
+                        ));
+                    }
+                }
+            }
             ("AWS::IAM::Role", "MaxSessionDuration") => {
                 if let Value::Number(n) = value.get() {
                     if !n.as_u64().is_some_and(|s| (3600..=43200).contains(&s)) {
@@ -194,6 +220,29 @@ pub(crate) fn check(res: &Resource, q: &Quotas, out: &mut Vec<Problem>) {
 /// Whether `name` is 1–50 printable ASCII characters.
 fn is_account_name(name: &str) -> bool {
     (1..=50).contains(&name.len()) && name.bytes().all(|b| (0x20..=0x7e).contains(&b))
+}
+
+/// `arn:(aws[a-zA-Z-]*)?:iam::(\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\-_/]+`, the whole
+/// value (the IAM schemas' `ManagedPolicyArns` pattern, anchored as IAM reads an ARN).
+pub(crate) fn is_managed_policy_arn(arn: &str) -> bool {
+    let Some(rest) = arn.strip_prefix("arn:") else {
+        return false;
+    };
+    let Some((partition, rest)) = rest.split_once(":iam::") else {
+        return false;
+    };
+    let Some((account, name)) = rest.split_once(":policy/") else {
+        return false;
+    };
+    // The schema lets the partition be empty; IAM does not.
+    let partition_ok = partition
+        .strip_prefix("aws")
+        .is_some_and(|p| p.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-'));
+    let account_ok = account == "aws" || aws::is_account_id(account);
+    partition_ok
+        && account_ok
+        && !name.is_empty()
+        && name.chars().all(crate::iam::is_policy_name_char)
 }
 
 /// `[\w+=,.@-]{1,max}`, the IAM name pattern.
@@ -464,6 +513,25 @@ mod tests {
             .property("Path", "platform")
             .property("MaxSessionDuration", 60u32);
         assert_eq!(problems(role), [Rule::IamPath, Rule::MaxSessionDuration]);
+    }
+
+    #[test]
+    fn managed_policy_arns() {
+        assert!(is_managed_policy_arn(
+            "arn:aws:iam::aws:policy/ReadOnlyAccess"
+        ));
+        assert!(is_managed_policy_arn(
+            "arn:aws-us-gov:iam::123456789012:policy/team/Boundary"
+        ));
+        assert!(is_managed_policy_arn(
+            "arn:aws:iam::aws:policy/service-role/AWSConfigRole"
+        ));
+        assert!(!is_managed_policy_arn("ReadOnlyAccess"));
+        assert!(!is_managed_policy_arn("arn:aws:iam::aws:role/Admin"));
+        assert!(!is_managed_policy_arn("arn:aws:iam::12345:policy/X"));
+        assert!(!is_managed_policy_arn("arn:aws:iam::aws:policy/${Foo}"));
+        assert!(!is_managed_policy_arn("arn:aws:iam::aws:policy/"));
+        assert!(!is_managed_policy_arn("arn::iam::aws:policy/X"));
     }
 
     #[test]

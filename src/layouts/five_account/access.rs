@@ -3,7 +3,7 @@
 
 use crate::app::{App, Scope};
 use crate::cfn::NodeId;
-use crate::cfn::{Expr, Value};
+use crate::cfn::{escape_sub, Expr, Value};
 use crate::error::Result;
 use crate::iam::GroupData;
 use crate::iam::GroupHandle;
@@ -147,10 +147,11 @@ pub(super) fn add_grant(app: &mut App, group: &GroupHandle, grant: &Grant, parts
 pub(super) const SWITCH_ROLES: &str = "switch-roles";
 
 fn grant_statements(app: &App, grant: &Grant, parts: &Parts) -> Vec<Statement> {
+    // The role name is a setting: made literal inside the `Fn::Sub`.
+    let role_name = escape_sub(&grant.role_name);
     let role = |account: &str| {
         Value::from(Expr::sub(format!(
-            "arn:${{AWS::Partition}}:iam::{account}:role/{}",
-            grant.role_name
+            "arn:${{AWS::Partition}}:iam::{account}:role/{role_name}"
         )))
     };
     let sid = format!("Assume{}", upper_camel(&grant.role_name));
@@ -160,10 +161,7 @@ fn grant_statements(app: &App, grant: &Grant, parts: &Parts) -> Vec<Statement> {
         match parts.resolve(t) {
             Some(Where::Ou(ou)) => paths.push(org_path(app, &parts.organization, &ou)),
             Some(Where::Account(a)) => accounts.push(Value::from(Expr::sub_with(
-                format!(
-                    "arn:${{AWS::Partition}}:iam::${{AccountId}}:role/{}",
-                    grant.role_name
-                ),
+                format!("arn:${{AWS::Partition}}:iam::${{AccountId}}:role/{role_name}"),
                 [("AccountId", a.id())],
             ))),
             None => {}
