@@ -143,6 +143,18 @@ pub enum Rule {
     /// `arn:<partition>:iam::<account or aws>:policy/<path and name>`, or an AWS managed
     /// policy's name holds characters no policy name has.
     ManagedPolicyArn,
+    /// A budget notification threshold is not above 0 % and at most the Budgets maximum, is
+    /// given twice, or a budget has more notifications than Budgets allows.
+    BudgetThreshold,
+    /// Object Lock retention is not 1 to 36,500 days (100 years).
+    ObjectLockRetention,
+    /// An MFA maximum age is 0 or negative seconds: nobody could ever assume the role.
+    MfaMaxAge,
+    /// A key of a settings map names nothing the layout has (e.g. an account e-mail for an
+    /// account the layout does not create).
+    UnknownKey,
+    /// An address that alerts or notifications are sent to is not an e-mail address.
+    AlertEmail,
 }
 
 impl Rule {
@@ -195,6 +207,11 @@ impl Rule {
             Rule::Tag => "tag",
             Rule::DuplicateName => "duplicate-name",
             Rule::ManagedPolicyArn => "managed-policy-arn",
+            Rule::BudgetThreshold => "budget-threshold",
+            Rule::ObjectLockRetention => "object-lock-retention",
+            Rule::MfaMaxAge => "mfa-max-age",
+            Rule::UnknownKey => "unknown-key",
+            Rule::AlertEmail => "alert-email",
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use orgstack::cfn::{render, Expr, Output, Resource};
 use orgstack::iam::{Group, ManagedPolicy, ManagedPolicyRef, PolicyDocument, Role, Statement};
+use orgstack::layouts::{FiveAccountLayout, FiveAccountLayoutBuilder, Grant, ObjectLock};
 use orgstack::org::{Account, Organization, OrganizationHandle};
 use orgstack::stackset::StackSet;
 use orgstack::{App, CfnResource, Diagnostic, Error, Rule, StackHandle};
@@ -594,5 +595,139 @@ fn an_account_id_given_as_text_is_never_a_sub_variable() {
                 "${AWS::AccountId}".into()
             )),
         "{got:?}"
+    );
+}
+
+// ----- 7. layout settings -----
+
+fn layout() -> FiveAccountLayoutBuilder {
+    FiveAccountLayout::builder("acme").email_domain("aws.acme.example")
+}
+
+/// The diagnostics of the layout `builder` under a `Management` stack.
+fn layout_found(builder: FiveAccountLayoutBuilder) -> Vec<(Rule, String, String)> {
+    let mut app = App::new();
+    let management = app.stack("Management").unwrap();
+    app.add(&management, builder).unwrap();
+    found(&app)
+}
+
+#[test]
+fn the_reference_layout_has_no_problem() {
+    let mut app = App::new();
+    let management = app.stack("Management").unwrap();
+    app.add(
+        &management,
+        layout()
+            .object_lock(ObjectLock::Compliance(36_500))
+            .budget_thresholds([1, 50, 1_000_000])
+            .mfa_max_age(1),
+    )
+    .unwrap();
+    let assembly = app.synth().unwrap();
+    assert!(assembly.warnings().is_empty(), "{:?}", assembly.warnings());
+}
+
+#[test]
+fn budget_thresholds_of_0_over_the_maximum_twice_or_more_than_ten() {
+    assert_eq!(
+        layout_found(layout().budget_thresholds([0, 80, 80, 1_000_001, 100])),
+        [
+            (Rule::BudgetThreshold, "Management".into(), "0".into()),
+            (Rule::BudgetThreshold, "Management".into(), "80".into()),
+            (Rule::BudgetThreshold, "Management".into(), "1000001".into()),
+        ]
+    );
+    assert_eq!(
+        layout_found(layout().budget_thresholds(1..=11)),
+        one(Rule::BudgetThreshold, "Management", "11 thresholds")
+    );
+    // Without budgets the thresholds are unused.
+    let mut app = App::new();
+    let management = app.stack("Management").unwrap();
+    app.add(
+        &management,
+        layout().monthly_budget(None).budget_thresholds([0]),
+    )
+    .unwrap();
+    app.synth().unwrap();
+}
+
+#[test]
+fn object_lock_of_0_days_or_over_100_years() {
+    assert_eq!(
+        layout_found(layout().object_lock(ObjectLock::Compliance(0))),
+        one(Rule::ObjectLockRetention, "Management", "0")
+    );
+    assert_eq!(
+        layout_found(layout().object_lock(ObjectLock::Governance(36_501))),
+        one(Rule::ObjectLockRetention, "Management", "36501")
+    );
+}
+
+#[test]
+fn mfa_max_age_of_0_or_below() {
+    // Reported once for the layout, not by each of its roles.
+    assert_eq!(
+        layout_found(layout().mfa_max_age(0)),
+        one(Rule::MfaMaxAge, "Management", "0")
+    );
+    assert_eq!(
+        layout_found(layout().mfa_max_age(-60)),
+        one(Rule::MfaMaxAge, "Management", "-60")
+    );
+    // The role on its own.
+    let mut app = App::new();
+    let stack = app.stack("Member").unwrap();
+    app.add(
+        &stack,
+        Role::assumable_with_mfa("Admin", "123456789012").mfa_max_age(0),
+    )
+    .unwrap();
+    assert_eq!(found(&app), one(Rule::MfaMaxAge, "Member/Admin", "0"));
+}
+
+#[test]
+fn an_account_email_for_an_account_the_layout_does_not_create() {
+    assert_eq!(
+        layout_found(
+            layout()
+                .account_email("shared_services", "aws+shared@acme.example")
+                .account_email("prod", "aws+prod@acme.example")
+        ),
+        one(Rule::UnknownKey, "Management", "shared_services")
+    );
+}
+
+#[test]
+fn an_alert_email_that_is_not_an_address() {
+    assert_eq!(
+        layout_found(layout().alert_email("cloud-alerts")),
+        one(Rule::AlertEmail, "Management", "cloud-alerts")
+    );
+}
+
+#[test]
+fn a_grant_of_a_role_no_access_level_defines() {
+    let mut app = App::new();
+    let management = app.stack("Management").unwrap();
+    let l = app.add(&management, layout()).unwrap();
+    let prod = l.prod_ou();
+    l.grant(&mut app, "developers", Grant::new("${Admin}", [prod]));
+    assert_eq!(
+        found(&app),
+        one(
+            Rule::PropertyValue,
+            "Management/IdentityAccount/Template/Developers",
+            "${Admin}"
+        )
+    );
+}
+
+#[test]
+fn a_misspelt_allowed_region() {
+    assert_eq!(
+        layout_found(layout().allowed_regions(["us-east-1", "eu-wset1"])),
+        one(Rule::Region, "Management", "eu-wset1")
     );
 }

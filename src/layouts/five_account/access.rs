@@ -41,15 +41,16 @@ impl FiveAccountLayoutBuilder {
         for level in &self.access_levels {
             app.add(
                 &roles_stack_set.template(),
-                Role::assumable_with_mfa(upper_camel(&level.role_name), identity)
-                    .name(level.role_name.as_str())
-                    .description(format!(
-                        "{} access, assumed from the identity account with MFA",
-                        level.role_name
-                    ))
-                    .mfa_max_age(self.mfa_max_age)
-                    .max_session_duration(self.max_session_duration)
-                    .managed_policy(ManagedPolicyRef::aws_managed(&level.managed_policy)),
+                self.with_mfa_max_age(
+                    Role::assumable_with_mfa(upper_camel(&level.role_name), identity)
+                        .name(level.role_name.as_str())
+                        .description(format!(
+                            "{} access, assumed from the identity account with MFA",
+                            level.role_name
+                        )),
+                )
+                .max_session_duration(self.max_session_duration)
+                .managed_policy(ManagedPolicyRef::aws_managed(&level.managed_policy)),
             )?;
         }
         Ok(roles_stack_set)

@@ -189,14 +189,15 @@ impl FiveAccountLayoutBuilder {
         )?;
         app.add(
             &tpl,
-            Role::assumable_with_mfa("Auditor", &accounts.identity)
-                .name(AUDITOR)
-                .description(
-                    "Read-only access for auditors, assumed from the identity account with MFA",
-                )
-                .mfa_max_age(self.mfa_max_age)
-                .max_session_duration(self.max_session_duration)
-                .managed_policy(ManagedPolicyRef::aws_managed("ReadOnlyAccess")),
+            self.with_mfa_max_age(
+                Role::assumable_with_mfa("Auditor", &accounts.identity)
+                    .name(AUDITOR)
+                    .description(
+                        "Read-only access for auditors, assumed from the identity account with MFA",
+                    ),
+            )
+            .max_session_duration(self.max_session_duration)
+            .managed_policy(ManagedPolicyRef::aws_managed("ReadOnlyAccess")),
         )?;
         Ok(set)
     }
