@@ -119,7 +119,7 @@ pub enum Rule {
     TemplateSections,
     /// A value breaks a property's schema (length, pattern, range).
     PropertyValue,
-    /// A region name is not a region.
+    /// A region name is not a region, or a list of regions names one twice.
     Region,
     /// An output name is not `[A-Za-z0-9]{1,255}`, or is one synthesis keeps for the
     /// outputs that export values between stacks (`Export…`).

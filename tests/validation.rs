@@ -731,3 +731,97 @@ fn a_misspelt_allowed_region() {
         one(Rule::Region, "Management", "eu-wset1")
     );
 }
+
+// ----- 8. other values the schemas constrain -----
+
+#[test]
+fn a_managed_policy_path_outside_its_narrower_pattern() {
+    let mut app = App::new();
+    let stack = app.stack("Member").unwrap();
+    // A role's path may hold any printable ASCII; a managed policy's may not.
+    app.add(
+        &stack,
+        Role::assumable_with_mfa("Admin", "123456789012").path("/team*/"),
+    )
+    .unwrap();
+    app.add(
+        &stack,
+        ManagedPolicy::new("Read", read_logs()).path("/team*/"),
+    )
+    .unwrap();
+    assert_eq!(found(&app), one(Rule::IamPath, "Member/Read", "/team*/"));
+}
+
+#[test]
+fn a_stack_set_region_given_twice() {
+    let (mut app, stack, org) = management();
+    let set = app
+        .add(
+            &stack,
+            StackSet::new("Roles", "roles")
+                .target(&org)
+                .regions(["eu-west-1", "eu-west-1"]),
+        )
+        .unwrap();
+    app.add(&set.template(), Group::new("G")).unwrap();
+    assert_eq!(
+        found(&app),
+        one(Rule::Region, "Management/Roles", "eu-west-1")
+    );
+}
+
+#[test]
+fn an_account_name_the_layout_cannot_name_a_budget_after() {
+    let mut app = App::new();
+    let management = app.stack("Management").unwrap();
+    let l = app.add(&management, layout()).unwrap();
+    // `:` is a printable character, fine in an account name, refused in a budget's.
+    app.add(
+        &l.workloads_ou(),
+        Account::new("sandbox:eu", "aws+sandbox@acme.example").id("Sandbox"),
+    )
+    .unwrap();
+    assert_eq!(
+        found(&app),
+        one(
+            Rule::PropertyValue,
+            "Management/Accounts/Sandbox/Budget",
+            "sandbox:eu-monthly"
+        )
+    );
+}
+
+#[test]
+fn a_budget_threshold_of_0_written_by_hand() {
+    let mut app = App::new();
+    let stack = app.stack("Billing").unwrap();
+    app.add(
+        &stack,
+        CfnResource::new(
+            "Budget",
+            Resource::new("AWS::Budgets::Budget")
+                .property(
+                    "Budget",
+                    orgstack::obj! { "BudgetType" => "COST", "TimeUnit" => "MONTHLY" },
+                )
+                .property(
+                    "NotificationsWithSubscribers",
+                    vec![orgstack::obj! {
+                        "Notification" => orgstack::obj! {
+                            "ComparisonOperator" => "GREATER_THAN",
+                            "NotificationType" => "ACTUAL",
+                            "Threshold" => 0u32,
+                        },
+                        "Subscribers" => vec![orgstack::obj! {
+                            "Address" => "a@acme.example", "SubscriptionType" => "EMAIL",
+                        }],
+                    }],
+                ),
+        ),
+    )
+    .unwrap();
+    assert_eq!(
+        found(&app),
+        one(Rule::BudgetThreshold, "Billing/Budget", "0")
+    );
+}

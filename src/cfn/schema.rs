@@ -139,10 +139,17 @@ pub(crate) fn check(res: &Resource, q: &Quotas, out: &mut Vec<Problem>) {
             ("AWS::IAM::ManagedPolicy", "ManagedPolicyName") => {
                 iam_name(value, "managed policy", 128, out)
             }
-            (
-                "AWS::IAM::Role" | "AWS::IAM::Group" | "AWS::IAM::ManagedPolicy" | "AWS::IAM::User",
-                "Path",
-            ) => iam_path(value, out),
+            ("AWS::IAM::Role" | "AWS::IAM::Group" | "AWS::IAM::User", "Path") => {
+                iam_path(value, out)
+            }
+            ("AWS::IAM::ManagedPolicy", "Path") => managed_policy_path(value, out),
+            ("AWS::CloudFormation::StackSet", "StackInstancesGroup") => {
+                stack_set_regions(value, out)
+            }
+            ("AWS::Budgets::Budget", "Budget") => budget_name(value, out),
+            ("AWS::Budgets::Budget", "NotificationsWithSubscribers") => {
+                budget_thresholds(value, out)
+            }
             ("AWS::IAM::Role" | "AWS::IAM::Group" | "AWS::IAM::User", "ManagedPolicyArns") => {
                 if let Value::List(arns) = value.get() {
                     for arn in arns.iter().filter_map(Value::as_str) {
@@ -350,6 +357,103 @@ fn iam_path(value: &Value, out: &mut Vec<Problem>) {
     }
 }
 
+/// A managed policy's path, `^((/[A-Za-z0-9.,+@=_-]+)*)/$` of at most 512 characters:
+/// narrower than the other IAM paths (no `*`, no spaces, no other punctuation).
+fn managed_policy_path(value: &Value, out: &mut Vec<Problem>) {
+    let Some(p) = value.as_str() else { return };
+    let segment = |seg: &str| {
+        !seg.is_empty()
+            && seg
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".,+@=_-".contains(&b))
+    };
+    let ok = p == "/"
+        || (p.len() <= 512
+            && p.len() >= 3
+            && p.starts_with('/')
+            && p.ends_with('/')
+            && p[1..p.len() - 1].split('/').all(segment));
+    if !ok {
+        out.push(Problem::new(
+            Rule::IamPath,
+            p,
+            "a managed policy's path is `/` or `/…/` segments of letters, digits and .,+@=_-, at most 512 characters",
+            "use e.g. `/platform/`",
+        ));
+    }
+}
+
+/// Each region once in a StackSet's instances (`Regions` is `uniqueItems`).
+fn stack_set_regions(value: &Value, out: &mut Vec<Problem>) {
+    let Value::List(groups) = value.get() else {
+        return;
+    };
+    for g in groups {
+        let Value::Map(m) = g.get() else { continue };
+        let Some(Value::List(regions)) = m.get("Regions").map(Value::get) else {
+            continue;
+        };
+        for (i, r) in regions.iter().enumerate() {
+            if regions[..i].contains(r) {
+                if let Some(name) = r.as_str() {
+                    out.push(Problem::new(
+                        Rule::Region,
+                        name,
+                        "the StackSet names this region twice; CloudFormation takes each region once",
+                        "list every region once",
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// A budget's name: 1 to 100 characters, without `:`, `\` or `/action/` (the Budgets
+/// API's `BudgetName` pattern).
+fn budget_name(value: &Value, out: &mut Vec<Problem>) {
+    let Value::Map(m) = value.get() else { return };
+    let Some(name) = m.get("BudgetName").and_then(Value::as_str) else {
+        return;
+    };
+    let n = name.chars().count();
+    let ok = (1..=100).contains(&n)
+        && !name.contains([':', '\\'])
+        && !name.contains("/action/")
+        && !name.to_ascii_lowercase().contains("<script>");
+    if !ok {
+        out.push(Problem::new(
+            Rule::PropertyValue,
+            name,
+            format!("a budget name is 1 to 100 characters without `:`, `\\` or `/action/`; this one has {n}"),
+            "rename the budget (a layout names each account's budget `<account name>-monthly`: rename the account)",
+        ));
+    }
+}
+
+/// Every notification threshold of a budget: 0.1 to 1,000,000,000 (the Budgets schema).
+fn budget_thresholds(value: &Value, out: &mut Vec<Problem>) {
+    let Value::List(items) = value.get() else {
+        return;
+    };
+    for item in items {
+        let Value::Map(m) = item.get() else { continue };
+        let Some(Value::Map(n)) = m.get("Notification").map(Value::get) else {
+            continue;
+        };
+        let Some(Value::Number(t)) = n.get("Threshold").map(Value::get) else {
+            continue;
+        };
+        if !t.as_f64().is_some_and(|t| (0.1..=1e9).contains(&t)) {
+            out.push(Problem::new(
+                Rule::BudgetThreshold,
+                t.to_string(),
+                "a budget notification's threshold is 0.1 to 1,000,000,000",
+                "use a threshold above 0, e.g. 80 (percent of the budget)",
+            ));
+        }
+    }
+}
+
 /// Tags a resource takes at most (the IAM and StackSet schemas; AWS's limit for
 /// user-defined tags on any resource).
 const MAX_TAGS: usize = 50;
@@ -532,6 +636,16 @@ mod tests {
         assert!(!is_managed_policy_arn("arn:aws:iam::aws:policy/${Foo}"));
         assert!(!is_managed_policy_arn("arn:aws:iam::aws:policy/"));
         assert!(!is_managed_policy_arn("arn::iam::aws:policy/X"));
+    }
+
+    #[test]
+    fn managed_policy_paths() {
+        let mp = |p: &str| Resource::new("AWS::IAM::ManagedPolicy").property("Path", p);
+        assert_eq!(problems(mp("/")), []);
+        assert_eq!(problems(mp("/team/read.only@x/")), []);
+        for bad in ["", "team/", "/team", "//", "/a*/", "/a b/", "/a//b/"] {
+            assert_eq!(problems(mp(bad)), [Rule::IamPath], "{bad}");
+        }
     }
 
     #[test]

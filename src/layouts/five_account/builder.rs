@@ -321,6 +321,9 @@ impl FiveAccountLayoutBuilder {
     }
 }
 
+/// The highest budget threshold, in percent of the budget (the Budgets documentation).
+const MAX_PERCENT: u32 = 1_000_000;
+
 impl FiveAccountLayoutBuilder {
     /// The keys of the accounts the layout creates: the fixed ones and the environments.
     pub(super) fn account_keys(&self) -> impl Iterator<Item = &str> {
@@ -388,11 +391,21 @@ impl FiveAccountLayoutBuilder {
         }
     }
 
+    /// The thresholds the budgets notify at: those out of range are left out, as
+    /// `report_thresholds` reports them once for the layout (and synthesis fails), so that
+    /// every account's budget does not repeat them.
+    pub(super) fn notified_thresholds(&self) -> Vec<u32> {
+        self.budget_thresholds
+            .iter()
+            .copied()
+            .filter(|p| (1..=MAX_PERCENT).contains(p))
+            .collect()
+    }
+
     /// At most ten notifications, each above 0 % and at most 1,000,000 %, and no two
     /// alike (the last of several is on the forecast, the others on actual spend).
     fn report_thresholds(&self, app: &mut App, path: &str) {
         const MAX_NOTIFICATIONS: usize = 10;
-        const MAX_PERCENT: u32 = 1_000_000;
         let t = &self.budget_thresholds;
         if t.len() > MAX_NOTIFICATIONS {
             app.report(Diagnostic::new(

@@ -256,7 +256,7 @@ impl<P: Scope + ?Sized> Construct<P> for FiveAccountLayoutBuilder {
         if let Some(amount) = self.monthly_budget {
             app.add_aspect(AccountBudgets {
                 organization: structure.organization.node(),
-                budget: Budget::new(amount, &self.budget_thresholds, &alert_email),
+                budget: Budget::new(amount, &self.notified_thresholds(), &alert_email),
             });
         }
         let names = ArchiveNames::new(&prefix, &accounts.audit);
