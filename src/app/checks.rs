@@ -5,11 +5,14 @@
 //! share its names and exports; each StackSet's member template deploys to accounts of its
 //! own, once per region it targets.
 
+use std::borrow::Cow;
+use std::collections::hash_map::Entry;
+
 use super::lower::Model;
 use super::place::{Placement, SlotKind};
 use super::tree::NodeKind;
 use crate::cfn::hash::FastMap as HashMap;
-use crate::cfn::{Resource, Value};
+use crate::cfn::{NodeId, Resource, Value};
 use crate::error::{Diagnostic, Rule};
 
 /// A template description's limit, in bytes.
@@ -200,27 +203,34 @@ const NAMED: &[Named] = &[
 
 /// The literal name a resource gives itself, if its type is one of [`NAMED`]: for an
 /// Organizations policy, its type and name (names are unique per policy type).
-fn name_of(res: &Resource) -> Option<(&'static Named, String)> {
+fn name_of(res: &Resource) -> Option<(&'static Named, Cow<'_, str>)> {
     let kind = NAMED
         .iter()
         .find(|k| res.resource_type == k.resource_type)?;
     let p = &res.properties;
     let name = match kind.resource_type {
-        "AWS::IAM::Role" => p.get("RoleName")?.as_str()?.to_owned(),
-        "AWS::IAM::Group" => p.get("GroupName")?.as_str()?.to_owned(),
-        "AWS::IAM::User" => p.get("UserName")?.as_str()?.to_owned(),
-        "AWS::IAM::ManagedPolicy" => p.get("ManagedPolicyName")?.as_str()?.to_owned(),
+        "AWS::IAM::Role" => p.get("RoleName")?.as_str()?,
+        "AWS::IAM::Group" => p.get("GroupName")?.as_str()?,
+        "AWS::IAM::User" => p.get("UserName")?.as_str()?,
+        "AWS::IAM::ManagedPolicy" => p.get("ManagedPolicyName")?.as_str()?,
         "AWS::Budgets::Budget" => match p.get("Budget")?.get() {
-            Value::Map(m) => m.get("BudgetName")?.as_str()?.to_owned(),
+            Value::Map(m) => m.get("BudgetName")?.as_str()?,
             _ => return None,
         },
-        "AWS::CloudFormation::StackSet" => p.get("StackSetName")?.as_str()?.to_owned(),
+        "AWS::CloudFormation::StackSet" => p.get("StackSetName")?.as_str()?,
         "AWS::Organizations::Policy" => {
-            format!("{}/{}", p.get("Type")?.as_str()?, p.get("Name")?.as_str()?)
+            return Some((
+                kind,
+                Cow::Owned(format!(
+                    "{}/{}",
+                    p.get("Type")?.as_str()?,
+                    p.get("Name")?.as_str()?
+                )),
+            ))
         }
         _ => return None,
     };
-    Some((kind, name))
+    Some((kind, Cow::Borrowed(name)))
 }
 
 /// The regions a StackSet deploys its member template to, when they are literals (`None`
@@ -247,7 +257,7 @@ fn literal_regions(stack_set: &Resource) -> Option<Vec<&str>> {
 
 /// Names unique in an account, and the inline policy names of each identity.
 fn unique_names(model: &Model<'_>, placement: &Placement, out: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<(usize, &'static str, String), String> = HashMap::default();
+    let mut seen: HashMap<(usize, &'static str, Cow<'_, str>), NodeId> = HashMap::default();
     for (i, slot) in placement.slots.iter().enumerate() {
         let regions = match slot.kind {
             SlotKind::Member { carrier } => model
@@ -265,34 +275,39 @@ fn unique_names(model: &Model<'_>, placement: &Placement, out: &mut Vec<Diagnost
                 continue;
             };
             let key = if kind.ignore_case {
-                name.to_lowercase()
+                Cow::Owned(name.to_lowercase())
             } else {
                 name.clone()
             };
-            let path = model.path(m);
             let shown = match kind.resource_type {
                 "AWS::Organizations::Policy" => name.split_once('/').map_or(&*name, |(_, n)| n),
                 _ => &name,
             };
-            if let Some(first) = seen.insert(
-                (scope(placement, i), kind.resource_type, key.clone()),
-                path.clone(),
-            ) {
-                out.push(Diagnostic::new(
-                    &path,
+            // Paths are computed for what is reported only.
+            let duplicate = match seen.entry((scope(placement, i), kind.resource_type, key)) {
+                Entry::Occupied(first) => {
+                    out.push(Diagnostic::new(
+                    model.path(m),
                     Rule::DuplicateName,
                     shown,
                     format!(
-                        "`{first}` is a {} of the same name{}, deployed to the same account: the second one fails to create",
+                        "`{}` is a {} of the same name{}, deployed to the same account: the second one fails to create",
+                        model.path(*first.get()),
                         kind.what,
                         if kind.ignore_case { " (IAM names ignore case)" } else { "" }
                     ),
                     format!("give every {} its own name, or leave the name out and let CloudFormation generate one", kind.what),
                 ));
-                seen.insert((scope(placement, i), kind.resource_type, key), first);
-            } else if kind.global && regions.len() > 1 {
+                    true
+                }
+                Entry::Vacant(v) => {
+                    v.insert(m);
+                    false
+                }
+            };
+            if !duplicate && kind.global && regions.len() > 1 {
                 out.push(Diagnostic::new(
-                    &path,
+                    model.path(m),
                     Rule::DuplicateName,
                     shown,
                     format!(
@@ -309,12 +324,7 @@ fn unique_names(model: &Model<'_>, placement: &Placement, out: &mut Vec<Diagnost
 }
 
 /// Two inline policies of one name on one identity: IAM keeps one of them.
-fn inline_policy_names(
-    model: &Model<'_>,
-    node: crate::cfn::NodeId,
-    res: &Resource,
-    out: &mut Vec<Diagnostic>,
-) {
+fn inline_policy_names(model: &Model<'_>, node: NodeId, res: &Resource, out: &mut Vec<Diagnostic>) {
     if !res.resource_type.starts_with("AWS::IAM::") {
         return;
     }

@@ -408,18 +408,19 @@ fn stack_set_regions(value: &Value, out: &mut Vec<Problem>) {
     }
 }
 
-/// A budget's name: 1 to 100 characters, without `:`, `\` or `/action/` (the Budgets
-/// API's `BudgetName` pattern).
+/// A budget's name: 1 to 100 characters, without `:`, `\`, `/action/` or a `<script>`
+/// element (the Budgets API's `BudgetName` pattern).
 fn budget_name(value: &Value, out: &mut Vec<Problem>) {
     let Value::Map(m) = value.get() else { return };
     let Some(name) = m.get("BudgetName").and_then(Value::as_str) else {
         return;
     };
     let n = name.chars().count();
+    let script = || name.contains('<') && name.to_ascii_lowercase().contains("<script>");
     let ok = (1..=100).contains(&n)
         && !name.contains([':', '\\'])
         && !name.contains("/action/")
-        && !name.to_ascii_lowercase().contains("<script>");
+        && !script();
     if !ok {
         out.push(Problem::new(
             Rule::PropertyValue,
@@ -476,7 +477,7 @@ fn tags(ty: &str, value: &Value, out: &mut Vec<Problem>) {
         ));
     }
     let ignore_case = ty.starts_with("AWS::IAM::");
-    let mut keys: Vec<String> = Vec::with_capacity(items.len());
+    let mut keys: Vec<std::borrow::Cow<'_, str>> = Vec::with_capacity(items.len());
     for item in items {
         let Value::Map(m) = item.get() else { continue };
         let (Some(k), Some(v)) = (
@@ -494,9 +495,9 @@ fn tags(ty: &str, value: &Value, out: &mut Vec<Problem>) {
             ));
         }
         let key = if ignore_case {
-            k.to_lowercase()
+            std::borrow::Cow::Owned(k.to_lowercase())
         } else {
-            k.to_owned()
+            std::borrow::Cow::Borrowed(k)
         };
         if keys.contains(&key) {
             out.push(Problem::new(
