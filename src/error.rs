@@ -119,8 +119,42 @@ pub enum Rule {
     TemplateSections,
     /// A value breaks a property's schema (length, pattern, range).
     PropertyValue,
-    /// A region name is not a region.
+    /// A region name is not a region, or a list of regions names one twice.
     Region,
+    /// An output name is not `[A-Za-z0-9]{1,255}`, or is one synthesis keeps for the
+    /// outputs that export values between stacks (`Export…`).
+    OutputName,
+    /// An export name is declared twice among the stacks of one account (exports are unique
+    /// per account and region), or takes a name synthesis gives its own exports.
+    DuplicateExport,
+    /// A description is longer than the resource or template accepts, or holds characters
+    /// it refuses.
+    Description,
+    /// A tag has an empty, reserved or overlong key, an overlong value, characters the
+    /// resource refuses (control characters among them), a key used twice, or a resource
+    /// has more tags than it takes.
+    Tag,
+    /// Two resources of one account share a name that must be unique there (IAM roles,
+    /// groups, users and managed policies, whose names ignore case; budgets; StackSets;
+    /// Organizations policies), an identity has two inline policies of one name, or a named
+    /// global resource is deployed to several regions by one StackSet.
+    DuplicateName,
+    /// A managed policy ARN (attached, or a permissions boundary) is not
+    /// `arn:<partition>:iam::<account or aws>:policy/<path and name>`, or an AWS managed
+    /// policy's name holds characters no policy name has.
+    ManagedPolicyArn,
+    /// A budget notification threshold is not above 0 % and at most the Budgets maximum, is
+    /// given twice, or a budget has more notifications than Budgets allows.
+    BudgetThreshold,
+    /// Object Lock retention is not 1 to 36,500 days (100 years).
+    ObjectLockRetention,
+    /// An MFA maximum age is 0 or negative seconds: nobody could ever assume the role.
+    MfaMaxAge,
+    /// A key of a settings map names nothing the layout has (e.g. an account e-mail for an
+    /// account the layout does not create).
+    UnknownKey,
+    /// An address that alerts or notifications are sent to is not an e-mail address.
+    AlertEmail,
 }
 
 impl Rule {
@@ -167,6 +201,17 @@ impl Rule {
             Rule::TemplateSections => "template-sections",
             Rule::PropertyValue => "property-value",
             Rule::Region => "region",
+            Rule::OutputName => "output-name",
+            Rule::DuplicateExport => "duplicate-export",
+            Rule::Description => "description",
+            Rule::Tag => "tag",
+            Rule::DuplicateName => "duplicate-name",
+            Rule::ManagedPolicyArn => "managed-policy-arn",
+            Rule::BudgetThreshold => "budget-threshold",
+            Rule::ObjectLockRetention => "object-lock-retention",
+            Rule::MfaMaxAge => "mfa-max-age",
+            Rule::UnknownKey => "unknown-key",
+            Rule::AlertEmail => "alert-email",
         }
     }
 }

@@ -7,6 +7,7 @@
 //! step (see [`App::synth`]).
 
 mod assembly;
+mod checks;
 mod construct;
 mod logical_id;
 mod lower;
@@ -267,7 +268,8 @@ impl App {
         construct.build(self, parent)
     }
 
-    /// Sets a stack's template `Description`.
+    /// Sets a stack's template `Description` (at most 1,024 bytes; a longer one is
+    /// reported at synthesis).
     pub fn set_stack_description(&mut self, stack: &StackHandle, description: impl Into<String>) {
         if let Some(data) = self.stack_data_mut(stack.0, "set_stack_description") {
             data.description = Some(description.into());
@@ -287,7 +289,10 @@ impl App {
         }
     }
 
-    /// Adds an output to a stack; one of a name already taken is reported at synthesis.
+    /// Adds an output to a stack. A name already taken, one that is not
+    /// `[A-Za-z0-9]{1,255}`, or one starting with `Export` (kept for the outputs synthesis
+    /// adds to export values between stacks) is reported at synthesis, and so is an export
+    /// name another output of the account already exports.
     pub fn add_output(&mut self, stack: &StackHandle, name: impl Into<String>, output: Output) {
         let name = name.into();
         let path = self.path(stack);

@@ -1,6 +1,8 @@
 //! Validating: every construct's own checks, the resource schemas' rules over every
 //! resource as it will be rendered (escape-hatch changes included), the checks over all
-//! constructs of a kind, and the quotas of the rendered templates.
+//! constructs of a kind, the checks across resources and stacks (`checks`: outputs,
+//! exports, descriptions, names unique in an account), and the quotas of the rendered
+//! templates.
 
 use std::any::TypeId;
 
@@ -47,6 +49,7 @@ pub(crate) fn constructs(model: &Model<'_>, placement: &Placement, out: &mut Vec
     for f in check_alls {
         f(model, out);
     }
+    super::checks::run(model, placement, out);
 }
 
 /// The quotas of the rendered templates; `body_lens` is the length of the `TemplateBody`

@@ -158,7 +158,8 @@ impl Expr {
         })
     }
 
-    /// `Fn::Sub` without variables.
+    /// `Fn::Sub` without variables. Text of your users placed in `template` must go
+    /// through [`escape_sub`] first: a `${` in it would be read as a variable.
     pub fn sub(template: impl Into<String>) -> Expr {
         Expr::Sub(template.into(), Map::default())
     }
@@ -211,6 +212,28 @@ impl Expr {
             }
             Expr::ImportValue(_) | Expr::Select(..) | Expr::Split(..) => UNKNOWN_MAX_LEN,
         }
+    }
+}
+
+/// `text` made literal inside a `Fn::Sub` template: every `${` becomes `${!`, which
+/// CloudFormation writes back as `${`. Text that is not the template's own (a name given
+/// by a user, a setting) goes through this before it is placed in a template.
+///
+/// ```
+/// use orgstack::cfn::{escape_sub, Expr, render};
+/// let name = "${Foo}";
+/// let arn = Expr::sub(format!("arn:${{AWS::Partition}}:iam::aws:policy/{}", escape_sub(name)));
+/// assert_eq!(
+///     render::minified(&arn).unwrap(),
+///     r#"{"Fn::Sub":"arn:${AWS::Partition}:iam::aws:policy/${!Foo}"}"#
+/// );
+/// assert_eq!(escape_sub("plain"), "plain");
+/// ```
+pub fn escape_sub(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains("${") {
+        std::borrow::Cow::Owned(text.replace("${", "${!"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
     }
 }
 

@@ -30,7 +30,9 @@ mod resolve;
 pub(crate) mod schema;
 mod template;
 
-pub use expr::{Expr, Key, Map, NodeId, Pseudo, Reference, Target, Value, Visit, UNKNOWN_MAX_LEN};
+pub use expr::{
+    escape_sub, Expr, Key, Map, NodeId, Pseudo, Reference, Target, Value, Visit, UNKNOWN_MAX_LEN,
+};
 pub(crate) use resolve::{write_import, write_local};
 pub use resolve::{Literal, Resolve, With};
 pub use template::{

@@ -4,12 +4,15 @@
 //! resources alike. Only literal values are checked: an intrinsic is resolved by
 //! CloudFormation.
 
+mod tags;
+
 use super::expr::Value;
 use super::template::Resource;
 use crate::aws;
 use crate::error::Rule;
 use crate::policy_type::PolicyType;
 use crate::quotas::Quotas;
+use tags::tags;
 
 /// A property value CloudFormation would refuse.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +45,7 @@ pub(crate) fn check(res: &Resource, q: &Quotas, out: &mut Vec<Problem>) {
     for (key, value) in &res.properties {
         let key: &str = key;
         if key == "Tags" {
-            tags(value, out);
+            tags(ty, value, out);
             continue;
         }
         match (ty, key) {
@@ -107,15 +110,65 @@ pub(crate) fn check(res: &Resource, q: &Quotas, out: &mut Vec<Problem>) {
                 out,
             ),
             ("AWS::Organizations::Policy", "Content") => policy_size(res, value, q, out),
+            ("AWS::IAM::Role", "Description") => description(
+                value,
+                0,
+                1000,
+                Some(is_iam_role_description_char),
+                "a role description",
+                out,
+            ),
+            ("AWS::IAM::ManagedPolicy", "Description") => {
+                description(value, 0, 1000, None, "a managed policy description", out)
+            }
+            ("AWS::CloudFormation::StackSet", "Description") => {
+                description(value, 1, 1024, None, "a StackSet description", out)
+            }
+            ("AWS::Events::Rule", "Description") => {
+                description(value, 0, 512, None, "an EventBridge rule description", out)
+            }
             ("AWS::IAM::Role", "RoleName") => iam_name(value, "role", 64, out),
             ("AWS::IAM::Group", "GroupName") => iam_name(value, "group", 128, out),
             ("AWS::IAM::ManagedPolicy", "ManagedPolicyName") => {
                 iam_name(value, "managed policy", 128, out)
             }
-            (
-                "AWS::IAM::Role" | "AWS::IAM::Group" | "AWS::IAM::ManagedPolicy" | "AWS::IAM::User",
-                "Path",
-            ) => iam_path(value, out),
+            ("AWS::IAM::Role" | "AWS::IAM::Group" | "AWS::IAM::User", "Path") => {
+                iam_path(value, out)
+            }
+            ("AWS::IAM::ManagedPolicy", "Path") => managed_policy_path(value, out),
+            ("AWS::CloudFormation::StackSet", "StackInstancesGroup") => {
+                stack_set_regions(value, out)
+            }
+            ("AWS::Budgets::Budget", "Budget") => budget_name(value, out),
+            ("AWS::Budgets::Budget", "NotificationsWithSubscribers") => {
+                budget_thresholds(value, out)
+            }
+            ("AWS::IAM::Role" | "AWS::IAM::Group" | "AWS::IAM::User", "ManagedPolicyArns") => {
+                if let Value::List(arns) = value.get() {
+                    for arn in arns.iter().filter_map(Value::as_str) {
+                        if !is_managed_policy_arn(arn) {
+                            out.push(Problem::new(
+                                Rule::ManagedPolicyArn,
+                                arn,
+                                "an attached policy is a managed policy's ARN, `arn:<partition>:iam::<account id or aws>:policy/<path and name>`",
+                                "attach an AWS managed policy by name with `ManagedPolicyRef::aws_managed(\"ReadOnlyAccess\")`, or give the policy's full ARN",
+                            ));
+                        }
+                    }
+                }
+            }
+            ("AWS::IAM::Role" | "AWS::IAM::User", "PermissionsBoundary") => {
+                if let Some(arn) = value.as_str() {
+                    if !(20..=2048).contains(&arn.chars().count()) || !is_managed_policy_arn(arn) {
+                        out.push(Problem::new(
+                            Rule::ManagedPolicyArn,
+                            arn,
+                            "a permissions boundary is a managed policy's ARN, `arn:<partition>:iam::<account id or aws>:policy/<path and name>`, 20 to 2048 characters",
+                            "give the boundary policy's full ARN, or a managed policy's `.arn()`",
+                        ));
+                    }
+                }
+            }
             ("AWS::IAM::Role", "MaxSessionDuration") => {
                 if let Value::Number(n) = value.get() {
                     if !n.as_u64().is_some_and(|s| (3600..=43200).contains(&s)) {
@@ -199,6 +252,29 @@ fn is_account_name(name: &str) -> bool {
     (1..=50).contains(&name.len()) && name.bytes().all(|b| (0x20..=0x7e).contains(&b))
 }
 
+/// `arn:(aws[a-zA-Z-]*)?:iam::(\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\-_/]+`, the whole
+/// value (the IAM schemas' `ManagedPolicyArns` pattern, anchored as IAM reads an ARN).
+pub(crate) fn is_managed_policy_arn(arn: &str) -> bool {
+    let Some(rest) = arn.strip_prefix("arn:") else {
+        return false;
+    };
+    let Some((partition, rest)) = rest.split_once(":iam::") else {
+        return false;
+    };
+    let Some((account, name)) = rest.split_once(":policy/") else {
+        return false;
+    };
+    // The schema lets the partition be empty; IAM does not.
+    let partition_ok = partition
+        .strip_prefix("aws")
+        .is_some_and(|p| p.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-'));
+    let account_ok = account == "aws" || aws::is_account_id(account);
+    partition_ok
+        && account_ok
+        && !name.is_empty()
+        && name.chars().all(crate::iam::is_policy_name_char)
+}
+
 /// `[\w+=,.@-]{1,max}`, the IAM name pattern.
 pub(crate) fn is_iam_name(name: &str, max: usize) -> bool {
     (1..=max).contains(&name.len())
@@ -224,6 +300,51 @@ fn length(
             };
             out.push(Problem::new(rule, s, message, hint));
         }
+    }
+}
+
+/// `^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$`, a role description's characters.
+fn is_iam_role_description_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{a1}'..='\u{ff}')
+}
+
+/// A description of `min` to `max` characters, each one `allowed` if given.
+fn description(
+    value: &Value,
+    min: usize,
+    max: usize,
+    allowed: Option<fn(char) -> bool>,
+    what: &str,
+    out: &mut Vec<Problem>,
+) {
+    let Some(d) = value.as_str() else { return };
+    let n = d.chars().count();
+    if !(min..=max).contains(&n) {
+        out.push(Problem::new(
+            Rule::Description,
+            d,
+            if min > 0 {
+                format!("{what} is {min} to {max} characters; this one has {n}")
+            } else {
+                format!("{what} is at most {max} characters; this one has {n}")
+            },
+            if n == 0 {
+                "leave the description out, or write one"
+            } else {
+                "shorten the description"
+            },
+        ));
+    } else if let Some(bad) = allowed.and_then(|ok| d.chars().find(|&c| !ok(c))) {
+        out.push(Problem::new(
+            Rule::Description,
+            d,
+            format!(
+                "{what} may hold tabs, line breaks and Latin-1 characters only; `{}` (U+{:04X}) is none of them",
+                bad.escape_default(),
+                u32::from(bad)
+            ),
+            "replace the character, e.g. a dash `—` with `-`",
+        ));
     }
 }
 
@@ -259,49 +380,102 @@ fn iam_path(value: &Value, out: &mut Vec<Problem>) {
     }
 }
 
-/// `[{"Key": …, "Value": …}]` with Organizations' and IAM's tag rules.
-fn tags(value: &Value, out: &mut Vec<Problem>) {
+/// A managed policy's path, `^((/[A-Za-z0-9.,+@=_-]+)*)/$` of at most 512 characters:
+/// narrower than the other IAM paths (no `*`, no spaces, no other punctuation).
+fn managed_policy_path(value: &Value, out: &mut Vec<Problem>) {
+    let Some(p) = value.as_str() else { return };
+    let segment = |seg: &str| {
+        !seg.is_empty()
+            && seg
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".,+@=_-".contains(&b))
+    };
+    let ok = p == "/"
+        || (p.len() <= 512
+            && p.len() >= 3
+            && p.starts_with('/')
+            && p.ends_with('/')
+            && p[1..p.len() - 1].split('/').all(segment));
+    if !ok {
+        out.push(Problem::new(
+            Rule::IamPath,
+            p,
+            "a managed policy's path is `/` or `/…/` segments of letters, digits and .,+@=_-, at most 512 characters",
+            "use e.g. `/platform/`",
+        ));
+    }
+}
+
+/// Each region once in a StackSet's instances (`Regions` is `uniqueItems`).
+fn stack_set_regions(value: &Value, out: &mut Vec<Problem>) {
+    let Value::List(groups) = value.get() else {
+        return;
+    };
+    for g in groups {
+        let Value::Map(m) = g.get() else { continue };
+        let Some(Value::List(regions)) = m.get("Regions").map(Value::get) else {
+            continue;
+        };
+        for (i, r) in regions.iter().enumerate() {
+            if regions[..i].contains(r) {
+                if let Some(name) = r.as_str() {
+                    out.push(Problem::new(
+                        Rule::Region,
+                        name,
+                        "the StackSet names this region twice; CloudFormation takes each region once",
+                        "list every region once",
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// A budget's name: 1 to 100 characters, without `:`, `\`, `/action/` or a `<script>`
+/// element (the Budgets API's `BudgetName` pattern).
+fn budget_name(value: &Value, out: &mut Vec<Problem>) {
+    let Value::Map(m) = value.get() else { return };
+    let Some(name) = m.get("BudgetName").and_then(Value::as_str) else {
+        return;
+    };
+    let n = name.chars().count();
+    let script = || name.contains('<') && name.to_ascii_lowercase().contains("<script>");
+    let ok = (1..=100).contains(&n)
+        && !name.contains([':', '\\'])
+        && !name.contains("/action/")
+        && !script();
+    if !ok {
+        out.push(Problem::new(
+            Rule::PropertyValue,
+            name,
+            format!("a budget name is 1 to 100 characters without `:`, `\\` or `/action/`; this one has {n}"),
+            "rename the budget (a layout names each account's budget `<account name>-monthly`: rename the account)",
+        ));
+    }
+}
+
+/// Every notification threshold of a budget: 0.1 to 1,000,000,000 (the Budgets schema).
+fn budget_thresholds(value: &Value, out: &mut Vec<Problem>) {
     let Value::List(items) = value.get() else {
         return;
     };
     for item in items {
         let Value::Map(m) = item.get() else { continue };
-        let (Some(k), Some(v)) = (
-            m.get("Key").and_then(Value::as_str),
-            m.get("Value").and_then(Value::as_str),
-        ) else {
+        let Some(Value::Map(n)) = m.get("Notification").map(Value::get) else {
             continue;
         };
-        if let Some(why) = tag_problem(k, v) {
+        let Some(Value::Number(t)) = n.get("Threshold").map(Value::get) else {
+            continue;
+        };
+        if !t.as_f64().is_some_and(|t| (0.1..=1e9).contains(&t)) {
             out.push(Problem::new(
-                Rule::PropertyValue,
-                format!("{k}={v}"),
-                why,
-                "fix the tag",
+                Rule::BudgetThreshold,
+                t.to_string(),
+                "a budget notification's threshold is 0.1 to 1,000,000,000",
+                "use a threshold above 0, e.g. 80 (percent of the budget)",
             ));
         }
     }
-}
-
-/// Why a tag is refused (the tag pattern `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`).
-pub(crate) fn tag_problem(key: &str, value: &str) -> Option<&'static str> {
-    let ok = |s: &str| {
-        s.chars()
-            .all(|c| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c))
-    };
-    if !(1..=128).contains(&key.chars().count()) {
-        return Some("a tag key must be 1 to 128 characters");
-    }
-    if value.chars().count() > 256 {
-        return Some("a tag value must be at most 256 characters");
-    }
-    if key.starts_with("aws:") {
-        return Some("tag keys starting with `aws:` are reserved");
-    }
-    if !ok(key) || !ok(value) {
-        return Some("tags may hold letters, digits, spaces and _.:/=+-@ only");
-    }
-    None
 }
 
 #[cfg(test)]
@@ -331,7 +505,7 @@ mod tests {
                 Rule::AccountName,
                 Rule::AccountEmail,
                 Rule::AccountRoleName,
-                Rule::PropertyValue
+                Rule::Tag
             ]
         );
     }
@@ -434,9 +608,39 @@ mod tests {
     }
 
     #[test]
-    fn tags() {
-        assert_eq!(tag_problem("team", "platform"), None);
-        assert!(tag_problem("aws:x", "y").is_some());
-        assert!(tag_problem("a", "b#").is_some());
+    fn managed_policy_arns() {
+        assert!(is_managed_policy_arn(
+            "arn:aws:iam::aws:policy/ReadOnlyAccess"
+        ));
+        assert!(is_managed_policy_arn(
+            "arn:aws-us-gov:iam::123456789012:policy/team/Boundary"
+        ));
+        assert!(is_managed_policy_arn(
+            "arn:aws:iam::aws:policy/service-role/AWSConfigRole"
+        ));
+        assert!(!is_managed_policy_arn("ReadOnlyAccess"));
+        assert!(!is_managed_policy_arn("arn:aws:iam::aws:role/Admin"));
+        assert!(!is_managed_policy_arn("arn:aws:iam::12345:policy/X"));
+        assert!(!is_managed_policy_arn("arn:aws:iam::aws:policy/${Foo}"));
+        assert!(!is_managed_policy_arn("arn:aws:iam::aws:policy/"));
+        assert!(!is_managed_policy_arn("arn::iam::aws:policy/X"));
+    }
+
+    #[test]
+    fn managed_policy_paths() {
+        let mp = |p: &str| Resource::new("AWS::IAM::ManagedPolicy").property("Path", p);
+        assert_eq!(problems(mp("/")), []);
+        assert_eq!(problems(mp("/team/read.only@x/")), []);
+        for bad in ["", "team/", "/team", "//", "/a*/", "/a b/", "/a//b/"] {
+            assert_eq!(problems(mp(bad)), [Rule::IamPath], "{bad}");
+        }
+    }
+
+    #[test]
+    fn role_descriptions() {
+        let role = |d: &str| Resource::new("AWS::IAM::Role").property("Description", d);
+        assert_eq!(problems(role("Read-only, café\tok")), []);
+        assert_eq!(problems(role("em dash — no")), [Rule::Description]);
+        assert_eq!(problems(role(&"x".repeat(1001))), [Rule::Description]);
     }
 }

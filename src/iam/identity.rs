@@ -11,14 +11,20 @@ use crate::obj;
 use super::managed_policy::ManagedPolicyHandle;
 use super::policy::PolicyDocument;
 
-/// A managed policy to attach: one of the app's, or an AWS managed or existing one by ARN.
+/// A managed policy to attach: one of the app's, an AWS managed one by name, or an
+/// existing one by ARN.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ManagedPolicyRef {
     /// A managed policy created by the app.
     Created(ManagedPolicyHandle),
-    /// A policy ARN, e.g. `arn:aws:iam::aws:policy/ReadOnlyAccess`.
+    /// A policy ARN, e.g. `arn:aws:iam::aws:policy/ReadOnlyAccess`, or an intrinsic that
+    /// computes one. A literal that is not a managed policy's ARN is reported at synthesis.
     Arn(Value),
+    /// An AWS managed policy by name (with its path, if any), e.g. `ReadOnlyAccess` or
+    /// `service-role/AWSConfigRole`, attached in the stack's partition. A name with
+    /// characters outside letters, digits and `_+=,.@-/` is reported at synthesis.
+    AwsManaged(String),
 }
 
 impl From<ManagedPolicyHandle> for ManagedPolicyRef {
@@ -34,17 +40,46 @@ impl From<&ManagedPolicyHandle> for ManagedPolicyRef {
 }
 
 impl ManagedPolicyRef {
-    /// An AWS managed policy by name, in the stack's partition, e.g. `ReadOnlyAccess`.
+    /// An AWS managed policy by name, in the stack's partition, e.g. `ReadOnlyAccess`
+    /// (see [`ManagedPolicyRef::AwsManaged`]).
     pub fn aws_managed(name: &str) -> Self {
-        ManagedPolicyRef::Arn(Value::from(crate::cfn::Expr::sub(format!(
-            "arn:${{AWS::Partition}}:iam::aws:policy/{name}"
-        ))))
+        ManagedPolicyRef::AwsManaged(name.to_owned())
     }
 
+    /// The ARN attached: `arn:${AWS::Partition}:iam::aws:policy/<name>` for an AWS managed
+    /// policy, the name made literal inside the `Fn::Sub`.
     pub(crate) fn arn(&self) -> Value {
         match self {
             ManagedPolicyRef::Created(h) => Value::from(h.arn()),
             ManagedPolicyRef::Arn(v) => v.clone(),
+            ManagedPolicyRef::AwsManaged(name) => Value::from(crate::cfn::Expr::sub(format!(
+                "arn:${{AWS::Partition}}:iam::aws:policy/{}",
+                crate::cfn::escape_sub(name)
+            ))),
+        }
+    }
+}
+
+/// The characters of a managed policy's path and name in its ARN: `[a-zA-Z_0-9+=,.@\-_/]`
+/// (the `ManagedPolicyArns` pattern of the IAM schemas).
+pub(crate) fn is_policy_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_+=,.@-/".contains(c)
+}
+
+/// Reports an AWS managed policy whose name cannot be one: it would make an ARN IAM
+/// refuses (a `${` in it would even be read as a `Fn::Sub` variable).
+fn report_aws_managed(cx: &mut Check<'_>, managed: &[ManagedPolicyRef]) {
+    for m in managed {
+        let ManagedPolicyRef::AwsManaged(name) = m else {
+            continue;
+        };
+        if name.is_empty() || !name.chars().all(is_policy_name_char) {
+            cx.report(
+                Rule::ManagedPolicyArn,
+                name,
+                "an AWS managed policy's name is letters, digits and _+=,.@-/, as in `ReadOnlyAccess` or `service-role/AWSConfigRole`",
+                "give the policy's name as the IAM console lists it, or its full ARN with `ManagedPolicyRef::Arn`",
+            );
         }
     }
 }
@@ -140,6 +175,7 @@ pub(crate) fn report_attachments(
     inline: &[(String, PolicyDocument)],
     max_inline: usize,
 ) {
+    report_aws_managed(cx, managed);
     let max = cx.quotas().managed_policies_per_identity;
     // What is deployed: the distinct ARNs.
     let attached = match managed_arns(managed) {

@@ -48,13 +48,14 @@ impl ManagedPolicy {
         self
     }
 
-    /// Sets `Description`.
+    /// Sets `Description` (at most 1,000 characters).
     pub fn description(mut self, d: impl Into<String>) -> Self {
         self.description = Some(d.into());
         self
     }
 
-    /// Sets `Path`.
+    /// Sets `Path`: `/`, or `/…/` segments of letters, digits and `.,+@=_-` (narrower than
+    /// a role's path).
     pub fn path(mut self, p: impl Into<String>) -> Self {
         self.path = Some(p.into());
         self

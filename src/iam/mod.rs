@@ -8,6 +8,7 @@ mod role;
 
 pub(crate) use group::GroupData;
 pub use group::{Group, GroupHandle};
+pub(crate) use identity::is_policy_name_char;
 pub use identity::ManagedPolicyRef;
 pub use managed_policy::{ManagedPolicy, ManagedPolicyHandle};
 pub use policy::{

@@ -87,7 +87,8 @@ impl Role {
     }
 
     /// For [`assumable_with_mfa`](Self::assumable_with_mfa): also require that MFA was
-    /// used less than `seconds` ago (`NumericLessThan aws:MultiFactorAuthAge`).
+    /// used less than `seconds` ago (`NumericLessThan aws:MultiFactorAuthAge`). 0 or less
+    /// is reported at synthesis: nobody could assume the role.
     pub fn mfa_max_age(mut self, seconds: i64) -> Self {
         if let Trust::AccountWithMfa { max_age, .. } = &mut self.trust {
             *max_age = Some(seconds);
@@ -102,7 +103,7 @@ impl Role {
         self
     }
 
-    /// Sets `Description`.
+    /// Sets `Description` (at most 1,000 characters: tabs, line breaks and Latin-1).
     pub fn description(mut self, d: impl Into<String>) -> Self {
         self.description = Some(d.into());
         self
@@ -114,7 +115,9 @@ impl Role {
         self
     }
 
-    /// Sets `PermissionsBoundary` (a managed policy ARN).
+    /// Sets `PermissionsBoundary` (a managed policy ARN, such as a
+    /// [`ManagedPolicyHandle::arn`](super::ManagedPolicyHandle::arn); a literal that is
+    /// not one is reported at synthesis).
     pub fn permissions_boundary(mut self, arn: impl Into<Value>) -> Self {
         self.permissions_boundary = Some(arn.into());
         self
@@ -161,6 +164,7 @@ impl Role {
 pub(crate) struct RoleData {
     pub(crate) trust: PolicyDocument,
     pub(crate) trusted_account: Option<AccountRef>,
+    mfa_max_age: Option<i64>,
     name: Option<String>,
     description: Option<String>,
     max_session_duration: Option<u32>,
@@ -174,6 +178,14 @@ impl Typed for RoleData {
     fn validate(&self, cx: &mut Check<'_>) {
         if let Some(a) = &self.trusted_account {
             a.check(cx);
+        }
+        if let Some(age) = self.mfa_max_age.filter(|&a| a <= 0) {
+            cx.report(
+                Rule::MfaMaxAge,
+                age.to_string(),
+                "the MFA maximum age must be above 0 seconds: MFA used less than that long ago is never the case, so nobody could assume the role",
+                "use e.g. `.mfa_max_age(3600)` (one hour)",
+            );
         }
         for p in self.trust.problems() {
             cx.report(p.rule, p.value, p.message, p.hint);
@@ -228,13 +240,14 @@ impl<P: Scope + ?Sized> Construct<P> for Role {
     /// synthesis.
     fn build(self, app: &mut App, parent: &P) -> Result<RoleHandle> {
         let trust = self.trust_document();
-        let trusted_account = match self.trust {
-            Trust::AccountWithMfa { account, .. } => Some(account),
-            Trust::Document(_) => None,
+        let (trusted_account, mfa_max_age) = match self.trust {
+            Trust::AccountWithMfa { account, max_age } => (Some(account), max_age),
+            Trust::Document(_) => (None, None),
         };
         let data = RoleData {
             trust,
             trusted_account,
+            mfa_max_age,
             name: self.name,
             description: self.description,
             max_session_duration: self.max_session_duration,

@@ -88,7 +88,11 @@ impl Principal {
         let valid = literal.len() == 12 && literal.bytes().all(|b| b.is_ascii_digit());
         Principal {
             kind: PrincipalKind::Aws,
-            value: Expr::sub(format!("arn:${{AWS::Partition}}:iam::{literal}:root")).into(),
+            value: Expr::sub(format!(
+                "arn:${{AWS::Partition}}:iam::{}:root",
+                crate::cfn::escape_sub(&literal)
+            ))
+            .into(),
             bad_account: (!valid).then_some(literal),
         }
     }

@@ -3,7 +3,7 @@
 
 use crate::app::{App, Scope};
 use crate::cfn::NodeId;
-use crate::cfn::{Expr, Value};
+use crate::cfn::{escape_sub, Expr, Value};
 use crate::error::Result;
 use crate::iam::GroupData;
 use crate::iam::GroupHandle;
@@ -41,15 +41,16 @@ impl FiveAccountLayoutBuilder {
         for level in &self.access_levels {
             app.add(
                 &roles_stack_set.template(),
-                Role::assumable_with_mfa(upper_camel(&level.role_name), identity)
-                    .name(level.role_name.as_str())
-                    .description(format!(
-                        "{} access, assumed from the identity account with MFA",
-                        level.role_name
-                    ))
-                    .mfa_max_age(self.mfa_max_age)
-                    .max_session_duration(self.max_session_duration)
-                    .managed_policy(ManagedPolicyRef::aws_managed(&level.managed_policy)),
+                self.with_mfa_max_age(
+                    Role::assumable_with_mfa(upper_camel(&level.role_name), identity)
+                        .name(level.role_name.as_str())
+                        .description(format!(
+                            "{} access, assumed from the identity account with MFA",
+                            level.role_name
+                        )),
+                )
+                .max_session_duration(self.max_session_duration)
+                .managed_policy(ManagedPolicyRef::aws_managed(&level.managed_policy)),
             )?;
         }
         Ok(roles_stack_set)
@@ -147,10 +148,11 @@ pub(super) fn add_grant(app: &mut App, group: &GroupHandle, grant: &Grant, parts
 pub(super) const SWITCH_ROLES: &str = "switch-roles";
 
 fn grant_statements(app: &App, grant: &Grant, parts: &Parts) -> Vec<Statement> {
+    // The role name is a setting: made literal inside the `Fn::Sub`.
+    let role_name = escape_sub(&grant.role_name);
     let role = |account: &str| {
         Value::from(Expr::sub(format!(
-            "arn:${{AWS::Partition}}:iam::{account}:role/{}",
-            grant.role_name
+            "arn:${{AWS::Partition}}:iam::{account}:role/{role_name}"
         )))
     };
     let sid = format!("Assume{}", upper_camel(&grant.role_name));
@@ -160,10 +162,7 @@ fn grant_statements(app: &App, grant: &Grant, parts: &Parts) -> Vec<Statement> {
         match parts.resolve(t) {
             Some(Where::Ou(ou)) => paths.push(org_path(app, &parts.organization, &ou)),
             Some(Where::Account(a)) => accounts.push(Value::from(Expr::sub_with(
-                format!(
-                    "arn:${{AWS::Partition}}:iam::${{AccountId}}:role/{}",
-                    grant.role_name
-                ),
+                format!("arn:${{AWS::Partition}}:iam::${{AccountId}}:role/{role_name}"),
                 [("AccountId", a.id())],
             ))),
             None => {}

@@ -3,7 +3,7 @@
 
 use crate::app::{App, CfnResource, ResourceHandle};
 use crate::cfn::NodeId;
-use crate::cfn::{Expr, Resource, Value};
+use crate::cfn::{escape_sub, Expr, Resource, Value};
 use crate::error::Result;
 use crate::iam::{keys, Condition, ManagedPolicyRef, PolicyDocument, Principal, Role, Statement};
 use crate::layouts::access::AUDITOR;
@@ -19,6 +19,7 @@ use super::FiveAccountLayoutBuilder;
 /// Names both sides compute: the management stack (trail, guardrails) and the audit
 /// account's StackSet (bucket).
 pub(super) struct ArchiveNames {
+    /// `<prefix>-audit-logs`, escaped for the `Fn::Sub` templates it goes into.
     bucket_prefix: String,
     pub(super) log_bucket_name: Value,
     pub(super) trail_name: String,
@@ -27,7 +28,8 @@ pub(super) struct ArchiveNames {
 impl ArchiveNames {
     /// The names of the layout `prefix`, its bucket in the `audit` account.
     pub(super) fn new(prefix: &str, audit: &AccountHandle) -> Self {
-        let bucket_prefix = format!("{prefix}-audit-logs");
+        // The prefix comes from the layout's name, a setting: literal inside `Fn::Sub`.
+        let bucket_prefix = format!("{}-audit-logs", escape_sub(prefix));
         let log_bucket_name = Value::from(Expr::sub_with(
             format!("{bucket_prefix}-${{AuditAccountId}}"),
             [("AuditAccountId", audit.id())],
@@ -187,14 +189,15 @@ impl FiveAccountLayoutBuilder {
         )?;
         app.add(
             &tpl,
-            Role::assumable_with_mfa("Auditor", &accounts.identity)
-                .name(AUDITOR)
-                .description(
-                    "Read-only access for auditors, assumed from the identity account with MFA",
-                )
-                .mfa_max_age(self.mfa_max_age)
-                .max_session_duration(self.max_session_duration)
-                .managed_policy(ManagedPolicyRef::aws_managed("ReadOnlyAccess")),
+            self.with_mfa_max_age(
+                Role::assumable_with_mfa("Auditor", &accounts.identity)
+                    .name(AUDITOR)
+                    .description(
+                        "Read-only access for auditors, assumed from the identity account with MFA",
+                    ),
+            )
+            .max_session_duration(self.max_session_duration)
+            .managed_policy(ManagedPolicyRef::aws_managed("ReadOnlyAccess")),
         )?;
         Ok(set)
     }

@@ -5,6 +5,7 @@ use indexmap::IndexMap;
 
 use crate::app::App;
 use crate::error::{Diagnostic, Rule};
+use crate::iam::Role;
 use crate::layouts::access::{AccessLevel, Environment, GroupSpec, AUDITOR};
 
 use super::settings::{Guardrails, ObjectLock};
@@ -14,7 +15,6 @@ use super::settings::{Guardrails, ObjectLock};
 #[must_use]
 pub struct FiveAccountLayoutBuilder {
     name: String,
-    pub(super) stack_name: String,
     email_domain: Option<String>,
     emails: IndexMap<String, String>,
     pub(super) existing: Option<(String, String)>,
@@ -48,7 +48,6 @@ impl FiveAccountLayoutBuilder {
     pub(super) fn new(name: String) -> Self {
         FiveAccountLayoutBuilder {
             name,
-            stack_name: "Management".into(),
             email_domain: None,
             emails: IndexMap::new(),
             existing: None,
@@ -69,12 +68,6 @@ impl FiveAccountLayoutBuilder {
         }
     }
 
-    /// The management stack's name (default `Management`).
-    pub fn stack_name(mut self, name: impl Into<String>) -> Self {
-        self.stack_name = name.into();
-        self
-    }
-
     /// Account e-mails default to `<key>@<domain>`: `identity@…`, `audit@…`,
     /// `shared-services@…`, `dev@…`.
     pub fn email_domain(mut self, domain: impl Into<String>) -> Self {
@@ -83,7 +76,8 @@ impl FiveAccountLayoutBuilder {
     }
 
     /// Overrides one account's e-mail; `key` is [`IDENTITY`], [`AUDIT`],
-    /// [`SHARED_SERVICES`] or an environment's name.
+    /// [`SHARED_SERVICES`] or an environment's name (another key is reported at
+    /// synthesis).
     pub fn account_email(mut self, key: impl Into<String>, email: impl Into<String>) -> Self {
         self.emails.insert(key.into(), email.into());
         self
@@ -120,7 +114,8 @@ impl FiveAccountLayoutBuilder {
         self
     }
 
-    /// Where alerts and budget notifications go (default `alerts@<email domain>`).
+    /// Where alerts and budget notifications go (default `alerts@<email domain>`); an
+    /// address that is not one is reported at synthesis.
     pub fn alert_email(mut self, email: impl Into<String>) -> Self {
         self.alert_email = Some(email.into());
         self
@@ -138,7 +133,8 @@ impl FiveAccountLayoutBuilder {
         self
     }
 
-    /// Seconds since MFA after which roles refuse to be assumed (default 3600).
+    /// Seconds since MFA after which roles refuse to be assumed (default 3600; 0 or less
+    /// is reported at synthesis: nobody could assume the roles).
     pub fn mfa_max_age(mut self, seconds: i64) -> Self {
         self.mfa_max_age = seconds;
         self
@@ -162,7 +158,7 @@ impl FiveAccountLayoutBuilder {
         self
     }
 
-    /// Turns on Object Lock for the log archive.
+    /// Turns on Object Lock for the log archive, keeping every log 1 to 36,500 days.
     pub fn object_lock(mut self, lock: ObjectLock) -> Self {
         self.object_lock = Some(lock);
         self
@@ -175,7 +171,9 @@ impl FiveAccountLayoutBuilder {
         self
     }
 
-    /// Budget notification thresholds in percent of the budget (default 80 and 100).
+    /// Budget notification thresholds in percent of the budget (default 80 and 100): at
+    /// most ten, each above 0 and at most 1,000,000 (Budgets' limits); the last of several
+    /// is on the forecast.
     pub fn budget_thresholds(mut self, percents: impl IntoIterator<Item = u32>) -> Self {
         self.budget_thresholds = percents.into_iter().collect();
         self
@@ -232,6 +230,16 @@ impl FiveAccountLayoutBuilder {
         }
     }
 
+    /// `role` with the layout's MFA maximum age; a maximum age that is not above 0 is
+    /// reported once for the layout by `report_settings`, so its roles do not repeat it.
+    pub(super) fn with_mfa_max_age(&self, role: Role) -> Role {
+        if self.mfa_max_age > 0 {
+            role.mfa_max_age(self.mfa_max_age)
+        } else {
+            role
+        }
+    }
+
     /// Where alerts and budget notifications go: the alert e-mail, or
     /// `alerts@<email domain>`.
     pub(super) fn alert_address(&self) -> String {
@@ -240,9 +248,11 @@ impl FiveAccountLayoutBuilder {
             .unwrap_or_else(|| format!("alerts@{}", self.email_domain.as_deref().unwrap_or("")))
     }
 
-    /// Reports bad settings (name, e-mails, regions, environments, log retention, grants) at
-    /// `path`, once for the whole layout.
+    /// Reports bad settings (name, e-mails, regions, environments, log retention, Object
+    /// Lock, MFA age, budgets, grants) at `path`, once for the whole layout.
     pub(super) fn report_settings(&self, app: &mut App, path: &str) {
+        self.report_keys_and_addresses(app, path);
+        self.report_numbers(app, path);
         let prefix = self.prefix();
         let ok_prefix = !prefix.is_empty()
             && prefix.len() <= 26
@@ -261,9 +271,8 @@ impl FiveAccountLayoutBuilder {
             ));
         }
         if self.email_domain.is_none() {
-            let missing: Vec<&str> = [IDENTITY, AUDIT, SHARED_SERVICES]
-                .into_iter()
-                .chain(self.environments.iter().map(|e| e.name.as_str()))
+            let missing: Vec<&str> = self
+                .account_keys()
                 .filter(|k| !self.emails.contains_key(*k))
                 .collect();
             if !missing.is_empty() {
@@ -284,6 +293,12 @@ impl FiveAccountLayoutBuilder {
                 "STS needs at least one allowed region",
                 "call `.allowed_regions([\"us-east-1\"])`",
             ));
+        }
+        for r in &self.allowed_regions {
+            // A misspelt region would leave STS allowed nowhere it is used.
+            if let Err(e) = r.parse::<crate::aws::Region>() {
+                app.report(e.to_diagnostic(path));
+            }
         }
         let mut seen = std::collections::HashSet::new();
         for env in &self.environments {
@@ -333,6 +348,128 @@ impl FiveAccountLayoutBuilder {
                         "grant one of the access levels' roles, or add the access level",
                     ));
                 }
+            }
+        }
+    }
+}
+
+/// The highest budget threshold, in percent of the budget (the Budgets documentation).
+const MAX_PERCENT: u32 = 1_000_000;
+
+impl FiveAccountLayoutBuilder {
+    /// The keys of the accounts the layout creates: the fixed ones and the environments.
+    pub(super) fn account_keys(&self) -> impl Iterator<Item = &str> {
+        [IDENTITY, AUDIT, SHARED_SERVICES]
+            .into_iter()
+            .chain(self.environments.iter().map(|e| e.name.as_str()))
+    }
+
+    /// Keys of the e-mail map that name no account, and an alert address that is none.
+    fn report_keys_and_addresses(&self, app: &mut App, path: &str) {
+        for key in self.emails.keys() {
+            if !self.account_keys().any(|k| k == key) {
+                app.report(Diagnostic::new(
+                    path,
+                    Rule::UnknownKey,
+                    key,
+                    "`account_email` names an account the layout does not create, so the address would go unused",
+                    format!(
+                        "use one of the layout's account keys: {}",
+                        self.account_keys().collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+            }
+        }
+        // Without an e-mail domain, the missing domain is reported instead.
+        if self.alert_email.is_some() || self.email_domain.is_some() {
+            let address = self.alert_address();
+            if let Some(why) = crate::aws::email_problem(&address) {
+                app.report(Diagnostic::new(
+                    path,
+                    Rule::AlertEmail,
+                    &address,
+                    format!("alerts and budget notifications cannot be sent to it: {why}"),
+                    "call `.alert_email(\"cloud-alerts@example.com\")` with a mailbox your team reads",
+                ));
+            }
+        }
+    }
+
+    /// MFA age, Object Lock retention and budget thresholds.
+    fn report_numbers(&self, app: &mut App, path: &str) {
+        if self.mfa_max_age <= 0 {
+            app.report(Diagnostic::new(
+                path,
+                Rule::MfaMaxAge,
+                self.mfa_max_age.to_string(),
+                "the MFA maximum age must be above 0 seconds: roles that require MFA used less than 0 seconds ago can never be assumed",
+                "use e.g. `.mfa_max_age(3600)` (one hour)",
+            ));
+        }
+        if let Some(lock) = self.object_lock {
+            let (ObjectLock::Governance(days) | ObjectLock::Compliance(days)) = lock;
+            if !(1..=36_500).contains(&days) {
+                app.report(Diagnostic::new(
+                    path,
+                    Rule::ObjectLockRetention,
+                    days.to_string(),
+                    "Object Lock keeps objects 1 to 36,500 days (100 years); S3 refuses other retention periods",
+                    "choose how long logs must be kept, e.g. `ObjectLock::Compliance(365)`",
+                ));
+            }
+        }
+        if self.monthly_budget.is_some() {
+            self.report_thresholds(app, path);
+        }
+    }
+
+    /// The thresholds the budgets notify at: those out of range are left out, as
+    /// `report_thresholds` reports them once for the layout (and synthesis fails), so that
+    /// every account's budget does not repeat them.
+    pub(super) fn notified_thresholds(&self) -> Vec<u32> {
+        self.budget_thresholds
+            .iter()
+            .copied()
+            .filter(|p| (1..=MAX_PERCENT).contains(p))
+            .collect()
+    }
+
+    /// At most ten notifications, each above 0 % and at most 1,000,000 %, and no two
+    /// alike (the last of several is on the forecast, the others on actual spend).
+    fn report_thresholds(&self, app: &mut App, path: &str) {
+        const MAX_NOTIFICATIONS: usize = 10;
+        let t = &self.budget_thresholds;
+        if t.len() > MAX_NOTIFICATIONS {
+            app.report(Diagnostic::new(
+                path,
+                Rule::BudgetThreshold,
+                format!("{} thresholds", t.len()),
+                format!("a budget has at most {MAX_NOTIFICATIONS} notifications; the layout's budgets would have {}", t.len()),
+                "keep the thresholds that someone acts on",
+            ));
+        }
+        let actual = if t.len() > 1 {
+            &t[..t.len() - 1]
+        } else {
+            &t[..]
+        };
+        for (i, &p) in t.iter().enumerate() {
+            if p == 0 || p > MAX_PERCENT {
+                app.report(Diagnostic::new(
+                    path,
+                    Rule::BudgetThreshold,
+                    p.to_string(),
+                    format!("a budget threshold is a percentage of the budget above 0 and at most {MAX_PERCENT}"),
+                    "use e.g. `.budget_thresholds([80, 100])`",
+                ));
+            } else if i < actual.len() && actual[..i].contains(&p) {
+                app.report(Diagnostic::new(
+                    path,
+                    Rule::BudgetThreshold,
+                    p.to_string(),
+                    "the threshold is given twice: Budgets refuses two notifications alike",
+                    "give each threshold once",
+                ));
             }
         }
     }

@@ -83,12 +83,15 @@ pub struct FiveAccountLayout {
     trail: ResourceHandle,
     alert_topic: ResourceHandle,
     log_bucket_name: Value,
+    /// The roles grants may name: the access levels' and the auditors'.
+    role_names: Vec<String>,
 }
 
 impl FiveAccountLayout {
     /// Lets the identity account's group `group` switch into `grant`'s role wherever the
     /// grant says: the layout's parts, or any OU or account of the organization — ones
-    /// added after the layout too. An unknown group is reported at synthesis.
+    /// added after the layout too. An unknown group, or a role no access level defines, is
+    /// reported at synthesis.
     ///
     /// ```
     /// use orgstack::{App, layouts::{FiveAccountLayout, Grant, GrantTarget, DEVELOPER}};
@@ -106,6 +109,18 @@ impl FiveAccountLayout {
     pub fn grant(&self, app: &mut App, group: &str, grant: Grant) {
         let parts = self.parts();
         match self.groups.get(group) {
+            Some(handle) if !self.role_names.contains(&grant.role_name) => {
+                app.report(crate::Diagnostic::new(
+                    app.path(handle),
+                    crate::Rule::PropertyValue,
+                    &grant.role_name,
+                    format!("group `{group}` is granted a role no access level defines"),
+                    format!(
+                        "grant one of the layout's roles: {}",
+                        self.role_names.join(", ")
+                    ),
+                ))
+            }
             Some(handle) => access::add_grant(app, handle, &grant, &parts),
             None => app.report(crate::Diagnostic::new(
                 app.path(&self.identity_stack_set.template()),
@@ -241,7 +256,7 @@ impl<P: Scope + ?Sized> Construct<P> for FiveAccountLayoutBuilder {
         if let Some(amount) = self.monthly_budget {
             app.add_aspect(AccountBudgets {
                 organization: structure.organization.node(),
-                budget: Budget::new(amount, &self.budget_thresholds, &alert_email),
+                budget: Budget::new(amount, &self.notified_thresholds(), &alert_email),
             });
         }
         let names = ArchiveNames::new(&prefix, &accounts.audit);
@@ -274,6 +289,12 @@ impl<P: Scope + ?Sized> Construct<P> for FiveAccountLayoutBuilder {
             trail,
             alert_topic,
             log_bucket_name: names.log_bucket_name,
+            role_names: self
+                .access_levels
+                .iter()
+                .map(|l| l.role_name.clone())
+                .chain([crate::layouts::access::AUDITOR.to_owned()])
+                .collect(),
         })
     }
 }
