@@ -167,8 +167,15 @@ impl Resolver<'_, '_> {
                 continue;
             };
             needs_iam |= res.resource_type.starts_with(IAM_PREFIX);
+            // What the resource references it waits for anyway: no DependsOn repeats it.
+            let mut referenced: Vec<NodeId> = Vec::new();
             for v in res.properties.values() {
-                v.visit_refs(|r| self.note_ref(slot, m, r));
+                v.visit_refs(|r| {
+                    if let Target::Node(t) = r.target {
+                        referenced.push(t);
+                    }
+                    self.note_ref(slot, m, r);
+                });
             }
             let start = self.res.dep_flat.len() as u32;
             for &dep in model.waits(m) {
@@ -188,6 +195,16 @@ impl Resolver<'_, '_> {
                         }
                     }
                     queue.push_back(m);
+                }
+            }
+            if !referenced.is_empty() {
+                let mut i = start as usize;
+                while i < self.res.dep_flat.len() {
+                    if referenced.contains(&self.res.dep_flat[i]) {
+                        self.res.dep_flat.remove(i);
+                    } else {
+                        i += 1;
+                    }
                 }
             }
             self.res.dep_range[m.index()] = (start, self.res.dep_flat.len() as u32);
