@@ -59,6 +59,11 @@ fn other_app() -> Other {
     let stack_set = app
         .add(&s, StackSet::new("TheirSet", "theirs").target(&ou))
         .unwrap();
+    app.add(
+        &stack_set.template(),
+        Role::assumable_with_mfa("Theirs", "123456789012"),
+    )
+    .unwrap();
     let resource = app
         .add(
             &s,
@@ -131,8 +136,14 @@ fn handles_of_another_app_are_diagnostics_never_panics_or_wrong_refs() {
     .unwrap();
     app.add_dependency(&ours, &other.resource);
     // A StackSet of ours targeting their OU.
-    app.add(&mgmt, StackSet::new("Strays", "strays").target(&other.ou))
+    let strays = app
+        .add(&mgmt, StackSet::new("Strays", "strays").target(&other.ou))
         .unwrap();
+    app.add(
+        &strays.template(),
+        Role::assumable_with_mfa("Ops", "123456789012"),
+    )
+    .unwrap();
 
     let found = problems(&app);
     let foreign: Vec<&Diagnostic> = found
@@ -230,11 +241,17 @@ fn a_duplicate_id_joins_the_list_of_problems() {
         .unwrap();
     // 4: a StackSet in a region that does not exist.
     let ou = app.add(&org, OrganizationalUnit::new("Workloads")).unwrap();
+    let roles = app
+        .add(
+            &mgmt,
+            StackSet::new("Roles", "roles")
+                .target(&ou)
+                .regions(["mars-north-1 "]),
+        )
+        .unwrap();
     app.add(
-        &mgmt,
-        StackSet::new("Roles", "roles")
-            .target(&ou)
-            .regions(["mars-north-1 "]),
+        &roles.template(),
+        Role::assumable_with_mfa("Ops", "123456789012"),
     )
     .unwrap();
     assert_eq!(

@@ -145,7 +145,8 @@ fn the_same_value_used_twice_is_one_parameter_with_a_stable_name() {
 #[test]
 fn account_filter_narrows_to_one_account() {
     let mut o = org();
-    o.app
+    let set = o
+        .app
         .add(
             &o.mgmt,
             StackSet::new("IdentityOnly", "identity-only")
@@ -159,6 +160,12 @@ fn account_filter_narrows_to_one_account() {
                         .region_concurrency(RegionConcurrency::Parallel),
                 )
                 .retain_stacks_on_account_removal(true),
+        )
+        .unwrap();
+    o.app
+        .add(
+            &set.template(),
+            orgstack::iam::Role::assumable_with_mfa("Ops", &o.identity),
         )
         .unwrap();
     let a = o.app.synth().unwrap();
@@ -328,7 +335,14 @@ fn bad_names_and_missing_targets_are_reported_together() {
     let Error::Validation(d) = &err else {
         panic!("{err}")
     };
-    let rules: Vec<Rule> = d.iter().map(|d| d.rule).collect();
-    assert_eq!(rules, [Rule::StackSetName, Rule::StackSetTargets]);
-    assert!(d.iter().all(|d| d.path == "Management/Bad"));
+    let found: Vec<(Rule, &str)> = d.iter().map(|d| (d.rule, d.path.as_str())).collect();
+    // Its name, its missing targets, and its member template with no resources.
+    assert_eq!(
+        found,
+        [
+            (Rule::StackSetName, "Management/Bad"),
+            (Rule::StackSetTargets, "Management/Bad"),
+            (Rule::StackSetTargets, "Management/Bad/Template"),
+        ]
+    );
 }

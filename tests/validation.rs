@@ -831,3 +831,162 @@ fn a_budget_threshold_of_0_written_by_hand() {
         one(Rule::BudgetThreshold, "Billing/Budget", "0")
     );
 }
+
+// ----- the shape of a template -----
+
+#[test]
+fn a_condition_the_template_does_not_define() {
+    let (mut app, stack, _) = management();
+    let mut topic = Resource::new("AWS::SNS::Topic");
+    topic.condition = Some("IsProd".into());
+    app.add(&stack, CfnResource::new("Topic", topic)).unwrap();
+    assert_eq!(
+        found(&app),
+        one(Rule::PropertyValue, "Management/Topic", "IsProd")
+    );
+}
+
+#[test]
+fn a_ref_or_depends_on_to_nothing() {
+    let (mut app, stack, _) = management();
+    let mut topic =
+        Resource::new("AWS::SNS::Topic").property("DisplayName", Expr::ref_logical("NoSuchThing"));
+    topic.depends_on.push("NorThis".into());
+    app.add(&stack, CfnResource::new("Topic", topic)).unwrap();
+    assert_eq!(
+        found(&app),
+        [
+            (
+                Rule::CrossBoundaryReference,
+                "Management/Topic".into(),
+                "NorThis".into()
+            ),
+            (
+                Rule::CrossBoundaryReference,
+                "Management/Topic".into(),
+                "NoSuchThing".into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn an_attribute_the_type_does_not_have() {
+    let (mut app, stack, org) = management();
+    let prod = app
+        .add(&org, Account::new("Prod", "aws+prod@acme.example"))
+        .unwrap();
+    let id = Expr::node_get_att(prod.node().unwrap(), "AccountNumber", 12);
+    app.add(
+        &stack,
+        CfnResource::new(
+            "Topic",
+            Resource::new("AWS::SNS::Topic").property("DisplayName", id),
+        ),
+    )
+    .unwrap();
+    assert_eq!(
+        found(&app),
+        one(Rule::PropertyValue, "Management/Topic", "AccountNumber")
+    );
+}
+
+#[test]
+fn resources_that_wait_for_each_other_in_a_circle() {
+    let (mut app, stack, _) = management();
+    let a = app
+        .add(
+            &stack,
+            CfnResource::new("A", Resource::new("AWS::SNS::Topic")),
+        )
+        .unwrap();
+    let b = app
+        .add(
+            &stack,
+            CfnResource::new(
+                "B",
+                Resource::new("AWS::SNS::Topic")
+                    .property("DisplayName", a.get_att("TopicName", 256)),
+            ),
+        )
+        .unwrap();
+    app.add_dependency(&a, &b);
+    let f = found(&app);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].0, Rule::CrossBoundaryReference);
+    assert!(f[0].2.contains(" -> "), "{f:?}");
+    assert!(
+        f[0].1 == "Management/A" || f[0].1 == "Management/B",
+        "{f:?}"
+    );
+}
+
+#[test]
+fn a_member_template_parameter_nothing_sets() {
+    let (mut app, stack, org) = management();
+    let set = app
+        .add(&stack, StackSet::new("Roles", "roles").target(&org))
+        .unwrap();
+    app.add(
+        &set.template(),
+        orgstack::CfnParameter::new("Env", orgstack::cfn::Parameter::string()),
+    )
+    .unwrap();
+    app.add(&set.template(), Group::new("G")).unwrap();
+    assert_eq!(
+        found(&app),
+        one(
+            Rule::CrossBoundaryReference,
+            "Management/Roles/Template/Env",
+            "Env"
+        )
+    );
+}
+
+#[test]
+fn two_templates_written_to_one_file() {
+    let (mut app, stack, org) = management();
+    for name in ["A_B", "AB"] {
+        let set = app
+            .add(
+                &stack,
+                StackSet::new(name, format!("set-{}", name.len())).target(&org),
+            )
+            .unwrap();
+        app.add(&set.template(), Group::new("G")).unwrap();
+    }
+    assert_eq!(
+        found(&app),
+        one(
+            Rule::DuplicateId,
+            "Management/AB/Template",
+            "Management.AB.Template.stackset.template.json"
+        )
+    );
+}
+
+#[test]
+fn a_stack_set_with_nothing_to_deploy() {
+    let (mut app, stack, org) = management();
+    app.add(&stack, StackSet::new("Empty", "empty").target(&org))
+        .unwrap();
+    assert_eq!(
+        found(&app),
+        one(Rule::StackSetTargets, "Management/Empty/Template", "")
+    );
+}
+
+#[test]
+fn two_organizations_in_one_app() {
+    let (mut app, _, _) = management();
+    let other = app.stack("Other").unwrap();
+    app.add(&other, Organization::create()).unwrap();
+    assert_eq!(
+        found(&app),
+        one(
+            Rule::DuplicateId,
+            "Other/Organization",
+            "Other/Organization"
+        )
+    );
+}

@@ -10,7 +10,7 @@ use super::assembly::{Assembly, PhaseTimings, StackEntry, StackSetEntry};
 use super::lower::Model;
 use super::place::{self, SlotKind, BOOTSTRAP};
 use super::render::{self, ManifestProperties, SlotResolver};
-use super::{name, plan, resolve, validate, App};
+use super::{integrity, name, plan, resolve, validate, App};
 use crate::error::{Diagnostics, Error, Result};
 
 impl App {
@@ -65,6 +65,9 @@ impl App {
         timings.resolve = t.elapsed().saturating_sub(validate_time);
         timings.validate = validate_time;
         diagnostics.extend(validated);
+        let t = Instant::now();
+        integrity::run(&model, &placement, &names, &resolution, &mut diagnostics);
+        timings.validate += t.elapsed();
         if has_errors(&diagnostics) {
             return Err(Error::Validation(Diagnostics(diagnostics)));
         }

@@ -1,10 +1,10 @@
 //! The organization: created by the stack, or an existing one referenced by its ids.
 
 use crate::app::{
-    any_impls, App, CfnParameter, Check, Construct, Lower, Scope, StackHandle, Typed,
+    any_impls, App, CfnParameter, Check, Construct, Lower, Scope, StackHandle, Typed, View,
 };
 use crate::cfn::{Expr, NodeId, Parameter, Pseudo, Resource, Value};
-use crate::error::Result;
+use crate::error::{Diagnostic, Result, Rule};
 
 /// Longest organization id (`o-` and 32 characters).
 pub(crate) const ORG_ID_MAX: usize = 34;
@@ -82,6 +82,10 @@ pub(crate) struct OrganizationData {
 }
 
 impl Typed for OrganizationData {
+    fn check_all(&self) -> Option<fn(&dyn View, &mut Vec<Diagnostic>)> {
+        Some(one_organization)
+    }
+
     fn validate(&self, cx: &mut Check<'_>) {
         if let Source::Existing {
             root_id,
@@ -171,6 +175,27 @@ impl<P: Scope + ?Sized> Construct<P> for Organization {
                 })
             }
         }
+    }
+}
+
+/// An account belongs to one organization: an app describes one.
+fn one_organization(model: &dyn View, out: &mut Vec<Diagnostic>) {
+    let orgs: Vec<NodeId> = model
+        .app()
+        .each::<OrganizationData>()
+        .map(|(n, _)| n)
+        .collect();
+    for extra in orgs.iter().skip(1) {
+        out.push(Diagnostic::new(
+            model.path(*extra),
+            Rule::DuplicateId,
+            model.path(*extra),
+            format!(
+                "the app already has an organization, `{}`; a management account has one",
+                model.path(orgs[0])
+            ),
+            "build everything on the one organization handle",
+        ));
     }
 }
 
