@@ -52,7 +52,9 @@ impl App {
         name::check(&model, &placement, &names, &mut diagnostics);
 
         let t = Instant::now();
-        let (resolution, (validated, validate_time)) = std::thread::scope(|s| {
+        // Validating the constructs runs beside resolving and the checks of the shape of
+        // the templates, which need the routes.
+        let (resolution, shape, (validated, validate_time)) = std::thread::scope(|s| {
             let validated = s.spawn(|| {
                 let t = Instant::now();
                 let mut out = Vec::new();
@@ -60,14 +62,15 @@ impl App {
                 (out, t.elapsed())
             });
             let resolution = resolve::resolve(&model, &placement, &names, &mut diagnostics);
-            (resolution, join(validated))
+            let mut shape = Vec::new();
+            integrity::run(&model, &placement, &names, &resolution, &mut shape);
+            (resolution, shape, join(validated))
         });
-        timings.resolve = t.elapsed().saturating_sub(validate_time);
+        let wall = t.elapsed();
         timings.validate = validate_time;
+        timings.resolve = wall.saturating_sub(validate_time);
         diagnostics.extend(validated);
-        let t = Instant::now();
-        integrity::run(&model, &placement, &names, &resolution, &mut diagnostics);
-        timings.validate += t.elapsed();
+        diagnostics.extend(shape);
         if has_errors(&diagnostics) {
             return Err(Error::Validation(Diagnostics(diagnostics)));
         }
