@@ -528,7 +528,21 @@ fn the_log_archive_is_versioned_encrypted_private_and_expires_logs() {
                 "LifecycleConfiguration",
                 json!({ "Rules": [{ "Status": "Enabled", "ExpirationInDays": 90 }] }).into(),
             ),
+            (
+                "ObjectLockConfiguration",
+                json!({ "Rule": { "DefaultRetention": { "Mode": "COMPLIANCE", "Days": 90 } } })
+                    .into(),
+            ),
+        ]),
+    );
+
+    let mgmt = management(&synth(acme().without_object_lock()));
+    let (_, _, audit) = stack_set_holding(&mgmt, "AWS::S3::Bucket");
+    audit.has_resource_properties(
+        "AWS::S3::Bucket",
+        Matcher::object([
             ("ObjectLockConfiguration", Matcher::absent()),
+            ("ObjectLockEnabled", Matcher::absent()),
         ]),
     );
 
@@ -573,18 +587,24 @@ fn the_log_archive_policy_denies_plain_http_and_deletes_and_admits_only_the_orga
     assert!(denies_deletes, "{doc}");
 
     let allows: Vec<_> = sts.iter().filter(|st| st["Effect"] == "Allow").collect();
-    assert!(!allows.is_empty());
+    assert_eq!(allows.len(), 4, "{doc}");
     for st in allows {
         let services = list(&st["Principal"]["Service"]);
-        assert!(
-            services.contains(&&json!("cloudtrail.amazonaws.com")),
-            "{st}"
-        );
-        assert!(services.contains(&&json!("config.amazonaws.com")), "{st}");
-        let org_id = &st["Condition"]["StringEquals"]["aws:SourceOrgID"];
-        let param = org_id["Ref"].as_str().unwrap_or_else(|| panic!("{st}"));
-        assert_eq!(audit.json()["Parameters"][param]["Type"], "String");
-        assert_eq!(parameter_value(&audit_set, param), &org_attr("Id"));
+        assert_eq!(services.len(), 1, "{st}");
+        if services[0] == "config.amazonaws.com" {
+            let org_id = &st["Condition"]["StringEquals"]["aws:SourceOrgID"];
+            let param = org_id["Ref"].as_str().unwrap_or_else(|| panic!("{st}"));
+            assert_eq!(audit.json()["Parameters"][param]["Type"], "String");
+            assert_eq!(parameter_value(&audit_set, param), &org_attr("Id"));
+        } else {
+            assert_eq!(services[0], "cloudtrail.amazonaws.com", "{st}");
+            let trail = &st["Condition"]["ArnEquals"]["aws:SourceArn"]["Fn::Sub"][0];
+            assert_eq!(
+                trail,
+                "arn:${AWS::Partition}:cloudtrail:${HomeRegion}:${ManagementAccountId}:trail/acme-organization-trail",
+                "{st}"
+            );
+        }
     }
 }
 
@@ -841,20 +861,11 @@ fn identity_and_audit_stack_sets_are_narrowed_to_their_account() {
 fn management_activity_alerts_the_alert_email() {
     let mgmt = management(&synth(acme()));
     let (topic, _) = only(&mgmt, "AWS::SNS::Topic");
-    let (rule, _) = only(&mgmt, "AWS::Events::Rule");
+    mgmt.resource_count_is("AWS::Events::Rule", 0);
+    let (alarm, _) = only(&mgmt, "AWS::CloudWatch::Alarm");
     mgmt.has_resource_properties(
-        "AWS::Events::Rule",
-        Matcher::object([
-            ("State", Matcher::from("ENABLED")),
-            (
-                "EventPattern",
-                json!({ "detail-type": ["AWS API Call via CloudTrail", "AWS Console Sign In via CloudTrail"] }).into(),
-            ),
-            (
-                "Targets",
-                Matcher::array([json!({ "Arn": { "Ref": topic } })]),
-            ),
-        ]),
+        "AWS::CloudWatch::Alarm",
+        json!({ "AlarmActions": [{ "Ref": topic }], "TreatMissingData": "notBreaching" }),
     );
     mgmt.has_resource_properties(
         "AWS::SNS::TopicPolicy",
@@ -862,10 +873,10 @@ fn management_activity_alerts_the_alert_email() {
             "Topics": [{ "Ref": topic }],
             "PolicyDocument": { "Statement": [{
                 "Effect": "Allow",
-                "Principal": { "Service": "events.amazonaws.com" },
+                "Principal": { "Service": "cloudwatch.amazonaws.com" },
                 "Action": "sns:Publish",
                 "Resource": { "Ref": topic },
-                "Condition": { "ArnEquals": { "aws:SourceArn": get_att(&rule, "Arn") } }
+                "Condition": { "ArnEquals": { "aws:SourceArn": get_att(&alarm, "Arn") } }
             }] }
         }),
     );

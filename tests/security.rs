@@ -25,6 +25,8 @@ struct Request {
     action: String,
     resource: String,
     context: BTreeMap<String, Vec<String>>,
+    /// Who signs it, for resource policies: (`AWS` or `Service`, the ARN or service name).
+    principal: Option<(String, String)>,
 }
 
 impl Request {
@@ -33,7 +35,14 @@ impl Request {
             action: action.into(),
             resource: resource.into(),
             context: BTreeMap::new(),
+            principal: None,
         }
+    }
+
+    /// Signed by `kind` (`AWS` or `Service`) `name`.
+    fn by(mut self, kind: &str, name: &str) -> Request {
+        self.principal = Some((kind.into(), name.into()));
+        self
     }
 
     fn with(mut self, key: &str, value: &str) -> Request {
@@ -199,6 +208,8 @@ fn applies(statement: &Value, req: &Request) -> bool {
     let resources = match (statement.get("Resource"), statement.get("NotResource")) {
         (Some(r), None) => resource_matches(r),
         (None, Some(n)) => !resource_matches(n),
+        // A role's trust policy: the resource is the role.
+        (None, None) if statement.get("Principal").is_some() => true,
         _ => panic!("a statement has Resource or NotResource: {statement}"),
     };
     let conditions = statement
@@ -213,7 +224,29 @@ fn applies(statement: &Value, req: &Request) -> bool {
             })
         })
         .unwrap_or(true);
-    actions && resources && conditions
+    actions && resources && conditions && principal_matches(statement, req)
+}
+
+/// A resource policy's `Principal`: `*`, or the request's principal among those of its kind.
+/// Identity policies and SCPs have none, and apply to whoever they are attached to.
+fn principal_matches(statement: &Value, req: &Request) -> bool {
+    assert!(
+        statement.get("NotPrincipal").is_none(),
+        "not known to this evaluator"
+    );
+    let Some(p) = statement.get("Principal") else {
+        return true;
+    };
+    if p == "*" {
+        return true;
+    }
+    let (kind, name) = req
+        .principal
+        .as_ref()
+        .expect("a request to a resource policy names its principal");
+    p.get(kind.as_str())
+        .map(|v| strings(v).iter().any(|x| x == "*" || x == name))
+        .unwrap_or(false)
 }
 
 /// AWS's order: an explicit Deny wins, then an Allow, else the implicit deny.
@@ -707,4 +740,545 @@ fn the_identity_account_gets_a_password_policy_after_the_stacks() {
     );
     assert!(plan.contains("--allow-users-to-change-password"));
     assert!(plan.contains("role/OrganizationAccountAccessRole"));
+}
+
+// ---------------------------------------------------------------------------------------
+// The log archive: write-once, written by the organization's log delivery only
+// ---------------------------------------------------------------------------------------
+
+const MANAGEMENT: &str = "999999999999";
+const AUDIT_ID: &str = "444444444444";
+const ORG_ID: &str = "o-exampleorg1";
+const HOME: &str = "us-east-1";
+
+/// What a template's intrinsics stand for in one account: `Ref`s of parameters and
+/// resources and `Fn::GetAtt`s by name, the pseudo parameters, `Fn::Sub`, `Fn::Select`
+/// and `Fn::Split`. Anything else becomes a value that matches nothing.
+struct Ctx {
+    account: &'static str,
+    values: BTreeMap<String, String>,
+}
+
+impl Ctx {
+    fn eval(&self, v: &Value) -> Value {
+        let unresolved = || Value::String("\u{0}unresolved\u{0}".into());
+        let Value::Object(o) = v else {
+            return match v {
+                Value::Array(a) => Value::Array(a.iter().map(|x| self.eval(x)).collect()),
+                other => other.clone(),
+            };
+        };
+        if o.len() != 1 {
+            return Value::Object(o.iter().map(|(k, v)| (k.clone(), self.eval(v))).collect());
+        }
+        let (k, arg) = o.iter().next().unwrap();
+        match k.as_str() {
+            "Ref" => {
+                let name = arg.as_str().unwrap();
+                match name {
+                    "AWS::AccountId" => self.account.into(),
+                    "AWS::Region" => HOME.into(),
+                    "AWS::Partition" => PARTITION.into(),
+                    _ => self
+                        .values
+                        .get(name)
+                        .map_or_else(unresolved, |s| s.as_str().into()),
+                }
+            }
+            "Fn::GetAtt" => {
+                let key = format!("{}.{}", arg[0].as_str().unwrap(), arg[1].as_str().unwrap());
+                self.values
+                    .get(&key)
+                    .map_or_else(unresolved, |s| s.as_str().into())
+            }
+            "Fn::Sub" => {
+                let (text, vars) = match arg {
+                    Value::String(s) => (s.clone(), serde_json::Map::new()),
+                    Value::Array(a) => (
+                        a[0].as_str().unwrap().to_owned(),
+                        a[1].as_object().unwrap().clone(),
+                    ),
+                    other => panic!("bad Fn::Sub {other}"),
+                };
+                let mut out = String::new();
+                let mut rest = text.as_str();
+                while let Some(start) = rest.find("${") {
+                    out.push_str(&rest[..start]);
+                    let after = &rest[start + 2..];
+                    let end = after.find('}').unwrap();
+                    let name = &after[..end];
+                    let value = match vars.get(name) {
+                        Some(v) => self.eval(v),
+                        None => self.eval(&serde_json::json!({ "Ref": name })),
+                    };
+                    out.push_str(value.as_str().unwrap_or("\u{0}unresolved\u{0}"));
+                    rest = &after[end + 1..];
+                }
+                out.push_str(rest);
+                Value::String(out)
+            }
+            "Fn::Split" => {
+                let sep = arg[0].as_str().unwrap();
+                let text = self.eval(&arg[1]);
+                Value::Array(
+                    text.as_str()
+                        .unwrap_or("")
+                        .split(sep)
+                        .map(|p| p.into())
+                        .collect(),
+                )
+            }
+            "Fn::Select" => {
+                let i: usize = match &arg[0] {
+                    Value::String(s) => s.parse().unwrap(),
+                    n => n.as_u64().unwrap() as usize,
+                };
+                self.eval(&arg[1])
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(unresolved)
+            }
+            _ if k.starts_with("Fn::") => unresolved(),
+            _ => Value::Object(o.iter().map(|(k, v)| (k.clone(), self.eval(v))).collect()),
+        }
+    }
+}
+
+/// The first resource of `ty` in `template`: its logical id and body.
+fn resource_of<'a>(template: &'a Value, ty: &str) -> (String, &'a Value) {
+    template["Resources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, r)| r["Type"] == ty)
+        .map(|(id, r)| (id.clone(), r))
+        .unwrap_or_else(|| panic!("no {ty}"))
+}
+
+/// The management stack's values, as deployed in account [`MANAGEMENT`] in [`HOME`].
+fn management_ctx(mgmt: &Value) -> Ctx {
+    let mut values = BTreeMap::new();
+    for (id, r) in mgmt["Resources"].as_object().unwrap() {
+        let name = |k: &str| r["Properties"][k].as_str().unwrap_or("").to_owned();
+        match r["Type"].as_str().unwrap() {
+            "AWS::Logs::LogGroup" => {
+                let n = name("LogGroupName");
+                values.insert(id.clone(), n.clone());
+                values.insert(
+                    format!("{id}.Arn"),
+                    format!("arn:aws:logs:{HOME}:{MANAGEMENT}:log-group:{n}:*"),
+                );
+            }
+            "AWS::CloudWatch::Alarm" => {
+                values.insert(
+                    format!("{id}.Arn"),
+                    format!(
+                        "arn:aws:cloudwatch:{HOME}:{MANAGEMENT}:alarm:{}",
+                        name("AlarmName")
+                    ),
+                );
+            }
+            "AWS::SNS::Topic" => {
+                values.insert(
+                    id.clone(),
+                    format!("arn:aws:sns:{HOME}:{MANAGEMENT}:{}", name("TopicName")),
+                );
+            }
+            "AWS::IAM::Role" => {
+                values.insert(
+                    format!("{id}.Arn"),
+                    format!("arn:aws:iam::{MANAGEMENT}:role/{id}"),
+                );
+            }
+            "AWS::CloudTrail::Trail" => {
+                values.insert(
+                    format!("{id}.Arn"),
+                    format!(
+                        "arn:aws:cloudtrail:{HOME}:{MANAGEMENT}:trail/{}",
+                        name("TrailName")
+                    ),
+                );
+            }
+            "AWS::Organizations::Organization" => {
+                values.insert(format!("{id}.Id"), ORG_ID.into());
+            }
+            _ => {}
+        }
+    }
+    Ctx {
+        account: MANAGEMENT,
+        values,
+    }
+}
+
+/// The audit account's template, its values set by the StackSet from the management stack.
+fn audit_template(assembly: &Assembly) -> (Value, Ctx) {
+    let mgmt = template(assembly, "Management");
+    let outer = management_ctx(&mgmt);
+    let audit = template(assembly, "Management.AuditAccount.Template");
+    let mut values = BTreeMap::new();
+    let set = mgmt["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find(|r| {
+            r["Type"] == "AWS::CloudFormation::StackSet"
+                && r["Properties"]["StackSetName"] == "acme-audit"
+        })
+        .expect("the audit StackSet");
+    for p in set["Properties"]["Parameters"].as_array().unwrap() {
+        let value = &p["ParameterValue"];
+        let resolved = match value.get("Fn::ImportValue") {
+            // The organization is created by the bootstrap stack.
+            Some(import) if import.as_str().unwrap().ends_with(":Id") => ORG_ID.into(),
+            _ => outer.eval(value),
+        };
+        if let Value::String(s) = resolved {
+            values.insert(p["ParameterKey"].as_str().unwrap().to_owned(), s);
+        }
+    }
+    let (bucket, body) = resource_of(&audit, "AWS::S3::Bucket");
+    let name = format!("acme-audit-logs-{AUDIT_ID}");
+    assert_eq!(
+        Ctx {
+            account: AUDIT_ID,
+            values: values.clone()
+        }
+        .eval(&body["Properties"]["BucketName"]),
+        Value::String(name.clone())
+    );
+    values.insert(bucket.clone(), name.clone());
+    values.insert(format!("{bucket}.Arn"), format!("arn:aws:s3:::{name}"));
+    (
+        audit,
+        Ctx {
+            account: AUDIT_ID,
+            values,
+        },
+    )
+}
+
+fn bucket_arn() -> String {
+    format!("arn:aws:s3:::acme-audit-logs-{AUDIT_ID}")
+}
+
+fn log_object() -> String {
+    format!(
+        "{}/AWSLogs/{ORG_ID}/{MANAGEMENT}/CloudTrail/us-east-1/2026/01/01/log.json.gz",
+        bucket_arn()
+    )
+}
+
+fn organization_trail_arn() -> String {
+    format!("arn:aws:cloudtrail:{HOME}:{MANAGEMENT}:trail/acme-organization-trail")
+}
+
+fn archive_policy(assembly: &Assembly) -> Vec<Value> {
+    let (audit, ctx) = audit_template(assembly);
+    let (_, policy) = resource_of(&audit, "AWS::S3::BucketPolicy");
+    vec![ctx.eval(&policy["Properties"]["PolicyDocument"])]
+}
+
+/// A request over TLS signed by a principal of the audit account.
+fn as_audit_principal(arn: &str, action: &str, resource: &str) -> Request {
+    Request::new(action, resource)
+        .by("AWS", arn)
+        .with("aws:PrincipalArn", arn)
+        .with("aws:PrincipalAccount", AUDIT_ID)
+        .with("aws:SecureTransport", "true")
+        .with("s3:x-amz-acl", "bucket-owner-full-control")
+}
+
+/// A delivery of `service` over TLS, for the source `source_arn` of organization `org`.
+fn as_service(service: &str, action: &str, resource: &str, source_arn: &str, org: &str) -> Request {
+    Request::new(action, resource)
+        .by("Service", service)
+        .with("aws:PrincipalServiceName", service)
+        .with("aws:SourceArn", source_arn)
+        .with("aws:SourceOrgID", org)
+        .with("aws:SecureTransport", "true")
+        .with("s3:x-amz-acl", "bucket-owner-full-control")
+}
+
+#[test]
+fn nobody_in_the_audit_account_overwrites_or_deletes_a_log() {
+    let assembly = layout_assembly();
+    let policy = archive_policy(&assembly);
+    for who in [
+        format!("arn:aws:iam::{AUDIT_ID}:role/administrator"),
+        format!("arn:aws:iam::{AUDIT_ID}:root"),
+    ] {
+        for (action, resource) in [
+            ("s3:PutObject", log_object()),
+            ("s3:PutObject", format!("{}/anything-else", bucket_arn())),
+            ("s3:DeleteObject", log_object()),
+            ("s3:DeleteObjectVersion", log_object()),
+            ("s3:BypassGovernanceRetention", log_object()),
+            ("s3:PutObjectRetention", log_object()),
+            ("s3:PutLifecycleConfiguration", bucket_arn()),
+            ("s3:PutBucketVersioning", bucket_arn()),
+            ("s3:PutBucketObjectLockConfiguration", bucket_arn()),
+            ("s3:PutBucketPolicy", bucket_arn()),
+            ("s3:DeleteBucket", bucket_arn()),
+        ] {
+            let req = as_audit_principal(&who, action, &resource);
+            assert_eq!(
+                evaluate(&policy, &req),
+                Decision::ExplicitDeny,
+                "{who} must be denied {action} on {resource}, whatever its own policies allow"
+            );
+        }
+    }
+    // S3 always lets the bucket owner's root user change the bucket policy; the deny-root
+    // guardrail is what stops it there.
+    let root = format!("arn:aws:iam::{AUDIT_ID}:root");
+    let scp = vec![scp(&assembly, "acme-deny-root-user")];
+    let req = as_audit_principal(&root, "s3:PutBucketPolicy", &bucket_arn());
+    assert_eq!(evaluate(&scp, &req), Decision::ExplicitDeny);
+    // The audit StackSet's execution role may still update the bucket's configuration.
+    let exec = format!("arn:aws:iam::{AUDIT_ID}:role/stacksets-exec-0123456789abcdef");
+    let req = as_audit_principal(&exec, "s3:PutLifecycleConfiguration", &bucket_arn());
+    assert_ne!(evaluate(&policy, &req), Decision::ExplicitDeny);
+    let req = as_audit_principal(&exec, "s3:DeleteObjectVersion", &log_object());
+    assert_eq!(
+        evaluate(&policy, &req),
+        Decision::ExplicitDeny,
+        "not even it deletes logs"
+    );
+}
+
+#[test]
+fn only_the_organization_trail_and_config_write_logs() {
+    let assembly = layout_assembly();
+    let policy = archive_policy(&assembly);
+    let trail = organization_trail_arn();
+    let cloudtrail = "cloudtrail.amazonaws.com";
+    for (action, resource) in [
+        ("s3:PutObject", log_object()),
+        ("s3:GetBucketAcl", bucket_arn()),
+    ] {
+        let req = as_service(cloudtrail, action, &resource, &trail, ORG_ID);
+        assert_eq!(
+            evaluate(&policy, &req),
+            Decision::Allow,
+            "the organization trail may {action}"
+        );
+    }
+    // A trail of the same name in a member account, or in the audit account itself (which
+    // `${AWS::AccountId}` would have named), and another trail of the management account.
+    for other in [
+        format!("arn:aws:cloudtrail:{HOME}:333333333333:trail/acme-organization-trail"),
+        format!("arn:aws:cloudtrail:{HOME}:{AUDIT_ID}:trail/acme-organization-trail"),
+        format!("arn:aws:cloudtrail:eu-west-1:{MANAGEMENT}:trail/acme-organization-trail"),
+        format!("arn:aws:cloudtrail:{HOME}:{MANAGEMENT}:trail/another-trail"),
+    ] {
+        let req = as_service(cloudtrail, "s3:PutObject", &log_object(), &other, ORG_ID);
+        assert_eq!(
+            evaluate(&policy, &req),
+            Decision::ExplicitDeny,
+            "{other} cannot write"
+        );
+    }
+    let no_source =
+        as_service(cloudtrail, "s3:PutObject", &log_object(), "", ORG_ID).without("aws:SourceArn");
+    assert_eq!(evaluate(&policy, &no_source), Decision::ExplicitDeny);
+
+    let config = "config.amazonaws.com";
+    let recorder = format!("arn:aws:config:{HOME}:333333333333:delivery-channel/default");
+    let req = as_service(config, "s3:PutObject", &log_object(), &recorder, ORG_ID);
+    assert_eq!(
+        evaluate(&policy, &req),
+        Decision::Allow,
+        "Config of the organization writes"
+    );
+    let req = as_service(
+        config,
+        "s3:PutObject",
+        &log_object(),
+        &recorder,
+        "o-someoneelse",
+    );
+    assert_eq!(
+        evaluate(&policy, &req),
+        Decision::ExplicitDeny,
+        "Config of another organization"
+    );
+
+    // Any other service is denied, even for the organization.
+    let req = as_service(
+        "logging.s3.amazonaws.com",
+        "s3:PutObject",
+        &log_object(),
+        &trail,
+        ORG_ID,
+    );
+    assert_eq!(evaluate(&policy, &req), Decision::ExplicitDeny);
+}
+
+/// The Object Lock retention and the noncurrent-version expiration of the archive.
+fn lock_and_noncurrent(assembly: &Assembly) -> (Value, u64, u64) {
+    let (audit, _) = audit_template(assembly);
+    let (_, bucket) = resource_of(&audit, "AWS::S3::Bucket");
+    let props = &bucket["Properties"];
+    assert_eq!(props["ObjectLockEnabled"], true, "{props}");
+    let retention = &props["ObjectLockConfiguration"]["Rule"]["DefaultRetention"];
+    assert_eq!(
+        props["ObjectLockConfiguration"]["ObjectLockEnabled"],
+        "Enabled"
+    );
+    let days = retention["Days"].as_u64().expect("retention in days");
+    let rules = props["LifecycleConfiguration"]["Rules"].as_array().unwrap();
+    let noncurrent = rules
+        .iter()
+        .filter(|r| r["Status"] == "Enabled")
+        .filter_map(|r| r["NoncurrentVersionExpiration"]["NoncurrentDays"].as_u64())
+        .min()
+        .unwrap_or(u64::MAX);
+    (retention["Mode"].clone(), days, noncurrent)
+}
+
+#[test]
+fn the_archive_is_locked_and_keeps_overwritten_logs_as_long_as_the_lock() {
+    let (mode, days, noncurrent) = lock_and_noncurrent(&layout_assembly());
+    assert_eq!(mode, "COMPLIANCE");
+    assert!(days >= 1);
+    assert!(
+        noncurrent >= days,
+        "noncurrent versions kept {noncurrent} days, the lock {days}"
+    );
+
+    for builder in [
+        FiveAccountLayout::builder("acme").log_retention_days(90),
+        FiveAccountLayout::builder("acme")
+            .log_retention_days(30)
+            .object_lock(orgstack::layouts::ObjectLock::Governance(400)),
+    ] {
+        let mut app = App::new();
+        let management = app.stack("Management").unwrap();
+        app.add(&management, builder.email_domain("aws.acme.example"))
+            .unwrap();
+        let (_, days, noncurrent) = lock_and_noncurrent(&app.synth().unwrap());
+        assert!(days >= 1 && noncurrent >= days, "{days} {noncurrent}");
+        write_for_lint(&app, &format!("security_archive_{days}"));
+    }
+}
+
+fn write_for_lint(app: &App, name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("assemblies")
+        .join(name);
+    app.synth_to(dir).unwrap();
+}
+
+// ---------------------------------------------------------------------------------------
+// The management-activity alert: every region, through the trail's log group
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn every_management_account_event_reaches_the_alert_topic() {
+    let assembly = layout_assembly();
+    let mgmt = template(&assembly, "Management");
+    let ctx = management_ctx(&mgmt);
+    let (_, trail) = resource_of(&mgmt, "AWS::CloudTrail::Trail");
+    let t = &trail["Properties"];
+    assert_eq!(t["IsMultiRegionTrail"], true);
+    assert_eq!(t["IncludeGlobalServiceEvents"], true);
+    assert_eq!(t["IsOrganizationTrail"], true);
+    let (group, log_group) = resource_of(&mgmt, "AWS::Logs::LogGroup");
+    assert_eq!(
+        t["CloudWatchLogsLogGroupArn"],
+        serde_json::json!({ "Fn::GetAtt": [group, "Arn"] })
+    );
+    assert_eq!(log_group["Properties"]["RetentionInDays"], 365);
+
+    // The role CloudTrail assumes: trusted for this trail only, writing this group only.
+    let role_id = t["CloudWatchLogsRoleArn"]["Fn::GetAtt"][0]
+        .as_str()
+        .expect("a role of the stack");
+    let role = &mgmt["Resources"][role_id];
+    let trust = vec![ctx.eval(&role["Properties"]["AssumeRolePolicyDocument"])];
+    let assume = |source: &str, account: &str| {
+        Request::new(
+            "sts:AssumeRole",
+            &format!("arn:aws:iam::{MANAGEMENT}:role/{role_id}"),
+        )
+        .by("Service", "cloudtrail.amazonaws.com")
+        .with("aws:SourceArn", source)
+        .with("aws:SourceAccount", account)
+    };
+    assert_eq!(
+        evaluate(&trust, &assume(&organization_trail_arn(), MANAGEMENT)),
+        Decision::Allow
+    );
+    let other = format!("arn:aws:cloudtrail:{HOME}:333333333333:trail/acme-organization-trail");
+    assert_ne!(
+        evaluate(&trust, &assume(&other, "333333333333")),
+        Decision::Allow
+    );
+    let write: Vec<Value> = role["Properties"]["Policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| ctx.eval(&p["PolicyDocument"]))
+        .collect();
+    let stream = format!(
+        "arn:aws:logs:{HOME}:{MANAGEMENT}:log-group:/acme/organization-trail:log-stream:{ORG_ID}_{MANAGEMENT}_CloudTrail_{HOME}"
+    );
+    for action in ["logs:CreateLogStream", "logs:PutLogEvents"] {
+        assert_eq!(
+            evaluate(&write, &Request::new(action, &stream)),
+            Decision::Allow,
+            "{action}"
+        );
+    }
+
+    // The filter counts the management account's events.
+    let (_, filter) = resource_of(&mgmt, "AWS::Logs::MetricFilter");
+    let f = &filter["Properties"];
+    assert_eq!(f["LogGroupName"], serde_json::json!({ "Ref": group }));
+    let pattern = ctx.eval(&f["FilterPattern"]);
+    let pattern = pattern.as_str().unwrap();
+    assert!(
+        pattern.contains(&format!("$.recipientAccountId = \"{MANAGEMENT}\"")),
+        "{pattern}"
+    );
+    let metric = &f["MetricTransformations"][0];
+
+    // The alarm on it notifies the topic at the first event of 5 minutes.
+    let (alarm_id, alarm) = resource_of(&mgmt, "AWS::CloudWatch::Alarm");
+    let a = &alarm["Properties"];
+    assert_eq!(a["Namespace"], metric["MetricNamespace"]);
+    assert_eq!(a["MetricName"], metric["MetricName"]);
+    assert_eq!(a["Statistic"], "Sum");
+    assert_eq!(a["Period"], 300);
+    assert_eq!(a["Threshold"], 1);
+    assert_eq!(a["ComparisonOperator"], "GreaterThanOrEqualToThreshold");
+    assert_eq!(a["TreatMissingData"], "notBreaching");
+    let (topic, _) = resource_of(&mgmt, "AWS::SNS::Topic");
+    assert_eq!(a["AlarmActions"], serde_json::json!([{ "Ref": topic }]));
+
+    // The topic admits CloudWatch from that alarm only.
+    let (_, topic_policy) = resource_of(&mgmt, "AWS::SNS::TopicPolicy");
+    let policy = vec![ctx.eval(&topic_policy["Properties"]["PolicyDocument"])];
+    let topic_arn = ctx.values[&topic].clone();
+    let publish = |service: &str, source: &str| {
+        Request::new("sns:Publish", &topic_arn)
+            .by("Service", service)
+            .with("aws:SourceArn", source)
+            .with("aws:SourceAccount", MANAGEMENT)
+    };
+    let alarm_arn = ctx.values[&format!("{alarm_id}.Arn")].clone();
+    assert_eq!(
+        evaluate(&policy, &publish("cloudwatch.amazonaws.com", &alarm_arn)),
+        Decision::Allow
+    );
+    let other_alarm = format!("arn:aws:cloudwatch:{HOME}:{MANAGEMENT}:alarm:something-else");
+    assert_ne!(
+        evaluate(&policy, &publish("cloudwatch.amazonaws.com", &other_alarm)),
+        Decision::Allow
+    );
+    assert_ne!(
+        evaluate(&policy, &publish("events.amazonaws.com", &alarm_arn)),
+        Decision::Allow
+    );
 }

@@ -8,7 +8,7 @@ use crate::error::{Diagnostic, Rule};
 use crate::iam::Role;
 use crate::layouts::access::{AccessLevel, Environment, GroupSpec, AUDITOR};
 
-use super::settings::{Guardrails, ObjectLock};
+use super::settings::{Guardrails, LockSetting, ObjectLock, LOG_GROUP_RETENTION_DAYS};
 
 /// Builds a [`FiveAccountLayout`](super::FiveAccountLayout).
 #[derive(Debug, Clone)]
@@ -27,7 +27,7 @@ pub struct FiveAccountLayoutBuilder {
     pub(super) max_session_duration: u32,
     pub(super) guardrails: Guardrails,
     pub(super) log_retention_days: u32,
-    pub(super) object_lock: Option<ObjectLock>,
+    object_lock: LockSetting,
     pub(super) monthly_budget: Option<u64>,
     pub(super) budget_thresholds: Vec<u32>,
     pub(super) centralized_root_access: bool,
@@ -60,7 +60,7 @@ impl FiveAccountLayoutBuilder {
             max_session_duration: 14_400,
             guardrails: Guardrails::default(),
             log_retention_days: 365,
-            object_lock: None,
+            object_lock: LockSetting::Default,
             monthly_budget: Some(100),
             budget_thresholds: vec![80, 100],
             centralized_root_access: true,
@@ -152,16 +152,42 @@ impl FiveAccountLayoutBuilder {
         self
     }
 
-    /// Days logs are kept before they expire (default 365): only hold what you need.
+    /// Days logs are kept before they expire (default 365): only hold what you need. It is
+    /// the retention of the archive's logs, of the management stack's CloudWatch Logs log
+    /// group (the management-activity alert reads the trail there), and, unless
+    /// [`object_lock`](Self::object_lock) says otherwise, of their Object Lock. CloudWatch
+    /// Logs accepts 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
+    /// 1827, 2192, 2557, 2922, 3288 or 3653 days; another value is reported at synthesis.
     pub fn log_retention_days(mut self, days: u32) -> Self {
         self.log_retention_days = days;
         self
     }
 
-    /// Turns on Object Lock for the log archive, keeping every log 1 to 36,500 days.
+    /// Object Lock for the log archive, keeping every log 1 to 36,500 days (another value is
+    /// reported at synthesis). On by default: [`ObjectLock::Compliance`] for the
+    /// [`log_retention_days`](Self::log_retention_days); see [`ObjectLock`] for the
+    /// trade-off between the modes. Noncurrent versions are kept at least as long as the
+    /// lock, so an overwrite never purges the original early.
     pub fn object_lock(mut self, lock: ObjectLock) -> Self {
-        self.object_lock = Some(lock);
+        self.object_lock = LockSetting::On(lock);
         self
+    }
+
+    /// Turns Object Lock off: the bucket policy alone keeps logs from being deleted, and
+    /// whoever can change that policy (the audit StackSet, or the audit account's root user,
+    /// whom S3 always lets change a bucket policy) can then delete them.
+    pub fn without_object_lock(mut self) -> Self {
+        self.object_lock = LockSetting::Off;
+        self
+    }
+
+    /// The Object Lock the archive gets, if any.
+    pub(super) fn effective_object_lock(&self) -> Option<ObjectLock> {
+        match self.object_lock {
+            LockSetting::Default => Some(ObjectLock::Compliance(self.log_retention_days)),
+            LockSetting::Off => None,
+            LockSetting::On(lock) => Some(lock),
+        }
     }
 
     /// The monthly cost budget of every member account in USD (default 100); `None` turns
@@ -320,13 +346,13 @@ impl FiveAccountLayoutBuilder {
                 ));
             }
         }
-        if !(1..=36_500).contains(&self.log_retention_days) {
+        if !LOG_GROUP_RETENTION_DAYS.contains(&self.log_retention_days) {
             app.report(Diagnostic::new(
                 path,
                 Rule::PropertyValue,
                 self.log_retention_days.to_string(),
-                "log retention must be 1 to 36,500 days",
-                "choose how long you need the logs",
+                "log retention is also the CloudWatch Logs log group's, which accepts 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days",
+                "choose the accepted value closest to how long you need the logs, e.g. 365",
             ));
         }
         for g in &self.groups {
@@ -406,8 +432,9 @@ impl FiveAccountLayoutBuilder {
                 "use e.g. `.mfa_max_age(3600)` (one hour)",
             ));
         }
-        if let Some(lock) = self.object_lock {
-            let (ObjectLock::Governance(days) | ObjectLock::Compliance(days)) = lock;
+        // The default follows the log retention, which is checked on its own.
+        if let LockSetting::On(lock) = self.object_lock {
+            let days = lock.days();
             if !(1..=36_500).contains(&days) {
                 app.report(Diagnostic::new(
                     path,

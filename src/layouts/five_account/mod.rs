@@ -8,7 +8,7 @@
 //! - `identity`: the identity account's groups and their self-service policy;
 //! - `access`: the member accounts' roles and the groups' switch-roles policies;
 //! - `audit`: the log archive and the organization trail;
-//! - `alerting`: the management-activity alert;
+//! - `alerting`: the trail's log group and the management-activity alert on it;
 //! - `guardrails`: the SCPs attached to the root;
 //!
 //! `builder` holds the settings and their checks (`settings` the types steps share); `naming` and `checkov` the small pieces
@@ -264,9 +264,17 @@ impl<P: Scope + ?Sized> Construct<P> for FiveAccountLayoutBuilder {
             self.build_identity(app, &parent, &structure, &accounts.identity)?;
         let roles_stack_set =
             self.build_member_roles(app, &parent, &structure, &accounts.identity)?;
-        let audit_stack_set = self.build_audit(app, &parent, &structure, &accounts, &names)?;
-        let trail = build_trail(app, &parent, &audit_stack_set, &names)?;
-        let alert_topic = self.build_alerting(app, &parent, &alert_email)?;
+        let delivery = self.build_trail_delivery(app, &parent, &names)?;
+        let audit_stack_set = self.build_audit(
+            app,
+            &parent,
+            &structure,
+            &accounts,
+            &names,
+            &delivery.log_group,
+        )?;
+        let trail = build_trail(app, &parent, &audit_stack_set, &names, &delivery)?;
+        let alert_topic = self.build_alerting(app, &parent, &alert_email, &delivery)?;
         let guardrails = self.attach_guardrails(app, structure.organization, &names)?;
 
         Ok(FiveAccountLayout {

@@ -76,12 +76,57 @@ impl Default for Guardrails {
     }
 }
 
-/// Object Lock on the log archive bucket.
+/// Object Lock on the log archive bucket: the default retention of every log, in days
+/// (1 to 36,500).
+///
+/// The layout turns it on by default, in [`ObjectLock::Compliance`] mode for the layout's
+/// `log_retention_days`: the archive is then write-once — no principal of the audit account,
+/// its root user included, can delete or overwrite a log version before its retention ends,
+/// whatever the bucket policy says later. The cost of that guarantee is that a retention
+/// chosen too long cannot be shortened: the logs (and their storage bill) stay until it ends,
+/// or until the account is closed. [`ObjectLock::Governance`] lets a principal holding
+/// `s3:BypassGovernanceRetention` remove a version early (the layout's bucket policy denies
+/// that permission to everyone but the audit StackSet's execution role), for teams that
+/// must be able to erase personal data before the retention ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ObjectLock {
-    /// Privileged users can shorten retention or delete.
+    /// Privileged users (`s3:BypassGovernanceRetention`) can shorten retention or delete.
     Governance(u32),
     /// Nobody, root included, can delete a log before its retention ends.
     Compliance(u32),
 }
+
+impl ObjectLock {
+    /// The retention in days.
+    pub fn days(self) -> u32 {
+        match self {
+            ObjectLock::Governance(d) | ObjectLock::Compliance(d) => d,
+        }
+    }
+
+    /// S3's name of the mode: `GOVERNANCE` or `COMPLIANCE`.
+    pub fn mode(self) -> &'static str {
+        match self {
+            ObjectLock::Governance(_) => "GOVERNANCE",
+            ObjectLock::Compliance(_) => "COMPLIANCE",
+        }
+    }
+}
+
+/// Object Lock as the layout's builder holds it: the default follows the log retention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum LockSetting {
+    /// Compliance mode for the layout's `log_retention_days`.
+    Default,
+    /// Turned off.
+    Off,
+    /// As given.
+    On(ObjectLock),
+}
+
+/// The retention periods CloudWatch Logs accepts (`AWS::Logs::LogGroup.RetentionInDays`).
+pub(super) const LOG_GROUP_RETENTION_DAYS: [u32; 22] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
