@@ -33,8 +33,8 @@ use crate::error::Result;
 use crate::iam::{keys, Condition, PolicyDocument, Principal, Statement};
 use crate::obj;
 
-use super::audit::ArchiveNames;
 use super::checkov::checkov_skip;
+use super::naming::ArchiveNames;
 use super::FiveAccountLayoutBuilder;
 
 /// Where the organization trail delivers for the alert: the log group and the role

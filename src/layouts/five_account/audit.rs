@@ -3,7 +3,7 @@
 
 use crate::app::{App, CfnResource, ResourceHandle};
 use crate::cfn::NodeId;
-use crate::cfn::{escape_sub, Expr, Resource, Value};
+use crate::cfn::{Expr, Resource, Value};
 use crate::error::Result;
 use crate::iam::{
     keys, BaseOperator, Condition, ConditionKey, ManagedPolicyRef, PolicyDocument, Principal, Role,
@@ -12,70 +12,14 @@ use crate::iam::{
 use crate::layouts::access::AUDITOR;
 use crate::layouts::guardrails::STACKSET_EXECUTION_ROLE_ARN;
 use crate::obj;
-use crate::org::AccountHandle;
 use crate::stackset::{StackSet, StackSetHandle};
 
 use super::alerting::TrailDelivery;
 use super::checkov::checkov_skip;
+use super::naming::ArchiveNames;
 use super::organization::{Accounts, Structure};
 use super::settings::ObjectLock;
 use super::FiveAccountLayoutBuilder;
-
-/// Names both sides compute: the management stack (trail, guardrails) and the audit
-/// account's StackSet (bucket).
-pub(super) struct ArchiveNames {
-    /// `<prefix>-audit-logs`, escaped for the `Fn::Sub` templates it goes into.
-    bucket_prefix: String,
-    pub(super) log_bucket_name: Value,
-    pub(super) trail_name: String,
-}
-
-impl ArchiveNames {
-    /// The names of the layout `prefix`, its bucket in the `audit` account.
-    pub(super) fn new(prefix: &str, audit: &AccountHandle) -> Self {
-        // The prefix comes from the layout's name, a setting: literal inside `Fn::Sub`.
-        let bucket_prefix = format!("{}-audit-logs", escape_sub(prefix));
-        let log_bucket_name = Value::from(Expr::sub_with(
-            format!("{bucket_prefix}-${{AuditAccountId}}"),
-            [("AuditAccountId", audit.id())],
-        ));
-        let trail_name = format!("{prefix}-organization-trail");
-        ArchiveNames {
-            bucket_prefix,
-            log_bucket_name,
-            trail_name,
-        }
-    }
-}
-
-impl ArchiveNames {
-    /// The organization trail's ARN,
-    /// `arn:${AWS::Partition}:cloudtrail:<home region>:<management account id>:trail/<name>`,
-    /// for the audit account's template: the home region and the management account's id
-    /// are read from the ARN of the trail's log group in the management stack
-    /// (`arn:<partition>:logs:<region>:<account>:log-group:<name>:*`), which reaches the
-    /// member template as a StackSet parameter. `${AWS::AccountId}` or `${AWS::Region}`
-    /// would name the audit account's own, and the trail's own ARN cannot be used: the
-    /// trail waits for the bucket, so the StackSet cannot wait for the trail.
-    pub(super) fn trail_arn_from(&self, trail_log_group: &ResourceHandle) -> Value {
-        let part = |i: u32| {
-            Value::from(Expr::Select(
-                i,
-                Value::from(Expr::Split(
-                    ":".into(),
-                    Value::from(trail_log_group.get_att("Arn", 2048)),
-                )),
-            ))
-        };
-        Value::from(Expr::sub_with(
-            format!(
-                "arn:${{AWS::Partition}}:cloudtrail:${{HomeRegion}}:${{ManagementAccountId}}:trail/{}",
-                escape_sub(&self.trail_name)
-            ),
-            [("HomeRegion", part(3)), ("ManagementAccountId", part(4))],
-        ))
-    }
-}
 
 /// What the archive's bucket policy names.
 pub(super) struct ArchiveRefs {

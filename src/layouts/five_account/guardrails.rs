@@ -7,8 +7,8 @@ use crate::iam::PolicyDocument;
 use crate::layouts::guardrails;
 use crate::org::{OrganizationHandle, Policy, PolicyHandle};
 
-use super::audit::ArchiveNames;
 use super::naming::kebab;
+use super::naming::ArchiveNames;
 use super::FiveAccountLayoutBuilder;
 
 impl FiveAccountLayoutBuilder {

@@ -42,8 +42,9 @@ pub use builder::{
 pub use identity::self_service_policy;
 pub use settings::{Guardrails, ObjectLock};
 
-use audit::{build_trail, ArchiveNames};
+use audit::build_trail;
 use budgets::{AccountBudgets, Budget};
+use naming::ArchiveNames;
 
 /// The article's foundation in one call.
 ///
