@@ -82,7 +82,7 @@ pub(crate) fn steps(
             phase: Phase::Setup,
             title: "Have a bucket for large templates".into(),
             why: format!(
-                "Templates over {INLINE_TEMPLATE_BYTES} bytes deploy through S3 (`--s3-bucket`).{}",
+                "Templates over 51,200 bytes deploy through S3 (`--s3-bucket`).{}",
                 if target.bucket.is_none() {
                     format!(" No bucket was named at synthesis (`App::set_template_bucket`): create one, and use its name instead of `{TEMPLATE_BUCKET_PLACEHOLDER}` below.")
                 } else {
@@ -195,12 +195,12 @@ pub(crate) fn markdown(steps: &[Step], region: &str) -> String {
         "# Deploy plan\n\nRun from the management account, in this directory, in this order. Every stack deploys to {region}.\n"
     );
     for (n, s) in steps.iter().enumerate() {
-        let _ = write!(out, "\n## {}. {}\n\n", n + 1, s.title);
+        let _ = writeln!(out, "\n## {}. {}", n + 1, s.title);
         if !s.why.is_empty() {
-            let _ = writeln!(out, "{}\n", s.why);
+            let _ = write!(out, "\n{}\n", s.why);
         }
         if !s.commands.is_empty() {
-            out.push_str("```sh\n");
+            out.push_str("\n```sh\n");
             for c in &s.commands {
                 out.push_str(c);
                 out.push('\n');
