@@ -141,6 +141,13 @@
 //!   automatically past 500 resources or 1 MB, without moving existing accounts.
 //! - **Atomic writes**: [`App::synth_to`] builds the assembly beside the target and renames
 //!   it into place; a failure leaves the previous assembly untouched.
+//! - **A plan that deploys in one pass**: `deploy-plan.md` (and the manifest's `steps`) is
+//!   derived from what the resources need — a `<Stack>-Bootstrap` stack first when the app
+//!   creates the organization, trusted access and policy types, the stacks in order in the
+//!   [home region](App::set_home_region), through S3 when a template is over 51,200 bytes
+//!   ([`App::set_template_bucket`]), subscriptions to confirm — plus the steps constructs
+//!   declare ([`App::add_deploy_step`]). Organizations resources are created a bounded
+//!   number at a time ([`App::set_bounded_group`]).
 //!
 //! ## Modules
 //!
