@@ -38,8 +38,10 @@ use super::naming::ArchiveNames;
 use super::FiveAccountLayoutBuilder;
 
 /// Where the organization trail delivers for the alert: the log group and the role
-/// CloudTrail assumes to write to it.
+/// CloudTrail assumes to write to it, and the key the logs are encrypted with, if any.
 pub(super) struct TrailDelivery {
+    /// The customer-managed key of the logs ([`KmsKey::CustomerManaged`](super::KmsKey)).
+    pub(super) key: Option<ResourceHandle>,
     /// The CloudWatch Logs log group of the trail's events.
     pub(super) log_group: ResourceHandle,
     /// The role CloudTrail assumes to write into the log group.
@@ -121,7 +123,11 @@ impl FiveAccountLayoutBuilder {
                     ),
             ),
         )?;
-        Ok(TrailDelivery { log_group, role })
+        Ok(TrailDelivery {
+            key: key.copied(),
+            log_group,
+            role,
+        })
     }
 
     /// The management-activity alert: an SNS topic mailing `email`, a metric filter on the

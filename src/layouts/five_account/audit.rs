@@ -207,9 +207,10 @@ impl FiveAccountLayoutBuilder {
         structure: &Structure,
         accounts: &Accounts,
         names: &ArchiveNames,
-        trail_log_group: &ResourceHandle,
-        key: Option<&ResourceHandle>,
+        delivery: &TrailDelivery,
     ) -> Result<StackSetHandle> {
+        let key = delivery.key.as_ref();
+        let trail_log_group = &delivery.log_group;
         let prefix = self.prefix();
         let set = app.add(
             parent,

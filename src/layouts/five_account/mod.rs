@@ -281,15 +281,8 @@ impl<P: Scope + ?Sized> Construct<P> for FiveAccountLayoutBuilder {
             accounts.audit.id(),
         )?;
         let delivery = self.build_trail_delivery(app, &parent, &names, key.as_ref())?;
-        let audit_stack_set = self.build_audit(
-            app,
-            &parent,
-            &structure,
-            &accounts,
-            &names,
-            &delivery.log_group,
-            key.as_ref(),
-        )?;
+        let audit_stack_set =
+            self.build_audit(app, &parent, &structure, &accounts, &names, &delivery)?;
         let trail = build_trail(
             app,
             &parent,
