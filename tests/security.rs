@@ -838,6 +838,8 @@ impl Ctx {
                     .cloned()
                     .unwrap_or_else(unresolved)
             }
+            // The organization, when the bootstrap stack creates it, is imported from there.
+            "Fn::ImportValue" if arg.as_str().is_some_and(|n| n.ends_with(":Id")) => ORG_ID.into(),
             _ if k.starts_with("Fn::") => unresolved(),
             _ => Value::Object(o.iter().map(|(k, v)| (k.clone(), self.eval(v))).collect()),
         }
@@ -901,6 +903,9 @@ fn management_ctx(mgmt: &Value) -> Ctx {
             }
             "AWS::Organizations::Organization" => {
                 values.insert(format!("{id}.Id"), ORG_ID.into());
+            }
+            "AWS::Organizations::Account" if name("AccountName") == "acme-audit" => {
+                values.insert(format!("{id}.AccountId"), AUDIT_ID.into());
             }
             _ => {}
         }
@@ -1279,6 +1284,272 @@ fn every_management_account_event_reaches_the_alert_topic() {
     );
     assert_ne!(
         evaluate(&policy, &publish("events.amazonaws.com", &alarm_arn)),
+        Decision::Allow
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// The customer-managed key: the trail, its log group, the topic and the archive use it
+// ---------------------------------------------------------------------------------------
+
+fn kms_app(key: orgstack::layouts::KmsKey) -> App {
+    let mut app = App::new();
+    let management = app.stack("Management").unwrap();
+    app.add(
+        &management,
+        FiveAccountLayout::builder("acme")
+            .email_domain("aws.acme.example")
+            .alert_email("cloud-alerts@acme.example")
+            .kms_key(key),
+    )
+    .unwrap();
+    app
+}
+
+/// The ids of the checkov checks `resource` skips.
+fn checkov_skips(resource: &Value) -> Vec<String> {
+    resource["Metadata"]["checkov"]["skip"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|s| s["id"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The checkov checks asking for a KMS key.
+const KMS_CHECKS: [&str; 4] = ["CKV_AWS_26", "CKV_AWS_35", "CKV_AWS_158", "CKV_AWS_145"];
+
+#[test]
+fn with_the_key_the_trail_its_log_group_the_topic_and_the_archive_use_it() {
+    let app = kms_app(orgstack::layouts::KmsKey::CustomerManaged);
+    let assembly = app.synth().unwrap();
+    write_for_lint(&app, "security_kms_key");
+    let mgmt = template(&assembly, "Management");
+    let (key_id, key) = resource_of(&mgmt, "AWS::KMS::Key");
+    assert_eq!(key["Properties"]["EnableKeyRotation"], true);
+    assert_eq!(key["DeletionPolicy"], "Retain");
+    assert_eq!(key["UpdateReplacePolicy"], "Retain");
+    let (_, alias) = resource_of(&mgmt, "AWS::KMS::Alias");
+    assert_eq!(
+        alias["Properties"]["TargetKeyId"],
+        serde_json::json!({ "Ref": key_id })
+    );
+    assert_eq!(alias["Properties"]["AliasName"], "alias/acme-logs");
+
+    let arn = serde_json::json!({ "Fn::GetAtt": [key_id, "Arn"] });
+    let (_, trail) = resource_of(&mgmt, "AWS::CloudTrail::Trail");
+    assert_eq!(trail["Properties"]["KMSKeyId"], arn);
+    let (_, group) = resource_of(&mgmt, "AWS::Logs::LogGroup");
+    assert_eq!(group["Properties"]["KmsKeyId"], arn);
+    let (_, topic) = resource_of(&mgmt, "AWS::SNS::Topic");
+    assert_eq!(topic["Properties"]["KmsMasterKeyId"], arn);
+
+    // The archive defaults to the same key, which reaches the audit account's template as
+    // a parameter of its StackSet.
+    let (audit, ctx) = audit_template(&assembly);
+    let (_, bucket) = resource_of(&audit, "AWS::S3::Bucket");
+    let rule = &bucket["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0];
+    assert_eq!(
+        rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"],
+        "aws:kms"
+    );
+    let param = rule["ServerSideEncryptionByDefault"]["KMSMasterKeyID"]["Ref"]
+        .as_str()
+        .expect("the key's ARN as a parameter");
+    let set = mgmt["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find(|r| r["Properties"]["StackSetName"] == "acme-audit")
+        .unwrap();
+    let value = set["Properties"]["Parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["ParameterKey"] == param)
+        .map(|p| &p["ParameterValue"]);
+    assert_eq!(value, Some(&arn));
+
+    // The auditors may decrypt with it, through S3.
+    let key_arn =
+        format!("arn:aws:kms:{HOME}:{MANAGEMENT}:key/1234abcd-0000-0000-0000-000000000000");
+    let mut ctx = ctx;
+    ctx.values.insert(param.to_owned(), key_arn.clone());
+    let (_, auditor) = audit["Resources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, r)| {
+            r["Type"] == "AWS::IAM::Role"
+                && r["Properties"]["RoleName"] == orgstack::layouts::AUDITOR
+        })
+        .expect("the auditors' role");
+    let policies: Vec<Value> = auditor["Properties"]["Policies"]
+        .as_array()
+        .expect("an inline policy")
+        .iter()
+        .map(|p| ctx.eval(&p["PolicyDocument"]))
+        .collect();
+    let decrypt = |via: &str| Request::new("kms:Decrypt", &key_arn).with("kms:ViaService", via);
+    assert_eq!(
+        evaluate(&policies, &decrypt("s3.us-east-1.amazonaws.com")),
+        Decision::Allow
+    );
+    assert_ne!(
+        evaluate(&policies, &decrypt("lambda.us-east-1.amazonaws.com")),
+        Decision::Allow
+    );
+
+    // No checkov skip about a missing KMS key is left, in any template.
+    for name in ["Management", "Management.AuditAccount.Template"] {
+        let t = template(&assembly, name);
+        for (id, r) in t["Resources"].as_object().unwrap() {
+            let skips = checkov_skips(r);
+            for check in KMS_CHECKS {
+                assert!(
+                    !skips.iter().any(|s| s == check),
+                    "{name}/{id} skips {check}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn without_the_key_the_templates_are_as_before() {
+    let off = kms_app(orgstack::layouts::KmsKey::Off).synth().unwrap();
+    let default = layout_assembly();
+    assert_eq!(off.artifacts().len(), default.artifacts().len());
+    for (a, b) in off.artifacts().iter().zip(default.artifacts()) {
+        assert_eq!(a.file_name, b.file_name);
+        assert_eq!(a.body, b.body, "{}", a.file_name);
+    }
+    let mgmt = template(&off, "Management");
+    assert!(mgmt["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .all(|r| r["Type"] != "AWS::KMS::Key"));
+    let (_, trail) = resource_of(&mgmt, "AWS::CloudTrail::Trail");
+    assert!(checkov_skips(trail).contains(&"CKV_AWS_35".to_owned()));
+    let (_, topic) = resource_of(&mgmt, "AWS::SNS::Topic");
+    assert!(checkov_skips(topic).contains(&"CKV_AWS_26".to_owned()));
+    let (_, group) = resource_of(&mgmt, "AWS::Logs::LogGroup");
+    assert!(checkov_skips(group).contains(&"CKV_AWS_158".to_owned()));
+}
+
+/// The key policy of the management stack, its intrinsics resolved there.
+fn key_policy(assembly: &Assembly) -> Vec<Value> {
+    let mgmt = template(assembly, "Management");
+    let ctx = management_ctx(&mgmt);
+    let (_, key) = resource_of(&mgmt, "AWS::KMS::Key");
+    vec![ctx.eval(&key["Properties"]["KeyPolicy"])]
+}
+
+#[test]
+fn the_key_policy_lets_cloudtrail_generate_data_keys_for_the_organization_trail_only() {
+    let assembly = kms_app(orgstack::layouts::KmsKey::CustomerManaged)
+        .synth()
+        .unwrap();
+    let policy = key_policy(&assembly);
+    let key = format!("arn:aws:kms:{HOME}:{MANAGEMENT}:key/1234abcd-0000-0000-0000-000000000000");
+    let trail = organization_trail_arn();
+    let cloudtrail = |action: &str, source: &str, context: &str| {
+        Request::new(action, &key)
+            .by("Service", "cloudtrail.amazonaws.com")
+            .with("aws:SourceArn", source)
+            .with("kms:EncryptionContext:aws:cloudtrail:arn", context)
+    };
+    for action in ["kms:GenerateDataKey", "kms:DescribeKey"] {
+        assert_eq!(
+            evaluate(&policy, &cloudtrail(action, &trail, &trail)),
+            Decision::Allow,
+            "{action}"
+        );
+    }
+    for other in [
+        format!("arn:aws:cloudtrail:{HOME}:{MANAGEMENT}:trail/another-trail"),
+        format!("arn:aws:cloudtrail:{HOME}:333333333333:trail/acme-organization-trail"),
+    ] {
+        for action in ["kms:GenerateDataKey", "kms:DescribeKey"] {
+            assert_ne!(
+                evaluate(&policy, &cloudtrail(action, &other, &other)),
+                Decision::Allow,
+                "{other} {action}"
+            );
+        }
+    }
+    let no_source = cloudtrail("kms:GenerateDataKey", "", &trail).without("aws:SourceArn");
+    assert_ne!(evaluate(&policy, &no_source), Decision::Allow);
+    // CloudTrail does not decrypt; nor does it get a data key for a foreign context.
+    assert_ne!(
+        evaluate(&policy, &cloudtrail("kms:Decrypt", &trail, &trail)),
+        Decision::Allow
+    );
+    let foreign = format!("arn:aws:cloudtrail:{HOME}:333333333333:trail/x");
+    assert_ne!(
+        evaluate(
+            &policy,
+            &cloudtrail("kms:GenerateDataKey", &trail, &foreign)
+        ),
+        Decision::Allow
+    );
+
+    // The alarm publishes to the encrypted topic; no other alarm does.
+    let alarm = |source: &str| {
+        Request::new("kms:GenerateDataKey", &key)
+            .by("Service", "cloudwatch.amazonaws.com")
+            .with("aws:SourceArn", source)
+            .with("aws:SourceAccount", MANAGEMENT)
+    };
+    let ours = format!("arn:aws:cloudwatch:{HOME}:{MANAGEMENT}:alarm:acme-management-activity");
+    assert_eq!(evaluate(&policy, &alarm(&ours)), Decision::Allow);
+    let theirs = format!("arn:aws:cloudwatch:{HOME}:{MANAGEMENT}:alarm:something-else");
+    assert_ne!(evaluate(&policy, &alarm(&theirs)), Decision::Allow);
+
+    // CloudWatch Logs encrypts the trail's log group, and no other.
+    let logs = |group: &str| {
+        Request::new("kms:GenerateDataKey", &key)
+            .by("Service", &format!("logs.{HOME}.amazonaws.com"))
+            .with(
+                "kms:EncryptionContext:aws:logs:arn",
+                &format!("arn:aws:logs:{HOME}:{MANAGEMENT}:log-group:{group}"),
+            )
+    };
+    assert_eq!(
+        evaluate(&policy, &logs("/acme/organization-trail")),
+        Decision::Allow
+    );
+    assert_ne!(evaluate(&policy, &logs("/someone/else")), Decision::Allow);
+
+    // Config of the organization encrypts its deliveries.
+    let config = |org: &str| {
+        Request::new("kms:GenerateDataKey", &key)
+            .by("Service", "config.amazonaws.com")
+            .with("aws:SourceOrgID", org)
+    };
+    assert_eq!(evaluate(&policy, &config(ORG_ID)), Decision::Allow);
+    assert_ne!(evaluate(&policy, &config("o-someoneelse")), Decision::Allow);
+
+    // The audit account reads the archive through S3 (its IAM policies decide who there);
+    // other accounts read nothing.
+    let read = |account: &str, via: &str| {
+        Request::new("kms:Decrypt", &key)
+            .by("AWS", &format!("arn:aws:iam::{account}:root"))
+            .with("kms:ViaService", via)
+    };
+    assert_eq!(
+        evaluate(&policy, &read(AUDIT_ID, "s3.us-east-1.amazonaws.com")),
+        Decision::Allow
+    );
+    assert_ne!(
+        evaluate(&policy, &read(AUDIT_ID, "lambda.us-east-1.amazonaws.com")),
+        Decision::Allow
+    );
+    assert_ne!(
+        evaluate(&policy, &read("333333333333", "s3.us-east-1.amazonaws.com")),
         Decision::Allow
     );
 }

@@ -28,7 +28,7 @@
 
 use crate::app::{App, CfnResource, ResourceHandle, Subtree};
 use crate::cfn::Resource;
-use crate::cfn::{escape_sub, Expr, NodeId, Value};
+use crate::cfn::{Expr, NodeId, Value};
 use crate::error::Result;
 use crate::iam::{keys, Condition, PolicyDocument, Principal, Statement};
 use crate::obj;
@@ -38,8 +38,10 @@ use super::naming::ArchiveNames;
 use super::FiveAccountLayoutBuilder;
 
 /// Where the organization trail delivers for the alert: the log group and the role
-/// CloudTrail assumes to write to it.
+/// CloudTrail assumes to write to it, and the key the logs are encrypted with, if any.
 pub(super) struct TrailDelivery {
+    /// The customer-managed key of the logs ([`KmsKey::CustomerManaged`](super::KmsKey)).
+    pub(super) key: Option<ResourceHandle>,
     /// The CloudWatch Logs log group of the trail's events.
     pub(super) log_group: ResourceHandle,
     /// The role CloudTrail assumes to write into the log group.
@@ -59,33 +61,33 @@ impl FiveAccountLayoutBuilder {
         app: &mut App,
         parent: &NodeId,
         names: &ArchiveNames,
+        key: Option<&ResourceHandle>,
     ) -> Result<TrailDelivery> {
-        let prefix = self.prefix();
         let scope = app.add(parent, Subtree::new("TrailDelivery"))?;
-        let mut skips = vec![(
-            "CKV_AWS_158",
-            "CloudWatch Logs encrypts the trail's events at rest; a KMS key would need a key policy for the logs service and every reader, and the events are in the archive as well",
-        )];
+        let mut skips = Vec::new();
+        if key.is_none() {
+            skips.push((
+                "CKV_AWS_158",
+                "CloudWatch Logs encrypts the trail's events at rest; a KMS key would need a key policy for the logs service and every reader, and the events are in the archive as well",
+            ));
+        }
         if self.log_retention_days < 365 {
             skips.push((
                 "CKV_AWS_338",
                 "the retention is the layout's log_retention_days, chosen below a year to hold only what is needed",
             ));
         }
-        let log_group = app.add(
-            &scope,
-            CfnResource::new(
-                "TrailLogs",
-                Resource::new("AWS::Logs::LogGroup")
-                    .property("LogGroupName", format!("/{prefix}/organization-trail"))
-                    .property("RetentionInDays", self.log_retention_days)
-                    .metadata("checkov", checkov_skip(&skips)),
-            ),
-        )?;
-        let trail_arn = Value::from(Expr::sub(format!(
-            "arn:${{AWS::Partition}}:cloudtrail:${{AWS::Region}}:${{AWS::AccountId}}:trail/{}",
-            escape_sub(&names.trail_name)
-        )));
+        let mut group = Resource::new("AWS::Logs::LogGroup")
+            .property("LogGroupName", self.trail_log_group_name())
+            .property("RetentionInDays", self.log_retention_days);
+        if let Some(key) = key {
+            group = group.property("KmsKeyId", key.get_att("Arn", 2048));
+        }
+        if !skips.is_empty() {
+            group = group.metadata("checkov", checkov_skip(&skips));
+        }
+        let log_group = app.add(&scope, CfnResource::new("TrailLogs", group))?;
+        let trail_arn = names.trail_arn();
         let trust = PolicyDocument::new().statement(
             Statement::allow()
                 .principal(Principal::service("cloudtrail.amazonaws.com"))
@@ -121,7 +123,11 @@ impl FiveAccountLayoutBuilder {
                     ),
             ),
         )?;
-        Ok(TrailDelivery { log_group, role })
+        Ok(TrailDelivery {
+            key: key.copied(),
+            log_group,
+            role,
+        })
     }
 
     /// The management-activity alert: an SNS topic mailing `email`, a metric filter on the
@@ -133,20 +139,25 @@ impl FiveAccountLayoutBuilder {
         parent: &NodeId,
         email: &str,
         delivery: &TrailDelivery,
+        key: Option<&ResourceHandle>,
     ) -> Result<ResourceHandle> {
-        let prefix = self.prefix();
         let scope = app.add(parent, Subtree::new("ManagementActivity"))?;
-        let topic = app.add(&scope, CfnResource::new("Topic", Resource::new("AWS::SNS::Topic")
-                .property("TopicName", format!("{prefix}-management-activity"))
-                .property("DisplayName", "Management account activity")
-                .property(
-                    "Subscription",
-                    vec![obj! { "Endpoint" => email, "Protocol" => "email" }],
-                )
-                .metadata("checkov", checkov_skip(&[(
-                    "CKV_AWS_26",
-                    "CloudWatch alarms cannot publish to a topic encrypted with the AWS managed SNS key; the messages carry alarm metadata only",
-                )]))))?;
+        let topic = Resource::new("AWS::SNS::Topic")
+            .property("TopicName", self.alert_name())
+            .property("DisplayName", "Management account activity")
+            .property(
+                "Subscription",
+                vec![obj! { "Endpoint" => email, "Protocol" => "email" }],
+            );
+        let topic = match key {
+            // The key policy lets the alarm below use the key.
+            Some(key) => topic.property("KmsMasterKeyId", key.get_att("Arn", 2048)),
+            None => topic.metadata("checkov", checkov_skip(&[(
+                "CKV_AWS_26",
+                "CloudWatch alarms cannot publish to a topic encrypted with the AWS managed SNS key; the messages carry alarm metadata only",
+            )])),
+        };
+        let topic = app.add(&scope, CfnResource::new("Topic", topic))?;
         let filter = app.add(
             &scope,
             CfnResource::new(
@@ -174,7 +185,7 @@ impl FiveAccountLayoutBuilder {
             CfnResource::new(
                 "Alarm",
                 Resource::new("AWS::CloudWatch::Alarm")
-                    .property("AlarmName", format!("{prefix}-management-activity"))
+                    .property("AlarmName", self.alert_name())
                     .property(
                         "AlarmDescription",
                         "Any API call or console sign-in in the management account, in any region, which should see almost none",

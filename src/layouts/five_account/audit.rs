@@ -16,6 +16,7 @@ use crate::stackset::{StackSet, StackSetHandle};
 
 use super::alerting::TrailDelivery;
 use super::checkov::checkov_skip;
+use super::kms::via_s3;
 use super::naming::ArchiveNames;
 use super::organization::{Accounts, Structure};
 use super::settings::ObjectLock;
@@ -206,8 +207,10 @@ impl FiveAccountLayoutBuilder {
         structure: &Structure,
         accounts: &Accounts,
         names: &ArchiveNames,
-        trail_log_group: &ResourceHandle,
+        delivery: &TrailDelivery,
     ) -> Result<StackSetHandle> {
+        let key = delivery.key.as_ref();
+        let trail_log_group = &delivery.log_group;
         let prefix = self.prefix();
         let set = app.add(
             parent,
@@ -227,6 +230,16 @@ impl FiveAccountLayoutBuilder {
             .max(self.log_retention_days);
         let bucket_prefix = &names.bucket_prefix;
         let bucket_name = Value::from(Expr::sub(format!("{bucket_prefix}-${{AWS::AccountId}}")));
+        // With the key, the management stack's key is the default for what is not a
+        // CloudTrail log file (AWS Config's deliveries); CloudTrail names the trail's key,
+        // the same one, for its own.
+        let by_default = match key {
+            Some(key) => obj! {
+                "SSEAlgorithm" => "aws:kms",
+                "KMSMasterKeyID" => key.get_att("Arn", 2048),
+            },
+            None => obj! { "SSEAlgorithm" => "AES256" },
+        };
         let mut bucket = Resource::new("AWS::S3::Bucket")
             .property("BucketName", bucket_name)
             .property("VersioningConfiguration", obj! { "Status" => "Enabled" })
@@ -234,7 +247,7 @@ impl FiveAccountLayoutBuilder {
                 "BucketEncryption",
                 obj! {
                     "ServerSideEncryptionConfiguration" => vec![obj! {
-                        "ServerSideEncryptionByDefault" => obj! { "SSEAlgorithm" => "AES256" },
+                        "ServerSideEncryptionByDefault" => by_default,
                         "BucketKeyEnabled" => true,
                     }],
                 },
@@ -303,9 +316,8 @@ impl FiveAccountLayoutBuilder {
                     .property("PolicyDocument", policy.to_value()),
             ),
         )?;
-        app.add(
-            &tpl,
-            self.with_mfa_max_age(
+        let mut auditor = self
+            .with_mfa_max_age(
                 Role::assumable_with_mfa("Auditor", &accounts.identity)
                     .name(AUDITOR)
                     .description(
@@ -313,8 +325,21 @@ impl FiveAccountLayoutBuilder {
                     ),
             )
             .max_session_duration(self.max_session_duration)
-            .managed_policy(ManagedPolicyRef::aws_managed("ReadOnlyAccess")),
-        )?;
+            .managed_policy(ManagedPolicyRef::aws_managed("ReadOnlyAccess"));
+        if let Some(key) = key {
+            // ReadOnlyAccess has no kms:Decrypt; the key policy delegates it to the account.
+            auditor = auditor.inline_policy(
+                "read-encrypted-archive",
+                PolicyDocument::new().statement(
+                    Statement::allow()
+                        .sid("DecryptArchiveThroughS3")
+                        .action("kms:Decrypt")
+                        .resource(key.get_att("Arn", 2048))
+                        .condition(via_s3()),
+                ),
+            );
+        }
+        app.add(&tpl, auditor)?;
         Ok(set)
     }
 }
@@ -328,22 +353,32 @@ pub(super) fn build_trail(
     audit_stack_set: &StackSetHandle,
     names: &ArchiveNames,
     delivery: &TrailDelivery,
+    key: Option<&ResourceHandle>,
 ) -> Result<ResourceHandle> {
-    let trail = app.add(parent, CfnResource::new("OrganizationTrail", Resource::new("AWS::CloudTrail::Trail")
-            .property("TrailName", names.trail_name.as_str())
-            .property("S3BucketName", names.log_bucket_name.clone())
-            .property("IsLogging", true)
-            .property("IsMultiRegionTrail", true)
-            .property("IsOrganizationTrail", true)
-            .property("IncludeGlobalServiceEvents", true)
-            .property("EnableLogFileValidation", true)
-            .property("CloudWatchLogsLogGroupArn", delivery.log_group.get_att("Arn", 2048))
-            .property("CloudWatchLogsRoleArn", delivery.role.get_att("Arn", 2048))
-            .retain()
-            .metadata("checkov", checkov_skip(&[
-                ("CKV_AWS_35", "logs are encrypted at rest with SSE-S3 in the audit account's bucket; a KMS key would have to be shared with every reader of the archive"),
-                ("CKV_AWS_252", "management-account activity is alerted on through the trail's CloudWatch Logs log group, a metric filter and an alarm; per-file SNS notifications would only add noise"),
-            ]))))?;
+    let mut skips = vec![
+        ("CKV_AWS_252", "management-account activity is alerted on through the trail's CloudWatch Logs log group, a metric filter and an alarm; per-file SNS notifications would only add noise"),
+    ];
+    if key.is_none() {
+        skips.insert(0, ("CKV_AWS_35", "logs are encrypted at rest with SSE-S3 in the audit account's bucket; a KMS key would have to be shared with every reader of the archive"));
+    }
+    let mut trail = Resource::new("AWS::CloudTrail::Trail")
+        .property("TrailName", names.trail_name.as_str())
+        .property("S3BucketName", names.log_bucket_name.clone())
+        .property("IsLogging", true)
+        .property("IsMultiRegionTrail", true)
+        .property("IsOrganizationTrail", true)
+        .property("IncludeGlobalServiceEvents", true)
+        .property("EnableLogFileValidation", true)
+        .property(
+            "CloudWatchLogsLogGroupArn",
+            delivery.log_group.get_att("Arn", 2048),
+        )
+        .property("CloudWatchLogsRoleArn", delivery.role.get_att("Arn", 2048));
+    if let Some(key) = key {
+        trail = trail.property("KMSKeyId", key.get_att("Arn", 2048));
+    }
+    let trail = trail.retain().metadata("checkov", checkov_skip(&skips));
+    let trail = app.add(parent, CfnResource::new("OrganizationTrail", trail))?;
     app.add_dependency(&trail, audit_stack_set);
     Ok(trail)
 }

@@ -8,7 +8,7 @@ use crate::error::{Diagnostic, Rule};
 use crate::iam::Role;
 use crate::layouts::access::{AccessLevel, Environment, GroupSpec, AUDITOR};
 
-use super::settings::{Guardrails, LockSetting, ObjectLock, LOG_GROUP_RETENTION_DAYS};
+use super::settings::{Guardrails, KmsKey, LockSetting, ObjectLock, LOG_GROUP_RETENTION_DAYS};
 
 /// Builds a [`FiveAccountLayout`](super::FiveAccountLayout).
 #[derive(Debug, Clone)]
@@ -28,6 +28,7 @@ pub struct FiveAccountLayoutBuilder {
     pub(super) guardrails: Guardrails,
     pub(super) log_retention_days: u32,
     object_lock: LockSetting,
+    pub(super) kms_key: KmsKey,
     pub(super) monthly_budget: Option<u64>,
     pub(super) budget_thresholds: Vec<u32>,
     pub(super) centralized_root_access: bool,
@@ -61,6 +62,7 @@ impl FiveAccountLayoutBuilder {
             guardrails: Guardrails::default(),
             log_retention_days: 365,
             object_lock: LockSetting::Default,
+            kms_key: KmsKey::Off,
             monthly_budget: Some(100),
             budget_thresholds: vec![80, 100],
             centralized_root_access: true,
@@ -179,6 +181,25 @@ impl FiveAccountLayoutBuilder {
     pub fn without_object_lock(mut self) -> Self {
         self.object_lock = LockSetting::Off;
         self
+    }
+
+    /// How logs and alerts are encrypted at rest (default [`KmsKey::Off`], the services'
+    /// own encryption); [`KmsKey::CustomerManaged`] adds a key to the management stack for
+    /// the trail, its log group, the alert topic and the archive. See [`KmsKey`] for why it
+    /// is off by default and what the key policy allows.
+    pub fn kms_key(mut self, key: KmsKey) -> Self {
+        self.kms_key = key;
+        self
+    }
+
+    /// The name of the log group the organization trail delivers to.
+    pub(super) fn trail_log_group_name(&self) -> String {
+        format!("/{}/organization-trail", self.prefix())
+    }
+
+    /// The name of the management-activity alarm (and of its topic).
+    pub(super) fn alert_name(&self) -> String {
+        format!("{}-management-activity", self.prefix())
     }
 
     /// The Object Lock the archive gets, if any.

@@ -7,6 +7,7 @@
 //! - `budgets`: the rule that gives every account of the organization a monthly budget;
 //! - `identity`: the identity account's groups and their self-service policy;
 //! - `access`: the member accounts' roles and the groups' switch-roles policies;
+//! - `kms`: the customer-managed key of the logs and the alerts, when it is on;
 //! - `audit`: the log archive and the organization trail;
 //! - `alerting`: the trail's log group and the management-activity alert on it;
 //! - `guardrails`: the SCPs attached to the root;
@@ -22,6 +23,7 @@ mod builder;
 mod checkov;
 mod guardrails;
 mod identity;
+mod kms;
 mod naming;
 mod organization;
 mod settings;
@@ -40,7 +42,7 @@ pub use builder::{
     FiveAccountLayoutBuilder, AUDIT, IDENTITY, ORGANIZATION_ACCESS_ROLE, SHARED_SERVICES,
 };
 pub use identity::self_service_policy;
-pub use settings::{Guardrails, ObjectLock};
+pub use settings::{Guardrails, KmsKey, ObjectLock};
 
 use audit::build_trail;
 use budgets::{AccountBudgets, Budget};
@@ -83,6 +85,7 @@ pub struct FiveAccountLayout {
     guardrails: Vec<PolicyHandle>,
     trail: ResourceHandle,
     alert_topic: ResourceHandle,
+    kms_key: Option<ResourceHandle>,
     log_bucket_name: Value,
     /// The roles grants may name: the access levels' and the auditors'.
     role_names: Vec<String>,
@@ -222,6 +225,11 @@ impl FiveAccountLayout {
     pub fn alert_topic(&self) -> ResourceHandle {
         self.alert_topic
     }
+    /// The customer-managed key of the logs and the alert topic, with
+    /// [`KmsKey::CustomerManaged`]; `None` when the key is off.
+    pub fn kms_key(&self) -> Option<ResourceHandle> {
+        self.kms_key
+    }
     /// The identity account's groups, by name.
     pub fn groups(&self) -> &IndexMap<String, GroupHandle> {
         &self.groups
@@ -265,17 +273,26 @@ impl<P: Scope + ?Sized> Construct<P> for FiveAccountLayoutBuilder {
             self.build_identity(app, &parent, &structure, &accounts.identity)?;
         let roles_stack_set =
             self.build_member_roles(app, &parent, &structure, &accounts.identity)?;
-        let delivery = self.build_trail_delivery(app, &parent, &names)?;
-        let audit_stack_set = self.build_audit(
+        let key = self.build_key(
             app,
             &parent,
-            &structure,
-            &accounts,
             &names,
-            &delivery.log_group,
+            Value::from(structure.organization.id()),
+            accounts.audit.id(),
         )?;
-        let trail = build_trail(app, &parent, &audit_stack_set, &names, &delivery)?;
-        let alert_topic = self.build_alerting(app, &parent, &alert_email, &delivery)?;
+        let delivery = self.build_trail_delivery(app, &parent, &names, key.as_ref())?;
+        let audit_stack_set =
+            self.build_audit(app, &parent, &structure, &accounts, &names, &delivery)?;
+        let trail = build_trail(
+            app,
+            &parent,
+            &audit_stack_set,
+            &names,
+            &delivery,
+            key.as_ref(),
+        )?;
+        let alert_topic =
+            self.build_alerting(app, &parent, &alert_email, &delivery, key.as_ref())?;
         let guardrails = self.attach_guardrails(app, structure.organization, &names)?;
 
         Ok(FiveAccountLayout {
@@ -297,6 +314,7 @@ impl<P: Scope + ?Sized> Construct<P> for FiveAccountLayoutBuilder {
             guardrails,
             trail,
             alert_topic,
+            kms_key: key,
             log_bucket_name: names.log_bucket_name,
             role_names: self
                 .access_levels

@@ -63,6 +63,15 @@ impl ArchiveNames {
 }
 
 impl ArchiveNames {
+    /// The organization trail's ARN in the management stack, where `${AWS::Region}` and
+    /// `${AWS::AccountId}` are the trail's own.
+    pub(super) fn trail_arn(&self) -> Value {
+        Value::from(Expr::sub(format!(
+            "arn:${{AWS::Partition}}:cloudtrail:${{AWS::Region}}:${{AWS::AccountId}}:trail/{}",
+            escape_sub(&self.trail_name)
+        )))
+    }
+
     /// The organization trail's ARN,
     /// `arn:${AWS::Partition}:cloudtrail:<home region>:<management account id>:trail/<name>`,
     /// for the audit account's template: the home region and the management account's id

@@ -1,5 +1,5 @@
-//! The settings of the layout that its steps share: which guardrails, and Object Lock on
-//! the log archive.
+//! The settings of the layout that its steps share: which guardrails, Object Lock on the
+//! log archive, and the KMS key of the logs and the alerts.
 
 /// Which guardrail SCPs the layout attaches to the root (all on by default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +112,57 @@ impl ObjectLock {
             ObjectLock::Compliance(_) => "COMPLIANCE",
         }
     }
+}
+
+/// How the layout encrypts the logs and the alerts at rest: the archive's objects, the
+/// organization trail's log files, the trail's CloudWatch Logs log group and the alert topic.
+///
+/// Off by default ([`KmsKey::Off`]): the archive is encrypted with SSE-S3, the log group
+/// with CloudWatch Logs' own encryption, and the topic carries alarm metadata only. A
+/// customer-managed key costs money (a monthly fee per key, and its requests: every log
+/// file CloudTrail writes asks for a data key), must be readable by every reader of the
+/// archive (the key policy and the reader's IAM policy both grant `kms:Decrypt`), and is a
+/// new way to lose the logs: the key lives in the management account, which SCPs never
+/// reach, and a key scheduled for deletion there takes every log encrypted with it along,
+/// whatever Object Lock keeps. Many teams want it all the same — to revoke reading in one
+/// place, to see every decryption in CloudTrail, because a benchmark or checkov asks for it —
+/// and [`KmsKey::CustomerManaged`] is one setting away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum KmsKey {
+    /// The services' own encryption (the default); the checkov checks asking for a KMS key
+    /// are skipped with the reason.
+    #[default]
+    Off,
+    /// One customer-managed key in the management stack (rotated yearly, retained when the
+    /// stack lets it go, aliased `alias/<prefix>-logs`) for the trail's log files, the
+    /// trail's log group, the alert topic and the archive's default encryption.
+    ///
+    /// The archive (in the audit account) uses the management stack's key rather than a
+    /// key of its own: CloudTrail encrypts its log files with the trail's key whatever the
+    /// bucket's default says, so readers of the archive need `kms:Decrypt` on that key in
+    /// any case, and a second key in the audit account would only add a second key policy
+    /// for them (for AWS Config's deliveries alone). The price is that the audit account's
+    /// bucket depends on a key it does not own: the management account controls it, and
+    /// the protect-audit guardrail cannot protect it.
+    ///
+    /// The key policy follows the services' documented key policies:
+    /// - the management account's root, so that IAM policies there delegate the key;
+    /// - CloudTrail: `kms:GenerateDataKey*` for the organization trail only (`aws:SourceArn`,
+    ///   and `kms:EncryptionContext:aws:cloudtrail:arn` on the management account's trails),
+    ///   `kms:DescribeKey` for it too;
+    /// - CloudWatch: `kms:Decrypt` and `kms:GenerateDataKey*` for the alarm publishing to
+    ///   the encrypted topic (`aws:SourceArn` of the alarm);
+    /// - CloudWatch Logs (`logs.<region>.amazonaws.com`): the log group's encryption, for
+    ///   that group only (`kms:EncryptionContext:aws:logs:arn`);
+    /// - AWS Config: `kms:GenerateDataKey` and `kms:Decrypt` for the organization's
+    ///   deliveries into the archive (`aws:SourceOrgID`);
+    /// - the audit account: `kms:Decrypt` through S3 only (`kms:ViaService`), to read the
+    ///   archive; the auditors' role gets the matching IAM permission.
+    ///
+    /// There is no EventBridge statement: the layout has no rule publishing to the topic
+    /// (the alarm is its one publisher).
+    CustomerManaged,
 }
 
 /// Object Lock as the layout's builder holds it: the default follows the log retention.
