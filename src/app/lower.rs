@@ -27,27 +27,34 @@ impl<'a> Model<'a> {
     /// Lowers every construct and runs the aspects, on two threads: what aspects derive
     /// depends only on the typed tree, not on what the constructs lower to.
     pub(crate) fn lower(app: &'a App) -> Model<'a> {
-        let ((lowered, mut approx), (derived, derived_approx)) = std::thread::scope(|s| {
-            let aspects = s.spawn(|| {
-                let mut derived = Derived::default();
-                for aspect in app.aspects() {
-                    aspect.derive(app, &mut derived);
-                }
-                let approx: Vec<u32> = derived
-                    .nodes
-                    .iter()
-                    .map(|d| approx_len(&d.resource))
-                    .collect();
-                (derived.nodes, approx)
-            });
-            let own = lower_nodes(app);
-            match aspects.join() {
-                Ok(derived) => (own, derived),
-                // An aspect's panic is the caller's, as if it had run on this thread.
-                Err(panic) => std::panic::resume_unwind(panic),
+        // The aspects derive in two parts: the second on its own thread, the first here
+        // once the app's own nodes are lowered (which takes about as long as a part).
+        let derive = |part: usize| {
+            let mut derived = Derived::default();
+            for aspect in app.aspects() {
+                aspect.derive(app, part, 2, &mut derived);
             }
-        });
-        approx.extend(derived_approx);
+            let approx: Vec<u32> = derived
+                .nodes
+                .iter()
+                .map(|d| approx_len(&d.resource))
+                .collect();
+            (derived.nodes, approx)
+        };
+        let ((lowered, mut approx), (mut derived, first_approx), (second, second_approx)) =
+            std::thread::scope(|s| {
+                let second = s.spawn(|| derive(1));
+                let own = lower_nodes(app);
+                let first = derive(0);
+                match second.join() {
+                    Ok(second) => (own, first, second),
+                    // An aspect's panic is the caller's, as if it had run on this thread.
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            });
+        derived.extend(second);
+        approx.extend(first_approx);
+        approx.extend(second_approx);
         let mut waits = FastMap::default();
         let mut buf = Vec::new();
         for (i, e) in app.nodes.iter().enumerate() {

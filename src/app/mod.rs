@@ -35,7 +35,7 @@ pub use construct::{
 };
 pub use logical_id::logical_id_for;
 pub use plan::{INLINE_TEMPLATE_BYTES, TEMPLATE_BUCKET_PLACEHOLDER};
-pub(crate) use typed::{any_impls, Aspect, Check, Derived, Lower, Typed, View};
+pub(crate) use typed::{any_impls, share, Aspect, Check, Derived, Lower, Typed, View};
 
 use crate::cfn::hash::FastMap;
 use crate::cfn::{NodeId, Output, Resource};

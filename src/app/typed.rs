@@ -57,7 +57,18 @@ pub(crate) use any_impls;
 /// A rule over the whole app that derives resources at synthesis: what the model implies
 /// for every construct of a kind, whichever path added it (a budget for every account).
 pub(crate) trait Aspect: Debug + Send + Sync + 'static {
-    fn derive(&self, app: &App, out: &mut Derived);
+    /// Derives part `part` of `parts` of what the aspect derives (e.g. for the `part`-th
+    /// contiguous share of the accounts): the parts run side by side, and their results,
+    /// in part order, are the same as one part's would be.
+    fn derive(&self, app: &App, part: usize, parts: usize, out: &mut Derived);
+}
+
+/// The `part`-th of `parts` contiguous shares of `items`, in order.
+pub(crate) fn share<T>(items: &[T], part: usize, parts: usize) -> &[T] {
+    let parts = parts.max(1);
+    let per = items.len().div_ceil(parts);
+    let start = (part * per).min(items.len());
+    &items[start..(start + per).min(items.len())]
 }
 
 /// Resources an aspect derives, each under an existing construct.
@@ -152,5 +163,20 @@ impl<'m> Check<'m> {
 
     pub(crate) fn quotas(&self) -> &Quotas {
         self.model.quotas()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::share;
+
+    #[test]
+    fn shares_are_contiguous_in_order_and_cover_everything() {
+        let items: Vec<u32> = (0..7).collect();
+        let parts: Vec<&[u32]> = (0..3).map(|p| share(&items, p, 3)).collect();
+        assert_eq!(parts, [&[0, 1, 2][..], &[3, 4, 5], &[6]]);
+        assert_eq!(share(&items, 0, 1), &items[..]);
+        assert!(share(&[] as &[u32], 1, 2).is_empty());
+        assert!(share(&items, 5, 3).is_empty());
     }
 }

@@ -2,7 +2,7 @@
 //! gets — the layout's own, and every account added later by any path — derived at
 //! synthesis from the typed model.
 
-use crate::app::{Aspect, Derived};
+use crate::app::{share, Aspect, Derived};
 use crate::cfn::{NodeId, Resource, Value};
 use crate::obj;
 use crate::org::AccountData;
@@ -60,14 +60,15 @@ pub(super) struct AccountBudgets {
 }
 
 impl Aspect for AccountBudgets {
-    fn derive(&self, app: &App, out: &mut Derived) {
-        out.reserve(app.each::<AccountData>().count());
-        for account in app.each::<AccountData>() {
-            let (node, data) = account;
-            if data.parent.organization_node() != self.organization {
-                continue;
-            }
-            out.add(node, "Budget", self.budget_for(node, &data.name));
+    fn derive(&self, app: &App, part: usize, parts: usize, out: &mut Derived) {
+        let accounts: Vec<(NodeId, &AccountData)> = app
+            .each::<AccountData>()
+            .filter(|(_, data)| data.parent.organization_node() == self.organization)
+            .collect();
+        let mine = share(&accounts, part, parts);
+        out.reserve(mine.len());
+        for (node, data) in mine {
+            out.add(*node, "Budget", self.budget_for(*node, &data.name));
         }
     }
 }
