@@ -341,9 +341,8 @@ fn most_at_once(template: &str, ty: &str) -> usize {
     most
 }
 
-#[test]
-fn organizations_resources_are_created_a_bounded_number_at_a_time() {
-    use orgstack::iam::{PolicyDocument, Statement};
+/// An app with a `Management` stack on an existing organization.
+fn existing_organization() -> (App, orgstack::org::OrganizationHandle) {
     let mut app = App::new();
     let mgmt = app.stack("Management").unwrap();
     let org = app
@@ -352,6 +351,13 @@ fn organizations_resources_are_created_a_bounded_number_at_a_time() {
             orgstack::org::Organization::existing("r-ab12", "o-abcdef1234"),
         )
         .unwrap();
+    (app, org)
+}
+
+#[test]
+fn organizations_resources_are_created_a_bounded_number_at_a_time() {
+    use orgstack::iam::{PolicyDocument, Statement};
+    let (mut app, org) = existing_organization();
     for i in 0..10 {
         let ou = app
             .add(&org, OrganizationalUnit::new(format!("Unit{i}")))
@@ -388,14 +394,7 @@ fn organizations_resources_are_created_a_bounded_number_at_a_time() {
     );
     assert_eq!(most_at_once(template, "AWS::Organizations::Account"), 1);
     // A small template waits for nothing it need not.
-    let mut app = App::new();
-    let mgmt = app.stack("Management").unwrap();
-    let org = app
-        .add(
-            &mgmt,
-            orgstack::org::Organization::existing("r-ab12", "o-abcdef1234"),
-        )
-        .unwrap();
+    let (mut app, org) = existing_organization();
     for i in 0..3 {
         app.add(&org, OrganizationalUnit::new(format!("Unit{i}")))
             .unwrap();

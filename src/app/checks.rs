@@ -49,7 +49,7 @@ fn stacks(model: &Model<'_>, placement: &Placement, out: &mut Vec<Diagnostic>) {
         .collect();
     let mut exports: HashMap<(usize, &str), String> = HashMap::default();
     for (i, slot) in placement.slots.iter().enumerate() {
-        if matches!(slot.kind, SlotKind::Overflow { .. }) {
+        if slot.is_extra() {
             continue;
         }
         let Some(NodeKind::Stack(data)) = model.app.nodes.get(slot.stack.index()).map(|e| &e.kind)

@@ -491,9 +491,13 @@ fn is_bucket_name(b: &str) -> bool {
 }
 
 /// How a handle of another app is named in a diagnostic.
-fn foreign(n: NodeId) -> String {
+pub(crate) fn foreign(n: NodeId) -> String {
     format!("construct #{} of another App (app #{})", n.index, n.app)
 }
+
+/// The hint of every diagnostic about a handle of another app.
+pub(crate) const FOREIGN_HINT: &str =
+    "use the handles this app returned; a handle of one App means nothing in another";
 
 #[cfg(test)]
 mod tests {

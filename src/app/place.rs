@@ -21,6 +21,11 @@ pub(crate) enum SlotKind {
     TopLevel,
     /// An additional stack holding movable units of one group that did not fit their stack.
     Overflow { group: &'static str },
+    /// What must exist before the deploy prerequisites (the organization), deployed first.
+    Bootstrap,
+    /// What the declaring stack holds that refers to units of its overflow stacks,
+    /// deployed after them.
+    Deferred,
     /// A StackSet's member template.
     Member { carrier: NodeId },
 }
@@ -40,6 +45,15 @@ impl Slot {
     pub(crate) fn is_member(&self) -> bool {
         matches!(self.kind, SlotKind::Member { .. })
     }
+
+    /// An additional stack synthesis made for a declared one (overflow, bootstrap,
+    /// deferred): it holds none of the stack's declared outputs.
+    pub(crate) fn is_extra(&self) -> bool {
+        matches!(
+            self.kind,
+            SlotKind::Overflow { .. } | SlotKind::Bootstrap | SlotKind::Deferred
+        )
+    }
 }
 
 /// Where everything goes.
@@ -52,9 +66,6 @@ pub(crate) struct Placement {
 }
 
 const NO_SLOT: u32 = u32::MAX;
-
-/// The group of a stack's bootstrap slot.
-pub(crate) const BOOTSTRAP: &str = "Bootstrap";
 
 impl Placement {
     /// The slot of a resource or parameter.
@@ -189,12 +200,12 @@ fn bootstrap(model: &Model<'_>, p: &mut Placement, slot: usize) {
     for &n in &moved {
         p.slot_of[n.index()] = index as u32;
     }
-    let name = format!("{}-{BOOTSTRAP}", p.slots[slot].name);
+    let name = format!("{}-Bootstrap", p.slots[slot].name);
     let stack = p.slots[slot].stack;
     p.slots.push(Slot {
         name,
         stack,
-        kind: SlotKind::Overflow { group: BOOTSTRAP },
+        kind: SlotKind::Bootstrap,
         members: moved,
     });
 }
@@ -320,7 +331,7 @@ fn defer(model: &Model<'_>, p: &mut Placement, slot: usize, base_name: &str) {
     // The spill stacks, not the bootstrap stack (deployed before everything).
     let overflow: Vec<usize> = (slot + 1..p.slots.len())
         .filter(|&s| {
-            p.slots[s].stack == stack && p.slots[s].kind != SlotKind::Overflow { group: BOOTSTRAP }
+            p.slots[s].stack == stack && matches!(p.slots[s].kind, SlotKind::Overflow { .. })
         })
         .collect();
     let deferred = p.slots.len();
@@ -339,7 +350,7 @@ fn defer(model: &Model<'_>, p: &mut Placement, slot: usize, base_name: &str) {
                     p.slots.push(Slot {
                         name: format!("{base_name}-Deferred-001"),
                         stack,
-                        kind: SlotKind::Overflow { group: "Deferred" },
+                        kind: SlotKind::Deferred,
                         members: Vec::new(),
                     });
                     moved_any = true;

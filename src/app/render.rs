@@ -83,19 +83,24 @@ pub(crate) fn render(
         let mut view = TemplateView {
             description: match slot.kind {
                 SlotKind::Overflow { group } => {
-                    let stack = model.id(slot.stack);
-                    description = match group {
-                        "Units" => format!(
-                            "Organizational units of {stack} that did not fit in one template"
-                        ),
-                        "Deferred" => format!(
-                            "Resources of {stack} that refer to its overflow stacks, deployed after them"
-                        ),
-                        "Bootstrap" => format!(
-                            "What the deploy prerequisites of {stack} need, deployed first"
-                        ),
-                        _ => format!("{group} of {stack} that did not fit in one template"),
-                    };
+                    description = format!(
+                        "{group} of {} that did not fit in one template",
+                        model.id(slot.stack)
+                    );
+                    Some(description.as_str())
+                }
+                SlotKind::Bootstrap => {
+                    description = format!(
+                        "What the deploy prerequisites of {} need, deployed first",
+                        model.id(slot.stack)
+                    );
+                    Some(description.as_str())
+                }
+                SlotKind::Deferred => {
+                    description = format!(
+                        "Resources of {} that refer to its overflow stacks, deployed after them",
+                        model.id(slot.stack)
+                    );
                     Some(description.as_str())
                 }
                 _ => stack_data.and_then(|d| d.description.as_deref()),
@@ -122,7 +127,7 @@ pub(crate) fn render(
                 .iter()
                 .map(|(k, p): (&String, &Parameter)| (k.as_str(), p)),
         );
-        if !matches!(slot.kind, SlotKind::Overflow { .. }) {
+        if !slot.is_extra() {
             if let Some(d) = stack_data {
                 view.outputs
                     .extend(d.outputs.iter().map(|(k, o)| (k.as_str(), o)));

@@ -167,7 +167,7 @@ impl Resolver<'_, '_> {
                 continue;
             };
             needs_iam |= res.resource_type.starts_with(IAM_PREFIX);
-            // What the resource references it waits for anyway: no DependsOn repeats it.
+            // What the resource references it waits for anyway.
             let mut referenced: Vec<NodeId> = Vec::new();
             for v in res.properties.values() {
                 v.visit_refs(|r| {
@@ -179,32 +179,27 @@ impl Resolver<'_, '_> {
             }
             let start = self.res.dep_flat.len() as u32;
             for &dep in model.waits(m) {
-                self.note_dependency(slot, m, dep, start);
+                self.note_dependency(slot, m, dep);
             }
             if let Some(node) = model.app.resource_node(m) {
                 for &dep in &node.depends_on {
-                    self.note_dependency(slot, m, dep, start);
+                    self.note_dependency(slot, m, dep);
                 }
                 if let Some((group, width)) = node.serial_group {
                     let queue = in_flight.entry(group).or_default();
                     if queue.len() >= usize::from(width) {
-                        if let Some(prev) = queue.pop_front() {
-                            if !self.res.dep_flat[start as usize..].contains(&prev) {
-                                self.res.dep_flat.push(prev);
-                            }
-                        }
+                        self.res.dep_flat.extend(queue.pop_front());
                     }
                     queue.push_back(m);
                 }
             }
-            if !referenced.is_empty() {
-                let mut i = start as usize;
-                while i < self.res.dep_flat.len() {
-                    if referenced.contains(&self.res.dep_flat[i]) {
-                        self.res.dep_flat.remove(i);
-                    } else {
-                        i += 1;
-                    }
+            // One DependsOn per construct, in the order first met, and none for what the
+            // resource references (CloudFormation waits for that anyway).
+            let start_at = start as usize;
+            let found: Vec<NodeId> = self.res.dep_flat.drain(start_at..).collect();
+            for d in found {
+                if !referenced.contains(&d) && !self.res.dep_flat[start_at..].contains(&d) {
+                    self.res.dep_flat.push(d);
                 }
             }
             self.res.dep_range[m.index()] = (start, self.res.dep_flat.len() as u32);
@@ -212,7 +207,7 @@ impl Resolver<'_, '_> {
         if let SlotKind::Member { carrier } = s.kind {
             self.res.carriers.entry(carrier).or_default().needs_iam = needs_iam;
         }
-        if !matches!(s.kind, SlotKind::Overflow { .. }) {
+        if !s.is_extra() {
             if let NodeKind::Stack(data) = &model.app.nodes[s.stack.index()].kind {
                 for o in data.outputs.values() {
                     o.value.visit_refs(|r| self.note_ref(slot, s.stack, r));
@@ -224,15 +219,13 @@ impl Resolver<'_, '_> {
         }
     }
 
-    fn note_dependency(&mut self, slot: usize, from: NodeId, dep: NodeId, start: u32) {
+    fn note_dependency(&mut self, slot: usize, from: NodeId, dep: NodeId) {
         let Some(dep_slot) = self.placement.slot_of(dep) else {
             return;
         };
         let slots = &self.placement.slots;
         if dep_slot == slot {
-            if !self.res.dep_flat[start as usize..].contains(&dep) {
-                self.res.dep_flat.push(dep);
-            }
+            self.res.dep_flat.push(dep);
         } else if !slots[slot].is_member() && !slots[dep_slot].is_member() {
             self.res.slot_deps[slot].insert(dep_slot);
         } else {
@@ -265,12 +258,9 @@ impl Resolver<'_, '_> {
             self.out.push(Diagnostic::new(
                 self.model.path(from),
                 Rule::ForeignHandle,
-                format!(
-                    "construct #{} of another App (app #{})",
-                    target.index, target.app
-                ),
+                super::foreign(target),
                 "a reference points at a construct of another App",
-                "use the handles this app returned; a handle of one App means nothing in another",
+                super::FOREIGN_HINT,
             ));
             return;
         }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::assembly::{Assembly, PhaseTimings, StackEntry, StackSetEntry};
 use super::lower::Model;
-use super::place::{self, SlotKind, BOOTSTRAP};
+use super::place::{self, SlotKind};
 use super::render::{self, ManifestProperties, SlotResolver};
 use super::{integrity, name, plan, resolve, validate, App};
 use crate::error::{Diagnostics, Error, Result};
@@ -106,7 +106,7 @@ impl App {
                     .filter(|&&d| d != i)
                     .map(|&d| placement.slots[d].name.clone())
                     .collect(),
-                bootstrap: placement.slots[i].kind == SlotKind::Overflow { group: BOOTSTRAP },
+                bootstrap: placement.slots[i].kind == SlotKind::Bootstrap,
                 upload: artifacts[i].body.len() > plan::INLINE_TEMPLATE_BYTES,
                 stack_sets: placement
                     .slots

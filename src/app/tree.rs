@@ -269,7 +269,7 @@ impl App {
             Rule::ForeignHandle,
             foreign(node),
             format!("`{what}` was given a handle that is not of this app"),
-            "use the handles this app returned; a handle of one App means nothing in another",
+            super::FOREIGN_HINT,
         ));
         false
     }

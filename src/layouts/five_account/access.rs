@@ -57,34 +57,15 @@ impl FiveAccountLayoutBuilder {
     }
 }
 
-/// The OUs the named grant targets stand for.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Parts {
-    pub(super) organization: OrganizationHandle,
-    pub(super) non_prod: OuHandle,
-    pub(super) prod: OuHandle,
-    pub(super) shared_services: OuHandle,
-    pub(super) audit: OuHandle,
-}
-
-impl Parts {
-    pub(super) fn new(structure: &Structure) -> Self {
-        Parts {
-            organization: structure.organization,
-            non_prod: structure.non_prod,
-            prod: structure.prod,
-            shared_services: structure.infrastructure,
-            audit: structure.security,
-        }
-    }
-
-    /// Where a target lets the role be assumed: every account under an OU, or one account.
+impl Structure {
+    /// Where a grant target lets the role be assumed: every account under an OU (the
+    /// layout's parts name theirs), or one account.
     fn resolve(&self, target: &GrantTarget) -> Option<Where> {
         Some(match target {
             GrantTarget::NonProd => Where::Ou(self.non_prod),
             GrantTarget::Prod => Where::Ou(self.prod),
-            GrantTarget::SharedServices => Where::Ou(self.shared_services),
-            GrantTarget::Audit => Where::Ou(self.audit),
+            GrantTarget::SharedServices => Where::Ou(self.infrastructure),
+            GrantTarget::Audit => Where::Ou(self.security),
             GrantTarget::Ou(ou) => Where::Ou(*ou),
             GrantTarget::Account(a) => Where::Account(a.clone()),
             #[allow(unreachable_patterns)]
@@ -100,7 +81,11 @@ enum Where {
 
 /// A group's `switch-roles` policy: `sts:AssumeRole` on each granted role, in the accounts
 /// under the grant's OUs (by `aws:ResourceOrgPaths`) and in the accounts it names.
-pub(super) fn switch_roles_policy(app: &App, grants: &[Grant], parts: &Parts) -> PolicyDocument {
+pub(super) fn switch_roles_policy(
+    app: &App,
+    grants: &[Grant],
+    parts: &Structure,
+) -> PolicyDocument {
     let mut doc = PolicyDocument::new();
     for grant in grants {
         for st in grant_statements(app, grant, parts) {
@@ -111,7 +96,7 @@ pub(super) fn switch_roles_policy(app: &App, grants: &[Grant], parts: &Parts) ->
 }
 
 /// Adds `grant` to the switch-roles policy of the group at `group`.
-pub(super) fn add_grant(app: &mut App, group: &GroupHandle, grant: &Grant, parts: &Parts) {
+pub(super) fn add_grant(app: &mut App, group: &GroupHandle, grant: &Grant, parts: &Structure) {
     let statements = grant_statements(app, grant, parts);
     let Some(data) = app.typed_mut::<GroupData>(group.node(), "grant") else {
         return;
@@ -147,7 +132,7 @@ pub(super) fn add_grant(app: &mut App, group: &GroupHandle, grant: &Grant, parts
 /// Name of the groups' inline policy that lets them switch roles.
 pub(super) const SWITCH_ROLES: &str = "switch-roles";
 
-fn grant_statements(app: &App, grant: &Grant, parts: &Parts) -> Vec<Statement> {
+fn grant_statements(app: &App, grant: &Grant, parts: &Structure) -> Vec<Statement> {
     // The role name is a setting: made literal inside the `Fn::Sub`.
     let role_name = escape_sub(&grant.role_name);
     let role = |account: &str| {

@@ -11,7 +11,7 @@ use crate::iam::{keys, Condition, Group, GroupHandle, ManagedPolicy, PolicyDocum
 use crate::org::AccountHandle;
 use crate::stackset::{StackSet, StackSetHandle};
 
-use super::access::{switch_roles_policy, Parts, SWITCH_ROLES};
+use super::access::{switch_roles_policy, SWITCH_ROLES};
 use super::naming::upper_camel;
 use super::organization::Structure;
 use super::FiveAccountLayoutBuilder;
@@ -38,7 +38,6 @@ impl FiveAccountLayoutBuilder {
             &format!("{prefix}-identity"),
             &self.organization_access_role,
         ));
-        let parts = Parts::new(structure);
         let tpl = set.template();
         let self_service = app.add(&tpl, ManagedPolicy::new("SelfService", self_service_policy())
             .name(format!("{prefix}-self-service"))
@@ -47,7 +46,7 @@ impl FiveAccountLayoutBuilder {
             ))?;
         let mut groups = IndexMap::new();
         for g in &self.groups {
-            let doc = switch_roles_policy(app, &g.grants, &parts);
+            let doc = switch_roles_policy(app, &g.grants, structure);
             let mut group = Group::new(upper_camel(&g.name))
                 .name(format!("{prefix}-{}", g.name))
                 .managed_policy(self_service);

@@ -68,12 +68,7 @@ use naming::ArchiveNames;
 #[derive(Debug)]
 pub struct FiveAccountLayout {
     stack: StackHandle,
-    organization: OrganizationHandle,
-    security: OuHandle,
-    infrastructure: OuHandle,
-    workloads: OuHandle,
-    non_prod: OuHandle,
-    prod: OuHandle,
+    structure: organization::Structure,
     identity: AccountHandle,
     audit: AccountHandle,
     shared_services: AccountHandle,
@@ -111,7 +106,6 @@ impl FiveAccountLayout {
     /// # Ok::<(), orgstack::Error>(())
     /// ```
     pub fn grant(&self, app: &mut App, group: &str, grant: Grant) {
-        let parts = self.parts();
         match self.groups.get(group) {
             Some(handle) if !self.role_names.contains(&grant.role_name) => {
                 app.report(crate::Diagnostic::new(
@@ -125,7 +119,7 @@ impl FiveAccountLayout {
                     ),
                 ))
             }
-            Some(handle) => access::add_grant(app, handle, &grant, &parts),
+            Some(handle) => access::add_grant(app, handle, &grant, &self.structure),
             None => app.report(crate::Diagnostic::new(
                 app.path(&self.identity_stack_set.template()),
                 crate::Rule::PropertyValue,
@@ -137,18 +131,6 @@ impl FiveAccountLayout {
                 ),
             )),
         }
-    }
-
-    /// What the named grant targets stand for.
-    fn parts(&self) -> access::Parts {
-        access::Parts::new(&organization::Structure {
-            organization: self.organization,
-            security: self.security,
-            infrastructure: self.infrastructure,
-            workloads: self.workloads,
-            non_prod: self.non_prod,
-            prod: self.prod,
-        })
     }
 
     /// A builder for a layout named `name` (lower-case letters, digits and hyphens; it
@@ -163,27 +145,27 @@ impl FiveAccountLayout {
     }
     /// The organization.
     pub fn organization(&self) -> OrganizationHandle {
-        self.organization
+        self.structure.organization
     }
     /// The Security OU (identity and audit accounts).
     pub fn security_ou(&self) -> OuHandle {
-        self.security
+        self.structure.security
     }
     /// The Infrastructure OU (shared services).
     pub fn infrastructure_ou(&self) -> OuHandle {
-        self.infrastructure
+        self.structure.infrastructure
     }
     /// The Workloads OU (parent of NonProd and Prod).
     pub fn workloads_ou(&self) -> OuHandle {
-        self.workloads
+        self.structure.workloads
     }
     /// The NonProd OU.
     pub fn non_prod_ou(&self) -> OuHandle {
-        self.non_prod
+        self.structure.non_prod
     }
     /// The Prod OU.
     pub fn prod_ou(&self) -> OuHandle {
-        self.prod
+        self.structure.prod
     }
     /// The identity account.
     pub fn identity_account(&self) -> &AccountHandle {
@@ -297,12 +279,7 @@ impl<P: Scope + ?Sized> Construct<P> for FiveAccountLayoutBuilder {
 
         Ok(FiveAccountLayout {
             stack,
-            organization: structure.organization,
-            security: structure.security,
-            infrastructure: structure.infrastructure,
-            workloads: structure.workloads,
-            non_prod: structure.non_prod,
-            prod: structure.prod,
+            structure,
             identity: accounts.identity,
             audit: accounts.audit,
             shared_services: accounts.shared_services,

@@ -14,6 +14,7 @@ use super::naming::upper_camel;
 use super::FiveAccountLayoutBuilder;
 
 /// The organization and its OUs.
+#[derive(Debug, Clone, Copy)]
 pub(super) struct Structure {
     pub(super) organization: OrganizationHandle,
     pub(super) security: OuHandle,
