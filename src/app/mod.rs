@@ -21,6 +21,7 @@ mod synth;
 mod tree;
 mod typed;
 mod validate;
+mod write;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
