@@ -86,7 +86,7 @@ pub(crate) fn is_region(name: &str) -> bool {
     };
     area.len() == 2
         && lower(area)
-        && partition.map_or(true, |p| {
+        && partition.is_none_or(|p| {
             p == "gov"
                 || p.strip_prefix("iso")
                     .is_some_and(|x| x.is_empty() || (x.len() == 1 && lower(x)))

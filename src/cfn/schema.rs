@@ -233,7 +233,7 @@ fn policy_size(res: &Resource, content: &Value, q: &Quotas, out: &mut Vec<Proble
         None => (q.policies.largest_size(), "any type".to_owned()),
     };
     if size > max {
-        let hint = if ty.as_ref().map_or(true, PolicyType::is_authorization) {
+        let hint = if ty.as_ref().is_none_or(PolicyType::is_authorization) {
             "split the statements over two policies, or use wildcards in actions"
         } else {
             "split the settings over two policies of this type; the effective policy merges them"

@@ -260,5 +260,5 @@ impl OrganizationHandle {
 /// Whether the organization at `node` keeps `FullAWSAccess` attached (true when unknown).
 pub(crate) fn full_aws_access(app: &App, node: NodeId) -> bool {
     app.typed::<OrganizationData>(node)
-        .map_or(true, |d| d.full_aws_access)
+        .is_none_or(|d| d.full_aws_access)
 }
