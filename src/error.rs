@@ -25,6 +25,15 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The target of a write cannot hold an assembly (see [`TargetProblem`]); nothing was
+    /// written or changed.
+    #[error("cannot write the assembly at `{}`: {problem}", path.display())]
+    Target {
+        /// The target, as given.
+        path: PathBuf,
+        /// What is wrong with it, and what to do.
+        problem: TargetProblem,
+    },
 }
 
 impl Error {
@@ -34,6 +43,44 @@ impl Error {
             Error::Validation(d) => &d.0,
             _ => &[],
         }
+    }
+}
+
+/// Why a directory cannot receive an assembly ([`Error::Target`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TargetProblem {
+    /// The path is empty, a root, `.`, or ends in `..`: it names no directory that could
+    /// be replaced.
+    NoName,
+    /// A file (or a symbolic link to one) is where the directory would be.
+    NotADirectory,
+    /// A symbolic link that points to nothing is where the directory would be.
+    DanglingSymlink,
+    /// The directory is a mount point (a container volume, say): it cannot be renamed, so
+    /// it cannot be replaced in one step.
+    MountPoint,
+}
+
+impl fmt::Display for TargetProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TargetProblem::NoName => {
+                "the path names no directory (it is empty, a root, `.`, or ends in `..`): \
+                 name the assembly's own directory, e.g. `cdk.out`"
+            }
+            TargetProblem::NotADirectory => {
+                "it is a file, not a directory: remove it or choose another target"
+            }
+            TargetProblem::DanglingSymlink => {
+                "it is a symbolic link to nothing: create the directory it points to, or \
+                 remove the link"
+            }
+            TargetProblem::MountPoint => {
+                "it is a mount point, which cannot be replaced in one step: write into a \
+                 directory inside it (e.g. `cdk.out` in it)"
+            }
+        })
     }
 }
 

@@ -140,7 +140,10 @@
 //!   have a size and a per-target count for each type, [`Quotas::policy`]), and stacks split
 //!   automatically past 500 resources or 1 MB, without moving existing accounts.
 //! - **Atomic writes**: [`App::synth_to`] builds the assembly beside the target and renames
-//!   it into place; a failure leaves the previous assembly untouched.
+//!   it into place; a failure leaves the previous assembly untouched. Concurrent writers to
+//!   one directory take turns on a lock (the last one wins, never a mix); a file, a link
+//!   to nothing or a mount point at the target is refused untouched ([`Error::Target`]); a
+//!   link to a directory is followed.
 //! - **A plan that deploys in one pass**: `deploy-plan.md` (and the manifest's `steps`) is
 //!   derived from what the resources need — a `<Stack>-Bootstrap` stack first when the app
 //!   creates the organization, trusted access and policy types, the stacks in order in the
@@ -181,5 +184,5 @@ pub use app::{
     App, CfnParameter, CfnResource, Construct, DeployStep, ParameterHandle, ResourceHandle, Scope,
     Spill, StackHandle, Subtree, SubtreeHandle,
 };
-pub use error::{Diagnostic, Diagnostics, Error, Result, Rule, Severity};
+pub use error::{Diagnostic, Diagnostics, Error, Result, Rule, Severity, TargetProblem};
 pub use quotas::{PolicyQuota, PolicyQuotas, Quotas};

@@ -186,12 +186,27 @@ impl App {
         ))
     }
 
-    /// Synthesizes the app and writes the assembly to `dir` atomically: it is built in a
-    /// sibling directory and renamed into place, so a failure leaves an earlier assembly at
-    /// `dir` untouched and never a half-written one.
+    /// Synthesizes the app and writes the assembly to the directory `dir` atomically
+    /// ([`Assembly::write_to`]): nothing reaches the disk unless synthesis succeeded; the
+    /// assembly is built in a directory beside `dir` and renamed into place, so a failure
+    /// leaves an earlier assembly at `dir` untouched and never a half-written one.
+    ///
+    /// - **Concurrent** calls into one `dir`, from threads or processes, take turns on a
+    ///   lock (`.<name>.lock` beside `dir`): each leaves a complete assembly, the last one
+    ///   wins, never a mix.
+    /// - **What is replaced**: the whole of `dir` (files the assembly does not write are
+    ///   removed); never a file: a file at `dir` is an error, and left alone.
+    /// - **On failure**, nothing staged is left beside `dir`; what a killed earlier run left
+    ///   there is removed by the next one.
+    /// - **A symbolic link** at `dir` is followed: the directory it points to receives the
+    ///   assembly, and the link stays.
+    /// - **A mount point** (a container volume) is refused untouched: write to a
+    ///   directory inside it.
     ///
     /// # Errors
-    /// As [`synth`](Self::synth), and [`Error::Io`] if writing fails.
+    /// As [`synth`](Self::synth); [`Error::Target`] when `dir` cannot hold an assembly (a
+    /// file, a link to nothing, a mount point, a path that names no directory, such as one
+    /// ending in `..`), before anything is written; [`Error::Io`] if writing fails.
     pub fn synth_to(&self, dir: impl AsRef<std::path::Path>) -> Result<Assembly> {
         let mut assembly = self.synth()?;
         assembly.write_to(dir)?;

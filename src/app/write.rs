@@ -1,22 +1,58 @@
-//! Writing an assembly to disk, atomically.
+//! Writing an assembly to disk: staged beside the target, then swapped in by two renames,
+//! under a lock per target.
+//!
+//! The steps, for a target `<parent>/<name>`:
+//! 1. resolve the target: it must name a directory (a trailing `.` is dropped, `..` and
+//!    empty paths are refused); a symbolic link is followed to the directory it points to;
+//!    a file, a link to nothing and a mount point are refused before anything is created;
+//! 2. take the lock `<parent>/.<name>.lock` (an empty file, left in place: removing it
+//!    would let two writers hold "the" lock on two files);
+//! 3. holding it, remove what crashed writers left (`.<name>.staging*`, `.<name>.previous*`
+//!    directories), look at the target again, write every file to a fresh
+//!    `.<name>.staging.<pid>` directory, move the old assembly aside, move the new one in,
+//!    and remove the old one.
+//!
+//! Whatever this creates and an early return leaves unfinished is removed by guards.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::ffi::OsString;
+use std::fs::{self, File};
+use std::io::ErrorKind;
+use std::path::{Component, Path, PathBuf};
 use std::time::Instant;
 
 use super::assembly::{Assembly, DEPLOY_PLAN_FILE, MANIFEST_FILE};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TargetProblem};
 
 impl Assembly {
-    /// Writes the assembly to `dir`, replacing what was there, atomically: the files are
-    /// written to a sibling directory that is then renamed into place. If anything fails,
-    /// an earlier assembly at `dir` is left as it was.
+    /// Writes the assembly to the directory `dir`, replacing the assembly there in one
+    /// step.
     ///
-    /// `dir` belongs to the assembly: files in it that the assembly does not write are
-    /// removed.
+    /// - **Atomic**: the files are written to a directory beside `dir`, which is then
+    ///   renamed into place (the old one renamed aside first, then removed). A reader sees
+    ///   the old assembly or the new one, never a mix, though for a moment between the two
+    ///   renames, nothing. The files are not flushed to stable storage (no `fsync`): the
+    ///   guarantee holds against failures and crashes of the program, not against a power
+    ///   loss.
+    /// - **Concurrent writers** (threads or processes) into one `dir` take turns on a lock
+    ///   (`.<name>.lock` beside `dir`, an empty file that stays there): each leaves a
+    ///   complete assembly, and the last one wins. A writer waits for the one before it.
+    /// - **What is replaced**: `dir` belongs to the assembly; files in it the assembly does
+    ///   not write are removed. A missing `dir` is created, with its parents.
+    /// - **On failure** (a full disk, a read-only parent), an earlier assembly at `dir` is
+    ///   left as it was, and nothing this call staged is left beside it. Directories left
+    ///   by a writer that was killed half-way (`.<name>.staging*`, `.<name>.previous*`) are
+    ///   removed by the next writer; files of those names are never touched.
+    /// - **Symbolic links**: a link at `dir` is followed: the directory it points to
+    ///   receives the assembly (built beside that directory) and the link stays.
+    /// - **Mount points** (a container volume, say) cannot be renamed, so they cannot be
+    ///   replaced in one step: they are refused, untouched. Write into a directory inside
+    ///   the volume instead (`/out/cdk.out` rather than `/out`).
     ///
     /// # Errors
-    /// [`Error::Io`] naming the path that could not be written.
+    /// [`Error::Target`], before anything is created, when `dir` cannot hold an assembly:
+    /// it names no directory (empty, `.`, or ending in `..`), a file or a link to one is
+    /// there, a link to nothing, or a mount point ([`TargetProblem`]). [`Error::Io`] naming
+    /// the path that could not be written or moved.
     pub fn write_to(&mut self, dir: impl AsRef<Path>) -> Result<()> {
         let start = Instant::now();
         self.write_staged(dir.as_ref(), &mut |_| Ok(()))?;
@@ -31,66 +67,289 @@ impl Assembly {
         dir: &Path,
         after_file: &mut dyn FnMut(&Path) -> std::io::Result<()>,
     ) -> Result<()> {
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| Error::Io { path, source }
+        let target = Target::resolve(dir)?;
+        fs::create_dir_all(&target.parent).map_err(io(&target.parent))?;
+        let _lock = target.lock()?;
+        // Looked at again: another program may have changed it while this one waited.
+        let present = target.inspect()?;
+        target.remove_leftovers();
+        let staging = target.stage()?;
+        for a in &self.artifacts {
+            let path = staging.path.join(&a.file_name);
+            fs::write(&path, &a.body).map_err(io(&path))?;
+            after_file(&path).map_err(io(&path))?;
+        }
+        for (name, body) in [
+            (MANIFEST_FILE, &self.manifest),
+            (DEPLOY_PLAN_FILE, &self.deploy_plan),
+        ] {
+            let path = staging.path.join(name);
+            fs::write(&path, body).map_err(io(&path))?;
+            after_file(&path).map_err(io(&path))?;
+        }
+        target.swap(staging, present)
+    }
+}
+
+/// Maps an I/O error to [`Error::Io`] at `path`.
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
+    let path = path.to_path_buf();
+    move |source| Error::Io { path, source }
+}
+
+/// A resolved target: the directory `parent/name` (a link already followed).
+#[derive(Debug)]
+struct Target {
+    /// The path the caller gave, for [`Error::Target`].
+    given: PathBuf,
+    parent: PathBuf,
+    name: OsString,
+    /// `parent/name`.
+    dir: PathBuf,
+}
+
+/// Whether an assembly (a directory) is at the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Present {
+    No,
+    Directory,
+}
+
+impl Target {
+    fn resolve(given: &Path) -> Result<Target> {
+        Target::at(given, given, false)
+    }
+
+    fn at(given: &Path, path: &Path, followed: bool) -> Result<Target> {
+        let refuse = |problem| Error::Target {
+            path: given.to_path_buf(),
+            problem,
         };
-        let name = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "assembly".into());
-        let parent = match dir.parent() {
+        // `components` drops a trailing `.`; what is left must end in a name.
+        let Some(Component::Normal(name)) = path.components().next_back() else {
+            return Err(refuse(TargetProblem::NoName));
+        };
+        let parent = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        fs::create_dir_all(&parent).map_err(io(&parent))?;
-        let staging = parent.join(format!(".{name}.staging"));
-        let old = parent.join(format!(".{name}.previous"));
-        if staging.exists() {
-            fs::remove_dir_all(&staging).map_err(io(&staging))?;
-        }
-        fs::create_dir(&staging).map_err(io(&staging))?;
-        let result = (|| {
-            for a in &self.artifacts {
-                let path = staging.join(&a.file_name);
-                fs::write(&path, &a.body).map_err(io(&path))?;
-                after_file(&path).map_err(io(&path))?;
+        let target = Target {
+            given: given.to_path_buf(),
+            dir: parent.join(name),
+            name: name.to_os_string(),
+            parent,
+        };
+        match fs::symlink_metadata(&target.dir) {
+            // The canonical path holds no link; resolving it checks it like any other
+            // target (a link found there then is refused by `inspect`).
+            Ok(m) if m.file_type().is_symlink() && !followed => match fs::canonicalize(&target.dir)
+            {
+                Ok(real) => Target::at(given, &real, true),
+                Err(e) if e.kind() == ErrorKind::NotFound => {
+                    Err(refuse(TargetProblem::DanglingSymlink))
+                }
+                Err(e) => Err(io(&target.dir)(e)),
+            },
+            _ => {
+                target.inspect()?;
+                Ok(target)
             }
-            for (name, body) in [
-                (MANIFEST_FILE, &self.manifest),
-                (DEPLOY_PLAN_FILE, &self.deploy_plan),
-            ] {
-                let path = staging.join(name);
-                fs::write(&path, body).map_err(io(&path))?;
-                after_file(&path).map_err(io(&path))?;
+        }
+    }
+
+    /// What is at the target now; refuses what cannot be replaced.
+    fn inspect(&self) -> Result<Present> {
+        let refuse = |problem| Error::Target {
+            path: self.given.clone(),
+            problem,
+        };
+        let meta = match fs::symlink_metadata(&self.dir) {
+            Ok(m) => m,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Present::No),
+            Err(e) => return Err(io(&self.dir)(e)),
+        };
+        if meta.file_type().is_symlink() {
+            // A link put there after the target was resolved: not followed now.
+            return Err(refuse(TargetProblem::NotADirectory));
+        }
+        if !meta.is_dir() {
+            return Err(refuse(TargetProblem::NotADirectory));
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let parent = fs::metadata(&self.parent).map_err(io(&self.parent))?;
+            if parent.dev() != meta.dev() {
+                return Err(refuse(TargetProblem::MountPoint));
             }
-            Ok(())
-        })();
-        if let Err(e) = result {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
         }
-        if old.exists() {
-            fs::remove_dir_all(&old).map_err(io(&old))?;
-        }
-        let had_previous = dir.exists();
-        if had_previous {
-            fs::rename(dir, &old).map_err(io(dir))?;
-        }
-        if let Err(source) = fs::rename(&staging, dir) {
-            if had_previous {
-                let _ = fs::rename(&old, dir);
+        Ok(Present::Directory)
+    }
+
+    /// `parent/.<name><suffix>`.
+    fn sibling(&self, suffix: &str) -> PathBuf {
+        let mut n = OsString::from(".");
+        n.push(&self.name);
+        n.push(suffix);
+        self.parent.join(n)
+    }
+
+    /// Takes the target's lock, waiting for a writer that holds it; released when the file
+    /// is dropped.
+    fn lock(&self) -> Result<File> {
+        let path = self.sibling(".lock");
+        let file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io(&path))?;
+        file.lock().map_err(io(&path))?;
+        Ok(file)
+    }
+
+    /// Whether `file_name`, in the parent, is a directory name this module gives staging
+    /// or moved-aside assemblies of this target: `.<name>.staging` or `.<name>.previous`,
+    /// bare or followed by `.` and digits and dots.
+    fn is_ours(&self, file_name: &std::ffi::OsStr) -> bool {
+        let mut stem = OsString::from(".");
+        stem.push(&self.name);
+        let Some(rest) = file_name
+            .as_encoded_bytes()
+            .strip_prefix(stem.as_encoded_bytes())
+        else {
+            return false;
+        };
+        let Some(rest) = rest
+            .strip_prefix(b".staging")
+            .or_else(|| rest.strip_prefix(b".previous"))
+        else {
+            return false;
+        };
+        match rest.split_first() {
+            None => true,
+            Some((b'.', digits)) => {
+                !digits.is_empty() && digits.iter().all(|b| b.is_ascii_digit() || *b == b'.')
             }
-            let _ = fs::remove_dir_all(&staging);
-            return Err(Error::Io {
-                path: dir.to_path_buf(),
-                source,
+            Some(_) => false,
+        }
+    }
+
+    /// Removes the directories writers of this target left when they were killed (the
+    /// lock is held, so no live writer uses them). Best effort: a leftover that cannot be
+    /// removed only takes a name the next ones skip.
+    fn remove_leftovers(&self) {
+        let Ok(entries) = fs::read_dir(&self.parent) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            if !self.is_ours(&entry.file_name()) {
+                continue;
+            }
+            let path = entry.path();
+            if fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+                let _ = fs::remove_dir_all(&path);
+            }
+        }
+    }
+
+    /// A name beside the target, `.<name>.<what>.<pid>`, unused (a suffix added until it
+    /// is), made with `make` (which fails with `AlreadyExists` if it is taken).
+    fn fresh(
+        &self,
+        what: &str,
+        mut make: impl FnMut(&Path) -> std::io::Result<()>,
+    ) -> Result<PathBuf> {
+        let pid = std::process::id();
+        let mut last = None;
+        for n in 0..100u32 {
+            let path = if n == 0 {
+                self.sibling(&format!(".{what}.{pid}"))
+            } else {
+                self.sibling(&format!(".{what}.{pid}.{n}"))
+            };
+            match make(&path) {
+                Ok(()) => return Ok(path),
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => last = Some((path, e)),
+                Err(e) => return Err(io(&path)(e)),
+            }
+        }
+        let (path, e) = last.unwrap_or_else(|| {
+            (
+                self.sibling(&format!(".{what}")),
+                std::io::Error::from(ErrorKind::AlreadyExists),
+            )
+        });
+        Err(io(&path)(e))
+    }
+
+    /// A new, empty staging directory, removed when dropped unless it was moved into place.
+    fn stage(&self) -> Result<Staging> {
+        let path = self.fresh("staging", |p| fs::create_dir(p))?;
+        Ok(Staging { path, armed: true })
+    }
+
+    /// Moves the staged assembly into place: the old one aside, the new one in, the old
+    /// one removed.
+    fn swap(&self, staging: Staging, present: Present) -> Result<()> {
+        if present == Present::No {
+            fs::rename(&staging.path, &self.dir).map_err(io(&self.dir))?;
+            staging.keep();
+            return Ok(());
+        }
+        // Under the lock nobody else makes names of ours, so a name found free stays free.
+        let previous = self.fresh("previous", |p| match fs::symlink_metadata(p) {
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e),
+            Ok(_) => Err(ErrorKind::AlreadyExists.into()),
+        })?;
+        if let Err(e) = fs::rename(&self.dir, &previous) {
+            return Err(match e.kind() {
+                // A mount point the device check did not catch (a bind mount of a
+                // directory of the same file system).
+                ErrorKind::ResourceBusy | ErrorKind::CrossesDevices => Error::Target {
+                    path: self.given.clone(),
+                    problem: TargetProblem::MountPoint,
+                },
+                _ => io(&self.dir)(e),
             });
         }
-        if had_previous {
-            fs::remove_dir_all(&old).map_err(io(&old))?;
+        if let Err(e) = fs::rename(&staging.path, &self.dir) {
+            // Put the old assembly back; should even that fail, it stays at `previous`,
+            // which the error names.
+            return Err(match fs::rename(&previous, &self.dir) {
+                Ok(()) => io(&self.dir)(e),
+                Err(_) => io(&previous)(e),
+            });
         }
+        staging.keep();
+        // The new assembly is in place: the call succeeded. An old one that cannot be
+        // removed now is a leftover the next writer removes.
+        let _ = fs::remove_dir_all(&previous);
         Ok(())
+    }
+}
+
+/// A staging directory, removed with what it holds when dropped, unless kept.
+#[derive(Debug)]
+struct Staging {
+    path: PathBuf,
+    armed: bool,
+}
+
+impl Staging {
+    /// It was moved into place: nothing to remove.
+    fn keep(mut self) {
+        self.armed = false;
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if self.armed {
+            let _ = fs::remove_dir_all(&self.path);
+        }
     }
 }
 
@@ -158,11 +417,16 @@ mod tests {
         assert!(matches!(err, Error::Io { .. }), "{err}");
         assert_eq!(written, 2, "the failure came after writing began");
         assert_eq!(read_dir(&out), before);
-        let leftovers: Vec<_> = fs::read_dir(&root)
+        let mut leftovers: Vec<_> = fs::read_dir(&root)
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("out")]);
+        leftovers.sort();
+        assert_eq!(
+            leftovers,
+            [".out.lock", "out"],
+            "the staging directory is gone"
+        );
         fs::remove_dir_all(&root).unwrap();
     }
 
@@ -198,6 +462,96 @@ mod tests {
         bad.stack("not_valid").unwrap();
         assert!(bad.synth_to(&out).is_err());
         assert_eq!(read_dir(&out), before);
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_target_must_end_in_a_name() {
+        for bad in ["", ".", "..", "a/..", "a/b/../..", "/"] {
+            let err = Target::resolve(Path::new(bad)).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    Error::Target {
+                        problem: TargetProblem::NoName,
+                        ..
+                    }
+                ),
+                "{bad:?}: {err}"
+            );
+        }
+        let root = tmp("names");
+        let t = Target::resolve(&root.join("out").join(".")).unwrap();
+        assert_eq!(
+            (t.parent.as_path(), t.name.as_os_str()),
+            (root.as_path(), "out".as_ref())
+        );
+        let t = Target::resolve(Path::new("nowhere-such")).unwrap();
+        assert_eq!(t.parent, Path::new("."));
+        assert_eq!(t.dir, Path::new("./nowhere-such"));
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn only_names_of_staged_and_moved_aside_assemblies_are_ours() {
+        let t = Target::resolve(Path::new("no-such-dir/out")).unwrap();
+        for ours in [
+            ".out.staging",
+            ".out.previous",
+            ".out.staging.12",
+            ".out.previous.12.3",
+        ] {
+            assert!(t.is_ours(ours.as_ref()), "{ours}");
+        }
+        for theirs in [
+            "out",
+            ".out.lock",
+            ".out.staging.",
+            ".out.stagingx",
+            ".out.staging.x1",
+            ".out.previous-1",
+            // The staging directory of a target named `out.staging`.
+            ".out.staging.staging.12",
+            ".other.staging",
+            "..out.staging",
+        ] {
+            assert!(!t.is_ours(theirs.as_ref()), "{theirs}");
+        }
+    }
+
+    #[test]
+    fn a_name_taken_by_a_leftover_is_skipped() {
+        let root = tmp("fresh");
+        let t = Target::resolve(&root.join("out")).unwrap();
+        let pid = std::process::id();
+        fs::write(root.join(format!(".out.staging.{pid}")), "a file").unwrap();
+        fs::create_dir(root.join(format!(".out.staging.{pid}.1"))).unwrap();
+        let staging = t.stage().unwrap();
+        assert_eq!(staging.path, root.join(format!(".out.staging.{pid}.2")));
+        assert!(staging.path.is_dir());
+        drop(staging);
+        assert!(
+            !root.join(format!(".out.staging.{pid}.2")).exists(),
+            "dropped, removed"
+        );
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_failure_before_the_swap_removes_the_staging_directory_of_a_new_target() {
+        let root = tmp("new-target");
+        let out = root.join("deeper").join("out");
+        let err = app(&["A"])
+            .synth()
+            .unwrap()
+            .write_staged(&out, &mut |_| Err(std::io::Error::other("disk full")))
+            .unwrap_err();
+        assert!(matches!(err, Error::Io { .. }), "{err}");
+        let names: Vec<_> = fs::read_dir(root.join("deeper"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, [".out.lock"], "no target, no staging directory");
         fs::remove_dir_all(&root).unwrap();
     }
 }
