@@ -55,8 +55,8 @@ pub enum TargetProblem {
     NoName,
     /// A file (or a symbolic link to one) is where the directory would be.
     NotADirectory,
-    /// A symbolic link that points to nothing is where the directory would be.
-    DanglingSymlink,
+    /// The path is a symbolic link in a chain of more than 40, or a loop.
+    TooManyLinks,
     /// The directory is a mount point (a container volume, say): it cannot be renamed, so
     /// it cannot be replaced in one step.
     MountPoint,
@@ -72,9 +72,9 @@ impl fmt::Display for TargetProblem {
             TargetProblem::NotADirectory => {
                 "it is a file, not a directory: remove it or choose another target"
             }
-            TargetProblem::DanglingSymlink => {
-                "it is a symbolic link to nothing: create the directory it points to, or \
-                 remove the link"
+            TargetProblem::TooManyLinks => {
+                "it is a symbolic link in a loop or a chain of more than 40: point it at a \
+                 directory"
             }
             TargetProblem::MountPoint => {
                 "it is a mount point, which cannot be replaced in one step: write into a \

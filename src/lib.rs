@@ -141,9 +141,9 @@
 //!   automatically past 500 resources or 1 MB, without moving existing accounts.
 //! - **Atomic writes**: [`App::synth_to`] builds the assembly beside the target and renames
 //!   it into place; a failure leaves the previous assembly untouched. Concurrent writers to
-//!   one directory take turns on a lock (the last one wins, never a mix); a file, a link
-//!   to nothing or a mount point at the target is refused untouched ([`Error::Target`]); a
-//!   link to a directory is followed.
+//!   one directory take turns on a lock (the last one wins, never a mix); a file or a mount
+//!   point at the target is refused untouched ([`Error::Target`]); a symbolic link is
+//!   followed.
 //! - **A plan that deploys in one pass**: `deploy-plan.md` (and the manifest's `steps`) is
 //!   derived from what the resources need — a `<Stack>-Bootstrap` stack first when the app
 //!   creates the organization, trusted access and policy types, the stacks in order in the

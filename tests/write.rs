@@ -154,10 +154,10 @@ macro_rules! skip {
     }};
 }
 
-#[test]
-fn two_threads_writing_one_directory_leave_one_complete_assembly() {
-    let root = tmp("threads");
-    let out = root.join("out");
+/// Two threads, writing app `a` to `path_a` and app `b` to `path_b` (the same directory,
+/// `root/out`, by two names) at the same moment, 100 times: after every round `root/out`
+/// holds exactly one of the two assemblies, and `root` nothing else but `others`.
+fn two_threads(root: &Path, path_a: &Path, path_b: &Path, others: &[&str]) {
     let (a, b) = (app("a"), app("b"));
     let (want_a, want_b) = (expected(&a.synth().unwrap()), expected(&b.synth().unwrap()));
     assert_ne!(
@@ -168,10 +168,10 @@ fn two_threads_writing_one_directory_leave_one_complete_assembly() {
     for round in 0..100 {
         let barrier = Arc::new(Barrier::new(2));
         let results = std::thread::scope(|s| {
-            let writers: Vec<_> = [&a, &b]
+            let writers: Vec<_> = [(&a, path_a), (&b, path_b)]
                 .into_iter()
-                .map(|app| {
-                    let (barrier, out) = (barrier.clone(), &out);
+                .map(|(app, out)| {
+                    let barrier = barrier.clone();
                     s.spawn(move || {
                         barrier.wait();
                         app.synth_to(out).map(|_| ())
@@ -184,9 +184,9 @@ fn two_threads_writing_one_directory_leave_one_complete_assembly() {
                 .collect::<Vec<_>>()
         });
         for r in &results {
-            assert!(r.is_ok(), "round {round}: {:?}", r);
+            assert!(r.is_ok(), "round {round}: {r:?}");
         }
-        let got = files(&out);
+        let got = files(&root.join("out"));
         if got == want_a {
             last_a += 1;
         } else if got == want_b {
@@ -197,13 +197,25 @@ fn two_threads_writing_one_directory_leave_one_complete_assembly() {
                 got.keys().collect::<Vec<_>>()
             );
         }
-        assert_eq!(
-            leftovers(&root, "out"),
-            Vec::<String>::new(),
-            "round {round}"
-        );
+        assert_eq!(leftovers(root, "out"), others, "round {round}");
     }
     println!("last writer: a {last_a} times, b {last_b} times");
+}
+
+#[test]
+fn two_threads_writing_one_directory_leave_one_complete_assembly() {
+    let root = tmp("threads");
+    let out = root.join("out");
+    two_threads(&root, &out, &out, &[]);
+    fs::remove_dir_all(&root).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn writers_through_a_link_and_the_directory_itself_take_turns() {
+    let root = tmp("threads-link");
+    std::os::unix::fs::symlink("out", root.join("link")).unwrap();
+    two_threads(&root, &root.join("link"), &root.join("out"), &["link"]);
     fs::remove_dir_all(&root).unwrap();
 }
 
@@ -332,14 +344,14 @@ fn a_symlinked_target_is_followed() {
 
 #[cfg(unix)]
 #[test]
-fn a_symlink_to_nothing_or_to_a_file_is_refused() {
-    let root = tmp("symlink-bad");
+fn a_symlink_to_nothing_is_followed_and_one_to_a_file_or_in_a_loop_refused() {
+    let root = tmp("symlink-other");
+    // A link to nothing (yet): the assembly is written where it points.
     let dangling = root.join("dangling");
-    std::os::unix::fs::symlink("nowhere", &dangling).unwrap();
-    let message = app("a").synth_to(&dangling).unwrap_err().to_string();
-    assert!(message.contains("symbolic link to nothing"), "{message}");
+    std::os::unix::fs::symlink("sub/made", &dangling).unwrap();
+    let a = app("a").synth_to(&dangling).unwrap();
     assert!(fs::symlink_metadata(&dangling).unwrap().is_symlink());
-    assert!(!root.join("nowhere").exists());
+    assert_eq!(files(&root.join("sub/made")), expected(&a));
 
     let file = root.join("file");
     fs::write(&file, "x").unwrap();
@@ -350,12 +362,18 @@ fn a_symlink_to_nothing_or_to_a_file_is_refused() {
     assert!(fs::symlink_metadata(&to_file).unwrap().is_symlink());
     assert_eq!(fs::read_to_string(&file).unwrap(), "x");
 
+    let (one, two) = (root.join("one"), root.join("two"));
+    std::os::unix::fs::symlink("two", &one).unwrap();
+    std::os::unix::fs::symlink("one", &two).unwrap();
+    let message = app("a").synth_to(&one).unwrap_err().to_string();
+    assert!(message.contains("symbolic link in a loop"), "{message}");
+
     let mut names: Vec<_> = fs::read_dir(&root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["dangling", "file", "to-file"]);
+    assert_eq!(names, ["dangling", "file", "one", "sub", "to-file", "two"]);
     fs::remove_dir_all(&root).unwrap();
 }
 

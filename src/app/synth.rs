@@ -200,13 +200,13 @@ impl App {
     ///   there is removed by the next one.
     /// - **A symbolic link** at `dir` is followed: the directory it points to receives the
     ///   assembly, and the link stays.
-    /// - **A mount point** (a container volume) is refused untouched: write to a
-    ///   directory inside it.
+    /// - **A mount point** (a container volume) is refused, its contents untouched: write
+    ///   to a directory inside it.
     ///
     /// # Errors
     /// As [`synth`](Self::synth); [`Error::Target`] when `dir` cannot hold an assembly (a
-    /// file, a link to nothing, a mount point, a path that names no directory, such as one
-    /// ending in `..`), before anything is written; [`Error::Io`] if writing fails.
+    /// file, a mount point, a path that names no directory, such as one ending in `..`);
+    /// [`Error::Io`] if writing fails.
     pub fn synth_to(&self, dir: impl AsRef<std::path::Path>) -> Result<Assembly> {
         let mut assembly = self.synth()?;
         assembly.write_to(dir)?;

@@ -3,16 +3,16 @@
 //!
 //! The steps, for a target `<parent>/<name>`:
 //! 1. resolve the target: it must name a directory (a trailing `.` is dropped, `..` and
-//!    empty paths are refused); a symbolic link is followed to the directory it points to;
-//!    a file, a link to nothing and a mount point are refused before anything is created;
-//! 2. take the lock `<parent>/.<name>.lock` (an empty file, left in place: removing it
-//!    would let two writers hold "the" lock on two files);
-//! 3. holding it, remove what crashed writers left (`.<name>.staging*`, `.<name>.previous*`
-//!    directories), look at the target again, write every file to a fresh
-//!    `.<name>.staging.<pid>` directory, move the old assembly aside, move the new one in,
-//!    and remove the old one.
+//!    empty paths are refused); symbolic links are followed to where they point; a file
+//!    is refused before anything is created;
+//! 2. create the parent, take the lock `<parent>/.<name>.lock` (an empty file, left in
+//!    place: removing it would let two writers hold "the" lock on two files);
+//! 3. holding it, look at the target again, remove what killed writers left
+//!    (`.<name>.staging*`, `.<name>.previous*` directories), write every file to a fresh
+//!    `.<name>.staging.<pid>` directory, rename the old assembly aside (a mount point
+//!    refuses here), rename the new one in, and remove the old one.
 //!
-//! Whatever this creates and an early return leaves unfinished is removed by guards.
+//! A guard removes the staging directory on every early return.
 
 use std::ffi::OsString;
 use std::fs::{self, File};
@@ -23,36 +23,44 @@ use std::time::Instant;
 use super::assembly::{Assembly, DEPLOY_PLAN_FILE, MANIFEST_FILE};
 use crate::error::{Error, Result, TargetProblem};
 
+/// How many symbolic links are followed from the target before giving up (Linux's
+/// limit for a path).
+const MAX_LINKS: u32 = 40;
+
 impl Assembly {
     /// Writes the assembly to the directory `dir`, replacing the assembly there in one
     /// step.
     ///
     /// - **Atomic**: the files are written to a directory beside `dir`, which is then
     ///   renamed into place (the old one renamed aside first, then removed). A reader sees
-    ///   the old assembly or the new one, never a mix, though for a moment between the two
-    ///   renames, nothing. The files are not flushed to stable storage (no `fsync`): the
-    ///   guarantee holds against failures and crashes of the program, not against a power
-    ///   loss.
+    ///   the old assembly or the new one, never a mix (though, for the moment between the
+    ///   two renames, nothing). The files are not flushed to stable storage (no `fsync`):
+    ///   the guarantee holds against failures and crashes of the program, not against a
+    ///   power loss.
     /// - **Concurrent writers** (threads or processes) into one `dir` take turns on a lock
     ///   (`.<name>.lock` beside `dir`, an empty file that stays there): each leaves a
     ///   complete assembly, and the last one wins. A writer waits for the one before it.
-    /// - **What is replaced**: `dir` belongs to the assembly; files in it the assembly does
-    ///   not write are removed. A missing `dir` is created, with its parents.
-    /// - **On failure** (a full disk, a read-only parent), an earlier assembly at `dir` is
-    ///   left as it was, and nothing this call staged is left beside it. Directories left
-    ///   by a writer that was killed half-way (`.<name>.staging*`, `.<name>.previous*`) are
-    ///   removed by the next writer; files of those names are never touched.
-    /// - **Symbolic links**: a link at `dir` is followed: the directory it points to
-    ///   receives the assembly (built beside that directory) and the link stays.
+    /// - **What is replaced**: the directory `dir` and everything in it (it belongs to the
+    ///   assembly: files the assembly does not write are removed); never a file. A missing
+    ///   `dir` is created, with its parents.
+    /// - **On failure** (a full disk, a read-only parent, a mount point), an earlier
+    ///   assembly at `dir` is left as it was and nothing this call staged is left beside
+    ///   it; only the parents it created and the lock file stay. Directories a writer that
+    ///   was killed half-way left (`.<name>.staging*`, `.<name>.previous*`) are removed by
+    ///   the next writer; files of those names are never touched.
+    /// - **Symbolic links** at `dir` are followed: the directory a link points to receives
+    ///   the assembly (built beside that directory, under that directory's lock; created
+    ///   if it does not exist yet), and the link stays.
     /// - **Mount points** (a container volume, say) cannot be renamed, so they cannot be
-    ///   replaced in one step: they are refused, untouched. Write into a directory inside
-    ///   the volume instead (`/out/cdk.out` rather than `/out`).
+    ///   replaced in one step: they are refused, their contents untouched. Write into a
+    ///   directory inside the volume instead (`/out/cdk.out` rather than `/out`).
     ///
     /// # Errors
-    /// [`Error::Target`], before anything is created, when `dir` cannot hold an assembly:
-    /// it names no directory (empty, `.`, or ending in `..`), a file or a link to one is
-    /// there, a link to nothing, or a mount point ([`TargetProblem`]). [`Error::Io`] naming
-    /// the path that could not be written or moved.
+    /// [`Error::Target`] when `dir` cannot hold an assembly ([`TargetProblem`]): before
+    /// anything is created when it names no directory (empty, `.`, or ending in `..`), a
+    /// file (or a link to one) is there, or links loop; after staging, which is removed,
+    /// when it is a mount point. [`Error::Io`] naming the path that could not be written
+    /// or moved.
     pub fn write_to(&mut self, dir: impl AsRef<Path>) -> Result<()> {
         let start = Instant::now();
         self.write_staged(dir.as_ref(), &mut |_| Ok(()))?;
@@ -116,45 +124,49 @@ enum Present {
 }
 
 impl Target {
+    /// The target `given` names: a trailing `.` dropped, symbolic links followed (to where
+    /// they point, whether or not anything is there yet).
     fn resolve(given: &Path) -> Result<Target> {
-        Target::at(given, given, false)
+        let mut path = given.to_path_buf();
+        for _ in 0..=MAX_LINKS {
+            let target = Target::named(given, &path)?;
+            match fs::symlink_metadata(&target.dir) {
+                Ok(m) if m.file_type().is_symlink() => {
+                    let to = fs::read_link(&target.dir).map_err(io(&target.dir))?;
+                    // Relative to the link's directory; an absolute one replaces it.
+                    path = target.parent.join(to);
+                }
+                _ => {
+                    target.inspect()?;
+                    return Ok(target);
+                }
+            }
+        }
+        Err(Error::Target {
+            path: given.to_path_buf(),
+            problem: TargetProblem::TooManyLinks,
+        })
     }
 
-    fn at(given: &Path, path: &Path, followed: bool) -> Result<Target> {
-        let refuse = |problem| Error::Target {
-            path: given.to_path_buf(),
-            problem,
-        };
+    /// `path` as a directory `parent/name`, without looking at the disk.
+    fn named(given: &Path, path: &Path) -> Result<Target> {
         // `components` drops a trailing `.`; what is left must end in a name.
         let Some(Component::Normal(name)) = path.components().next_back() else {
-            return Err(refuse(TargetProblem::NoName));
+            return Err(Error::Target {
+                path: given.to_path_buf(),
+                problem: TargetProblem::NoName,
+            });
         };
         let parent = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let target = Target {
+        Ok(Target {
             given: given.to_path_buf(),
             dir: parent.join(name),
             name: name.to_os_string(),
             parent,
-        };
-        match fs::symlink_metadata(&target.dir) {
-            // The canonical path holds no link; resolving it checks it like any other
-            // target (a link found there then is refused by `inspect`).
-            Ok(m) if m.file_type().is_symlink() && !followed => match fs::canonicalize(&target.dir)
-            {
-                Ok(real) => Target::at(given, &real, true),
-                Err(e) if e.kind() == ErrorKind::NotFound => {
-                    Err(refuse(TargetProblem::DanglingSymlink))
-                }
-                Err(e) => Err(io(&target.dir)(e)),
-            },
-            _ => {
-                target.inspect()?;
-                Ok(target)
-            }
-        }
+        })
     }
 
     /// What is at the target now; refuses what cannot be replaced.
@@ -168,22 +180,14 @@ impl Target {
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Present::No),
             Err(e) => return Err(io(&self.dir)(e)),
         };
-        if meta.file_type().is_symlink() {
-            // A link put there after the target was resolved: not followed now.
-            return Err(refuse(TargetProblem::NotADirectory));
+        // A link here was put there after the target was resolved: not followed now.
+        // (Mount points are found when they refuse to be renamed: comparing device ids
+        // would also refuse directories that can be renamed, such as btrfs subvolumes.)
+        if meta.is_dir() {
+            Ok(Present::Directory)
+        } else {
+            Err(refuse(TargetProblem::NotADirectory))
         }
-        if !meta.is_dir() {
-            return Err(refuse(TargetProblem::NotADirectory));
-        }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            let parent = fs::metadata(&self.parent).map_err(io(&self.parent))?;
-            if parent.dev() != meta.dev() {
-                return Err(refuse(TargetProblem::MountPoint));
-            }
-        }
-        Ok(Present::Directory)
     }
 
     /// `parent/.<name><suffix>`.
@@ -306,8 +310,7 @@ impl Target {
         })?;
         if let Err(e) = fs::rename(&self.dir, &previous) {
             return Err(match e.kind() {
-                // A mount point the device check did not catch (a bind mount of a
-                // directory of the same file system).
+                // A mount point: its own file system's root, or a bind mount.
                 ErrorKind::ResourceBusy | ErrorKind::CrossesDevices => Error::Target {
                     path: self.given.clone(),
                     problem: TargetProblem::MountPoint,
