@@ -1,0 +1,369 @@
+//! The JSON spec: its twins of the Rust examples write the same bytes, its schema is the
+//! one checked in, and every kind of mistake names its place in the JSON.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use orgstack::spec::{self, OrgSpec, SpecError};
+use orgstack::Rule;
+
+#[allow(dead_code)]
+#[path = "../examples/custom_org.rs"]
+mod custom_org_example;
+#[allow(dead_code)]
+#[path = "../examples/five_account_layout.rs"]
+mod five_account_layout_example;
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("spec")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// Every file under `dir`, by name, with its bytes.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        assert!(entry.file_type().unwrap().is_file(), "{:?}", entry.path());
+        out.insert(
+            entry.file_name().to_string_lossy().into_owned(),
+            std::fs::read(entry.path()).unwrap(),
+        );
+    }
+    out
+}
+
+/// Writes the Rust app and the spec into two directories and compares every file.
+fn assert_twins(name: &str, app: orgstack::App, spec_file: &str) {
+    let rust_dir = tmp(&format!("{name}-rust"));
+    let spec_dir = tmp(&format!("{name}-spec"));
+    app.synth_to(&rust_dir).unwrap();
+    let text = std::fs::read_to_string(spec_file).unwrap();
+    spec::synth_to(&text, &spec_dir).unwrap();
+    let (rust, json) = (files(&rust_dir), files(&spec_dir));
+    assert_eq!(
+        rust.keys().collect::<Vec<_>>(),
+        json.keys().collect::<Vec<_>>()
+    );
+    assert!(rust.len() >= 5, "{:?}", rust.keys());
+    for (file, bytes) in &rust {
+        assert!(
+            json[file] == *bytes,
+            "{file} differs between the Rust example and {spec_file}"
+        );
+    }
+}
+
+#[test]
+fn the_five_account_spec_writes_the_rust_examples_bytes() {
+    assert_twins(
+        "five_account_layout",
+        five_account_layout_example::app().unwrap(),
+        "examples/five_account_layout.json",
+    );
+}
+
+#[test]
+fn the_custom_org_spec_writes_the_rust_examples_bytes() {
+    assert_twins(
+        "custom_org",
+        custom_org_example::app().unwrap(),
+        "examples/custom_org.json",
+    );
+}
+
+#[test]
+fn a_spec_round_trips_through_its_json() {
+    for file in [
+        "examples/five_account_layout.json",
+        "examples/custom_org.json",
+    ] {
+        let spec = OrgSpec::from_json(&std::fs::read_to_string(file).unwrap()).unwrap();
+        let again = OrgSpec::from_json(&spec.to_json().unwrap()).unwrap();
+        assert_eq!(again, spec, "{file}");
+    }
+}
+
+#[test]
+fn the_checked_in_schema_is_the_one_the_types_generate() {
+    let checked_in = std::fs::read_to_string("schema/orgspec.schema.json").unwrap();
+    assert!(
+        checked_in == spec::schema(),
+        "schema/orgspec.schema.json is stale: run `cargo run --example schema > schema/orgspec.schema.json` and review the diff"
+    );
+}
+
+#[test]
+fn the_schema_describes_every_top_level_field() {
+    let schema: serde_json::Value = serde_json::from_str(&spec::schema()).unwrap();
+    let props = schema["properties"].as_object().unwrap();
+    for field in [
+        "$schema",
+        "stack",
+        "home_region",
+        "quotas",
+        "organization",
+        "layout",
+        "organizational_units",
+        "accounts",
+        "existing_accounts",
+        "policies",
+        "grants",
+        "stack_sets",
+    ] {
+        let p = &props[field];
+        assert!(
+            p.get("description").and_then(|d| d.as_str()).is_some(),
+            "{field}: {p}"
+        );
+    }
+    assert_eq!(schema["additionalProperties"], false);
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors, each with its place in the JSON
+// ---------------------------------------------------------------------------------------
+
+fn validation(text: &str) -> SpecError {
+    OrgSpec::from_json(text)
+        .unwrap()
+        .to_app()
+        .unwrap()
+        .synth()
+        .unwrap_err()
+}
+
+#[test]
+fn a_syntax_error_names_line_and_column() {
+    let err =
+        OrgSpec::from_json("{\n  \"layout\": {\n    \"name\": \"acme\",\n  }\n}").unwrap_err();
+    let SpecError::Syntax { line, column, .. } = err else {
+        panic!("{err:?}");
+    };
+    assert_eq!((line, column), (4, 3));
+    assert!(err.to_string().starts_with("line 4, column 3: "), "{err}");
+}
+
+#[test]
+fn an_unknown_field_names_its_json_path() {
+    let err =
+        OrgSpec::from_json(r#"{"layout": {"name": "acme", "emial_domain": "x"}}"#).unwrap_err();
+    assert_eq!(err.json_paths(), ["$.layout.emial_domain"]);
+    assert!(
+        err.to_string()
+            .contains("$.layout.emial_domain: unknown field `emial_domain`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_wrong_type_names_its_json_path_line_and_column() {
+    let err = OrgSpec::from_json("{\"accounts\": [\n {\"name\": \"A\", \"email\": \"a@b.example\"},\n {\"name\": \"B\", \"email\": 7}]}").unwrap_err();
+    let SpecError::Shape(problems) = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(problems[0].path, "$.accounts[1].email");
+    assert_eq!(problems[0].position, Some((3, 25)));
+    assert!(
+        err.to_string()
+            .contains("$.accounts[1].email: invalid type: integer `7`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_field_names_where_it_belongs() {
+    let err = OrgSpec::from_json(r#"{"policies": [{"name": "P"}]}"#).unwrap_err();
+    assert_eq!(err.json_paths(), ["$.policies[0].document"]);
+    assert!(
+        err.to_string().contains("missing field `document`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_shape_problem_is_reported_at_once() {
+    let err = OrgSpec::from_json(
+        r#"{"accounts": [{"name": 1, "email": "a@b.example"}, {"email": "b@b.example"}],
+            "stack_sets": [{"id": "S", "name": "s", "roles": [{"id": "R", "trust": {"anyone": true}}]}],
+            "quotas": {"ou_depth": -1}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.json_paths(),
+        [
+            "$.accounts[0].name",
+            "$.accounts[1].name",
+            // Past the first, in the order of the top-level fields' names.
+            "$.quotas.ou_depth",
+            "$.stack_sets[0].roles[0].trust",
+        ]
+    );
+}
+
+#[test]
+fn a_bad_email_names_the_accounts_email() {
+    let err = validation(
+        r#"{"accounts": [{"name": "A", "email": "a@b.example"}, {"name": "B", "email": "not-an-email"}]}"#,
+    );
+    let d = &err.diagnostics()[0];
+    assert_eq!(d.rule, Rule::AccountEmail);
+    assert_eq!(d.source.as_deref(), Some("$.accounts[1].email"));
+    assert!(
+        err.to_string().contains("$.accounts[1].email: Management/"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bad_layout_setting_names_its_field() {
+    let err = validation(
+        r#"{"layout": {"name": "acme", "email_domain": "aws.acme.example", "alert_email": "nobody",
+            "allowed_regions": ["us-east-1", "mars-1"], "log_retention_days": 42,
+            "environments": [{"name": "dev"}, {"name": "Prod!", "production": true}]}}"#,
+    );
+    let mut paths = err.json_paths();
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            "$.layout.alert_email",
+            "$.layout.allowed_regions",
+            "$.layout.environments[1].name",
+            "$.layout.log_retention_days",
+        ]
+    );
+}
+
+#[test]
+fn an_undefined_ou_account_or_environment_names_the_reference() {
+    let err = validation(
+        r#"{"layout": {"name": "acme", "email_domain": "aws.acme.example", "account_emails": {"qa": "qa@aws.acme.example"}},
+            "accounts": [{"name": "A", "email": "a@aws.acme.example", "ou": "Workloads/Nowhere"}],
+            "policies": [{"name": "P", "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]},
+                          "targets": [{"account": "qa"}, {"ou": "Security"}]}],
+            "grants": [{"group": "developers", "role": "developer", "targets": [{"account": "staging"}, {"ou": "Sandbox"}]}]}"#,
+    );
+    let by_rule: Vec<(Rule, &str)> = err
+        .diagnostics()
+        .iter()
+        .map(|d| (d.rule, d.source.as_deref().unwrap()))
+        .collect();
+    assert_eq!(
+        by_rule,
+        [
+            (Rule::UnknownKey, "$.layout.account_emails.qa"),
+            (Rule::UnresolvedReference, "$.accounts[0].ou"),
+            (Rule::UnresolvedReference, "$.policies[0].targets[0]"),
+            (Rule::UnresolvedReference, "$.grants[0].targets[1]"),
+        ]
+    );
+}
+
+#[test]
+fn a_duplicate_account_names_the_second() {
+    let err = validation(
+        r#"{"layout": {"name": "acme", "email_domain": "aws.acme.example"},
+            "accounts": [{"name": "A", "email": "a@aws.acme.example"}, {"name": "A", "email": "a2@aws.acme.example"},
+                         {"name": "audit", "email": "a3@aws.acme.example"}],
+            "existing_accounts": [{"key": "A", "id": "123456789012"}, {"key": "legacy", "id": "1234"}]}"#,
+    );
+    let by_rule: Vec<(Rule, &str)> = err
+        .diagnostics()
+        .iter()
+        .map(|d| (d.rule, d.source.as_deref().unwrap()))
+        .collect();
+    assert_eq!(
+        by_rule,
+        [
+            (Rule::DuplicateId, "$.accounts[1].name"),
+            (Rule::DuplicateId, "$.accounts[2].name"),
+            (Rule::DuplicateId, "$.existing_accounts[0].key"),
+            (Rule::AccountId, "$.existing_accounts[1].id"),
+        ]
+    );
+}
+
+#[test]
+fn a_policy_over_its_quota_names_its_document() {
+    let actions: Vec<String> = (0..600)
+        .map(|i| format!("\"s3:GetObjectNumber{i}\""))
+        .collect();
+    let text = format!(
+        r#"{{"policies": [
+            {{"name": "Small", "document": {{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}}]}}, "targets": ["root"]}},
+            {{"name": "Large", "document": {{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Action": [{}], "Resource": "*"}}]}}, "targets": ["root"]}}
+        ]}}"#,
+        actions.join(",")
+    );
+    let err = validation(&text);
+    let d = err
+        .diagnostics()
+        .iter()
+        .find(|d| d.rule == Rule::PolicySize)
+        .unwrap_or_else(|| panic!("{err}"));
+    assert_eq!(d.source.as_deref(), Some("$.policies[1].document"));
+}
+
+#[test]
+fn a_document_the_policy_language_cannot_express_names_the_value() {
+    let err = validation(
+        r#"{"policies": [{"name": "P", "document": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"StringEqualsMaybe": {"k": "v"}}},
+            {"Effect": "Deny", "Action": ["iam:*", "not an action"], "Resource": "*"}]}}]}"#,
+    );
+    assert_eq!(
+        err.json_paths(),
+        [
+            "$.policies[0].document.Statement[0].Condition.StringEqualsMaybe",
+            "$.policies[0].document.Statement[1].Action[1]",
+        ]
+    );
+    assert!(err
+        .diagnostics()
+        .iter()
+        .all(|d| d.rule == Rule::PolicyDocument));
+}
+
+#[test]
+fn a_management_policy_keeps_its_json_as_written() {
+    let spec = OrgSpec::from_json(
+        r#"{"policies": [{"name": "OptOut", "type": "AISERVICES_OPT_OUT_POLICY",
+            "document": {"services": {"default": {"opt_out_policy": {"@@assign": "optOut"}}, "a": 1}},
+            "targets": ["root"]}]}"#,
+    )
+    .unwrap();
+    let assembly = spec.to_app().unwrap().synth().unwrap();
+    let mgmt = assembly.template_json("Management").unwrap();
+    let default = mgmt.find("\"default\"").unwrap();
+    let a = mgmt.find("\"a\": 1").unwrap();
+    assert!(default < a, "document order kept");
+    assert!(mgmt.contains("\"Type\": \"AISERVICES_OPT_OUT_POLICY\""));
+}
+
+#[test]
+fn a_rejected_spec_creates_no_output_directory() {
+    let cases = [
+        "{ not json",
+        r#"{"accounts": [{"name": "A"}]}"#,
+        r#"{"accounts": [{"name": "A", "email": "bad"}]}"#,
+    ];
+    for (i, text) in cases.iter().enumerate() {
+        let dir = tmp(&format!("rejected-{i}"));
+        assert!(spec::synth_to(text, &dir).is_err(), "{text}");
+        assert!(!dir.exists(), "{text} created {dir:?}");
+        let parent = dir.parent().unwrap();
+        if parent.exists() {
+            for entry in std::fs::read_dir(parent).unwrap() {
+                let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+                assert!(
+                    !name.contains(&format!("rejected-{i}")),
+                    "{text} left {name}"
+                );
+            }
+        }
+    }
+}
