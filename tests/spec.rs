@@ -367,3 +367,32 @@ fn a_rejected_spec_creates_no_output_directory() {
         }
     }
 }
+
+#[test]
+fn a_construct_added_twice_names_the_second_and_the_first_keeps_its_own_problems() {
+    let doc = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}"#;
+    let err = validation(&format!(
+        r#"{{"stack": "9lives",
+            "accounts": [{{"name": "A", "email": "bad"}}, {{"name": "B", "email": "b@b.example", "id": "A"}}],
+            "policies": [{{"name": "P", "document": {doc}}}, {{"name": "P", "document": {doc}}}],
+            "stack_sets": [{{"id": "S", "name": "s", "targets": ["root"]}}, {{"id": "S", "name": "t", "targets": ["root"]}}]}}"#
+    ));
+    let mut by_rule: Vec<(Rule, &str)> = err
+        .diagnostics()
+        .iter()
+        .map(|d| (d.rule, d.source.as_deref().unwrap()))
+        .collect();
+    by_rule.sort();
+    assert_eq!(
+        by_rule,
+        [
+            (Rule::DuplicateId, "$.accounts[1].id"),
+            (Rule::DuplicateId, "$.policies[1].name"),
+            (Rule::DuplicateId, "$.stack_sets[1].id"),
+            (Rule::StackName, "$.stack"),
+            (Rule::AccountEmail, "$.accounts[0].email"),
+            // Its member template has no resources.
+            (Rule::StackSetTargets, "$.stack_sets[0]"),
+        ]
+    );
+}

@@ -40,7 +40,10 @@ enum Kind {
     Layout,
     LayoutAccount(String),
     Ou,
-    Account,
+    Account {
+        /// Whether the spec gives the construct id (else it is the name).
+        has_id: bool,
+    },
     Policy,
     StackSet,
     ManagedPolicy,
@@ -63,20 +66,38 @@ impl Sources {
         self.entries.push((app.path(node), json, kind));
     }
 
-    /// The JSON path a diagnostic at construct path `path` with rule `rule` is about.
-    fn source_of(&self, d: &Diagnostic) -> String {
-        let best = self
+    /// The JSON path diagnostic `d` is about: that of the closest construct at or above
+    /// its construct path, and, by its rule, the field. Of constructs added twice at one
+    /// path, the `nth` duplicate-id diagnostic there is about the `nth` one added again.
+    fn source_of(&self, d: &Diagnostic, nth: usize) -> String {
+        let under = |p: &str| {
+            d.path == p || (d.path.starts_with(p) && d.path.as_bytes().get(p.len()) == Some(&b'/'))
+        };
+        let Some(longest) = self
             .entries
             .iter()
-            .filter(|(p, _, _)| {
-                d.path == *p
-                    || (d.path.starts_with(p.as_str())
-                        && d.path.as_bytes().get(p.len()) == Some(&b'/'))
-            })
-            .max_by_key(|(p, _, _)| p.len());
-        let Some((_, json, kind)) = best else {
+            .filter(|(p, _, _)| under(p))
+            .map(|(p, _, _)| p.len())
+            .max()
+        else {
             return "$".to_owned();
         };
+        let mut same = self
+            .entries
+            .iter()
+            .filter(|(p, _, _)| p.len() == longest && under(p));
+        let best = if d.rule == Rule::DuplicateId {
+            let all: Vec<_> = same.collect();
+            all.get(nth + 1).or(all.last()).copied()
+        } else {
+            same.next()
+        };
+        let Some((at, json, kind)) = best else {
+            return "$".to_owned();
+        };
+        if d.rule == Rule::StackName || (d.rule == Rule::DuplicateId && d.path == d.value) {
+            return "$.stack".to_owned();
+        }
         let field = match kind {
             Kind::Layout => return self.layout_field(json, d),
             Kind::LayoutAccount(key) => {
@@ -97,8 +118,9 @@ impl Sources {
                 Rule::Tag => Some("tags"),
                 _ => None,
             },
-            Kind::Account => match d.rule {
+            Kind::Account { has_id } => match d.rule {
                 Rule::AccountEmail | Rule::DuplicateEmail => Some("email"),
+                Rule::DuplicateId | Rule::InvalidId if *has_id => Some("id"),
                 Rule::AccountName | Rule::DuplicateId | Rule::InvalidId => Some("name"),
                 Rule::AccountRoleName => Some("role_name"),
                 Rule::Tag => Some("tags"),
@@ -118,13 +140,16 @@ impl Sources {
             },
             Kind::StackSet => match d.rule {
                 Rule::StackSetName | Rule::DuplicateName => Some("name"),
+                Rule::DuplicateId | Rule::InvalidId => Some("id"),
                 Rule::Region => Some("regions"),
-                Rule::StackSetTargets => Some("targets"),
+                // The StackSet's own targets, not its member template's resources.
+                Rule::StackSetTargets if d.path == *at => Some("targets"),
                 Rule::Description => Some("description"),
                 _ => None,
             },
             Kind::ManagedPolicy => match d.rule {
                 Rule::IamName | Rule::DuplicateName => Some("name"),
+                Rule::DuplicateId | Rule::InvalidId => Some("id"),
                 Rule::IamPath => Some("path"),
                 Rule::ManagedPolicySize | Rule::PolicyDocument | Rule::Action | Rule::Condition => {
                     Some("document")
@@ -133,6 +158,7 @@ impl Sources {
             },
             Kind::Group => match d.rule {
                 Rule::IamName | Rule::DuplicateName => Some("name"),
+                Rule::DuplicateId | Rule::InvalidId => Some("id"),
                 Rule::ManagedPolicyArn | Rule::ManagedPoliciesPerIdentity => {
                     Some("managed_policies")
                 }
@@ -140,6 +166,7 @@ impl Sources {
             },
             Kind::Role => match d.rule {
                 Rule::IamName | Rule::DuplicateName => Some("name"),
+                Rule::DuplicateId | Rule::InvalidId => Some("id"),
                 Rule::MaxSessionDuration => Some("max_session_duration"),
                 Rule::MfaMaxAge => Some("mfa_max_age"),
                 Rule::TrustPolicySize | Rule::TrustWithoutMfa | Rule::AccountId => Some("trust"),
@@ -195,13 +222,21 @@ impl Sources {
 
     /// The diagnostics, each with its JSON path.
     fn attach(&self, diagnostics: impl IntoIterator<Item = Diagnostic>) -> Diagnostics {
+        let mut duplicates: std::collections::BTreeMap<String, usize> = Default::default();
         Diagnostics(
             diagnostics
                 .into_iter()
                 .map(|d| match d.source {
                     Some(_) => d,
                     None => {
-                        let source = self.source_of(&d);
+                        let nth = if d.rule == Rule::DuplicateId {
+                            let n = duplicates.entry(d.path.clone()).or_default();
+                            *n += 1;
+                            *n - 1
+                        } else {
+                            0
+                        };
+                        let source = self.source_of(&d, nth);
                         d.with_source(source)
                     }
                 })
@@ -298,9 +333,11 @@ fn lower_into(
     stack: StackHandle,
     sources: &mut Sources,
 ) -> crate::Result<()> {
-    sources
-        .entries
-        .push((app.path(&stack), "$".to_owned(), Kind::Root));
+    if spec.layout.is_none() {
+        sources
+            .entries
+            .push((app.path(&stack), "$".to_owned(), Kind::Root));
+    }
     let mut scope = match &spec.layout {
         Some(l) => {
             let layout = app.add(&stack, builder(l, spec.organization.as_ref()))?;
@@ -673,7 +710,14 @@ fn add_accounts(
         }
         let handle = app.add(&parent, construct)?;
         if let Some(node) = handle.node() {
-            sources.add(app, &node, at, Kind::Account);
+            sources.add(
+                app,
+                &node,
+                at,
+                Kind::Account {
+                    has_id: a.id.is_some(),
+                },
+            );
         }
         scope.accounts.insert(a.name.clone(), handle);
     }
