@@ -396,3 +396,27 @@ fn a_construct_added_twice_names_the_second_and_the_first_keeps_its_own_problems
         ]
     );
 }
+
+#[test]
+fn an_account_under_an_unknown_ou_still_has_its_own_problems_reported() {
+    let err = validation(
+        r#"{"organizational_units": [{"name": "Team", "parent": "Nowhere"}, {"name": "Dev", "parent": "Nowhere/Team"}],
+            "accounts": [{"name": "A", "email": "a-at-example", "ou": "Nowhere/Team/Dev"}]}"#,
+    );
+    assert_eq!(
+        err.json_paths(),
+        ["$.organizational_units[0].parent", "$.accounts[0].email"]
+    );
+}
+
+#[test]
+fn the_readmes_spec_synthesizes() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let start = readme.find("```json\n").expect("a JSON spec in the README") + 8;
+    let end = start + readme[start..].find("```").unwrap();
+    let spec = OrgSpec::from_json(&readme[start..end]).unwrap();
+    let assembly = spec.to_app().unwrap().synth().unwrap();
+    let mgmt = assembly.template_json("Management").unwrap();
+    assert!(mgmt.contains("\"AccountName\": \"Playground\""));
+    assert!(mgmt.contains("guardduty:DeleteDetector"));
+}

@@ -655,9 +655,11 @@ fn add_ous(
 ) -> crate::Result<()> {
     for (i, ou) in spec.organizational_units.iter().enumerate() {
         let at = format!("$.organizational_units[{i}]");
-        let Some(parent) = scope.parent(app, ou.parent.as_deref(), child(&at, "parent")) else {
-            continue;
-        };
+        // Under an unknown parent, the OU is added under the root all the same, so that its
+        // own problems, and those of what goes under it, are reported too.
+        let parent = scope
+            .parent(app, ou.parent.as_deref(), child(&at, "parent"))
+            .unwrap_or(Parent::Root(scope.organization));
         let path = match &ou.parent {
             Some(p) => format!("{p}/{}", ou.name),
             None => ou.name.clone(),
@@ -691,9 +693,9 @@ fn add_accounts(
 ) -> crate::Result<()> {
     for (i, a) in spec.accounts.iter().enumerate() {
         let at = format!("$.accounts[{i}]");
-        let Some(parent) = scope.parent(app, a.ou.as_deref(), child(&at, "ou")) else {
-            continue;
-        };
+        let parent = scope
+            .parent(app, a.ou.as_deref(), child(&at, "ou"))
+            .unwrap_or(Parent::Root(scope.organization));
         if scope.accounts.contains_key(&a.name) {
             duplicate(app, &parent, child(&at, "name"), "account", &a.name);
             continue;

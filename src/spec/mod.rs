@@ -35,7 +35,7 @@
 //! let err = OrgSpec::from_json(r#"{ "accounts": [ { "name": "A" } ] }"#).unwrap_err();
 //! assert_eq!(err.json_paths(), ["$.accounts[0].email"]);
 //!
-//! let spec = OrgSpec::from_json(r#"{ "accounts": [ { "name": "A", "email": "nope", "ou": "Nowhere" },
+//! let spec = OrgSpec::from_json(r#"{ "accounts": [ { "name": "A", "email": "a@acme.example", "ou": "Nowhere" },
 //!                                                { "name": "B", "email": "nope" } ] }"#)?;
 //! let err = spec.to_app()?.synth().unwrap_err();
 //! assert_eq!(err.json_paths(), ["$.accounts[0].ou", "$.accounts[1].email"]);
