@@ -420,3 +420,26 @@ fn the_readmes_spec_synthesizes() {
     assert!(mgmt.contains("\"AccountName\": \"Playground\""));
     assert!(mgmt.contains("guardduty:DeleteDetector"));
 }
+
+#[test]
+fn deeply_nested_json_is_an_error_not_a_crash() {
+    for depth in [100, 126, 127, 128, 129, 5_000] {
+        let text = format!(
+            r#"{{"policies": [{{"name": "P", "document": {}{}}}]}}"#,
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        let err = OrgSpec::from_json(&text)
+            .and_then(|s| s.to_app()?.synth().map(|_| ()))
+            .unwrap_err();
+        match &err {
+            SpecError::Syntax { line, .. } => assert_eq!(*line, 1, "{err}"),
+            _ => assert!(
+                err.json_paths()
+                    .iter()
+                    .all(|p| p.starts_with("$.policies[0].document")),
+                "{depth}: {err}"
+            ),
+        }
+    }
+}
