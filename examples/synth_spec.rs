@@ -25,7 +25,7 @@ fn main() {
     match orgstack::spec::synth_to(&text, &out) {
         Ok(assembly) => {
             println!(
-                "wrote {out}/ ({} files, {} bytes) from {spec}",
+                "wrote {out}/ ({} templates, {} bytes) from {spec}",
                 assembly.artifacts().len(),
                 assembly.total_bytes()
             );

@@ -443,3 +443,27 @@ fn deeply_nested_json_is_an_error_not_a_crash() {
         }
     }
 }
+
+#[test]
+fn a_stack_sets_roles_take_boundaries_and_policies_of_their_own_stack_set() {
+    let stack_set = |boundary: &str| {
+        format!(
+            r#"{{"accounts": [{{"name": "Identity", "email": "id@acme.example"}}],
+                "stack_sets": [{{"id": "Roles", "name": "roles", "targets": ["root"],
+                  "managed_policies": [{{"id": "Bound", "document": {{"Version": "2012-10-17",
+                      "Statement": [{{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}]}}}}],
+                  "roles": [{{"id": "Ops", "trust": {{"account_with_mfa": "Identity"}},
+                              "permissions_boundary": {{"policy": "{boundary}"}},
+                              "managed_policies": [{{"aws_managed": "ReadOnlyAccess"}}, {{"policy": "Bound"}}]}}]}}]}}"#
+        )
+    };
+    let ok = OrgSpec::from_json(&stack_set("Bound")).unwrap();
+    let assembly = ok.to_app().unwrap().synth().unwrap();
+    let member = assembly.template_json("Management.Roles.Template").unwrap();
+    assert!(member.contains("\"PermissionsBoundary\""), "{member}");
+    let err = validation(&stack_set("Missing"));
+    assert_eq!(
+        err.json_paths(),
+        ["$.stack_sets[0].roles[0].permissions_boundary.policy"]
+    );
+}

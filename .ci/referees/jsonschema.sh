@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Referee: a JSON Schema validator of its own (check-jsonschema, from PyPI, pinned) checks
 # that schema/orgspec.schema.json is a valid schema, that it accepts every shipped spec,
-# and that it rejects specs that are broken. Installs into a virtualenv under target/.
+# and that it rejects specs that are broken; then the synth_spec example must synthesize
+# the shipped specs and refuse the broken ones (exit 1, the JSON path on stderr, no output
+# directory). Installs into a virtualenv under target/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -41,6 +43,35 @@ for f in "$BROKEN"/*.json; do
   else
     echo "rejected as it should be: $f"
     sed 's/^/    /' "$f.out"
+  fi
+done
+
+echo "== synth_spec writes the shipped specs and refuses the broken ones"
+cargo build --quiet --example synth_spec
+SYNTH=target/debug/examples/synth_spec
+OUT=target/referee-jsonschema-out
+rm -rf "$OUT"
+for f in examples/*.json; do
+  "$SYNTH" "$f" "$OUT/$(basename "$f" .json)"
+done
+declare -A expected=(
+  [unknown-field]='$.layout.emial_domain'
+  [wrong-type]='$.accounts[0].email'
+  [missing-field]='$.policies[0].document'
+  [bad-enum]='$.layout.kms_key'
+)
+for name in unknown-field wrong-type missing-field bad-enum; do
+  f="$BROKEN/$name.json"
+  set +e
+  "$SYNTH" "$f" "$OUT/$name" 2> "$f.err" > /dev/null
+  rc=$?
+  set -e
+  if [ "$rc" -ne 1 ] || ! grep -qF "${expected[$name]}" "$f.err" || [ -e "$OUT/$name" ]; then
+    echo "synth_spec on $f: exit $rc, stderr:" >&2
+    cat "$f.err" >&2
+    status=1
+  else
+    echo "refused as it should be: $f (${expected[$name]})"
   fi
 done
 exit $status

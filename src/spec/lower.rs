@@ -170,9 +170,8 @@ impl Sources {
                 Rule::MaxSessionDuration => Some("max_session_duration"),
                 Rule::MfaMaxAge => Some("mfa_max_age"),
                 Rule::TrustPolicySize | Rule::TrustWithoutMfa | Rule::AccountId => Some("trust"),
-                Rule::ManagedPolicyArn | Rule::ManagedPoliciesPerIdentity => {
-                    Some("managed_policies")
-                }
+                Rule::ManagedPoliciesPerIdentity => Some("managed_policies"),
+                Rule::ManagedPolicyArn => None,
                 Rule::InlinePolicySize => Some("inline_policies"),
                 Rule::Tag => Some("tags"),
                 Rule::Description => Some("description"),
@@ -1013,6 +1012,12 @@ fn add_stack_sets(
             }
             let refs = managed_refs(app, &template, &policies, &r.managed_policies, &rat);
             construct = construct.managed_policies(refs);
+            if let Some(boundary) = &r.permissions_boundary {
+                let at = child(&rat, "permissions_boundary");
+                if let Some(b) = managed_ref(app, &template, &policies, boundary, &at) {
+                    construct = construct.permissions_boundary(b.arn());
+                }
+            }
             let mut inline_ok = true;
             for (k, p) in r.inline_policies.iter().enumerate() {
                 let source = format!("{}[{k}].document", child(&rat, "inline_policies"));
@@ -1044,29 +1049,35 @@ fn managed_refs(
     refs: &[ManagedPolicyRefSpec],
     at: &str,
 ) -> Vec<ManagedPolicyRef> {
-    let mut out = Vec::new();
-    for (k, m) in refs.iter().enumerate() {
-        match m {
-            ManagedPolicyRefSpec::AwsManaged(name) => out.push(ManagedPolicyRef::aws_managed(name)),
-            ManagedPolicyRefSpec::Arn(arn) => {
-                out.push(ManagedPolicyRef::Arn(crate::cfn::Value::from(arn.as_str())))
+    let list = child(at, "managed_policies");
+    refs.iter()
+        .enumerate()
+        .filter_map(|(k, m)| managed_ref(app, template, policies, m, &format!("{list}[{k}]")))
+        .collect()
+}
+
+/// A managed policy given at JSON path `at`; one of the StackSet's that it does not define
+/// is reported.
+fn managed_ref(
+    app: &mut App,
+    template: &StackHandle,
+    policies: &IndexMap<String, ManagedPolicyHandle>,
+    m: &ManagedPolicyRefSpec,
+    at: &str,
+) -> Option<ManagedPolicyRef> {
+    match m {
+        ManagedPolicyRefSpec::AwsManaged(name) => Some(ManagedPolicyRef::aws_managed(name)),
+        ManagedPolicyRefSpec::Arn(arn) => {
+            Some(ManagedPolicyRef::Arn(crate::cfn::Value::from(arn.as_str())))
+        }
+        ManagedPolicyRefSpec::Policy(id) => {
+            let found = policies.get(id).map(|h| ManagedPolicyRef::Created(*h));
+            if found.is_none() {
+                let list = known(policies.keys());
+                let what = "managed policy of this StackSet";
+                unresolved(app, template, child(at, "policy"), what, id, &list);
             }
-            ManagedPolicyRefSpec::Policy(id) => match policies.get(id) {
-                Some(h) => out.push(ManagedPolicyRef::Created(*h)),
-                None => {
-                    let source = format!("{}[{k}].policy", child(at, "managed_policies"));
-                    let list = known(policies.keys());
-                    unresolved(
-                        app,
-                        template,
-                        source,
-                        "managed policy of this StackSet",
-                        id,
-                        &list,
-                    );
-                }
-            },
+            found
         }
     }
-    out
 }

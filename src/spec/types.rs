@@ -537,6 +537,9 @@ pub struct RoleSpec {
     /// Inline policies, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inline_policies: Vec<InlinePolicySpec>,
+    /// The permissions boundary: a managed policy, as in `managed_policies`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<ManagedPolicyRefSpec>,
     /// Tags, in order.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub tags: IndexMap<String, String>,
