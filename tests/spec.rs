@@ -192,14 +192,19 @@ fn every_shape_problem_is_reported_at_once() {
             "quotas": {"ou_depth": -1}}"#,
     )
     .unwrap_err();
+    // In the order of the text, each with its line and column.
+    let SpecError::Shape(problems) = &err else {
+        panic!("{err:?}");
+    };
+    let lines: Vec<usize> = problems.iter().map(|p| p.position.unwrap().0).collect();
+    assert_eq!(lines, [1, 1, 2, 3]);
     assert_eq!(
         err.json_paths(),
         [
             "$.accounts[0].name",
             "$.accounts[1].name",
-            // Past the first, in the order of the top-level fields' names.
-            "$.quotas.ou_depth",
             "$.stack_sets[0].roles[0].trust",
+            "$.quotas.ou_depth",
         ]
     );
 }

@@ -1,5 +1,6 @@
 //! Whatever the text, reading and synthesizing a spec never panics, and every error says
-//! where it is: a line and column for text that is not JSON, a JSON path for the rest.
+//! where it is: a line and column for text that is not JSON, a JSON path (and, for a shape
+//! problem, its line and column) for the rest.
 //!
 //! Three sources of input: random JSON built from the spec's own field names (so it gets
 //! past the first level), the shipped specs with random changes to their tree, and the
@@ -246,6 +247,10 @@ fn check(text: &str) -> Result<(), TestCaseError> {
             prop_assert!(!problems.is_empty());
             for p in problems {
                 prop_assert!(p.path.starts_with('$'), "{p}");
+                prop_assert!(
+                    p.position.is_some_and(|(l, c)| l >= 1 && c >= 1),
+                    "{p} has no line"
+                );
                 prop_assert!(shown.contains(&p.path), "{shown}");
             }
         }

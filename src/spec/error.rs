@@ -21,7 +21,8 @@ pub enum SpecError {
         /// What the parser found.
         message: String,
     },
-    /// The JSON is not shaped like a spec: unknown fields, wrong types, missing fields.
+    /// The JSON is not shaped like a spec: unknown fields, wrong types, missing fields,
+    /// every one found, in the order of the text.
     #[error("{}", ShapeList(.0))]
     Shape(Vec<ShapeProblem>),
     /// The foundation the spec describes breaks rules; each diagnostic's
@@ -60,7 +61,8 @@ pub struct ShapeProblem {
     /// The JSON path of the field, e.g. `$.accounts[2].email` (for a missing field, where it
     /// belongs).
     pub path: String,
-    /// Where it is in the text, when known: line and column, from 1.
+    /// Where it is in the text: the line and column (from 1, columns in characters) where
+    /// the value at fault starts (for a missing field, the object it is missing from).
     pub position: Option<(usize, usize)>,
     /// What is wrong, as the parser says it.
     pub message: String,

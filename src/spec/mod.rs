@@ -57,6 +57,7 @@ mod json;
 mod lower;
 mod parse;
 mod policy;
+mod position;
 mod types;
 
 pub use error::{ShapeProblem, SpecError};

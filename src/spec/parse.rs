@@ -5,7 +5,8 @@
 //! fails on the shape, the text is read again as a JSON tree and deserialized over and
 //! over, each time without the part the last error was in, to find the other errors: a
 //! field the spec does not know is left out, a mistyped list element is left out, and
-//! otherwise the top-level field holding the error is.
+//! otherwise the top-level field holding the error is. Each is placed in the text by an
+//! index of where every value starts, and they are reported in the order of the text.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +14,7 @@ use serde_path_to_error::{Path, Segment};
 
 use super::error::{ShapeProblem, SpecError};
 use super::policy::child;
+use super::position::positions;
 use super::OrgSpec;
 
 /// At most this many shape problems are reported.
@@ -33,8 +35,12 @@ pub(crate) fn parse(text: &str) -> Result<OrgSpec, SpecError> {
     }
     // A syntax error further on matters more than a shape error before it.
     let mut tree: serde_json::Value = serde_json::from_str(text).map_err(|e| syntax(&e))?;
-    let first_position = (first.inner().line(), first.inner().column());
-    let first_path = json_path(first.path(), first.inner());
+    let index = positions(text);
+    let place_of = |segments: &[Segment]| {
+        (0..=segments.len())
+            .rev()
+            .find_map(|k| index.get(&to_json_path(&segments[..k])).copied())
+    };
     let mut problems: Vec<ShapeProblem> = Vec::new();
     // Elements left out so far, by the original path of their list: later errors are
     // reported at the indices of the text, not of the pruned tree.
@@ -48,12 +54,16 @@ pub(crate) fn parse(text: &str) -> Result<OrgSpec, SpecError> {
         let message = err.inner().to_string();
         let (_, drop) = locate(&pruned, &message);
         let original = original_indices(&pruned, &removed);
-        let (path, _) = locate(&original, &message);
-        let position = (path == first_path && problems.iter().all(|p| p.position.is_none()))
-            .then_some(first_position);
+        let (path, unknown) = locate(&original, &message);
+        // An unknown field is placed at its value, anything else at the value at fault
+        // (for a missing field, the object it is missing from).
+        let place = match named_field(&message) {
+            Some((_, true)) => unknown,
+            _ => original,
+        };
         problems.push(ShapeProblem {
             path,
-            position,
+            position: place_of(&place),
             message,
         });
         if !remove(&mut tree, &drop) {
@@ -68,19 +78,17 @@ pub(crate) fn parse(text: &str) -> Result<OrgSpec, SpecError> {
             }
         }
     }
-    // The first in the text first; the others in the order the tree gives them.
-    if let Some(i) = problems.iter().position(|p| p.position.is_some()) {
-        let first = problems.remove(i);
-        problems.insert(0, first);
-    }
     if problems.is_empty() {
         // The tree deserialized although the text did not: report what the text said.
+        let segments: Vec<Segment> = first.path().iter().cloned().collect();
         problems.push(ShapeProblem {
-            path: first_path,
-            position: Some(first_position),
-            message: first.inner().to_string(),
+            path: json_path(first.path(), first.inner()),
+            position: place_of(&segments),
+            message: strip_position(&first.inner().to_string()),
         });
     }
+    // In the order of the text.
+    problems.sort_by_key(|p| p.position.unwrap_or((usize::MAX, usize::MAX)));
     Err(SpecError::Shape(problems))
 }
 
@@ -274,7 +282,7 @@ mod tests {
                 "$.layout.mfa_max_age",
             ]
         );
-        assert_eq!(problems[0].position, Some((2, 8)));
+        assert_eq!(problems[0].position, Some((2, 11)));
         assert!(problems[2].message.starts_with("missing field `email`"));
     }
 
