@@ -6,8 +6,8 @@
 //! cargo run --example synth_spec -- SPEC.json OUT_DIR
 //! ```
 //!
-//! A spec with a problem exits with status 1, every problem on stderr with its line and
-//! column or its JSON path, and writes nothing.
+//! A spec with a problem exits with status 1 and writes nothing; every problem goes to
+//! stderr as `SPEC.json:LINE:COLUMN: JSON-PATH: what is wrong`.
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -32,7 +32,7 @@ fn main() {
             println!("next: follow {out}/deploy-plan.md");
         }
         Err(e) => {
-            eprintln!("{spec}: {e}");
+            eprint!("{}", e.report(&spec, &text));
             std::process::exit(1);
         }
     }

@@ -472,3 +472,35 @@ fn a_stack_sets_roles_take_boundaries_and_policies_of_their_own_stack_set() {
         ["$.stack_sets[0].roles[0].permissions_boundary.policy"]
     );
 }
+
+#[test]
+fn the_report_places_every_problem_at_file_line_and_column_in_text_order() {
+    let syntax = "{\n  \"layout\": { \"name\": \"acme\", }\n}";
+    let err = OrgSpec::from_json(syntax).unwrap_err();
+    assert!(err
+        .report("s.json", syntax)
+        .starts_with("s.json:2:31: the spec is not valid JSON"));
+
+    let shape =
+        "{\n  \"accounts\": [ { \"name\": \"A\" } ],\n  \"layout\": { \"nam\": \"acme\" }\n}";
+    let err = OrgSpec::from_json(shape).unwrap_err();
+    let report = err.report("s.json", shape);
+    let starts: Vec<&str> = report
+        .lines()
+        .map(|l| l.split(" $").next().unwrap())
+        .collect();
+    assert_eq!(
+        starts,
+        ["s.json:2:17:", "s.json:3:13:", "s.json:3:22:"],
+        "{report}"
+    );
+
+    let semantic = "{\n  \"accounts\": [\n    { \"name\": \"B\", \"email\": \"b@acme.example\", \"ou\": \"Nowhere\" },\n    { \"name\": \"A\", \"email\": \"nope\" }\n  ]\n}";
+    let err = validation(semantic);
+    let report = err.report("s.json", semantic);
+    let starts: Vec<&str> = report
+        .lines()
+        .map(|l| l.split(": $").next().unwrap())
+        .collect();
+    assert_eq!(starts, ["s.json:3:53", "s.json:4:29"], "{report}");
+}

@@ -45,6 +45,67 @@ impl SpecError {
         }
     }
 
+    /// Every problem as a compiler prints it, one a line in the order of the text, each
+    /// starting with `<file>:<line>:<column>:` of the value at fault in `text` (the spec's
+    /// JSON, named `file`), then its JSON path and what is wrong.
+    ///
+    /// ```
+    /// use orgstack::spec::OrgSpec;
+    /// let text = "{\n  \"accounts\": [\n    { \"name\": \"A\", \"email\": \"nope\" }\n  ]\n}";
+    /// let err = OrgSpec::from_json(text)?.to_app()?.synth().unwrap_err();
+    /// let report = err.report("spec.json", text);
+    /// assert!(report.starts_with("spec.json:3:29: $.accounts[0].email: Management/"), "{report}");
+    /// # Ok::<(), orgstack::spec::SpecError>(())
+    /// ```
+    pub fn report(&self, file: &str, text: &str) -> String {
+        let lines: Vec<String> = match self {
+            SpecError::Syntax {
+                line,
+                column,
+                message,
+            } => vec![format!(
+                "{file}:{line}:{column}: the spec is not valid JSON: {message}"
+            )],
+            SpecError::Shape(problems) => problems
+                .iter()
+                .map(|p| match p.position {
+                    Some((l, c)) => format!("{file}:{l}:{c}: {}: {}", p.path, p.message),
+                    None => format!("{file}: {}: {}", p.path, p.message),
+                })
+                .collect(),
+            SpecError::Validation(d) => {
+                let index = super::position::positions(text);
+                let mut placed: Vec<(Option<(usize, usize)>, String)> = d
+                    .iter()
+                    .map(|d| {
+                        let source = d.source.as_deref().unwrap_or("$");
+                        match super::position::nearest(&index, source) {
+                            Some((l, c)) => {
+                                (Some((l, c)), format!("{file}:{l}:{c}: {source}: {d}"))
+                            }
+                            None => (None, format!("{file}: {source}: {d}")),
+                        }
+                    })
+                    .collect();
+                // In the order of the text, as the shape problems are.
+                placed.sort_by_key(|(at, _)| at.unwrap_or((usize::MAX, usize::MAX)));
+                placed.into_iter().map(|(_, line)| line).collect()
+            }
+            SpecError::Synth(e) => {
+                let mut line = format!("{file}: {e}");
+                let mut cause = std::error::Error::source(e);
+                while let Some(c) = cause {
+                    line.push_str(&format!(": {c}"));
+                    cause = c.source();
+                }
+                vec![line]
+            }
+        };
+        let mut out = lines.join("\n");
+        out.push('\n');
+        out
+    }
+
     /// The diagnostics of a [`SpecError::Validation`]; empty otherwise.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {

@@ -23,6 +23,33 @@ pub(crate) fn positions(text: &str) -> BTreeMap<String, (usize, usize)> {
     scan.out
 }
 
+/// The position of the value at `path`, or of the closest value above it that the text
+/// has (a field that is missing is placed at its object).
+pub(crate) fn nearest(
+    index: &BTreeMap<String, (usize, usize)>,
+    path: &str,
+) -> Option<(usize, usize)> {
+    let mut path = path;
+    loop {
+        if let Some(p) = index.get(path) {
+            return Some(*p);
+        }
+        path = parent(path)?;
+    }
+}
+
+/// `path` without its last step: `.key`, `["key"]` or `[index]`.
+fn parent(path: &str) -> Option<&str> {
+    let cut = if path.ends_with("\"]") {
+        path.rfind("[\"")?
+    } else if path.ends_with(']') {
+        path.rfind('[')?
+    } else {
+        path.rfind('.')?
+    };
+    Some(&path[..cut])
+}
+
 struct Scan<'a> {
     s: &'a [u8],
     i: usize,
@@ -150,6 +177,16 @@ mod tests {
         assert_eq!(p[r#"$["ü"]"#], (3, 8));
         assert_eq!(p[r#"$["c:d"]"#], (3, 21));
         assert_eq!(p.len(), 7);
+    }
+
+    #[test]
+    fn a_path_the_text_lacks_is_placed_at_its_closest_parent() {
+        let p = positions("{\"a\": [{\"b\": 1}]}");
+        assert_eq!(nearest(&p, "$.a[0].b"), Some((1, 14)));
+        assert_eq!(nearest(&p, "$.a[0].missing"), Some((1, 8)));
+        assert_eq!(nearest(&p, r#"$.a[0]["x.y"].z"#), Some((1, 8)));
+        assert_eq!(nearest(&p, "$.a[7]"), Some((1, 7)));
+        assert_eq!(nearest(&p, "nothing"), None);
     }
 
     #[test]
