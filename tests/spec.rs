@@ -504,3 +504,31 @@ fn the_report_places_every_problem_at_file_line_and_column_in_text_order() {
         .collect();
     assert_eq!(starts, ["s.json:3:53", "s.json:4:29"], "{report}");
 }
+
+#[test]
+fn app_wide_settings_the_organization_and_a_policy_type_name_their_fields() {
+    let doc = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}"#;
+    for layout in [
+        "",
+        r#""layout": {"name": "acme", "email_domain": "acme.example"},"#,
+    ] {
+        let err = validation(&format!(
+            r#"{{{layout} "home_region": "mars-1", "template_bucket": "Bad_Bucket",
+                "organization": {{"existing": {{"root_id": "r-x", "organization_id": "o-1"}}}},
+                "policies": [{{"name": "P", "type": "SERVICE_CONTROL", "document": {doc}}}]}}"#
+        ));
+        let mut paths = err.json_paths();
+        paths.sort();
+        assert_eq!(
+            paths,
+            [
+                "$.home_region",
+                "$.organization.existing.organization_id",
+                "$.organization.existing.root_id",
+                "$.policies[0].type",
+                "$.template_bucket",
+            ],
+            "{err}"
+        );
+    }
+}

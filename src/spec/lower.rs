@@ -37,6 +37,7 @@ struct Sources {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Kind {
     Root,
+    Organization,
     Layout,
     LayoutAccount(String),
     Ou,
@@ -73,6 +74,13 @@ impl Sources {
         let under = |p: &str| {
             d.path == p || (d.path.starts_with(p) && d.path.as_bytes().get(p.len()) == Some(&b'/'))
         };
+        if d.path == "(app)" {
+            return match d.rule {
+                Rule::Region => "$.home_region".to_owned(),
+                Rule::PropertyValue => "$.template_bucket".to_owned(),
+                _ => "$".to_owned(),
+            };
+        }
         let Some(longest) = self
             .entries
             .iter()
@@ -113,6 +121,11 @@ impl Sources {
                 }
             }
             Kind::Root => None,
+            Kind::Organization => match d.rule {
+                Rule::RootId => Some("existing.root_id"),
+                Rule::OrganizationId => Some("existing.organization_id"),
+                _ => None,
+            },
             Kind::Ou => match d.rule {
                 Rule::OuName | Rule::DuplicateId | Rule::InvalidId => Some("name"),
                 Rule::Tag => Some("tags"),
@@ -179,7 +192,9 @@ impl Sources {
             },
         };
         match field {
-            Some(f) => child(json, f),
+            Some(f) => f
+                .split('.')
+                .fold(json.clone(), |path, key| child(&path, key)),
             None => json.clone(),
         }
     }
@@ -392,6 +407,10 @@ fn lower_into(
                 }
                 accounts.insert(key.to_owned(), handle.clone());
             }
+            if spec.organization.is_some() {
+                let at = "$.organization".to_owned();
+                sources.add(app, &layout.organization(), at, Kind::Organization);
+            }
             Scope2 {
                 stack,
                 organization: layout.organization(),
@@ -409,7 +428,12 @@ fn lower_into(
                 _ => Organization::create(),
             };
             let organization = app.add(&stack, organization)?;
-            sources.add(app, &organization, child("$", "organization"), Kind::Root);
+            sources.add(
+                app,
+                &organization,
+                "$.organization".into(),
+                Kind::Organization,
+            );
             Scope2 {
                 stack,
                 organization,
@@ -777,6 +801,27 @@ fn add_policies(
             .policy_type
             .as_deref()
             .map_or(PolicyType::ServiceControlPolicy, PolicyType::from);
+        // A type this version does not know is far likelier a typo in a spec than a new
+        // type; CloudFormation would refuse it at deploy.
+        if let PolicyType::Other(t) = &policy_type {
+            let path = app.path(&scope.organization);
+            let known = PolicyType::KNOWN
+                .iter()
+                .map(PolicyType::as_str)
+                .collect::<Vec<_>>()
+                .join(", ");
+            app.report(
+                Diagnostic::new(
+                    path,
+                    Rule::PropertyValue,
+                    t,
+                    "not a policy type of AWS::Organizations::Policy",
+                    format!("use one of {known}"),
+                )
+                .with_source(child(&at, "type")),
+            );
+            continue;
+        }
         let mut construct = if policy_type.is_authorization() {
             match document(
                 app,
