@@ -54,10 +54,13 @@
 
 mod error;
 mod json;
+mod layout;
 mod lower;
 mod parse;
 mod policy;
 mod position;
+mod sources;
+mod stack_sets;
 mod types;
 
 pub use error::{ShapeProblem, SpecError};
