@@ -532,3 +532,14 @@ fn app_wide_settings_the_organization_and_a_policy_type_name_their_fields() {
         );
     }
 }
+
+#[test]
+fn a_layout_name_that_makes_its_derived_names_too_long_is_named() {
+    let err = validation(
+        r#"{"layout": {"name": "a-very-long-name-for-a-layout", "email_domain": "acme.example"}}"#,
+    );
+    assert!(!err.diagnostics().is_empty());
+    for p in err.json_paths() {
+        assert_eq!(p, "$.layout.name", "{err}");
+    }
+}

@@ -210,6 +210,9 @@ impl Sources {
                     return json.to_owned();
                 }
             }
+            // A name the layout derives from its own (a StackSet's, a role's, a bucket's)
+            // is wrong because of it.
+            _ if !l.name.is_empty() && d.value.contains(&l.name.to_ascii_lowercase()) => "name",
             _ => return json.to_owned(),
         };
         child(json, field)
