@@ -543,3 +543,46 @@ fn a_layout_name_that_makes_its_derived_names_too_long_is_named() {
         assert_eq!(p, "$.layout.name", "{err}");
     }
 }
+
+#[test]
+fn a_program_builds_the_same_spec_as_the_json() {
+    use orgstack::spec::{AccountSpec, LayoutSpec, OuSpec};
+    let built = OrgSpec {
+        layout: Some(LayoutSpec {
+            name: "acme".into(),
+            email_domain: Some("aws.acme.example".into()),
+            allowed_regions: Some(vec!["us-east-1".into()]),
+            ..LayoutSpec::default()
+        }),
+        organizational_units: vec![OuSpec {
+            name: "Sandbox".into(),
+            parent: Some("Workloads".into()),
+            tags: Default::default(),
+        }],
+        accounts: vec![AccountSpec {
+            name: "Play".into(),
+            email: "play@aws.acme.example".into(),
+            ou: Some("Workloads/Sandbox".into()),
+            id: None,
+            role_name: None,
+            tags: [("team".to_owned(), "web".to_owned())]
+                .into_iter()
+                .collect(),
+        }],
+        ..OrgSpec::default()
+    };
+    let json = built.to_json().unwrap();
+    assert_eq!(OrgSpec::from_json(&json).unwrap(), built);
+    let read = OrgSpec::from_json(
+        r#"{"layout": {"name": "acme", "email_domain": "aws.acme.example", "allowed_regions": ["us-east-1"]},
+            "organizational_units": [{"name": "Sandbox", "parent": "Workloads"}],
+            "accounts": [{"name": "Play", "email": "play@aws.acme.example", "ou": "Workloads/Sandbox", "tags": {"team": "web"}}]}"#,
+    )
+    .unwrap();
+    assert_eq!(read, built);
+    let (a, b) = (
+        built.to_app().unwrap().synth().unwrap(),
+        read.to_app().unwrap().synth().unwrap(),
+    );
+    assert_eq!(a.template_json("Management"), b.template_json("Management"));
+}
