@@ -586,3 +586,23 @@ fn a_program_builds_the_same_spec_as_the_json() {
     );
     assert_eq!(a.template_json("Management"), b.template_json("Management"));
 }
+
+#[test]
+fn a_layout_group_granted_an_undefined_role_names_the_grant() {
+    let err = validation(
+        r#"{"layout": {"name": "acme", "email_domain": "acme.example",
+            "access_levels": [{"role": "admin", "managed_policy": "AdministratorAccess"}],
+            "groups": [{"name": "admins", "grants": [{"role": "admin", "targets": ["prod"]}]},
+                       {"name": "devs", "grants": [{"role": "admin", "targets": ["non_prod"]}, {"role": "developer", "targets": ["non_prod"]}]}]},
+            "grants": [{"group": "devs", "role": "root", "targets": ["prod"]}, {"group": "ops", "role": "admin", "targets": ["prod"]}]}"#,
+    );
+    assert_eq!(
+        err.json_paths(),
+        [
+            "$.layout.groups[1].grants[1].role",
+            "$.grants[0].role",
+            "$.grants[1].group"
+        ],
+        "{err}"
+    );
+}
