@@ -235,6 +235,11 @@ fn check(text: &str) -> Result<(), TestCaseError> {
         return Ok(());
     };
     let shown = err.to_string();
+    let report = err.report("f.json", text);
+    prop_assert!(
+        !report.is_empty() && report.lines().all(|l| l.starts_with("f.json:")),
+        "{report}"
+    );
     match &err {
         SpecError::Syntax { line, .. } => {
             prop_assert!(*line >= 1, "{shown}");
