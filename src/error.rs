@@ -202,6 +202,9 @@ pub enum Rule {
     UnknownKey,
     /// An address that alerts or notifications are sent to is not an e-mail address.
     AlertEmail,
+    /// A name in a configuration file (an [`OrgSpec`](crate::spec::OrgSpec)) refers to
+    /// nothing it defines: an OU, an account, a group, a role or a managed policy.
+    UnresolvedReference,
 }
 
 impl Rule {
@@ -259,6 +262,7 @@ impl Rule {
             Rule::MfaMaxAge => "mfa-max-age",
             Rule::UnknownKey => "unknown-key",
             Rule::AlertEmail => "alert-email",
+            Rule::UnresolvedReference => "unresolved-reference",
         }
     }
 }

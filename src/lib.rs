@@ -129,6 +129,26 @@
 //! # Ok::<(), orgstack::Error>(())
 //! ```
 //!
+//! ## Configuration instead of code
+//!
+//! The same foundation can come from a JSON spec, an [`spec::OrgSpec`], checked by a JSON
+//! Schema ([`spec::schema`], checked in as `schema/orgspec.schema.json`). It lowers onto
+//! the constructs above, so both paths write the same bytes, and every problem names its
+//! place in the JSON: a line and column, or a JSON path such as `$.accounts[0].email`
+//! (the [`Diagnostic::source`] of a problem found at synthesis).
+//!
+//! ```
+//! use orgstack::spec::OrgSpec;
+//!
+//! let spec = OrgSpec::from_json(r#"{
+//!   "layout": { "name": "acme", "email_domain": "aws.acme.example" },
+//!   "accounts": [ { "name": "Sandbox", "email": "sandbox-at-acme", "ou": "Workloads" } ]
+//! }"#)?;
+//! let err = spec.to_app()?.synth().unwrap_err();
+//! assert_eq!(err.json_paths(), ["$.accounts[0].email"]);
+//! # Ok::<(), orgstack::spec::SpecError>(())
+//! ```
+//!
 //! ## What synthesis guarantees
 //!
 //! - **Deterministic bytes**: 2-space indented JSON with a trailing newline, key order fixed
@@ -156,6 +176,7 @@
 //!
 //! | module | |
 //! |---|---|
+//! | [`spec`] | the foundation as a JSON spec ([`spec::OrgSpec`]) with a JSON Schema |
 //! | [`layouts`] | prebuilt foundations ([`layouts::FiveAccountLayout`]) and guardrail SCPs |
 //! | [`org`], [`iam`], [`stackset`] | the constructs, and the typed model's views of them |
 //! | [`iam::policy`] | the policy language with typed conditions and size accounting |
@@ -175,6 +196,7 @@ pub mod layouts;
 pub mod org;
 mod policy_type;
 mod quotas;
+pub mod spec;
 pub mod stackset;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
