@@ -49,9 +49,14 @@ impl Template {
     }
 }
 
-/// Every file of an assembly as `(snapshot name, exact bytes)`: each template under its file
-/// name without `.json` (e.g. `Management.template`), then the manifest and the deploy plan. Feed them to
-/// `insta::assert_snapshot!` to pin the very bytes you deploy:
+/// Every file of an assembly as `(snapshot name, exact bytes)`, in the order it writes them:
+/// each template under its file name without `.json` — the StackSet member templates first
+/// (`Management.Roles.Template.stackset.template`), then the stacks (`Management.template`)
+/// — then the manifest (`manifest`) and the deploy plan (`deploy-plan`).
+///
+/// [`assert_snapshots!`](crate::assert_snapshots) (feature `snapshots`) snapshots them all
+/// byte for byte and reports every change at once; a loop of `insta::assert_snapshot!` stops
+/// at the first changed file and compares text with trailing whitespace trimmed.
 ///
 /// ```
 /// use orgstack::{App, cfn::Resource, testing};
@@ -62,7 +67,7 @@ impl Template {
 /// let files = testing::snapshot_files(&assembly);
 /// assert_eq!(files[0].0, "Main.template");
 /// assert_eq!(files.last().unwrap().0, "deploy-plan");
-/// // in a test: for (name, body) in files { insta::assert_snapshot!(name, body); }
+/// assert_eq!(files.len(), 3);
 /// # Ok::<(), orgstack::Error>(())
 /// ```
 pub fn snapshot_files(assembly: &Assembly) -> Vec<(String, &str)> {

@@ -166,9 +166,15 @@ mod assertions;
 mod error;
 mod matcher;
 mod matching;
+mod snapshot;
 mod template;
 
 pub use assembly::snapshot_files;
 pub use error::{AssertionError, Candidate, Mismatch, TemplateError};
+/// insta, for the snapshot macros; not part of the API.
+#[cfg(feature = "snapshots")]
+#[doc(hidden)]
+pub use insta as __insta;
 pub use matcher::Matcher;
+pub use snapshot::{Change, ChangedFile, SnapshotError, Snapshots};
 pub use template::Template;
