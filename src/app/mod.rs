@@ -11,6 +11,7 @@ mod checks;
 mod construct;
 mod integrity;
 mod logical_id;
+mod lookup;
 mod lower;
 mod name;
 mod place;
@@ -35,6 +36,7 @@ pub use construct::{
     Subtree, SubtreeHandle,
 };
 pub use logical_id::logical_id_for;
+pub use lookup::Findable;
 pub use plan::{INLINE_TEMPLATE_BYTES, TEMPLATE_BUCKET_PLACEHOLDER};
 pub(crate) use typed::{any_impls, share, Aspect, Check, Derived, Lower, Typed, View};
 

@@ -167,6 +167,7 @@ fn changed_files(dir: &Path, changed: &[ChangedFile], f: &mut fmt::Formatter<'_>
 
 /// The exact form of `text`, recorded with its snapshot: what insta's comparison leaves
 /// out (trailing whitespace, line endings) and a checksum of every byte.
+#[cfg_attr(not(feature = "snapshots"), allow(dead_code))]
 pub(crate) fn exact_form(text: &str) -> String {
     let tail = &text[text.trim_end().len()..];
     let breaks = text.matches('\n').count();
