@@ -178,8 +178,8 @@ pub mod stackset;
 pub mod testing;
 
 pub use app::{
-    App, CfnParameter, CfnResource, Construct, DeployStep, ParameterHandle, ResourceHandle, Scope,
-    Spill, StackHandle, Subtree, SubtreeHandle,
+    App, CfnOutput, CfnParameter, CfnResource, Construct, DeployStep, ParameterHandle,
+    ResourceHandle, Scope, Spill, StackHandle, Subtree, SubtreeHandle,
 };
 pub use error::{Diagnostic, Diagnostics, Error, Result, Rule, Severity};
 pub use quotas::{PolicyQuota, PolicyQuotas, Quotas};

@@ -4,7 +4,7 @@
 use super::tree::{Body, NodeKind, ResourceNode};
 use super::App;
 use crate::cfn::lengths::{self, TypeLengths};
-use crate::cfn::{Expr, Key, NodeId, Parameter, Resource};
+use crate::cfn::{Expr, Key, NodeId, Output, Parameter, Resource, Value};
 use crate::error::Result;
 
 /// Anything constructs can be added under: stacks, subtrees and the handles constructs
@@ -195,6 +195,66 @@ fn parameter_max_len(p: &Parameter) -> usize {
 
 /// The longest value CloudFormation accepts for a parameter.
 const PARAMETER_VALUE_MAX: usize = 4096;
+
+/// An output of a stack, built like any construct and added with [`App::add`]: required
+/// data in `new`, the rest chained.
+///
+/// A name already taken, one that is not `[A-Za-z0-9]{1,255}`, or one starting with
+/// `Export` (kept for the outputs synthesis adds to export values between stacks) is
+/// reported at synthesis, and so is an export name another output of the account already
+/// exports.
+///
+/// ```
+/// use orgstack::{App, CfnOutput, CfnResource, cfn::Resource};
+/// let mut app = App::new();
+/// let stack = app.stack("Shared")?;
+/// let topic = app.add(&stack, CfnResource::new("Alerts", Resource::new("AWS::SNS::Topic")))?;
+/// app.add(&stack, CfnOutput::new("AlertTopicArn", topic.ref_expr())
+///     .description("Where alarms notify")
+///     .export("shared-alert-topic-arn"))?;
+/// let json = app.synth()?.template_json("Shared").unwrap().to_owned();
+/// assert!(json.contains(r#""Export": {
+///         "Name": "shared-alert-topic-arn"
+///       }"#));
+/// # Ok::<(), orgstack::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct CfnOutput {
+    name: String,
+    output: Output,
+}
+
+impl CfnOutput {
+    /// The output `name` of `value`.
+    pub fn new(name: impl Into<String>, value: impl Into<Value>) -> Self {
+        CfnOutput {
+            name: name.into(),
+            output: Output::new(value),
+        }
+    }
+
+    /// Sets its `Description`.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.output = self.output.description(description);
+        self
+    }
+
+    /// Exports it under `name`, for `Fn::ImportValue` in other stacks of the account and
+    /// region.
+    pub fn export(mut self, name: impl Into<Value>) -> Self {
+        self.output = self.output.export(name);
+        self
+    }
+}
+
+impl Construct<StackHandle> for CfnOutput {
+    type Handle = ();
+    fn build(self, app: &mut App, parent: &StackHandle) -> Result<()> {
+        app.add_output(parent, self.name, self.output);
+        Ok(())
+    }
+}
 
 /// A top-level stack or a StackSet's member stack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

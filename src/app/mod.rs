@@ -32,8 +32,8 @@ pub use assembly::{
     Artifact, ArtifactKind, Assembly, PhaseTimings, DEPLOY_PLAN_FILE, MANIFEST_FILE,
 };
 pub use construct::{
-    CfnParameter, CfnResource, Construct, ParameterHandle, ResourceHandle, Scope, StackHandle,
-    Subtree, SubtreeHandle,
+    CfnOutput, CfnParameter, CfnResource, Construct, ParameterHandle, ResourceHandle, Scope,
+    StackHandle, Subtree, SubtreeHandle,
 };
 pub use logical_id::logical_id_for;
 pub use lookup::Findable;
@@ -293,7 +293,8 @@ impl App {
         }
     }
 
-    /// Adds an output to a stack. A name already taken, one that is not
+    /// Adds an output to a stack; [`CfnOutput`] does the same as a construct, with the
+    /// name, value, description and export in one builder. A name already taken, one that is not
     /// `[A-Za-z0-9]{1,255}`, or one starting with `Export` (kept for the outputs synthesis
     /// adds to export values between stacks) is reported at synthesis, and so is an export
     /// name another output of the account already exports.
