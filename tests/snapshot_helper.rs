@@ -139,7 +139,7 @@ fn a_trailing_space_alone_fails() {
     assert!(!out.status.success());
     let report = text(&out);
     assert!(
-        report.contains("1 file differ from ")
+        report.contains("1 file differs from ")
             && report.contains(
                 "notes.snap: only trailing whitespace or line endings differ\n    stored: 7 bytes, LF line endings, ends with \"\\n\""
             )

@@ -27,6 +27,7 @@ pub(crate) struct Index {
     /// template order.
     parameters: Vec<(u32, String)>,
     /// `(artifact of the StackSet, its logical ID, artifact of its member template)`.
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
     members: Vec<(u32, String, u32)>,
 }
 
@@ -274,6 +275,7 @@ impl Assembly {
 
     /// The member templates of the StackSets in the template named `stack_name`: each
     /// StackSet's logical ID and its member template's name.
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
     pub(crate) fn members_of<'a>(
         &'a self,
         stack_name: &'a str,

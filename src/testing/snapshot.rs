@@ -141,10 +141,14 @@ impl fmt::Display for SnapshotError {
 }
 
 fn changed_files(dir: &Path, changed: &[ChangedFile], f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    let s = if changed.len() == 1 { "" } else { "s" };
+    let (files, differ) = if changed.len() == 1 {
+        ("file", "differs")
+    } else {
+        ("files", "differ")
+    };
     write!(
         f,
-        "{} file{s} differ from {}:",
+        "{} {files} {differ} from {}:",
         changed.len(),
         dir.display()
     )?;
