@@ -122,6 +122,21 @@ fn one_run_reports_every_changed_file_and_exact_bytes() {
         );
     }
     assert!(!report.contains("manifest.snap: "), "{report}");
+    assert!(
+        report.contains("review every pending .snap.new"),
+        "{report}"
+    );
+
+    // As in CI: nothing written, every change still reported, and said so.
+    for pending in files_ending(&snapshots, ".snap.new") {
+        std::fs::remove_file(snapshots.join(pending)).unwrap();
+    }
+    let out = cargo_test(&repo, "every_file", "changed", "no");
+    assert!(!out.status.success());
+    let report = text(&out);
+    assert!(report.contains("3 files differ from "), "{report}");
+    assert!(report.contains("no .snap.new was written"), "{report}");
+    assert!(files_ending(&snapshots, ".snap.new").is_empty());
 }
 
 #[test]

@@ -112,6 +112,9 @@ pub struct ChangedFile {
     pub name: String,
     /// How it differs.
     pub change: Change,
+    /// Whether its `.snap.new` is there to review (insta writes none in CI, or with
+    /// `INSTA_UPDATE=no`).
+    pub pending: bool,
 }
 
 /// How a file differs from its snapshot.
@@ -163,10 +166,17 @@ fn changed_files(dir: &Path, changed: &[ChangedFile], f: &mut fmt::Formatter<'_>
             )?,
         }
     }
-    write!(
-        f,
-        "\nreview every pending .snap.new with `cargo insta review`, or accept them all with INSTA_UPDATE=always and review `git diff`"
-    )
+    if changed.iter().any(|c| c.pending) {
+        write!(
+            f,
+            "\nreview every pending .snap.new with `cargo insta review`, or accept them all with INSTA_UPDATE=always and review `git diff`"
+        )
+    } else {
+        write!(
+            f,
+            "\nno .snap.new was written (CI=true or INSTA_UPDATE=no): run `cargo test` where it may write them, then review them with `cargo insta review`"
+        )
+    }
 }
 
 /// The exact form of `text`, recorded with its snapshot: what insta's comparison leaves
@@ -264,7 +274,12 @@ mod run {
                         None if !existed => Change::New,
                         None => Change::Contents,
                     };
-                    changed.push(ChangedFile { name, change });
+                    let pending = dir.join(format!("{name}.snap.new")).is_file();
+                    changed.push(ChangedFile {
+                        name,
+                        change,
+                        pending,
+                    });
                 }
             }
             if changed.is_empty() {
@@ -341,6 +356,33 @@ macro_rules! try_assert_snapshots {
     };
 }
 
+/// Snapshots every file of an assembly with insta in one call, byte for byte, and fails once
+/// listing every file that changed: enable the `snapshots` feature for it (see
+/// [`Snapshots`](crate::testing::Snapshots)). Without the feature, this macro is a compile
+/// error that says so.
+#[cfg(not(feature = "snapshots"))]
+#[macro_export]
+macro_rules! assert_snapshots {
+    ($snapshots:expr) => {
+        ::core::compile_error!(
+            "orgstack::assert_snapshots! needs the `snapshots` feature: orgstack = { version = \"…\", features = [\"snapshots\"] } in [dev-dependencies]"
+        )
+    };
+}
+
+/// As [`assert_snapshots!`](crate::assert_snapshots), returning the error: enable the
+/// `snapshots` feature for it. Without the feature, this macro is a compile error that says
+/// so.
+#[cfg(not(feature = "snapshots"))]
+#[macro_export]
+macro_rules! try_assert_snapshots {
+    ($snapshots:expr) => {
+        ::core::compile_error!(
+            "orgstack::try_assert_snapshots! needs the `snapshots` feature: orgstack = { version = \"…\", features = [\"snapshots\"] } in [dev-dependencies]"
+        )
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -366,10 +408,12 @@ mod tests {
                 ChangedFile {
                     name: "A.template".into(),
                     change: Change::Contents,
+                    pending: true,
                 },
                 ChangedFile {
                     name: "B.template".into(),
                     change: Change::New,
+                    pending: false,
                 },
                 ChangedFile {
                     name: "manifest".into(),
@@ -377,10 +421,12 @@ mod tests {
                         stored: "x".into(),
                         now: "y".into(),
                     },
+                    pending: false,
                 },
             ],
         };
         let text = e.to_string();
+        assert!(text.ends_with("review every pending .snap.new with `cargo insta review`, or accept them all with INSTA_UPDATE=always and review `git diff`"), "{text}");
         assert!(text.starts_with("3 files differ from snapshots:\n  A.template.snap: changed\n  B.template.snap: new, no snapshot yet\n  manifest.snap: only trailing whitespace or line endings differ\n    stored: x\n    now:    y\n"), "{text}");
     }
 
