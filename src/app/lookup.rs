@@ -35,7 +35,7 @@ impl Index {
     pub(crate) fn new(
         model: &Model<'_>,
         placement: &Placement,
-        names: &Names,
+        names: Names,
         resolution: &Resolution,
     ) -> Index {
         let len = model.len();
@@ -66,12 +66,10 @@ impl Index {
         }
         let mut ids = Vec::with_capacity(len);
         let mut parents = Vec::with_capacity(len);
-        let mut logical = Vec::with_capacity(len);
         for (i, artifact) in artifacts.iter_mut().enumerate() {
             let n = model.node_id(i);
             ids.push(model.id(n).to_owned());
             parents.push(model.parent(n).map_or(NONE, |p| p.index));
-            logical.push(names.of(n).map(str::to_owned));
             if *artifact == NONE {
                 if let Some(s) = placement.slot_of(n) {
                     *artifact = s as u32;
@@ -95,6 +93,8 @@ impl Index {
                 }
             }
         }
+        let mut logical = names.into_logical();
+        logical.resize(len, None);
         Index {
             app: model.node_id(0).app,
             ids,

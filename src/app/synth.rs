@@ -177,7 +177,7 @@ impl App {
                 .collect(),
         })?;
         let deploy_plan = plan::markdown(&steps, region);
-        let lookup = Index::new(&model, &placement, &names, &resolution);
+        let lookup = Index::new(&model, &placement, names, &resolution);
         Ok(Assembly::new(
             artifacts,
             manifest,
