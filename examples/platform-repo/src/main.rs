@@ -4,7 +4,9 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let out = std::env::args().nth(1).unwrap_or_else(|| "cdk.out".to_owned());
+    let out = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "cdk.out".to_owned());
     let result = acme_platform::platform().and_then(|p| p.app.synth_to(&out));
     match result {
         Ok(assembly) => {

@@ -5,8 +5,7 @@ use orgstack::testing::{Matcher, Template};
 use serde_json::json;
 
 #[test]
-fn workload_roles_trust_the_identity_account_with_mfa() -> Result<(), Box<dyn std::error::Error>>
-{
+fn workload_roles_trust_the_identity_account_with_mfa() -> Result<(), Box<dyn std::error::Error>> {
     let p = acme_platform::platform()?;
     let assembly = p.app.synth()?;
 

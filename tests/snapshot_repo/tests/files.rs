@@ -13,6 +13,10 @@ fn every_file() {
 #[test]
 fn own_file() {
     // The same text as far as insta's comparison goes; other bytes.
-    let notes = if variant() == "trailing-space" { "alerts \n" } else { "alerts\n" };
+    let notes = if variant() == "trailing-space" {
+        "alerts \n"
+    } else {
+        "alerts\n"
+    };
     orgstack::assert_snapshots!(Snapshots::of_files([("notes", notes)]).dir("snapshots-own"));
 }
