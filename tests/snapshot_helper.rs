@@ -36,19 +36,30 @@ fn copy_fixture() -> PathBuf {
         root.join("Cargo.lock"),
     )
     .unwrap();
+    // Resolve and build once, before the tests run the copy side by side.
+    let out = cargo(&root)
+        .args(["test", "--offline", "--quiet", "--no-run"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
     root
+}
+
+/// `cargo` in `repo`, building into a target directory under `target/tmp/`.
+fn cargo(repo: &Path) -> Command {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut command = Command::new(cargo);
+    command.current_dir(repo).env(
+        "CARGO_TARGET_DIR",
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixtures-target"),
+    );
+    command
 }
 
 /// `cargo test --test files <test>` in `repo`, as a developer runs it (not in CI).
 fn cargo_test(repo: &Path, test: &str, variant: &str, update: &str) -> Output {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    Command::new(cargo)
+    cargo(repo)
         .args(["test", "--offline", "--quiet", "--test", "files", test])
-        .current_dir(repo)
-        .env(
-            "CARGO_TARGET_DIR",
-            Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixtures-target"),
-        )
         .env("FIXTURE_VARIANT", variant)
         .env("INSTA_UPDATE", update)
         .env_remove("CI")
