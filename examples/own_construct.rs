@@ -1,7 +1,8 @@
 //! A construct of your own, nesting like the library's: a `Platform` that holds the
 //! five-account layout and adds what this team always adds — a sandbox OU with an account
 //! (which gets the layout's budget like every account), developers allowed into it, and
-//! a break-glass role in every workload account.
+//! a break-glass role in every workload account. It reports a problem of its own under a
+//! rule of its own, and the app exports the alert topic for other stacks.
 //!
 //! ```text
 //! cargo run --example own_construct [-- OUT_DIR]
@@ -11,7 +12,7 @@ use orgstack::iam::{ManagedPolicyRef, Role};
 use orgstack::layouts::{FiveAccountLayout, Grant, GrantTarget, DEVELOPER};
 use orgstack::org::{Account, OrganizationalUnit, OuHandle};
 use orgstack::stackset::StackSet;
-use orgstack::{App, Construct, Scope, Subtree};
+use orgstack::{App, CfnOutput, Construct, Diagnostic, Rule, Scope, Subtree};
 
 #[path = "support/mod.rs"]
 mod support;
@@ -37,6 +38,21 @@ impl<P: Scope> Construct<P> for Platform {
 
     fn build(self, app: &mut App, parent: &P) -> orgstack::Result<PlatformHandle> {
         let me = app.add(parent, Subtree::new("Platform"))?;
+        // A problem with this construct's input is reported like the library's own, with
+        // every other problem, at synthesis.
+        if !self
+            .name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b == b'-')
+        {
+            app.report(Diagnostic::new(
+                app.path(&me),
+                Rule::Custom("platform-name"),
+                self.name,
+                "the platform's name prefixes every resource name: lowercase letters and hyphens",
+                "name the platform like `acme` or `acme-platform`",
+            ));
+        }
         let layout = app.add(
             &me,
             FiveAccountLayout::builder(self.name)
@@ -87,6 +103,13 @@ pub fn app() -> orgstack::Result<App> {
         Account::new("Sandbox2", "sandbox2@aws.acme.example"),
     )?;
     assert_eq!(app.accounts().count(), 8);
+    // Other stacks of the account can import the alert topic.
+    app.add(
+        &management,
+        CfnOutput::new("AlertTopicArn", platform.layout.alert_topic().ref_expr())
+            .description("The topic the layout's alarms notify")
+            .export("acme-alert-topic-arn"),
+    )?;
     let _ = platform.layout.audit_account();
     Ok(app)
 }

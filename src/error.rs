@@ -205,6 +205,28 @@ pub enum Rule {
     /// A name in a configuration file (an [`OrgSpec`](crate::spec::OrgSpec)) refers to
     /// nothing it defines: an OU, an account, a group, a role or a managed policy.
     UnresolvedReference,
+    /// A rule of your own, for the problems your constructs report: its id is shown like the
+    /// library's (`[acme-cost-center]`). Prefix it with your organization's name so it
+    /// never reads like one of the library's rules.
+    ///
+    /// ```
+    /// use orgstack::{App, Diagnostic, Rule, Severity};
+    /// let mut app = App::new();
+    /// let stack = app.stack("Main")?;
+    /// app.report(Diagnostic::new(
+    ///     app.path(&stack),
+    ///     Rule::Custom("acme-cost-center"),
+    ///     "",
+    ///     "every stack names its cost center",
+    ///     "set the CostCenter tag",
+    /// ).with_severity(Severity::Warning));
+    /// let assembly = app.synth()?; // a warning: synthesis goes on
+    /// let warning = &assembly.warnings()[0];
+    /// assert_eq!(warning.rule.as_str(), "acme-cost-center");
+    /// assert!(warning.to_string().starts_with("Main: [acme-cost-center] every stack names"));
+    /// # Ok::<(), orgstack::Error>(())
+    /// ```
+    Custom(&'static str),
 }
 
 impl Rule {
@@ -263,6 +285,7 @@ impl Rule {
             Rule::UnknownKey => "unknown-key",
             Rule::AlertEmail => "alert-email",
             Rule::UnresolvedReference => "unresolved-reference",
+            Rule::Custom(id) => id,
         }
     }
 }

@@ -97,6 +97,11 @@
 //! # Ok::<(), orgstack::Error>(())
 //! ```
 //!
+//! A construct of yours reports its problems like the library's, under a rule of its own:
+//! `app.report(Diagnostic::new(app.path(&me), Rule::Custom("acme-cost-center"), value,
+//! message, hint))`, with [`Diagnostic::with_severity`] for a warning. Outputs are
+//! constructs too: `app.add(&stack, CfnOutput::new("TopicArn", topic.ref_expr()).export("acme-topic"))`.
+//!
 //! ## Asking the model
 //!
 //! Constructs stay typed until synthesis, so the app can answer what the organization
@@ -149,6 +154,39 @@
 //! # Ok::<(), orgstack::spec::SpecError>(())
 //! ```
 //!
+//! ## Testing your foundation
+//!
+//! With the `snapshots` feature (in `[dev-dependencies]`), one call pins every file of an
+//! assembly byte for byte and reports every changed file in one run; [`testing::Template`]
+//! finds templates and resources by the handles you kept, no hashed logical ID needed:
+//!
+//! ```
+//! use orgstack::{App, iam::Role, stackset::StackSet, testing::Template};
+//! use orgstack::org::{Account, Organization, OrganizationalUnit};
+//! use serde_json::json;
+//!
+//! let mut app = App::new();
+//! let mgmt = app.stack("Acme")?;
+//! let org = app.add(&mgmt, Organization::existing("r-ab12", "o-abcdef1234"))?;
+//! let workloads = app.add(&org, OrganizationalUnit::new("Workloads"))?;
+//! let identity = app.add(&workloads, Account::new("Identity", "aws+identity@acme.example"))?;
+//! let roles = app.add(&mgmt, StackSet::new("WorkloadRoles", "workload-roles").target(&workloads))?;
+//! app.add(&roles.template(), Role::assumable_with_mfa("Admin", &identity))?;
+//! let assembly = app.synth()?;
+//!
+//! let member = Template::for_construct(&assembly, &roles)?; // or for_path(&assembly, "Acme/WorkloadRoles")
+//! assert_eq!(member.name(), "Acme.WorkloadRoles.Template");
+//! member.resource_count_is("AWS::IAM::Role", 1);
+//! let parameter = assembly.parameter_name(&identity).unwrap(); // set by the StackSet
+//! member.has_parameter(parameter, json!({ "Type": "String" }));
+//! // in a test, with the `snapshots` feature:
+//! // orgstack::assert_snapshots!(&assembly); // snapshots/<file>.snap; every .snap.new at once
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! See [`testing`] and `examples/platform-repo/`, a platform team's repository to start
+//! from.
+//!
 //! ## What synthesis guarantees
 //!
 //! - **Deterministic bytes**: 2-space indented JSON with a trailing newline, key order fixed
@@ -183,7 +221,7 @@
 //! | [`aws`] | checked values AWS constrains: account and organization ids, e-mails, regions |
 //! | [`cfn`] | the CloudFormation model, the one template serializer and the renderer |
 //! | [`app`] | the app, composition, logical IDs, the synthesis pipeline and the assembly |
-//! | [`testing`] | template assertions and snapshots for your tests |
+//! | [`testing`] | template assertions, lookups by handle or path, and byte-exact snapshots for your tests |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -203,8 +241,8 @@ pub mod stackset;
 pub mod testing;
 
 pub use app::{
-    App, CfnParameter, CfnResource, Construct, DeployStep, ParameterHandle, ResourceHandle, Scope,
-    Spill, StackHandle, Subtree, SubtreeHandle,
+    App, CfnOutput, CfnParameter, CfnResource, Construct, DeployStep, ParameterHandle,
+    ResourceHandle, Scope, Spill, StackHandle, Subtree, SubtreeHandle,
 };
 pub use error::{Diagnostic, Diagnostics, Error, Result, Rule, Severity, TargetProblem};
 pub use quotas::{PolicyQuota, PolicyQuotas, Quotas};

@@ -81,8 +81,8 @@ fn every_intrinsic_renders_through_a_synthesized_template() {
         )
         .unwrap();
     let user = Resource::new("Custom::Intrinsics")
-        .property("Ref", target.ref_expr(256))
-        .property("GetAtt", target.get_att("TopicName", 256))
+        .property("Ref", target.ref_expr())
+        .property("GetAtt", target.get_att("TopicName"))
         .property(
             "SubPlain",
             Expr::sub("arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:alerts"),
@@ -93,7 +93,7 @@ fn every_intrinsic_renders_through_a_synthesized_template() {
                 "${Prefix}-${Topic}",
                 [
                     ("Prefix", Value::from("org")),
-                    ("Topic", Value::from(target.get_att("TopicName", 256))),
+                    ("Topic", Value::from(target.get_att("TopicName"))),
                 ],
             ),
         )
@@ -104,7 +104,7 @@ fn every_intrinsic_renders_through_a_synthesized_template() {
                 [
                     Value::from("alerts"),
                     Value::from(Pseudo::Region),
-                    Value::from(target.ref_expr(256)),
+                    Value::from(target.ref_expr()),
                 ],
             ),
         )
@@ -315,7 +315,7 @@ fn renderer_format_indentation_newline_and_key_orders() {
     app.add_output(
         &stack,
         "TopicArn",
-        Output::new(topic.ref_expr(256))
+        Output::new(topic.ref_expr())
             .description("The topic")
             .export("Main-TopicArn"),
     );
@@ -419,7 +419,7 @@ fn parameters_render_every_attribute_and_are_referenced_with_ref() {
             &stack,
             CfnResource::new(
                 "Hook",
-                Resource::new("Custom::Webhook").property("Token", secret.value(64)),
+                Resource::new("Custom::Webhook").property("Token", secret.value()),
             ),
         )
         .unwrap();
@@ -472,7 +472,7 @@ fn a_pinned_parameter_is_referenced_by_its_pinned_id() {
         &stack,
         CfnResource::new(
             "Topic",
-            Resource::new("AWS::SNS::Topic").property("DisplayName", env.value(16)),
+            Resource::new("AWS::SNS::Topic").property("DisplayName", env.value()),
         ),
     )
     .unwrap();
@@ -569,7 +569,7 @@ fn pinned_logical_id_replaces_the_derived_one_in_definition_and_references() {
         &stack,
         CfnResource::new(
             "Sub",
-            Resource::new("AWS::SNS::Subscription").property("TopicArn", topic.ref_expr(256)),
+            Resource::new("AWS::SNS::Subscription").property("TopicArn", topic.ref_expr()),
         ),
     )
     .unwrap();
@@ -981,8 +981,8 @@ fn a_reference_across_stacks_becomes_an_export_and_an_import() {
         CfnResource::new(
             "Consumer",
             Resource::new("Custom::Consumer")
-                .property("BucketArn", bucket.get_att("Arn", 128))
-                .property("BucketName", bucket.ref_expr(63)),
+                .property("BucketArn", bucket.get_att("Arn"))
+                .property("BucketName", bucket.ref_expr()),
         ),
     )
     .unwrap();
@@ -1037,14 +1037,14 @@ fn stacks_that_reference_each_other_are_a_cycle() {
             &b,
             CfnResource::new(
                 "Rb",
-                Resource::new("Custom::B").property("Other", ra.ref_expr(64)),
+                Resource::new("Custom::B").property("Other", ra.ref_expr()),
             ),
         )
         .unwrap();
     app.resource_mut(&ra)
         .unwrap()
         .properties
-        .insert("Other".into(), Value::from(rb.ref_expr(64)));
+        .insert("Other".into(), Value::from(rb.ref_expr()));
 
     let diags = validation_errors(&app);
     assert_eq!(diags.len(), 1, "{diags:?}");

@@ -2,7 +2,6 @@
 //! Testing your foundation, as your own repository would: synthesize the app, assert what
 //! matters on its templates, and snapshot every file so any change shows up in review.
 
-use orgstack::app::logical_id_for;
 use orgstack::iam::{ManagedPolicyRef, PolicyDocument, Role, Statement};
 use orgstack::layouts::FiveAccountLayout;
 use orgstack::org::{Account, OrganizationalUnit, Policy};
@@ -59,7 +58,9 @@ fn app() -> orgstack::Result<App> {
 fn the_sandbox_is_fenced_in() -> Result<(), Box<dyn std::error::Error>> {
     let assembly = app()?.synth()?;
     let mgmt = Template::from_stack(&assembly, "Management")?;
-    let sandbox_ou = json!({ "Ref": logical_id_for(&["Organization", "Sandbox"]) });
+    // Logical IDs by construct path: no hash written here.
+    let sandbox_ou =
+        json!({ "Ref": assembly.logical_id_at("Management/Organization/Sandbox").unwrap() });
 
     mgmt.resource_count_is("AWS::Organizations::OrganizationalUnit", 6);
     mgmt.resource_count_is("AWS::Organizations::Account", 7);
@@ -107,7 +108,9 @@ fn the_support_role_reaches_every_environment_with_mfa() -> Result<(), Box<dyn s
                 Matcher::serialized_json(Matcher::object([(
                     "Resources",
                     Matcher::object([(
-                        logical_id_for(&["Support"]),
+                        assembly
+                            .logical_id_at("Management/MemberRoles/Template/Support")
+                            .unwrap(),
                         json!({ "Type": "AWS::IAM::Role", "Properties": { "RoleName": "support" } }),
                     )]),
                 )])),

@@ -64,7 +64,7 @@ fn output_names_outside_letters_and_digits_empty_or_too_long() {
     let t = topic(&mut app, &stack, "Topic");
     let long = "O".repeat(256);
     for name in ["Topic-Arn", "", long.as_str(), "TopicArn"] {
-        app.add_output(&stack, name, Output::new(t.ref_expr(256)));
+        app.add_output(&stack, name, Output::new(t.ref_expr()));
     }
     assert_eq!(
         found(&app),
@@ -90,17 +90,17 @@ fn one_export_name_in_two_stacks_or_twice_in_one() {
     app.add_output(
         &a,
         "TopicArn",
-        Output::new(ta.ref_expr(256)).export("alerts-topic"),
+        Output::new(ta.ref_expr()).export("alerts-topic"),
     );
     app.add_output(
         &b,
         "TopicArn",
-        Output::new(tb.ref_expr(256)).export("alerts-topic"),
+        Output::new(tb.ref_expr()).export("alerts-topic"),
     );
     app.add_output(
         &b,
         "SameTopicArn",
-        Output::new(tb.ref_expr(256)).export("alerts-topic"),
+        Output::new(tb.ref_expr()).export("alerts-topic"),
     );
     assert_eq!(
         found(&app),
@@ -122,7 +122,7 @@ fn user_output_named_like_a_generated_export() {
         &b,
         CfnResource::new(
             "Sub",
-            Resource::new("AWS::SNS::Subscription").property("TopicArn", t.ref_expr(256)),
+            Resource::new("AWS::SNS::Subscription").property("TopicArn", t.ref_expr()),
         ),
     )
     .unwrap();
@@ -137,12 +137,12 @@ fn user_output_named_like_a_generated_export() {
         })
         .map(|rest| format!("Export{rest}"))
         .expect("an export output");
-    app.add_output(&a, name.as_str(), Output::new(t.ref_expr(256)));
+    app.add_output(&a, name.as_str(), Output::new(t.ref_expr()));
     // And an export of the form synthesis uses.
     app.add_output(
         &a,
         "Mine",
-        Output::new(t.ref_expr(256)).export(format!("A:{}", &name["Export".len()..])),
+        Output::new(t.ref_expr()).export(format!("A:{}", &name["Export".len()..])),
     );
     let got = found(&app);
     assert_eq!(
@@ -905,8 +905,7 @@ fn resources_that_wait_for_each_other_in_a_circle() {
             &stack,
             CfnResource::new(
                 "B",
-                Resource::new("AWS::SNS::Topic")
-                    .property("DisplayName", a.get_att("TopicName", 256)),
+                Resource::new("AWS::SNS::Topic").property("DisplayName", a.get_att("TopicName")),
             ),
         )
         .unwrap();

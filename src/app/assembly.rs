@@ -125,6 +125,7 @@ pub struct Assembly {
     deploy_order: Vec<String>,
     warnings: Vec<crate::Diagnostic>,
     pub(super) timings: PhaseTimings,
+    pub(super) lookup: super::lookup::Index,
 }
 
 impl Assembly {
@@ -135,8 +136,10 @@ impl Assembly {
         stacks: &[StackEntry],
         warnings: Vec<crate::Diagnostic>,
         timings: PhaseTimings,
+        lookup: super::lookup::Index,
     ) -> Self {
         Assembly {
+            lookup,
             warnings,
             deploy_plan,
             artifacts,

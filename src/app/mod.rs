@@ -11,6 +11,7 @@ mod checks;
 mod construct;
 mod integrity;
 mod logical_id;
+mod lookup;
 mod lower;
 mod name;
 mod place;
@@ -31,10 +32,11 @@ pub use assembly::{
     Artifact, ArtifactKind, Assembly, PhaseTimings, DEPLOY_PLAN_FILE, MANIFEST_FILE,
 };
 pub use construct::{
-    CfnParameter, CfnResource, Construct, ParameterHandle, ResourceHandle, Scope, StackHandle,
-    Subtree, SubtreeHandle,
+    CfnOutput, CfnParameter, CfnResource, Construct, ParameterHandle, ResourceHandle, Scope,
+    StackHandle, Subtree, SubtreeHandle,
 };
 pub use logical_id::logical_id_for;
+pub use lookup::Findable;
 pub use plan::{INLINE_TEMPLATE_BYTES, TEMPLATE_BUCKET_PLACEHOLDER};
 pub(crate) use typed::{any_impls, share, Aspect, Check, Derived, Lower, Typed, View};
 
@@ -291,7 +293,8 @@ impl App {
         }
     }
 
-    /// Adds an output to a stack. A name already taken, one that is not
+    /// Adds an output to a stack; [`CfnOutput`] does the same as a construct, with the
+    /// name, value, description and export in one builder. A name already taken, one that is not
     /// `[A-Za-z0-9]{1,255}`, or one starting with `Export` (kept for the outputs synthesis
     /// adds to export values between stacks) is reported at synthesis, and so is an export
     /// name another output of the account already exports.

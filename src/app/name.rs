@@ -20,6 +20,11 @@ impl Names {
     pub(crate) fn of(&self, n: NodeId) -> Option<&str> {
         self.logical.get(n.index()).and_then(|l| l.as_deref())
     }
+
+    /// Every node's logical ID, by node index, for the assembly to keep.
+    pub(crate) fn into_logical(self) -> Vec<Option<String>> {
+        self.logical
+    }
 }
 
 /// Names every resource and parameter that is part of a template. Needs only the tree,

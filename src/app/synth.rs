@@ -7,6 +7,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::assembly::{Assembly, PhaseTimings, StackEntry, StackSetEntry};
+use super::lookup::Index;
 use super::lower::Model;
 use super::place::{self, SlotKind};
 use super::render::{self, ManifestProperties, SlotResolver};
@@ -176,6 +177,7 @@ impl App {
                 .collect(),
         })?;
         let deploy_plan = plan::markdown(&steps, region);
+        let lookup = Index::new(&model, &placement, names, &resolution);
         Ok(Assembly::new(
             artifacts,
             manifest,
@@ -183,6 +185,7 @@ impl App {
             &stacks,
             diagnostics,
             timings,
+            lookup,
         ))
     }
 

@@ -24,6 +24,7 @@
 
 mod expr;
 pub(crate) mod hash;
+pub mod lengths;
 pub(crate) mod needs;
 pub mod render;
 mod resolve;

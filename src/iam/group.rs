@@ -87,11 +87,10 @@ impl<P: Scope + ?Sized> Construct<P> for Group {
             name: self.name,
             attachments: self.attachments,
         };
-        Ok(GroupHandle(ResourceHandle(app.add_typed(
-            parent.node(),
-            self.id,
-            data,
-        ))))
+        Ok(GroupHandle(ResourceHandle::of_type(
+            app.add_typed(parent.node(), self.id, data),
+            "AWS::IAM::Group",
+        )))
     }
 }
 
@@ -108,11 +107,11 @@ impl Scope for GroupHandle {
 impl GroupHandle {
     /// The group's name (`Ref`).
     pub fn name(&self) -> Expr {
-        self.0.ref_expr(128)
+        self.0.ref_expr()
     }
 
     /// The group's ARN.
     pub fn arn(&self) -> Expr {
-        self.0.get_att("Arn", 2048)
+        self.0.get_att("Arn")
     }
 }

@@ -109,11 +109,10 @@ impl<P: Scope + ?Sized> Construct<P> for ManagedPolicy {
             description: self.description,
             path: self.path,
         };
-        Ok(ManagedPolicyHandle(ResourceHandle(app.add_typed(
-            parent.node(),
-            self.id,
-            data,
-        ))))
+        Ok(ManagedPolicyHandle(ResourceHandle::of_type(
+            app.add_typed(parent.node(), self.id, data),
+            "AWS::IAM::ManagedPolicy",
+        )))
     }
 }
 
@@ -130,6 +129,6 @@ impl Scope for ManagedPolicyHandle {
 impl ManagedPolicyHandle {
     /// The policy's ARN (what `Ref` returns for this type).
     pub fn arn(&self) -> Expr {
-        self.0.ref_expr(2048)
+        self.0.ref_expr()
     }
 }

@@ -256,11 +256,10 @@ impl<P: Scope + ?Sized> Construct<P> for Role {
             tags: self.tags,
             without_mfa: self.without_mfa,
         };
-        Ok(RoleHandle(ResourceHandle(app.add_typed(
-            parent.node(),
-            self.id,
-            data,
-        ))))
+        Ok(RoleHandle(ResourceHandle::of_type(
+            app.add_typed(parent.node(), self.id, data),
+            "AWS::IAM::Role",
+        )))
     }
 }
 
@@ -307,12 +306,12 @@ impl Scope for RoleHandle {
 impl RoleHandle {
     /// The role's name (`Ref`).
     pub fn name(&self) -> Expr {
-        self.0.ref_expr(64)
+        self.0.ref_expr()
     }
 
     /// The role's ARN.
     pub fn arn(&self) -> Expr {
-        self.0.get_att("Arn", 2048)
+        self.0.get_att("Arn")
     }
 }
 
@@ -326,7 +325,7 @@ pub struct RoleView<'a> {
 impl<'a> RoleView<'a> {
     /// The role's handle.
     pub fn handle(&self) -> RoleHandle {
-        RoleHandle(ResourceHandle(self.node))
+        RoleHandle(ResourceHandle::of_type(self.node, "AWS::IAM::Role"))
     }
 
     /// Its trust policy.

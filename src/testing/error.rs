@@ -38,6 +38,13 @@ pub enum TemplateError {
         /// The names it has.
         available: Vec<String>,
     },
+    /// The assembly holds no template for the construct asked for (a handle of another
+    /// app, a path that names nothing, a construct left out of every template).
+    #[error("the assembly has no template for {construct}")]
+    UnknownConstruct {
+        /// The construct, as asked for.
+        construct: String,
+    },
     /// The template file could not be read.
     #[error("could not read template file `{}`", path.display())]
     Io {

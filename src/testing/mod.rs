@@ -161,14 +161,41 @@
 //! # Ok::<(), orgstack::testing::TemplateError>(())
 //! ```
 
+//!
+//! # Templates of an assembly, by handle or path
+//!
+//! [`Template::for_construct`] and [`Template::for_path`] give the template a construct is
+//! rendered as or into: a stack's own, a StackSet's member template (for the StackSet's
+//! handle or path), the one holding a resource. [`Template::resource_for`] finds a resource,
+//! and the assembly gives logical IDs ([`Assembly::logical_id`](crate::app::Assembly::logical_id))
+//! and member-template parameters ([`Assembly::parameter_name`](crate::app::Assembly::parameter_name)),
+//! so no test needs to write a hashed logical ID. A member template is named as the
+//! assembly names it (`Management.Roles.Template`) by [`Template::from_stack`],
+//! [`Template::for_construct`] and the [`stack_set_templates`](Template::stack_set_templates)
+//! of a template read from the assembly.
+//!
+//! # Snapshots
+//!
+//! [`assert_snapshots!`](crate::assert_snapshots) (feature `snapshots`) snapshots every
+//! file of an assembly ([`snapshot_files`]) with insta in one call: every `.snap.new` in one
+//! run, then one failure ([`SnapshotError`]) listing every changed file; bytes insta's text
+//! comparison leaves out (trailing whitespace, line endings) are compared too. [`Snapshots`]
+//! chooses the directory, a prefix, or files of your own.
+
 mod assembly;
 mod assertions;
 mod error;
 mod matcher;
 mod matching;
+mod snapshot;
 mod template;
 
 pub use assembly::snapshot_files;
 pub use error::{AssertionError, Candidate, Mismatch, TemplateError};
+/// insta, for the snapshot macros; not part of the API.
+#[cfg(feature = "snapshots")]
+#[doc(hidden)]
+pub use insta as __insta;
 pub use matcher::Matcher;
+pub use snapshot::{Change, ChangedFile, SnapshotError, Snapshots};
 pub use template::Template;

@@ -39,6 +39,9 @@ pub struct Template {
     pub(super) resources: IndexMap<String, Value>,
     pub(super) outputs: IndexMap<String, Value>,
     pub(super) parameters: IndexMap<String, Value>,
+    /// The names of its StackSets' member templates by logical ID, when the assembly gave
+    /// them (templates read from an assembly).
+    pub(super) member_names: IndexMap<String, String>,
 }
 
 /// The sections kept in document order; `serde_json::Value` may sort its keys.
@@ -94,6 +97,7 @@ impl Template {
             resources: sections.resources,
             outputs: sections.outputs,
             parameters: sections.parameters,
+            member_names: IndexMap::new(),
         })
     }
 
@@ -256,7 +260,11 @@ impl Template {
 
     /// The member templates of the template's StackSets: for every
     /// `AWS::CloudFormation::StackSet` resource whose `TemplateBody` is a string, that body
-    /// parsed as a template named `<this template's name>/<logical id>`, in document order.
+    /// parsed as a template, in document order. A template read from an assembly
+    /// ([`from_stack`](Template::from_stack), [`for_construct`](Template::for_construct))
+    /// names them as the assembly does (`Management.Roles.Template`, as
+    /// [`from_stack`](Template::from_stack) takes them); one parsed from JSON names them
+    /// `<this template's name>/<logical id>`.
     /// Bodies that are not strings, or do not parse, are left out; use
     /// [`try_stack_set_templates`](Template::try_stack_set_templates) to see those errors.
     ///
@@ -339,7 +347,10 @@ impl Template {
     }
 
     fn parse_member(&self, logical_id: &str, body: &str) -> Result<Template, TemplateError> {
-        Template::from_json(&format!("{}/{logical_id}", self.name), body)
+        match self.member_names.get(logical_id) {
+            Some(name) => Template::from_json(name, body),
+            None => Template::from_json(&format!("{}/{logical_id}", self.name), body),
+        }
     }
 
     pub(super) fn resources_of_type<'a>(

@@ -81,7 +81,7 @@ impl FiveAccountLayoutBuilder {
             .property("LogGroupName", self.trail_log_group_name())
             .property("RetentionInDays", self.log_retention_days);
         if let Some(key) = key {
-            group = group.property("KmsKeyId", key.get_att("Arn", 2048));
+            group = group.property("KmsKeyId", key.get_att("Arn"));
         }
         if !skips.is_empty() {
             group = group.metadata("checkov", checkov_skip(&skips));
@@ -102,7 +102,7 @@ impl FiveAccountLayoutBuilder {
             Statement::allow()
                 .sid("TrailWritesItsLogGroup")
                 .actions(["logs:CreateLogStream", "logs:PutLogEvents"])
-                .resource(log_group.get_att("Arn", 2048)),
+                .resource(log_group.get_att("Arn")),
         );
         let role = app.add(
             &scope,
@@ -151,7 +151,7 @@ impl FiveAccountLayoutBuilder {
             );
         let topic = match key {
             // The key policy lets the alarm below use the key.
-            Some(key) => topic.property("KmsMasterKeyId", key.get_att("Arn", 2048)),
+            Some(key) => topic.property("KmsMasterKeyId", key.get_att("Arn")),
             None => topic.metadata("checkov", checkov_skip(&[(
                 "CKV_AWS_26",
                 "CloudWatch alarms cannot publish to a topic encrypted with the AWS managed SNS key; the messages carry alarm metadata only",
@@ -163,7 +163,7 @@ impl FiveAccountLayoutBuilder {
             CfnResource::new(
                 "Filter",
                 Resource::new("AWS::Logs::MetricFilter")
-                    .property("LogGroupName", delivery.log_group.ref_expr(512))
+                    .property("LogGroupName", delivery.log_group.ref_expr())
                     .property(
                         "FilterPattern",
                         Value::from(Expr::sub(
@@ -198,7 +198,7 @@ impl FiveAccountLayoutBuilder {
                     .property("Threshold", 1u32)
                     .property("ComparisonOperator", "GreaterThanOrEqualToThreshold")
                     .property("TreatMissingData", "notBreaching")
-                    .property("AlarmActions", vec![topic.ref_expr(256)]),
+                    .property("AlarmActions", vec![topic.ref_expr()]),
             ),
         )?;
         app.add_dependency(&alarm, &filter);
@@ -207,10 +207,10 @@ impl FiveAccountLayoutBuilder {
                 .sid("AlarmPublishes")
                 .principal(Principal::service("cloudwatch.amazonaws.com"))
                 .action("sns:Publish")
-                .resource(topic.ref_expr(256))
+                .resource(topic.ref_expr())
                 .condition(Condition::arn_equals(
                     keys::SOURCE_ARN,
-                    [alarm.get_att("Arn", 256)],
+                    [alarm.get_att("Arn")],
                 ))
                 .condition(Condition::string_equals(
                     keys::SOURCE_ACCOUNT,
@@ -223,7 +223,7 @@ impl FiveAccountLayoutBuilder {
                 "TopicPolicy",
                 Resource::new("AWS::SNS::TopicPolicy")
                     .property("PolicyDocument", policy.to_value())
-                    .property("Topics", vec![topic.ref_expr(256)]),
+                    .property("Topics", vec![topic.ref_expr()]),
             ),
         )?;
         Ok(topic)

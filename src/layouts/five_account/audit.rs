@@ -236,7 +236,7 @@ impl FiveAccountLayoutBuilder {
         let by_default = match key {
             Some(key) => obj! {
                 "SSEAlgorithm" => "aws:kms",
-                "KMSMasterKeyID" => key.get_att("Arn", 2048),
+                "KMSMasterKeyID" => key.get_att("Arn"),
             },
             None => obj! { "SSEAlgorithm" => "AES256" },
         };
@@ -296,7 +296,7 @@ impl FiveAccountLayoutBuilder {
             )]),
         );
         let bucket = app.add(&tpl, CfnResource::new("LogArchive", bucket))?;
-        let arn = bucket.get_att("Arn", 100);
+        let arn = bucket.get_att("Arn");
         let org_id = Value::from(structure.organization.id());
         let trail_arn = names.trail_arn_from(trail_log_group);
         let policy = archive_policy(&ArchiveRefs {
@@ -312,7 +312,7 @@ impl FiveAccountLayoutBuilder {
             CfnResource::new(
                 "LogArchivePolicy",
                 Resource::new("AWS::S3::BucketPolicy")
-                    .property("Bucket", bucket.ref_expr(63))
+                    .property("Bucket", bucket.ref_expr())
                     .property("PolicyDocument", policy.to_value()),
             ),
         )?;
@@ -334,7 +334,7 @@ impl FiveAccountLayoutBuilder {
                     Statement::allow()
                         .sid("DecryptArchiveThroughS3")
                         .action("kms:Decrypt")
-                        .resource(key.get_att("Arn", 2048))
+                        .resource(key.get_att("Arn"))
                         .condition(via_s3()),
                 ),
             );
@@ -371,11 +371,11 @@ pub(super) fn build_trail(
         .property("EnableLogFileValidation", true)
         .property(
             "CloudWatchLogsLogGroupArn",
-            delivery.log_group.get_att("Arn", 2048),
+            delivery.log_group.get_att("Arn"),
         )
-        .property("CloudWatchLogsRoleArn", delivery.role.get_att("Arn", 2048));
+        .property("CloudWatchLogsRoleArn", delivery.role.get_att("Arn"));
     if let Some(key) = key {
-        trail = trail.property("KMSKeyId", key.get_att("Arn", 2048));
+        trail = trail.property("KMSKeyId", key.get_att("Arn"));
     }
     let trail = trail.retain().metadata("checkov", checkov_skip(&skips));
     let trail = app.add(parent, CfnResource::new("OrganizationTrail", trail))?;

@@ -193,7 +193,7 @@ impl FiveAccountLayoutBuilder {
                 "LogsKeyAlias",
                 Resource::new("AWS::KMS::Alias")
                     .property("AliasName", format!("alias/{prefix}-logs"))
-                    .property("TargetKeyId", key.ref_expr(2048)),
+                    .property("TargetKeyId", key.ref_expr()),
             ),
         )?;
         Ok(Some(key))

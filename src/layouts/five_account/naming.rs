@@ -86,7 +86,7 @@ impl ArchiveNames {
                 i,
                 Value::from(Expr::Split(
                     ":".into(),
-                    Value::from(trail_log_group.get_att("Arn", 2048)),
+                    Value::from(trail_log_group.get_att("Arn")),
                 )),
             ))
         };
