@@ -155,6 +155,12 @@ pub enum Rule {
     UnknownKey,
     /// An address that alerts or notifications are sent to is not an e-mail address.
     AlertEmail,
+    /// An Organizations policy id does not match `^p-[0-9a-zA-Z_]{8,128}$`.
+    PolicyId,
+    /// A construct adopted by resource import refers to something that does not exist yet
+    /// (a new OU, account or organization), or is adopted inside a StackSet's template: an
+    /// import may only add the resources being imported.
+    AdoptedReference,
 }
 
 impl Rule {
@@ -212,6 +218,8 @@ impl Rule {
             Rule::MfaMaxAge => "mfa-max-age",
             Rule::UnknownKey => "unknown-key",
             Rule::AlertEmail => "alert-email",
+            Rule::PolicyId => "policy-id",
+            Rule::AdoptedReference => "adopted-reference",
         }
     }
 }

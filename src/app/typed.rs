@@ -28,6 +28,13 @@ pub(crate) trait Typed: Any + Debug + Send + Sync {
         None
     }
 
+    /// For a construct that stands for something that exists already and is adopted into
+    /// CloudFormation management by resource import: the property of its primary
+    /// identifier (`AccountId`, `Id`) and its value.
+    fn adopted(&self) -> Option<(&'static str, &str)> {
+        None
+    }
+
     fn as_any(&self) -> &dyn Any;
     fn as_any_mut(&mut self) -> &mut dyn Any;
 }

@@ -115,6 +115,7 @@ pub struct Policy {
     description: Option<String>,
     policy_type: PolicyType,
     content: Content,
+    adopted: Option<String>,
 }
 
 impl Policy {
@@ -167,7 +168,18 @@ impl Policy {
             description: None,
             policy_type: policy_type.normalized(),
             content,
+            adopted: None,
         }
+    }
+
+    /// Adopts the policy that exists with this id (`p-…`) into CloudFormation management:
+    /// it renders as a resource with `DeletionPolicy` and `UpdateReplacePolicy` `Retain`,
+    /// and the deploy plan imports it (resource import, by its `Id`) before the first
+    /// deploy instead of creating it. Its name, type, content, description and targets
+    /// must be what exists; a bad id is reported at synthesis.
+    pub fn adopt(mut self, id: impl Into<String>) -> Self {
+        self.adopted = Some(id.into());
+        self
     }
 
     /// Sets the description (at most 512 characters).
@@ -193,10 +205,21 @@ pub(crate) struct PolicyData {
     pub(crate) targets: Vec<PolicyTargetRef>,
     /// The organization's node.
     pub(crate) organization: NodeId,
+    /// The id of the policy this one adopts.
+    pub(crate) adopted: Option<String>,
 }
 
 impl Typed for PolicyData {
+    fn adopted(&self) -> Option<(&'static str, &str)> {
+        self.adopted.as_deref().map(|id| ("Id", id))
+    }
+
     fn validate(&self, cx: &mut Check<'_>) {
+        if let Some(id) = &self.adopted {
+            if let Err(e) = id.parse::<crate::aws::PolicyId>() {
+                cx.push(e.to_diagnostic(""));
+            }
+        }
         if let Content::Document(doc) = &self.content {
             for p in doc.problems() {
                 cx.report(p.rule, p.value, p.message, p.hint);
@@ -243,6 +266,9 @@ impl Lower for PolicyData {
                 Value::List(self.targets.iter().map(PolicyTargetRef::id).collect()),
             );
         }
+        if self.adopted.is_some() {
+            res = res.retain();
+        }
         res
     }
 }
@@ -266,9 +292,14 @@ impl Construct<OrganizationHandle> for Policy {
             content: self.content,
             targets: Vec::new(),
             organization: org.node(),
+            adopted: self.adopted,
         };
+        let new = data.adopted.is_none();
         let node = app.add_typed(scope, self.id, data);
-        app.set_bounded_group(&node, POLICY_GROUP, POLICIES_AT_ONCE);
+        // What exists is never created: only new policies count against the burst.
+        if new {
+            app.set_bounded_group(&node, POLICY_GROUP, POLICIES_AT_ONCE);
+        }
         Ok(PolicyHandle { node })
     }
 }
@@ -357,6 +388,11 @@ impl<'a> PolicyView<'a> {
     /// What it is attached to, in the order attached.
     pub fn targets(&self) -> &'a [PolicyTargetRef] {
         &self.data.targets
+    }
+
+    /// The id of the existing policy it adopts ([`Policy::adopt`]).
+    pub fn adopted_id(&self) -> Option<&'a str> {
+        self.data.adopted.as_deref()
     }
 }
 
