@@ -57,7 +57,7 @@ fn brownfield() -> App {
             .adopt("p-abcd1234"),
         )
         .unwrap();
-    deny.attach(&mut app, &workloads);
+    deny.adopt_attachment(&mut app, &workloads);
     app
 }
 
@@ -207,6 +207,41 @@ fn the_plan_imports_before_it_deploys() {
     assert!(assembly
         .deploy_plan()
         .contains("Import what exists into stack Management"));
+}
+
+#[test]
+fn a_new_attachment_of_an_adopted_policy_is_made_by_the_deploy() {
+    let mut app = brownfield();
+    let deny = app.policies().next().unwrap().handle();
+    let sandbox = app
+        .ous()
+        .find(|o| o.name() == "Workloads")
+        .map(|o| o.handle().organization())
+        .unwrap();
+    deny.attach(&mut app, &sandbox);
+    let assembly = app.synth().unwrap();
+    let targets = |stack: &str| -> Value {
+        let t = parse(assembly.template_json(stack).unwrap());
+        t["Resources"]
+            .as_object()
+            .unwrap()
+            .values()
+            .find(|r| r["Type"] == "AWS::Organizations::Policy")
+            .unwrap()["Properties"]["TargetIds"]
+            .clone()
+    };
+    // The import records what exists; the deploy after it attaches to the root.
+    assert_eq!(targets("Management.import"), json!(["ou-ab12-11111111"]));
+    let full = targets("Management");
+    assert_eq!(full.as_array().unwrap().len(), 2);
+    assert!(
+        full[0].get("Ref").is_some(),
+        "the adopted OU, by reference: {full}"
+    );
+    assert!(
+        full[1].get("Ref").is_some(),
+        "the root id parameter: {full}"
+    );
 }
 
 #[test]

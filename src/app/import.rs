@@ -43,6 +43,28 @@ pub(crate) struct Imports {
     pub(crate) entries: Vec<ImportEntry>,
 }
 
+/// What an adopted construct's import template holds: what it lowers to, with the
+/// properties of what exists where they differ from what the app declares.
+fn as_imported(model: &Model<'_>, n: NodeId) -> Option<crate::cfn::Resource> {
+    let mut res = model.resource(n)?.clone();
+    // Nothing is created: what it would wait for does not matter, and an import template
+    // may hold nothing else.
+    res.depends_on.clear();
+    if let Some(t) = model.app.entry(n).and_then(|e| e.kind.typed()) {
+        for (key, value) in t.import_overrides() {
+            match value {
+                Some(v) => {
+                    res.properties.insert(key.into(), v);
+                }
+                None => {
+                    res.properties.shift_remove(key);
+                }
+            }
+        }
+    }
+    Some(res)
+}
+
 /// The primary identifier of an adopted construct.
 fn adopted<'m>(model: &'m Model<'_>, n: NodeId) -> Option<(&'static str, &'m str)> {
     model.app.entry(n)?.kind.typed()?.adopted()
@@ -86,7 +108,7 @@ pub(crate) fn check(model: &Model<'_>, placement: &Placement, out: &mut Vec<Diag
                 ));
                 continue;
             }
-            let Some(res) = model.resource(m) else {
+            let Some(res) = as_imported(model, m) else {
                 continue;
             };
             let mut unknown: Vec<String> = Vec::new();
@@ -164,11 +186,7 @@ pub(crate) fn render(model: &Model<'_>, placement: &Placement, names: &Names) ->
         }
         let mut resources = Vec::with_capacity(members.len());
         for &(m, _, _) in &members {
-            if let Some(res) = model.resource(m) {
-                // Nothing is created: what it would wait for does not matter, and an
-                // import template may hold nothing else.
-                let mut res = res.clone();
-                res.depends_on.clear();
+            if let Some(res) = as_imported(model, m) {
                 resources.push((names.of(m).unwrap_or_default(), res));
             }
         }

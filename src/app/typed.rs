@@ -35,6 +35,13 @@ pub(crate) trait Typed: Any + Debug + Send + Sync {
         None
     }
 
+    /// For an adopted construct: the properties its import template holds instead of what
+    /// it lowers to, as what exists differs from what the app declares (`None` removes
+    /// one). Empty when they are the same.
+    fn import_overrides(&self) -> Vec<(&'static str, Option<crate::cfn::Value>)> {
+        Vec::new()
+    }
+
     fn as_any(&self) -> &dyn Any;
     fn as_any_mut(&mut self) -> &mut dyn Any;
 }
