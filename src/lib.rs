@@ -168,6 +168,7 @@ pub mod aws;
 pub mod cfn;
 mod error;
 pub mod iam;
+pub mod import;
 pub mod layouts;
 pub mod org;
 mod policy_type;
