@@ -22,8 +22,9 @@ set -euo pipefail
 out="${1:?usage: export-organization.sh DIR}"
 export AWS_PAGER=""
 cli() { aws organizations "$@" --output json; }
-# The values of "Id" (or "Type") fields in a file the CLI printed, one per line.
-ids() { grep -o "\"$1\": \"$2[^\"]*\"" "$3" | cut -d'"' -f4; }
+# The values of the KEY fields that start with PREFIX in FILE (ids KEY PREFIX FILE), one
+# per line, as the CLI prints them; none for an empty list.
+ids() { { grep -o "\"$1\": \"$2[^\"]*\"" "$3" || true; } | cut -d'"' -f4; }
 
 mkdir -p "$out"/list-organizational-units-for-parent "$out"/list-accounts-for-parent \
   "$out"/list-policies "$out"/describe-policy "$out"/list-targets-for-policy
