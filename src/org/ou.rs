@@ -65,7 +65,8 @@ impl OrganizationalUnit {
     /// parent for new OUs and accounts, a target for policies and StackSets. `name` is its
     /// construct id. Add it under its real parent (the organization or another OU) so that
     /// the depth of what goes below it is checked; a bad id is reported at synthesis. The
-    /// id becomes a template parameter with it as default.
+    /// id becomes a template parameter with it as default. Nothing of it is managed: tags
+    /// set on it are not rendered.
     ///
     /// ```
     /// use orgstack::{App, org::{Account, Organization, OrganizationalUnit}};
