@@ -98,16 +98,20 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         adopted_accounts,
         adopted.policies().count(),
     );
-    let imports: Vec<_> = assembly
+    let imports = assembly
         .artifacts()
         .iter()
         .filter(|a| a.kind == orgstack::app::ArtifactKind::Import)
-        .collect();
+        .count();
+    let mut to_import = 0;
+    for (_, body) in assembly.files() {
+        let list: serde_json::Value = serde_json::from_str(body)?;
+        to_import += list.as_array().map_or(0, Vec::len);
+    }
     println!(
-        "wrote {out}/: {} stack(s); {} import template(s) holding {} resources to import",
+        "wrote {out}/: {} stack(s); {imports} import(s) of at most {} resources, {to_import} resources to import",
         assembly.deploy_order().len(),
-        imports.len(),
-        imports.iter().map(|a| a.resource_count).sum::<usize>(),
+        orgstack::app::RESOURCES_PER_IMPORT,
     );
     println!(
         "read {read:.1?}, adopt {build:.1?}, synthesize {synth:.1?}, write {write:.1?}: \

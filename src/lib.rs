@@ -105,7 +105,8 @@
 //! CloudFormation's resource import before it deploys anything. An IMPORT change set may
 //! add nothing but what it imports, so every stack that adopts something gets
 //! `<Stack>.import.template.json` (only the adopted resources, references written as the
-//! values that exist) and `<Stack>.import.resources.json` (each one's primary identifier);
+//! values that exist) and `<Stack>.import.resources.json` (each one's primary identifier;
+//! past [`app::RESOURCES_PER_IMPORT`], in batches `<Stack>.import-1`…);
 //! the plan creates the stack from them (`create-change-set --change-set-type IMPORT`,
 //! `execute-change-set`, waits), then deploys the full template, which creates only what
 //! is new. [`org::OrganizationalUnit::existing`] only references an OU.

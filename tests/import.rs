@@ -57,11 +57,10 @@ fn organizations_resources(template: &str) -> BTreeSet<(String, String)> {
         .collect()
 }
 
-/// (type, logical ID, identifier key, identifier) of every resource to import.
-fn to_import(assembly: &Assembly, stack: &str) -> Vec<(String, String, String, String)> {
-    let file = assembly
-        .file(&format!("{stack}.import.resources.json"))
-        .unwrap();
+/// (type, logical ID, identifier key, identifier) of every resource an import (its
+/// template's name, e.g. `Management.import`) imports.
+fn to_import(assembly: &Assembly, import: &str) -> Vec<(String, String, String, String)> {
+    let file = assembly.file(&format!("{import}.resources.json")).unwrap();
     parse(file)
         .as_array()
         .unwrap()
@@ -144,7 +143,7 @@ fn every_existing_resource_is_imported_and_none_created() {
     assert_eq!(assembly.deploy_order(), ["Management"]);
     let full = organizations_resources(assembly.template_json("Management").unwrap());
     let import = organizations_resources(assembly.template_json("Management.import").unwrap());
-    let listed = to_import(&assembly, "Management");
+    let listed = to_import(&assembly, "Management.import");
 
     // 6 OUs, the 8 member accounts (the management account is never a resource) and the
     // 5 policies of the organization's own (AWS's FullAWSAccess is not one).
@@ -225,7 +224,7 @@ fn a_new_account_is_all_the_deploy_creates() {
         before.file("Management.import.resources.json"),
         after.file("Management.import.resources.json")
     );
-    let imported: BTreeSet<String> = to_import(&after, "Management")
+    let imported: BTreeSet<String> = to_import(&after, "Management.import")
         .into_iter()
         .map(|(_, l, _, _)| l)
         .collect();
@@ -282,6 +281,77 @@ fn a_synthetic_export_in_the_same_format_imports_whole() {
         .artifacts()
         .iter()
         .any(|a| a.kind == ArtifactKind::Import));
+}
+
+#[test]
+fn a_stack_that_adopts_more_than_an_import_takes_imports_in_batches() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("import-synthetic-1000");
+    import_example::write_synthetic(&dir, 1000).unwrap();
+    let inv = Inventory::read_dir(&dir).unwrap();
+    let assembly = synth(&inv, |_, _| {});
+    let manifest = parse(assembly.manifest());
+    let plan: Vec<String> = manifest["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["commands"].as_array().unwrap().clone())
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect();
+    let mut total = 0;
+    let mut change_sets = BTreeSet::new();
+    for stack in assembly.deploy_order() {
+        let mut before: Option<Value> = None;
+        let mut batch = 1;
+        let mut imported = BTreeSet::new();
+        loop {
+            let name = format!("{stack}.import-{batch}");
+            let Some(template) = assembly.template_json(&name) else {
+                break;
+            };
+            let template = parse(template);
+            let list = to_import(&assembly, &name);
+            assert!(!list.is_empty() && list.len() <= orgstack::app::RESOURCES_PER_IMPORT);
+            let resources = template["Resources"].as_object().unwrap();
+            // The batches before, unchanged, and this one's.
+            if let Some(before) = &before {
+                for (logical, r) in before["Resources"].as_object().unwrap() {
+                    assert_eq!(&resources[logical], r, "{name}: {logical}");
+                }
+            }
+            let added: BTreeSet<String> = resources
+                .keys()
+                .filter(|k| !imported.contains(*k))
+                .cloned()
+                .collect();
+            let listed: BTreeSet<String> = list.iter().map(|(_, l, _, _)| l.clone()).collect();
+            assert_eq!(added, listed, "{name}");
+            imported.extend(listed);
+            total += list.len();
+            // Its own change set (names are per stack), before the stack deploys.
+            let create = plan
+                .iter()
+                .position(|c| c.contains(&format!("file://{name}.resources.json")))
+                .unwrap();
+            let deploy = plan
+                .iter()
+                .position(|c| {
+                    c.starts_with("aws cloudformation deploy")
+                        && c.contains(&format!("--stack-name {stack} "))
+                })
+                .unwrap();
+            assert!(create < deploy);
+            let set = plan[create].split("--change-set-name ").nth(1).unwrap();
+            let set = set.split_whitespace().next().unwrap().to_owned();
+            assert!(
+                change_sets.insert((stack.clone(), set)),
+                "a change set per import"
+            );
+            before = Some(template);
+            batch += 1;
+        }
+        assert!(batch > 2, "{stack} adopts more than one import takes");
+    }
+    assert_eq!(total, 20 + 1000 + 5);
 }
 
 /// A copy of the moto export with `edit` applied, in a directory of its own.

@@ -20,14 +20,21 @@ use crate::error::{Diagnostic, Result, Rule};
 
 /// What the name of a stack's import template and file adds to the stack's name.
 pub(crate) const IMPORT_SUFFIX: &str = "import";
-/// The change set every import step creates and executes.
+/// The change set every import step creates and executes (numbered in batches).
 const CHANGE_SET: &str = "orgstack-import";
+
+/// The most resources one import takes (`ResourcesToImport` holds at most 200): a stack
+/// that adopts more is imported in batches, each adding up to this many to the ones before.
+pub const RESOURCES_PER_IMPORT: usize = 200;
 
 /// One stack's import, as the manifest lists it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ImportEntry {
     pub(crate) stack: String,
+    /// Which of the stack's imports this is, when it takes more than one.
+    #[serde(skip)]
+    pub(crate) batch: Option<(usize, usize)>,
     pub(crate) template: String,
     pub(crate) resources_to_import: String,
     pub(crate) resources: usize,
@@ -176,67 +183,72 @@ pub(crate) fn render(model: &Model<'_>, placement: &Placement, names: &Names) ->
     };
     let resolver = Existing { model };
     for slot in placement.slots.iter().filter(|s| !s.is_member()) {
-        let members: Vec<(NodeId, &'static str, &str)> = slot
+        // (logical ID, resource as imported, identifier key, identifier)
+        let adopted: Vec<(&str, crate::cfn::Resource, &'static str, &str)> = slot
             .members
             .iter()
-            .filter_map(|&m| adopted(model, m).map(|(k, id)| (m, k, id)))
-            .collect();
-        if members.is_empty() {
-            continue;
-        }
-        let mut resources = Vec::with_capacity(members.len());
-        for &(m, _, _) in &members {
-            if let Some(res) = as_imported(model, m) {
-                resources.push((names.of(m).unwrap_or_default(), res));
-            }
-        }
-        let description = format!(
-            "What exists of {} already, imported into it before its first deploy",
-            slot.name
-        );
-        let view = TemplateView {
-            description: Some(&description),
-            resources: resources
-                .iter()
-                .map(|(logical, res)| ResourceView {
-                    logical_id: logical,
-                    resource: res,
-                    waits_for: &[],
-                    extra: &[],
-                })
-                .collect(),
-            ..TemplateView::default()
-        };
-        let body = render::pretty(&crate::cfn::With(&view, &resolver))?;
-        let list: Vec<ToImport<'_>> = resources
-            .iter()
-            .zip(&members)
-            .map(|((logical, res), &(_, key, id))| ToImport {
-                resource_type: &res.resource_type,
-                logical_resource_id: logical,
-                resource_identifier: BTreeMap::from([(key, id)]),
+            .filter_map(|&m| {
+                let (key, id) = adopted(model, m)?;
+                let res = as_imported(model, m)?;
+                Some((names.of(m).unwrap_or_default(), res, key, id))
             })
             .collect();
-        let file_body = render::pretty(&list)?;
-        let name = format!("{}.{IMPORT_SUFFIX}", slot.name);
-        let artifact = Artifact::new(
-            name.clone(),
-            ArtifactKind::Import,
-            body,
-            resources.len(),
-            0,
-            0,
-        );
-        let file = format!("{name}.resources.json");
-        imports.entries.push(ImportEntry {
-            stack: slot.name.clone(),
-            template: artifact.file_name.clone(),
-            resources_to_import: file.clone(),
-            resources: resources.len(),
-            upload: artifact.body.len() > INLINE_TEMPLATE_BYTES,
-        });
-        imports.artifacts.push(artifact);
-        imports.files.push((file, file_body));
+        if adopted.is_empty() {
+            continue;
+        }
+        // An import takes at most RESOURCES_PER_IMPORT resources: past that, batches, each
+        // template holding the batches before it unchanged (they are in the stack by then).
+        let batches = adopted.len().div_ceil(RESOURCES_PER_IMPORT);
+        for batch in 0..batches {
+            let (start, end) = (
+                batch * RESOURCES_PER_IMPORT,
+                ((batch + 1) * RESOURCES_PER_IMPORT).min(adopted.len()),
+            );
+            let description = format!(
+                "What exists of {} already, imported into it before its first deploy",
+                slot.name
+            );
+            let view = TemplateView {
+                description: Some(&description),
+                resources: adopted[..end]
+                    .iter()
+                    .map(|(logical, res, _, _)| ResourceView {
+                        logical_id: logical,
+                        resource: res,
+                        waits_for: &[],
+                        extra: &[],
+                    })
+                    .collect(),
+                ..TemplateView::default()
+            };
+            let body = render::pretty(&crate::cfn::With(&view, &resolver))?;
+            let list: Vec<ToImport<'_>> = adopted[start..end]
+                .iter()
+                .map(|(logical, res, key, id)| ToImport {
+                    resource_type: &res.resource_type,
+                    logical_resource_id: logical,
+                    resource_identifier: BTreeMap::from([(*key, *id)]),
+                })
+                .collect();
+            let file_body = render::pretty(&list)?;
+            let name = if batches == 1 {
+                format!("{}.{IMPORT_SUFFIX}", slot.name)
+            } else {
+                format!("{}.{IMPORT_SUFFIX}-{}", slot.name, batch + 1)
+            };
+            let artifact = Artifact::new(name.clone(), ArtifactKind::Import, body, end, 0, 0);
+            let file = format!("{name}.resources.json");
+            imports.entries.push(ImportEntry {
+                stack: slot.name.clone(),
+                batch: (batches > 1).then_some((batch + 1, batches)),
+                template: artifact.file_name.clone(),
+                resources_to_import: file.clone(),
+                resources: end - start,
+                upload: artifact.body.len() > INLINE_TEMPLATE_BYTES,
+            });
+            imports.artifacts.push(artifact);
+            imports.files.push((file, file_body));
+        }
     }
     Ok(imports)
 }
@@ -251,6 +263,10 @@ pub(crate) fn steps(entries: &[ImportEntry], order: &[String], target: &Target<'
         .into_iter()
         .map(|e| {
             let stack = &e.stack;
+            let change_set = match e.batch {
+                Some((n, _)) => format!("{CHANGE_SET}-{n}"),
+                None => CHANGE_SET.to_owned(),
+            };
             let mut commands = Vec::with_capacity(5);
             let template = if e.upload {
                 commands.push(format!(
@@ -265,25 +281,47 @@ pub(crate) fn steps(entries: &[ImportEntry], order: &[String], target: &Target<'
                 format!("--template-body file://{}", e.template)
             };
             commands.push(format!(
-                "aws cloudformation create-change-set --region {region} --stack-name {stack} --change-set-name {CHANGE_SET} --change-set-type IMPORT {template} --resources-to-import file://{}",
+                "aws cloudformation create-change-set --region {region} --stack-name {stack} --change-set-name {change_set} --change-set-type IMPORT {template} --resources-to-import file://{}",
                 e.resources_to_import
             ));
             commands.push(format!(
-                "aws cloudformation wait change-set-create-complete --region {region} --stack-name {stack} --change-set-name {CHANGE_SET}"
+                "aws cloudformation wait change-set-create-complete --region {region} --stack-name {stack} --change-set-name {change_set}"
             ));
             commands.push(format!(
-                "aws cloudformation execute-change-set --region {region} --stack-name {stack} --change-set-name {CHANGE_SET}"
+                "aws cloudformation execute-change-set --region {region} --stack-name {stack} --change-set-name {change_set}"
             ));
             commands.push(format!(
                 "aws cloudformation wait stack-import-complete --region {region} --stack-name {stack}"
             ));
+            let (title, why) = match e.batch {
+                None | Some((1, _)) => (
+                    match e.batch {
+                        Some((n, of)) => format!("Import what exists into stack {stack} ({n} of {of})"),
+                        None => format!("Import what exists into stack {stack}"),
+                    },
+                    format!(
+                        "{} resource(s) of {stack} exist already (listed in `{}`, each by its primary identifier): the import creates the stack holding only them, as an import may add nothing else, and creates none of them.{} The deploy of {stack} below then adds what is new. Only for a stack that does not exist yet: skip it once imported.",
+                        e.resources,
+                        e.resources_to_import,
+                        if e.batch.is_some() {
+                            format!(" An import takes at most {RESOURCES_PER_IMPORT} resources: the steps after this one import the rest.")
+                        } else {
+                            String::new()
+                        }
+                    ),
+                ),
+                Some((n, of)) => (
+                    format!("Import what exists into stack {stack} ({n} of {of})"),
+                    format!(
+                        "{} more resource(s) of {stack} that exist already (listed in `{}`): the template holds those imported before, unchanged, and these. Skip it once imported.",
+                        e.resources, e.resources_to_import
+                    ),
+                ),
+            };
             Step {
                 phase: Phase::Import,
-                title: format!("Import what exists into stack {stack}"),
-                why: format!(
-                    "{} resource(s) of {stack} exist already (listed in `{}`, each by its primary identifier): the import creates the stack holding only them, as an import may add nothing else, and creates none of them. The deploy of {stack} below then adds what is new. Only for a stack that does not exist yet: skip it once imported.",
-                    e.resources, e.resources_to_import
-                ),
+                title,
+                why,
                 commands,
             }
         })

@@ -35,6 +35,7 @@ pub use construct::{
     CfnParameter, CfnResource, Construct, ParameterHandle, ResourceHandle, Scope, StackHandle,
     Subtree, SubtreeHandle,
 };
+pub use import::RESOURCES_PER_IMPORT;
 pub use logical_id::logical_id_for;
 pub use plan::{INLINE_TEMPLATE_BYTES, TEMPLATE_BUCKET_PLACEHOLDER};
 pub(crate) use typed::{any_impls, share, Aspect, Check, Derived, Lower, Typed, View};
