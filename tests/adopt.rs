@@ -333,3 +333,83 @@ fn bad_adopted_ids_are_reported() {
     expected.sort();
     assert_eq!(rules, expected, "{err}");
 }
+
+#[test]
+fn an_existing_ou_is_a_parent_and_a_target_like_any_other() {
+    let mut app = App::new();
+    let mgmt = app.stack("Management").unwrap();
+    let org = app
+        .add(&mgmt, Organization::existing("r-ab12", "o-abcdef1234"))
+        .unwrap();
+    let sandbox = app
+        .add(
+            &org,
+            OrganizationalUnit::existing("Sandbox", "ou-ab12-22222222"),
+        )
+        .unwrap();
+    assert!(sandbox.is_existing());
+    let team = app.add(&sandbox, OrganizationalUnit::new("Team")).unwrap();
+    assert_eq!(team.depth(), 2);
+    let deny = app
+        .add(
+            &org,
+            Policy::service_control(
+                "DenyLeave",
+                PolicyDocument::new().statement(
+                    Statement::deny()
+                        .action("organizations:LeaveOrganization")
+                        .resource("*"),
+                ),
+            ),
+        )
+        .unwrap();
+    deny.attach(&mut app, &sandbox);
+    let roles = app
+        .add(
+            &mgmt,
+            orgstack::stackset::StackSet::new("Roles", "roles").target(&sandbox),
+        )
+        .unwrap();
+    app.add(
+        &roles.template(),
+        orgstack::iam::Role::assumable_with_mfa("Admin", "111111111111"),
+    )
+    .unwrap();
+    let assembly = app.synth().unwrap();
+    // Nothing exists to import: the existing OU is only referenced.
+    assert!(assembly.template_json("Management.import").is_none());
+    let t = parse(assembly.template_json("Management").unwrap());
+    let params = t["Parameters"].as_object().unwrap();
+    let (param, p) = params
+        .iter()
+        .find(|(_, p)| p["Default"] == "ou-ab12-22222222")
+        .unwrap();
+    assert_eq!(p["AllowedPattern"], "^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$");
+    let by_ref = json!({ "Ref": param });
+    let resources = t["Resources"].as_object().unwrap();
+    let of_type = |ty: &str| resources.values().find(|r| r["Type"] == ty).unwrap();
+    assert_eq!(
+        of_type("AWS::Organizations::OrganizationalUnit")["Properties"]["ParentId"],
+        by_ref
+    );
+    assert_eq!(
+        of_type("AWS::Organizations::Policy")["Properties"]["TargetIds"],
+        json!([by_ref])
+    );
+    assert_eq!(
+        of_type("AWS::CloudFormation::StackSet")["Properties"]["StackInstancesGroup"][0]
+            ["DeploymentTargets"]["OrganizationalUnitIds"],
+        json!([by_ref])
+    );
+    assert_eq!(app.ous().count(), 1, "only the OU the app renders");
+
+    let mut app = App::new();
+    let mgmt = app.stack("Management").unwrap();
+    let org = app
+        .add(&mgmt, Organization::existing("r-ab12", "o-abcdef1234"))
+        .unwrap();
+    app.add(&org, OrganizationalUnit::existing("Bad", "ou-nope"))
+        .unwrap();
+    let err = app.synth().unwrap_err();
+    assert_eq!(err.diagnostics()[0].rule, Rule::OuId);
+}
