@@ -41,7 +41,7 @@ impl Names {
                 if c.is_ascii_uppercase() && prev_lower && !gap {
                     snake.push('_');
                 }
-                if gap && !snake.ends_with('_') {
+                if gap && !snake.is_empty() && !snake.ends_with('_') {
                     snake.push('_');
                 }
                 snake.push(c.to_ascii_lowercase());
@@ -258,7 +258,15 @@ pub fn write_rust(inventory: &Inventory, stack: &str) -> String {
     }
     body.push_str("    Ok(app)\n");
 
-    let mut org_items = vec!["Account", "Organization", "OrganizationalUnit"];
+    // Only what the program uses, so that it compiles without warnings.
+    let mut org_items = Vec::with_capacity(5);
+    if body.contains("Account::") {
+        org_items.push("Account");
+    }
+    org_items.push("Organization");
+    if body.contains("OrganizationalUnit::") {
+        org_items.push("OrganizationalUnit");
+    }
     if any_policy {
         org_items.extend(["Policy", "PolicyType"]);
     }
@@ -274,7 +282,14 @@ pub fn write_rust(inventory: &Inventory, stack: &str) -> String {
     if uses.value {
         out.push_str("use orgstack::cfn::Value;\n");
     }
-    let _ = writeln!(out, "use orgstack::org::{{{}}};", org_items.join(", "));
+    match org_items.as_slice() {
+        [one] => {
+            let _ = writeln!(out, "use orgstack::org::{one};");
+        }
+        many => {
+            let _ = writeln!(out, "use orgstack::org::{{{}}};", many.join(", "));
+        }
+    }
     if uses.obj {
         out.push_str("use orgstack::{obj, App};\n");
     } else {
@@ -377,5 +392,73 @@ fn value(v: &Value, indent: usize, out: &mut String, uses: &mut Uses) {
             uses.value = true;
             out.push_str("Value::Null");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::{AccountInfo, OrganizationInfo, RootInfo};
+
+    fn minimal() -> Inventory {
+        Inventory {
+            organization: OrganizationInfo {
+                id: "o-abcdef1234".parse().unwrap(),
+                feature_set: "ALL".into(),
+                management_account_id: "111111111111".parse().unwrap(),
+            },
+            root: RootInfo {
+                id: "r-ab12".parse().unwrap(),
+                policy_types: Vec::new(),
+            },
+            ous: Vec::new(),
+            accounts: vec![AccountInfo {
+                id: "111111111111".parse().unwrap(),
+                name: "Management".into(),
+                email: "root@acme.example".parse().unwrap(),
+                status: "ACTIVE".into(),
+                parent: ParentId::Root("r-ab12".parse().unwrap()),
+            }],
+            policies: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn it_imports_only_what_it_uses() {
+        let code = write_rust(&minimal(), "Org");
+        assert!(code.contains("use orgstack::org::Organization;\nuse orgstack::App;\n"));
+        assert!(code.contains("app.stack(\"Org\")?"));
+        assert!(
+            code.contains("// \"Management\" (111111111111), the management account: not adopted.")
+        );
+        assert!(!code.contains("obj!"));
+    }
+
+    #[test]
+    fn variable_names_are_snake_case_and_unique() {
+        let mut names = Names::new();
+        assert_eq!(names.fresh("ou", "NonProd"), "ou_non_prod");
+        assert_eq!(names.fresh("ou", "Non Prod"), "ou_non_prod_2");
+        assert_eq!(names.fresh("ou", "2025 / EU-West"), "ou_2025_eu_west");
+        assert_eq!(names.fresh("policy", "!!!"), "policy");
+        assert_eq!(names.fresh("", "app"), "app_2");
+    }
+
+    #[test]
+    fn values_are_written_as_rust() {
+        let mut out = String::new();
+        let mut uses = Uses::default();
+        let v = crate::obj! {
+            "a" => vec![Value::from("x"), Value::from(crate::obj! {})],
+            "b" => true,
+            "n" => 5i64,
+            "z" => Value::Null,
+        };
+        value(&v, 0, &mut out, &mut uses);
+        assert_eq!(
+            out,
+            "obj! {\n    \"a\" => vec![\n        Value::from(\"x\"),\n        Value::from(obj! {}),\n    ],\n    \"b\" => true,\n    \"n\" => 5i64,\n    \"z\" => Value::Null,\n}"
+        );
+        assert!(uses.obj && uses.value);
     }
 }
