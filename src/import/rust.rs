@@ -360,7 +360,8 @@ fn value(v: &Value, indent: usize, out: &mut String, uses: &mut Uses) {
             out.push_str("vec![\n");
             for item in items {
                 let _ = write!(out, "{pad}    ");
-                if maps {
+                // obj! and Value::Null are values already; the rest converts.
+                if maps || matches!(item.get(), Value::Map(_) | Value::Null) {
                     value(item, indent + 4, out, uses);
                 } else {
                     uses.value = true;
@@ -449,7 +450,7 @@ mod tests {
         let mut out = String::new();
         let mut uses = Uses::default();
         let v = crate::obj! {
-            "a" => vec![Value::from("x"), Value::from(crate::obj! {})],
+            "a" => vec![Value::from("x"), crate::obj! {}],
             "b" => true,
             "n" => 5i64,
             "z" => Value::Null,
@@ -457,7 +458,7 @@ mod tests {
         value(&v, 0, &mut out, &mut uses);
         assert_eq!(
             out,
-            "obj! {\n    \"a\" => vec![\n        Value::from(\"x\"),\n        Value::from(obj! {}),\n    ],\n    \"b\" => true,\n    \"n\" => 5i64,\n    \"z\" => Value::Null,\n}"
+            "obj! {\n    \"a\" => vec![\n        Value::from(\"x\"),\n        obj! {},\n    ],\n    \"b\" => true,\n    \"n\" => 5i64,\n    \"z\" => Value::Null,\n}"
         );
         assert!(uses.obj && uses.value);
     }
