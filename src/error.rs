@@ -227,6 +227,12 @@ pub enum Rule {
     /// # Ok::<(), orgstack::Error>(())
     /// ```
     Custom(&'static str),
+    /// An Organizations policy id does not match `^p-[0-9a-zA-Z_]{8,128}$`.
+    PolicyId,
+    /// A construct adopted by resource import refers to something that does not exist yet
+    /// (a new OU, account or organization), or is adopted inside a StackSet's template: an
+    /// import may only add the resources being imported.
+    AdoptedReference,
 }
 
 impl Rule {
@@ -286,6 +292,8 @@ impl Rule {
             Rule::AlertEmail => "alert-email",
             Rule::UnresolvedReference => "unresolved-reference",
             Rule::Custom(id) => id,
+            Rule::PolicyId => "policy-id",
+            Rule::AdoptedReference => "adopted-reference",
         }
     }
 }

@@ -101,6 +101,42 @@
 //! `app.report(Diagnostic::new(app.path(&me), Rule::Custom("acme-cost-center"), value,
 //! message, hint))`, with [`Diagnostic::with_severity`] for a warning. Outputs are
 //! constructs too: `app.add(&stack, CfnOutput::new("TopicArn", topic.ref_expr()).export("acme-topic"))`.
+//! ## You already have an organization
+//!
+//! Adopt what exists instead of creating it: [`org::OrganizationalUnit::adopt`],
+//! [`org::Account::adopt`] and [`org::Policy::adopt`] take the id of what exists; the
+//! construct renders as a new one would, with `Retain`, and the deploy plan imports it with
+//! CloudFormation's resource import before it deploys anything. An IMPORT change set may
+//! add nothing but what it imports, so every stack that adopts something gets
+//! `<Stack>.import.template.json` (only the adopted resources, references written as the
+//! values that exist) and `<Stack>.import.resources.json` (each one's primary identifier;
+//! past [`app::RESOURCES_PER_IMPORT`], in batches `<Stack>.import-1`…);
+//! the plan creates the stack from them (`create-change-set --change-set-type IMPORT`,
+//! `execute-change-set`, waits), then deploys the full template, which creates only what
+//! is new. [`org::OrganizationalUnit::existing`] only references an OU.
+//!
+//! [`import`] reads what `scripts/export-organization.sh` saves (plain AWS CLI calls)
+//! into a typed [`import::Inventory`], adopts it into an app ([`import::adopt`], returning
+//! handles) or writes the Rust program that does ([`import::write_rust`];
+//! `cargo run --example import -- DIR [OUT_DIR] --rust src/main.rs`).
+//!
+//! ```
+//! use orgstack::{App, org::{Account, Organization, OrganizationalUnit}};
+//! let mut app = App::new();
+//! let mgmt = app.stack("Management")?;
+//! let org = app.add(&mgmt, Organization::existing("r-ab12", "o-abcdef1234"))?;
+//! let workloads = app.add(&org, OrganizationalUnit::new("Workloads").adopt("ou-ab12-abcd1234"))?;
+//! app.add(&workloads, Account::new("Prod", "aws+prod@acme.example").adopt("111111111111"))?;
+//! app.add(&workloads, Account::new("Sandbox", "aws+sandbox@acme.example"))?; // new
+//!
+//! let assembly = app.synth()?;
+//! let import = assembly.artifact("Management.import").unwrap();
+//! assert_eq!(import.resource_count, 2); // the OU and Prod; Sandbox is created by the deploy
+//! assert!(assembly.file("Management.import.resources.json").unwrap().contains("\"AccountId\": \"111111111111\""));
+//! let plan = assembly.deploy_plan();
+//! assert!(plan.find("--change-set-type IMPORT").unwrap() < plan.find("aws cloudformation deploy").unwrap());
+//! # Ok::<(), orgstack::Error>(())
+//! ```
 //!
 //! ## Asking the model
 //!
@@ -216,6 +252,7 @@
 //! |---|---|
 //! | [`spec`] | the foundation as a JSON spec ([`spec::OrgSpec`]) with a JSON Schema |
 //! | [`layouts`] | prebuilt foundations ([`layouts::FiveAccountLayout`]) and guardrail SCPs |
+//! | [`import`] | what you have, as code: an export of the AWS CLI read, adopted, or written as a program |
 //! | [`org`], [`iam`], [`stackset`] | the constructs, and the typed model's views of them |
 //! | [`iam::policy`] | the policy language with typed conditions and size accounting |
 //! | [`aws`] | checked values AWS constrains: account and organization ids, e-mails, regions |
@@ -230,6 +267,7 @@ pub mod aws;
 pub mod cfn;
 mod error;
 pub mod iam;
+pub mod import;
 pub mod layouts;
 pub mod org;
 mod policy_type;

@@ -18,6 +18,11 @@ pub enum ArtifactKind {
     /// A StackSet's member template, embedded as `TemplateBody` in its parent and written
     /// out for review.
     StackSetMember,
+    /// The template that imports what exists into a stack before its first deploy
+    /// (`<Stack>.import.template.json`): only the adopted resources, every reference
+    /// written as the value that exists. Its resources to import are in
+    /// [`Assembly::file`]`("<Stack>.import.resources.json")`.
+    Import,
 }
 
 /// One rendered template.
@@ -50,7 +55,7 @@ impl Artifact {
         output_count: usize,
     ) -> Self {
         let file_name = match kind {
-            ArtifactKind::Stack => format!("{stack_name}.template.json"),
+            ArtifactKind::Stack | ArtifactKind::Import => format!("{stack_name}.template.json"),
             ArtifactKind::StackSetMember => format!("{stack_name}.stackset.template.json"),
         };
         Artifact {
@@ -126,6 +131,8 @@ pub struct Assembly {
     warnings: Vec<crate::Diagnostic>,
     pub(super) timings: PhaseTimings,
     pub(super) lookup: super::lookup::Index,
+    /// Files other than templates, by name (the resources to import).
+    pub(super) files: Vec<(String, String)>,
 }
 
 impl Assembly {
@@ -146,7 +153,30 @@ impl Assembly {
             manifest,
             deploy_order: stacks.iter().map(|s| s.name.clone()).collect(),
             timings,
+            files: Vec::new(),
         }
+    }
+
+    /// The assembly with files other than templates added.
+    pub(crate) fn with_files(mut self, files: Vec<(String, String)>) -> Self {
+        self.files = files;
+        self
+    }
+
+    /// A file of the assembly other than a template, the manifest and the plan, by name:
+    /// the resources to import of a stack that adopts what exists
+    /// (`<Stack>.import.resources.json`, the `--resources-to-import` of its import).
+    pub fn file(&self, name: &str) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| b.as_str())
+    }
+
+    /// Every file of the assembly other than a template, the manifest and the plan, as
+    /// `(name, exact bytes)`.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files.iter().map(|(n, b)| (n.as_str(), b.as_str()))
     }
 
     /// Every rendered template: member templates first, then stacks.
@@ -195,5 +225,6 @@ impl Assembly {
         self.manifest.len()
             + self.deploy_plan.len()
             + self.artifacts.iter().map(|a| a.body.len()).sum::<usize>()
+            + self.files.iter().map(|(_, b)| b.len()).sum::<usize>()
     }
 }

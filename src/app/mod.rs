@@ -9,6 +9,7 @@
 mod assembly;
 mod checks;
 mod construct;
+mod import;
 mod integrity;
 mod logical_id;
 mod lookup;
@@ -35,6 +36,7 @@ pub use construct::{
     CfnOutput, CfnParameter, CfnResource, Construct, ParameterHandle, ResourceHandle, Scope,
     StackHandle, Subtree, SubtreeHandle,
 };
+pub use import::RESOURCES_PER_IMPORT;
 pub use logical_id::logical_id_for;
 pub use lookup::Findable;
 pub use plan::{INLINE_TEMPLATE_BYTES, TEMPLATE_BUCKET_PLACEHOLDER};

@@ -30,6 +30,8 @@ pub(crate) enum Phase {
     Bootstrap,
     /// After the bootstrap stacks, before the others.
     BeforeStacks,
+    /// Importing what exists into a stack, before the stacks deploy.
+    Import,
     /// Deploying a stack.
     Stack,
     /// After every stack.

@@ -11,7 +11,7 @@ use super::lookup::Index;
 use super::lower::Model;
 use super::place::{self, SlotKind};
 use super::render::{self, ManifestProperties, SlotResolver};
-use super::{integrity, name, plan, resolve, validate, App};
+use super::{import, integrity, name, plan, resolve, validate, App};
 use crate::error::{Diagnostics, Error, Result};
 
 impl App {
@@ -72,6 +72,7 @@ impl App {
         timings.resolve = wall.saturating_sub(validate_time);
         diagnostics.extend(validated);
         diagnostics.extend(shape);
+        import::check(&model, &placement, &mut diagnostics);
         if has_errors(&diagnostics) {
             return Err(Error::Validation(Diagnostics(diagnostics)));
         }
@@ -94,7 +95,8 @@ impl App {
             return Err(Error::Validation(Diagnostics(diagnostics)));
         }
 
-        let artifacts = rendered.artifacts;
+        let mut artifacts = rendered.artifacts;
+        let imports = import::render(&model, &placement, &names)?;
         let stacks: Vec<StackEntry> = resolution
             .order
             .iter()
@@ -117,16 +119,19 @@ impl App {
             })
             .collect();
         let region = self.home_region();
-        let steps = plan::steps(
+        let target = plan::Target {
+            region,
+            bucket: self.template_bucket(),
+        };
+        let mut steps = plan::steps(
             &model,
             &placement,
             &stacks,
             &self.deploy_steps().cloned().collect::<Vec<_>>(),
-            &plan::Target {
-                region,
-                bucket: self.template_bucket(),
-            },
+            &target,
         );
+        let order: Vec<String> = stacks.iter().map(|s| s.name.clone()).collect();
+        import::insert(&mut steps, import::steps(&imports.entries, &order, &target));
         let mut sets: Vec<(StackSetEntry, ManifestProperties<'_, '_>)> = Vec::new();
         for (i, slot) in placement.slots.iter().enumerate() {
             let SlotKind::Member { carrier } = slot.kind else {
@@ -171,6 +176,7 @@ impl App {
             home_region: region,
             steps: &steps,
             stacks: &stacks,
+            imports: &imports.entries,
             stack_sets: sets
                 .iter()
                 .map(|(entry, properties)| ManifestStackSet { entry, properties })
@@ -178,6 +184,7 @@ impl App {
         })?;
         let deploy_plan = plan::markdown(&steps, region);
         let lookup = Index::new(&model, &placement, names, &resolution);
+        artifacts.extend(imports.artifacts);
         Ok(Assembly::new(
             artifacts,
             manifest,
@@ -186,7 +193,8 @@ impl App {
             diagnostics,
             timings,
             lookup,
-        ))
+        )
+        .with_files(imports.files))
     }
 
     /// Synthesizes the app and writes the assembly to the directory `dir` atomically
@@ -241,6 +249,8 @@ struct Manifest<'a, 'm> {
     home_region: &'a str,
     steps: &'a [plan::Step],
     stacks: &'a [StackEntry],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    imports: &'a [import::ImportEntry],
     stack_sets: Vec<ManifestStackSet<'a, 'm>>,
 }
 

@@ -28,6 +28,20 @@ pub(crate) trait Typed: Any + Debug + Send + Sync {
         None
     }
 
+    /// For a construct that stands for something that exists already and is adopted into
+    /// CloudFormation management by resource import: the property of its primary
+    /// identifier (`AccountId`, `Id`) and its value.
+    fn adopted(&self) -> Option<(&'static str, &str)> {
+        None
+    }
+
+    /// For an adopted construct: the properties its import template holds instead of what
+    /// it lowers to, as what exists differs from what the app declares (`None` removes
+    /// one). Empty when they are the same.
+    fn import_overrides(&self) -> Vec<(&'static str, Option<crate::cfn::Value>)> {
+        Vec::new()
+    }
+
     fn as_any(&self) -> &dyn Any;
     fn as_any_mut(&mut self) -> &mut dyn Any;
 }

@@ -90,7 +90,10 @@ impl Assembly {
         for (name, body) in [
             (MANIFEST_FILE, &self.manifest),
             (DEPLOY_PLAN_FILE, &self.deploy_plan),
-        ] {
+        ]
+        .into_iter()
+        .chain(self.files.iter().map(|(n, b)| (n.as_str(), b)))
+        {
             let path = staging.path.join(name);
             fs::write(&path, body).map_err(io(&path))?;
             after_file(&path).map_err(io(&path))?;

@@ -63,6 +63,14 @@ pub(crate) fn is_root_id(id: &str) -> bool {
 }
 
 /// `^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`
+/// `^p-[0-9a-zA-Z_]{8,128}$`: an Organizations policy id.
+pub(crate) fn is_policy_id(id: &str) -> bool {
+    id.strip_prefix("p-").is_some_and(|rest| {
+        (8..=128).contains(&rest.len())
+            && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    })
+}
+
 pub(crate) fn is_ou_id(id: &str) -> bool {
     id.strip_prefix("ou-")
         .and_then(|rest| rest.split_once('-'))

@@ -15,8 +15,8 @@ mod checks;
 mod tests;
 
 pub(crate) use checks::{
-    email_problem, is_account_id, is_logical_id, is_organization_id, is_ou_id, is_region,
-    is_root_id, is_stack_name,
+    email_problem, is_account_id, is_logical_id, is_organization_id, is_ou_id, is_policy_id,
+    is_region, is_root_id, is_stack_name,
 };
 
 /// A value refused by one of the checked types of this module.
@@ -323,6 +323,24 @@ checked_strings! {
                 "a StackSet name must start with a letter and hold only letters, digits and \
                  hyphens, at most 128 characters",
             )
+        },
+    }
+
+    /// An Organizations policy id (`^p-[0-9a-zA-Z_]{8,128}$`), as `list-policies` prints it.
+    ///
+    /// ```
+    /// use orgstack::aws::PolicyId;
+    /// let id = "p-ab12cd34".parse::<PolicyId>()?;
+    /// assert_eq!(id, "p-ab12cd34");
+    /// assert!("p-ab12".parse::<PolicyId>().is_err());
+    /// # Ok::<(), orgstack::aws::InvalidValue>(())
+    /// ```
+    PolicyId {
+        kind: "policy id",
+        rule: PolicyId,
+        hint: "copy the id from `aws organizations list-policies`",
+        problem: |s| {
+            (!is_policy_id(s)).then_some("a policy id must match ^p-[0-9a-zA-Z_]{8,128}$")
         },
     }
 

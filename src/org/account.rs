@@ -42,6 +42,7 @@ pub struct Account {
     email: String,
     role_name: Option<String>,
     tags: Vec<(String, String)>,
+    adopted: Option<String>,
 }
 
 impl Account {
@@ -55,7 +56,32 @@ impl Account {
             email: email.into(),
             role_name: None,
             tags: Vec::new(),
+            adopted: None,
         }
+    }
+
+    /// Adopts the account that exists with this id (12 digits) into CloudFormation
+    /// management: it renders like a new account (with `Retain`, as every account) and the
+    /// deploy plan imports it (resource import, by its `AccountId`) before the first deploy
+    /// instead of creating it. Its name, e-mail, parent and tags must be what exists; it
+    /// is never in the chain of accounts created one after another. A bad id is reported
+    /// at synthesis. For an account that is only referenced, use [`Account::existing`].
+    ///
+    /// ```
+    /// use orgstack::{App, org::{Account, Organization}};
+    /// let mut app = App::new();
+    /// let stack = app.stack("Management")?;
+    /// let org = app.add(&stack, Organization::existing("r-ab12", "o-abcdef1234"))?;
+    /// app.add(&org, Account::new("Prod", "aws+prod@acme.example").adopt("123456789012"))?;
+    /// let assembly = app.synth()?;
+    /// let import = assembly.artifact("Management.import").unwrap();
+    /// assert!(import.body.contains("\"AccountName\": \"Prod\""));
+    /// assert!(assembly.deploy_plan().contains("--change-set-type IMPORT"));
+    /// # Ok::<(), orgstack::Error>(())
+    /// ```
+    pub fn adopt(mut self, id: impl Into<String>) -> Self {
+        self.adopted = Some(id.into());
+        self
     }
 
     /// An account that already exists, by its 12-digit id: it can be targeted by policies
@@ -95,9 +121,23 @@ pub(crate) struct AccountData {
     pub(crate) parent: Parent,
     pub(crate) role_name: Option<String>,
     pub(crate) tags: Vec<(String, String)>,
+    /// The id of the account this one adopts.
+    pub(crate) adopted: Option<String>,
 }
 
 impl Typed for AccountData {
+    fn adopted(&self) -> Option<(&'static str, &str)> {
+        self.adopted.as_deref().map(|id| ("AccountId", id))
+    }
+
+    fn validate(&self, cx: &mut Check<'_>) {
+        if let Some(id) = &self.adopted {
+            if let Err(e) = id.parse::<crate::aws::AccountId>() {
+                cx.push(e.to_diagnostic(""));
+            }
+        }
+    }
+
     fn check_all(&self) -> Option<fn(&dyn View, &mut Vec<Diagnostic>)> {
         Some(unique_emails)
     }
@@ -141,7 +181,9 @@ impl<P: Into<Parent> + Copy> Construct<P> for Account {
             parent,
             role_name: self.role_name,
             tags: self.tags,
+            adopted: self.adopted,
         };
+        let new = data.adopted.is_none();
         let stack = parent.organization().stack();
         let scope = match app.child(&stack, ACCOUNTS_SCOPE) {
             Some(s) => s,
@@ -150,7 +192,10 @@ impl<P: Into<Parent> + Copy> Construct<P> for Account {
             None => app.add(&stack, Subtree::new(ACCOUNTS_SCOPE))?.node(),
         };
         let node = app.add_typed(scope, id, data);
-        app.set_serial_group(&node, ACCOUNT_SERIAL_GROUP);
+        // What exists is never created: only new accounts wait for one another.
+        if new {
+            app.set_serial_group(&node, ACCOUNT_SERIAL_GROUP);
+        }
         app.set_movable(&node, crate::Spill::Leaf { group: "Accounts" });
         Ok(AccountHandle(AccountRef(Inner::Created(node))))
     }
@@ -307,10 +352,16 @@ impl<'a> AccountView<'a> {
     pub fn tags(&self) -> &'a [(String, String)] {
         &self.data.tags
     }
+
+    /// The id of the existing account it adopts ([`Account::adopt`]).
+    pub fn adopted_id(&self) -> Option<&'a str> {
+        self.data.adopted.as_deref()
+    }
 }
 
 impl App {
-    /// Every account the app creates, in declaration order.
+    /// Every account the app renders (created or adopted; not those only referenced), in
+    /// declaration order.
     pub fn accounts(&self) -> impl Iterator<Item = AccountView<'_>> + '_ {
         self.each::<AccountData>()
             .map(|(node, data)| AccountView { node, data })

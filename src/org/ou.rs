@@ -1,7 +1,7 @@
 //! Organizational units and the parents accounts and OUs hang from.
 
-use crate::app::{any_impls, App, Check, Construct, Lower, Scope, Typed};
-use crate::cfn::{Expr, NodeId, Resource};
+use crate::app::{any_impls, App, CfnParameter, Check, Construct, Lower, Scope, Typed};
+use crate::cfn::{Expr, NodeId, Parameter, Resource};
 use crate::error::{Result, Rule};
 
 use super::organization::OrganizationHandle;
@@ -37,6 +37,18 @@ pub(crate) const OU_ID_MAX: usize = 68;
 pub struct OrganizationalUnit {
     name: String,
     tags: Vec<(String, String)>,
+    source: Source,
+}
+
+/// Where an OU comes from.
+#[derive(Debug, Clone)]
+enum Source {
+    /// Created by the stack.
+    New,
+    /// Exists, and is adopted into the stack by resource import.
+    Adopt(String),
+    /// Exists, and is only referenced.
+    Existing(String),
 }
 
 impl OrganizationalUnit {
@@ -45,7 +57,45 @@ impl OrganizationalUnit {
         OrganizationalUnit {
             name: name.into(),
             tags: Vec::new(),
+            source: Source::New,
         }
+    }
+
+    /// An OU that exists already, by its id (`ou-…`), referenced and never managed: a
+    /// parent for new OUs and accounts, a target for policies and StackSets. `name` is its
+    /// construct id. Add it under its real parent (the organization or another OU) so that
+    /// the depth of what goes below it is checked; a bad id is reported at synthesis. The
+    /// id becomes a template parameter with it as default. Nothing of it is managed: tags
+    /// set on it are not rendered.
+    ///
+    /// ```
+    /// use orgstack::{App, org::{Account, Organization, OrganizationalUnit}};
+    /// let mut app = App::new();
+    /// let stack = app.stack("Management")?;
+    /// let org = app.add(&stack, Organization::existing("r-ab12", "o-abcdef1234"))?;
+    /// let workloads = app.add(&org, OrganizationalUnit::existing("Workloads", "ou-ab12-abcd1234"))?;
+    /// app.add(&workloads, Account::new("Sandbox", "sandbox@aws.acme.example"))?;
+    /// let tpl = app.synth()?.template_json("Management").unwrap().to_owned();
+    /// assert!(tpl.contains("\"Default\": \"ou-ab12-abcd1234\""));
+    /// assert!(!tpl.contains("AWS::Organizations::OrganizationalUnit"));
+    /// # Ok::<(), orgstack::Error>(())
+    /// ```
+    pub fn existing(name: impl Into<String>, id: impl Into<String>) -> Self {
+        OrganizationalUnit {
+            name: name.into(),
+            tags: Vec::new(),
+            source: Source::Existing(id.into()),
+        }
+    }
+
+    /// Adopts the OU that exists with this id (`ou-…`) into CloudFormation management:
+    /// it renders as a resource with `DeletionPolicy` and `UpdateReplacePolicy` `Retain`,
+    /// and the deploy plan imports it (resource import, by its `Id`) before the first
+    /// deploy instead of creating it. Its name, parent and tags must be what exists; a bad
+    /// id is reported at synthesis.
+    pub fn adopt(mut self, id: impl Into<String>) -> Self {
+        self.source = Source::Adopt(id.into());
+        self
     }
 
     /// Adds a tag.
@@ -136,10 +186,21 @@ pub(crate) struct OuData {
     pub(crate) parent: Parent,
     pub(crate) tags: Vec<(String, String)>,
     depth: usize,
+    /// The id of the OU this one adopts.
+    pub(crate) adopted: Option<String>,
 }
 
 impl Typed for OuData {
+    fn adopted(&self) -> Option<(&'static str, &str)> {
+        self.adopted.as_deref().map(|id| ("Id", id))
+    }
+
     fn validate(&self, cx: &mut Check<'_>) {
+        if let Some(id) = &self.adopted {
+            if let Err(e) = id.parse::<crate::aws::OuId>() {
+                cx.push(e.to_diagnostic(""));
+            }
+        }
         let max = cx.quotas().ou_depth;
         if self.depth > max {
             cx.report(
@@ -168,8 +229,27 @@ impl Lower for OuData {
         if !self.tags.is_empty() {
             res = res.property("Tags", crate::cfn::tags(&self.tags));
         }
+        if self.adopted.is_some() {
+            res = res.retain();
+        }
         res
     }
+}
+
+/// An existing OU the app only references.
+#[derive(Debug, Clone)]
+pub(crate) struct OuRefData {
+    pub(crate) id: String,
+    pub(crate) parent: Parent,
+}
+
+impl Typed for OuRefData {
+    fn validate(&self, cx: &mut Check<'_>) {
+        if let Err(e) = self.id.parse::<crate::aws::OuId>() {
+            cx.push(e.to_diagnostic(""));
+        }
+    }
+    any_impls!();
 }
 
 impl<P: Into<Parent> + Copy> Construct<P> for OrganizationalUnit {
@@ -180,19 +260,53 @@ impl<P: Into<Parent> + Copy> Construct<P> for OrganizationalUnit {
     fn build(self, app: &mut App, parent: &P) -> Result<OuHandle> {
         let parent: Parent = (*parent).into();
         let depth = parent.depth() + 1;
+        let adopted = match self.source {
+            Source::Existing(id) => {
+                let data = OuRefData {
+                    id: id.clone(),
+                    parent,
+                };
+                let node = app.add_typed_scope(parent.node(), self.name, data);
+                let param = app.add(
+                    &node,
+                    CfnParameter::new(
+                        "Id",
+                        Parameter::string()
+                            .description("Id of an existing organizational unit")
+                            .default_value(id)
+                            .allowed_pattern("^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$")
+                            .constraint_description("an OU id, e.g. ou-ab12-abcd1234"),
+                    ),
+                )?;
+                return Ok(OuHandle {
+                    node,
+                    org: parent.organization(),
+                    depth,
+                    id_parameter: Some(param.node()),
+                });
+            }
+            Source::Adopt(id) => Some(id),
+            Source::New => None,
+        };
+        let new = adopted.is_none();
         let data = OuData {
             name: self.name.clone(),
             parent,
             tags: self.tags,
             depth,
+            adopted,
         };
         let node = app.add_typed(parent.node(), self.name, data);
         app.set_movable(&node, crate::Spill::Shared { group: "Units" });
-        app.set_bounded_group(&node, OU_GROUP, OUS_AT_ONCE);
+        // What exists is never created: only new OUs count against the burst.
+        if new {
+            app.set_bounded_group(&node, OU_GROUP, OUS_AT_ONCE);
+        }
         Ok(OuHandle {
             node,
             org: parent.organization(),
             depth,
+            id_parameter: None,
         })
     }
 }
@@ -203,6 +317,8 @@ pub struct OuHandle {
     node: NodeId,
     org: OrganizationHandle,
     depth: usize,
+    /// For an existing OU the app only references: the parameter holding its id.
+    id_parameter: Option<NodeId>,
 }
 
 impl Scope for OuHandle {
@@ -214,12 +330,27 @@ impl Scope for OuHandle {
 impl OuHandle {
     /// The OU's id (`ou-…`).
     pub fn id(&self) -> Expr {
-        Expr::node_ref(self.node, OU_ID_MAX)
+        Expr::node_ref(self.id_parameter.unwrap_or(self.node), OU_ID_MAX)
     }
 
     /// The OU's ARN.
     pub fn arn(&self) -> Expr {
-        Expr::node_get_att(self.node, "Arn", 160)
+        match self.id_parameter {
+            None => Expr::node_get_att(self.node, "Arn", 160),
+            Some(p) => Expr::sub_with(
+                "arn:${AWS::Partition}:organizations::${AWS::AccountId}:ou/${Org}/${Ou}",
+                [
+                    ("Org", crate::cfn::Value::from(self.org.id())),
+                    ("Ou", crate::cfn::Value::from(Expr::node_ref(p, OU_ID_MAX))),
+                ],
+            ),
+        }
+    }
+
+    /// Whether the OU exists already and is only referenced
+    /// ([`OrganizationalUnit::existing`]).
+    pub fn is_existing(&self) -> bool {
+        self.id_parameter.is_some()
     }
 
     /// Depth under the root (1 for a top-level OU).
@@ -234,7 +365,9 @@ impl OuHandle {
 
     /// Where the OU sits, as `app` holds it (`None` for an OU of another app).
     pub fn parent(&self, app: &App) -> Option<Parent> {
-        app.typed::<OuData>(self.node).map(|d| d.parent)
+        app.typed::<OuData>(self.node)
+            .map(|d| d.parent)
+            .or_else(|| app.typed::<OuRefData>(self.node).map(|d| d.parent))
     }
 }
 
@@ -265,16 +398,23 @@ impl<'a> OuView<'a> {
     pub fn tags(&self) -> &'a [(String, String)] {
         &self.data.tags
     }
+
+    /// The id of the existing OU it adopts ([`OrganizationalUnit::adopt`]).
+    pub fn adopted_id(&self) -> Option<&'a str> {
+        self.data.adopted.as_deref()
+    }
 }
 
 impl App {
-    /// Every OU of the app, in declaration order.
+    /// Every OU the app renders (created or adopted; not those only referenced), in
+    /// declaration order.
     pub fn ous(&self) -> impl Iterator<Item = OuView<'_>> + '_ {
         self.each::<OuData>().map(|(node, data)| OuView {
             handle: OuHandle {
                 node,
                 org: data.parent.organization(),
                 depth: data.depth,
+                id_parameter: None,
             },
             data,
         })

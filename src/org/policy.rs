@@ -115,6 +115,7 @@ pub struct Policy {
     description: Option<String>,
     policy_type: PolicyType,
     content: Content,
+    adopted: Option<String>,
 }
 
 impl Policy {
@@ -160,6 +161,14 @@ impl Policy {
         Self::with_content(name.into(), policy_type, Content::Json(content))
     }
 
+    /// A policy of any type whose content is JSON taken as it is, such as the content
+    /// Organizations returns for a policy that exists (`describe-policy`): only its size
+    /// and the schema are checked, not the grammar of an SCP or RCP. A
+    /// [`PolicyType::Other`] that names a known type is read as that type.
+    pub fn json(name: impl Into<String>, policy_type: PolicyType, content: Value) -> Self {
+        Self::with_content(name.into(), policy_type, Content::Json(content))
+    }
+
     fn with_content(name: String, policy_type: PolicyType, content: Content) -> Self {
         Policy {
             id: name.clone(),
@@ -167,7 +176,18 @@ impl Policy {
             description: None,
             policy_type: policy_type.normalized(),
             content,
+            adopted: None,
         }
+    }
+
+    /// Adopts the policy that exists with this id (`p-…`) into CloudFormation management:
+    /// it renders as a resource with `DeletionPolicy` and `UpdateReplacePolicy` `Retain`,
+    /// and the deploy plan imports it (resource import, by its `Id`) before the first
+    /// deploy instead of creating it. Its name, type, content, description and targets
+    /// must be what exists; a bad id is reported at synthesis.
+    pub fn adopt(mut self, id: impl Into<String>) -> Self {
+        self.adopted = Some(id.into());
+        self
     }
 
     /// Sets the description (at most 512 characters).
@@ -193,10 +213,38 @@ pub(crate) struct PolicyData {
     pub(crate) targets: Vec<PolicyTargetRef>,
     /// The organization's node.
     pub(crate) organization: NodeId,
+    /// The id of the policy this one adopts.
+    pub(crate) adopted: Option<String>,
+    /// The targets it is attached to already, for an adopted policy.
+    pub(crate) existing_targets: Vec<PolicyTargetRef>,
 }
 
 impl Typed for PolicyData {
+    fn adopted(&self) -> Option<(&'static str, &str)> {
+        self.adopted.as_deref().map(|id| ("Id", id))
+    }
+
+    fn import_overrides(&self) -> Vec<(&'static str, Option<Value>)> {
+        if self.existing_targets == self.targets {
+            return Vec::new();
+        }
+        let existing = (!self.existing_targets.is_empty()).then(|| {
+            Value::List(
+                self.existing_targets
+                    .iter()
+                    .map(PolicyTargetRef::id)
+                    .collect(),
+            )
+        });
+        vec![("TargetIds", existing)]
+    }
+
     fn validate(&self, cx: &mut Check<'_>) {
+        if let Some(id) = &self.adopted {
+            if let Err(e) = id.parse::<crate::aws::PolicyId>() {
+                cx.push(e.to_diagnostic(""));
+            }
+        }
         if let Content::Document(doc) = &self.content {
             for p in doc.problems() {
                 cx.report(p.rule, p.value, p.message, p.hint);
@@ -243,6 +291,9 @@ impl Lower for PolicyData {
                 Value::List(self.targets.iter().map(PolicyTargetRef::id).collect()),
             );
         }
+        if self.adopted.is_some() {
+            res = res.retain();
+        }
         res
     }
 }
@@ -266,9 +317,15 @@ impl Construct<OrganizationHandle> for Policy {
             content: self.content,
             targets: Vec::new(),
             organization: org.node(),
+            adopted: self.adopted,
+            existing_targets: Vec::new(),
         };
+        let new = data.adopted.is_none();
         let node = app.add_typed(scope, self.id, data);
-        app.set_bounded_group(&node, POLICY_GROUP, POLICIES_AT_ONCE);
+        // What exists is never created: only new policies count against the burst.
+        if new {
+            app.set_bounded_group(&node, POLICY_GROUP, POLICIES_AT_ONCE);
+        }
         Ok(PolicyHandle { node })
     }
 }
@@ -295,7 +352,23 @@ impl PolicyHandle {
     /// and which cannot be detached; so 4 RCPs of your own fit on one target by default.
     ///
     /// [`Organization::full_aws_access_attached`]: super::Organization::full_aws_access_attached
+    ///
+    /// For an adopted policy ([`Policy::adopt`]), an attachment made with `attach` is new:
+    /// the deploy after the import makes it. Declare the attachments that exist with
+    /// [`adopt_attachment`](Self::adopt_attachment).
     pub fn attach(&self, app: &mut App, target: &impl PolicyTarget) {
+        self.attach_as(app, target, false);
+    }
+
+    /// Declares that the adopted policy is attached to `target` already: the template that
+    /// imports it holds the attachment (CloudFormation records what it imports as what
+    /// exists), and so does the full template. Otherwise as [`attach`](Self::attach); on a
+    /// policy that is not adopted it is `attach`.
+    pub fn adopt_attachment(&self, app: &mut App, target: &impl PolicyTarget) {
+        self.attach_as(app, target, true);
+    }
+
+    fn attach_as(&self, app: &mut App, target: &impl PolicyTarget, existing: bool) {
         let target = target.policy_target();
         let at = match &target {
             PolicyTargetRef::Root(o) => app.path(o),
@@ -306,6 +379,9 @@ impl PolicyHandle {
             return;
         }
         if let Some(data) = app.typed_mut::<PolicyData>(self.node, "attach") {
+            if existing && !data.existing_targets.contains(&target) {
+                data.existing_targets.push(target.clone());
+            }
             if !data.targets.contains(&target) {
                 data.targets.push(target);
             }
@@ -357,6 +433,11 @@ impl<'a> PolicyView<'a> {
     /// What it is attached to, in the order attached.
     pub fn targets(&self) -> &'a [PolicyTargetRef] {
         &self.data.targets
+    }
+
+    /// The id of the existing policy it adopts ([`Policy::adopt`]).
+    pub fn adopted_id(&self) -> Option<&'a str> {
+        self.data.adopted.as_deref()
     }
 }
 
