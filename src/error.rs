@@ -155,6 +155,9 @@ pub enum Rule {
     UnknownKey,
     /// An address that alerts or notifications are sent to is not an e-mail address.
     AlertEmail,
+    /// A service's administrator account is created in the stack that needs it as
+    /// administrator: the plan registers it between stacks, so it must exist before.
+    AdministratorOrder,
 }
 
 impl Rule {
@@ -212,6 +215,7 @@ impl Rule {
             Rule::MfaMaxAge => "mfa-max-age",
             Rule::UnknownKey => "unknown-key",
             Rule::AlertEmail => "alert-email",
+            Rule::AdministratorOrder => "administrator-order",
         }
     }
 }

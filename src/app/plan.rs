@@ -9,9 +9,10 @@ use serde::Serialize;
 
 use super::assembly::StackEntry;
 use super::lower::Model;
-use super::place::Placement;
+use super::place::{Placement, SlotKind};
 use super::DeployStep;
 use crate::cfn::needs::{self, Need};
+use crate::cfn::NodeId;
 
 /// The largest template `aws cloudformation deploy` sends inline; a larger one must be
 /// uploaded to S3 (`--s3-bucket`).
@@ -30,6 +31,9 @@ pub(crate) enum Phase {
     Bootstrap,
     /// After the bootstrap stacks, before the others.
     BeforeStacks,
+    /// Between two stacks: what a stack needs of what an earlier one created (an account
+    /// made administrator of a service).
+    BetweenStacks,
     /// Deploying a stack.
     Stack,
     /// After every stack.
@@ -69,6 +73,23 @@ pub(crate) fn steps(
         for &m in &slot.members {
             if let Some(res) = model.resource(m) {
                 needs::of(res, &mut found);
+            }
+        }
+    }
+    // What typed constructs declare: needs of the whole organization join the rest; a
+    // step before a stack stays with the top-level stack of the construct declaring it.
+    let mut before: Vec<(usize, Need)> = Vec::new();
+    let mut buf = Vec::new();
+    for e in &model.app.nodes {
+        let (Some(t), Some(stack)) = (e.kind.typed(), e.stack) else {
+            continue;
+        };
+        t.needs(model.app, &mut buf);
+        for need in buf.drain(..) {
+            match (&need, top_slot(placement, stack)) {
+                (Need::BeforeStack { .. }, Some(slot)) => before.push((slot, need)),
+                (Need::BeforeStack { .. }, None) => {}
+                _ => found.push(need),
             }
         }
     }
@@ -157,7 +178,7 @@ pub(crate) fn steps(
                     ),
                 ],
             }),
-            Need::ConfirmEmail(_) => {}
+            Need::ConfirmEmail(_) | Need::BeforeStack { .. } => {}
         }
     }
     out.extend(declared.iter().filter(|s| s.before_stacks).map(|s| Step {
@@ -166,7 +187,33 @@ pub(crate) fn steps(
         why: s.why.clone(),
         commands: s.commands.clone(),
     }));
-    out.extend(stacks.iter().filter(|s| !s.bootstrap).map(deploy));
+    let between = |slot: &str| -> Vec<Step> {
+        before
+            .iter()
+            .filter(|(i, _)| placement.slots[*i].name == slot)
+            .filter_map(|(_, need)| match need {
+                Need::BeforeStack {
+                    title,
+                    why,
+                    commands,
+                } => Some(Step {
+                    phase: Phase::BetweenStacks,
+                    title: title.clone(),
+                    why: why.clone(),
+                    commands: commands.clone(),
+                }),
+                _ => None,
+            })
+            .collect()
+    };
+    // A step before a stack that deploys first, or not at all, runs before every stack.
+    for s in stacks.iter().filter(|s| s.bootstrap) {
+        out.extend(between(&s.name));
+    }
+    for s in stacks.iter().filter(|s| !s.bootstrap) {
+        out.extend(between(&s.name));
+        out.push(deploy(s));
+    }
     for need in &found {
         if let Need::ConfirmEmail(email) = need {
             out.push(Step {
@@ -187,6 +234,23 @@ pub(crate) fn steps(
     let mut seen = std::collections::BTreeSet::new();
     out.retain(|s| seen.insert(s.title.clone()));
     out
+}
+
+/// The slot whose deployment deploys `stack`: its own for a top-level stack, the slot of
+/// the stack holding its StackSet for a member stack.
+fn top_slot(placement: &Placement, stack: NodeId) -> Option<usize> {
+    let mut i = placement.slots.iter().position(|s| {
+        s.stack == stack && matches!(s.kind, SlotKind::TopLevel | SlotKind::Member { .. })
+    })?;
+    // A member template deploys with the stack holding its StackSet, itself perhaps in a
+    // member template: bounded by the number of slots.
+    for _ in 0..placement.slots.len() {
+        match placement.slots[i].kind {
+            SlotKind::Member { carrier } => i = placement.slot_of(carrier)?,
+            _ => return Some(i),
+        }
+    }
+    None
 }
 
 /// The plan as `deploy-plan.md`.

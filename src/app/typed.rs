@@ -23,6 +23,10 @@ pub(crate) trait Typed: Any + Debug + Send + Sync {
     /// synthesis so that constructs added later count too.
     fn waits_for(&self, _app: &App, _out: &mut Vec<NodeId>) {}
 
+    /// What CloudFormation cannot do for it (trusted access, a delegated administrator),
+    /// found in the typed model at synthesis; the deploy plan derives its steps from them.
+    fn needs(&self, _app: &App, _out: &mut Vec<crate::cfn::needs::Need>) {}
+
     /// A check over every construct of this type at once, run once per synthesis.
     fn check_all(&self) -> Option<fn(&dyn View, &mut Vec<Diagnostic>)> {
         None

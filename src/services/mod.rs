@@ -1,0 +1,23 @@
+//! The services beyond the five accounts that the layout's article recommends — AWS
+//! Config, GuardDuty, Security Hub, IAM Access Analyzer and Firewall Manager — each
+//! administered for the whole organization by one account.
+//!
+//! - [`DelegatedAdministrator`]: one call per service makes an account of the organization
+//!   (an [`AccountHandle`](crate::org::AccountHandle), so never one outside it) its
+//!   administrator. It declares what that takes outside CloudFormation — trusted access,
+//!   `register-delegated-administrator`, or the service's own call
+//!   (`guardduty enable-organization-admin-account`, `fms associate-admin-account`) — and
+//!   the deploy plan runs it, in order, right before the stack that holds it, after the
+//!   stack creating the account. Security Hub's home region uses
+//!   `AWS::SecurityHub::DelegatedAdmin` instead.
+//! - [`SecurityServices`]: all five switched on, with AWS Config recording in every
+//!   account and region, an organization aggregator, a baseline of organization rules
+//!   ([`ConfigRule::baseline`]) and a Firewall Manager security-group audit.
+
+mod admin;
+mod config;
+mod security;
+
+pub use admin::{DelegatedAdministrator, DelegatedAdministratorHandle, Service, FMS_ADMIN_REGION};
+pub use config::{ConfigRule, CONFIG_PRINCIPAL};
+pub use security::{SecurityServices, SecurityServicesHandle};
