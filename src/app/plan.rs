@@ -131,12 +131,25 @@ pub(crate) fn steps(
         } else {
             String::new()
         };
+        let overrides = parameter_overrides(model, placement, &s.name);
+        if !overrides.is_empty() {
+            why.push(format!(
+                "Its parameters come from the shell variables of the same names ({}), which an earlier step sets.",
+                overrides.join(", ")
+            ));
+        }
+        let overrides = if overrides.is_empty() {
+            String::new()
+        } else {
+            let pairs: Vec<String> = overrides.iter().map(|p| format!("{p}=\"${p}\"")).collect();
+            format!(" --parameter-overrides {}", pairs.join(" "))
+        };
         Step {
             phase: if s.bootstrap { Phase::Bootstrap } else { Phase::Stack },
             title: format!("Deploy stack {}", s.name),
             why: why.join(" "),
             commands: vec![format!(
-                "aws cloudformation deploy --region {region} --stack-name {} --template-file {} --capabilities CAPABILITY_NAMED_IAM{upload}",
+                "aws cloudformation deploy --region {region} --stack-name {} --template-file {} --capabilities CAPABILITY_NAMED_IAM{upload}{overrides}",
                 s.name, s.template
             )],
         }
@@ -234,6 +247,25 @@ pub(crate) fn steps(
     let mut seen = std::collections::BTreeSet::new();
     out.retain(|s| seen.insert(s.title.clone()));
     out
+}
+
+/// The parameters without a default of the stack `name`: what its deploy command must
+/// pass, by logical ID, in declaration order.
+fn parameter_overrides(model: &Model<'_>, placement: &Placement, name: &str) -> Vec<String> {
+    let Some(slot) = placement.slots.iter().find(|s| s.name == name) else {
+        return Vec::new();
+    };
+    slot.members
+        .iter()
+        .filter(|&&n| model.parameter(n).is_some_and(|p| p.default.is_none()))
+        .map(|&n| {
+            model
+                .app
+                .entry(n)
+                .and_then(|e| e.logical_id.clone())
+                .unwrap_or_else(|| model.id(n).to_owned())
+        })
+        .collect()
 }
 
 /// The slot whose deployment deploys `stack`: its own for a top-level stack, the slot of

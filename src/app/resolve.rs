@@ -185,13 +185,13 @@ impl Resolver<'_, '_> {
                 for &dep in &node.depends_on {
                     self.note_dependency(slot, m, dep);
                 }
-                if let Some((group, width)) = node.serial_group {
-                    let queue = in_flight.entry(group).or_default();
-                    if queue.len() >= usize::from(width) {
-                        self.res.dep_flat.extend(queue.pop_front());
-                    }
-                    queue.push_back(m);
+            }
+            if let Some((group, width)) = model.serial_group(m) {
+                let queue = in_flight.entry(group).or_default();
+                if queue.len() >= usize::from(width) {
+                    self.res.dep_flat.extend(queue.pop_front());
                 }
+                queue.push_back(m);
             }
             // One DependsOn per construct, in the order first met, and none for what the
             // resource references (CloudFormation waits for that anyway).

@@ -13,11 +13,19 @@
 //! - [`SecurityServices`]: all five switched on, with AWS Config recording in every
 //!   account and region, an organization aggregator, a baseline of organization rules
 //!   ([`ConfigRule::baseline`]) and a Firewall Manager security-group audit.
+//! - [`IdentityCenter`]: IAM Identity Center's permission sets, and assignments as a
+//!   matrix of group × permission set × OU or account, expanded into one
+//!   `AWS::SSO::Assignment` per account at synthesis and split over stacks past the quotas.
 
 mod admin;
 mod config;
+mod identity_center;
 mod security;
 
 pub use admin::{DelegatedAdministrator, DelegatedAdministratorHandle, Service, FMS_ADMIN_REGION};
 pub use config::{ConfigRule, CONFIG_PRINCIPAL};
+pub use identity_center::{
+    AssignmentTarget, IdentityCenter, IdentityCenterHandle, PermissionSet, PermissionsBoundary,
+    ASSIGNMENTS_AT_ONCE, ASSIGNMENTS_GROUP,
+};
 pub use security::{SecurityServices, SecurityServicesHandle};
