@@ -16,10 +16,14 @@
 //! - [`IdentityCenter`]: IAM Identity Center's permission sets, and assignments as a
 //!   matrix of group × permission set × OU or account, expanded into one
 //!   `AWS::SSO::Assignment` per account at synthesis and split over stacks past the quotas.
+//! - Management policies as typed documents — [`TagPolicy`], [`BackupPolicy`],
+//!   [`AiServicesOptOutPolicy`], built of [`Setting`]s with the inheritance operators —
+//!   and the offline effective policy of an account ([`effective_policy_of`]).
 
 mod admin;
 mod config;
 mod identity_center;
+mod management;
 mod security;
 
 pub use admin::{DelegatedAdministrator, DelegatedAdministratorHandle, Service, FMS_ADMIN_REGION};
@@ -27,5 +31,9 @@ pub use config::{ConfigRule, CONFIG_PRINCIPAL};
 pub use identity_center::{
     AssignmentTarget, IdentityCenter, IdentityCenterHandle, PermissionSet, PermissionsBoundary,
     ASSIGNMENTS_AT_ONCE, ASSIGNMENTS_GROUP,
+};
+pub use management::{
+    effective_policy, effective_policy_of, AiOptOut, AiServicesOptOutPolicy, BackupPolicy,
+    ChildOperators, Operator, Setting, TagPolicy,
 };
 pub use security::{SecurityServices, SecurityServicesHandle};
