@@ -328,3 +328,64 @@ fn a_bad_matrix_or_permission_set_is_reported() {
     let values: Vec<&str> = err.diagnostics().iter().map(|d| d.value.as_str()).collect();
     assert_eq!(values, ["x".repeat(33).as_str(), "13", "nobody"]);
 }
+
+#[test]
+fn the_layout_switches_from_iam_users_to_identity_center() {
+    use orgstack::layouts::{Grant, IdentityModel, DEVELOPER};
+    let mut app = App::new();
+    let layout = add_layout(
+        &mut app,
+        acme().identity_model(IdentityModel::IdentityCenter),
+    )
+    .unwrap();
+    assert!(layout.identity_stack_set().is_none() && layout.roles_stack_set().is_none());
+    // A grant after the layout becomes a row of the matrix.
+    let sandbox = app
+        .add(
+            &layout.workloads_ou(),
+            orgstack::org::OrganizationalUnit::new("Sandbox"),
+        )
+        .unwrap();
+    app.add(&sandbox, Account::new("play", "play@aws.acme.example"))
+        .unwrap();
+    layout.grant(&mut app, "developers", Grant::new(DEVELOPER, [sandbox]));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("assemblies")
+        .join("layout_identity_center");
+    let assembly = app.synth_to(dir).unwrap();
+    assert!(assembly
+        .artifact("Management.IdentityAccount.Template")
+        .is_none());
+    assert!(assembly
+        .artifact("Management.MemberRoles.Template")
+        .is_none());
+    let t = parse(assembly.template_json("Management").unwrap());
+    let of = |ty: &str| -> Vec<&Value> {
+        t["Resources"]
+            .as_object()
+            .unwrap()
+            .values()
+            .filter(|r| r["Type"] == ty)
+            .collect()
+    };
+    let mut sets: Vec<&str> = of("AWS::SSO::PermissionSet")
+        .iter()
+        .map(|r| r["Properties"]["Name"].as_str().unwrap())
+        .collect();
+    sets.sort_unstable();
+    assert_eq!(sets, ["administrator", "auditor", "developer", "read-only"]);
+    // The default grants: administrators 4 + auditor 1, developers 4, read-only 4; and
+    // the developers in the new sandbox account.
+    assert_eq!(of("AWS::SSO::Assignment").len(), 5 + 4 + 4 + 1);
+    let plan = assembly.deploy_plan();
+    let enable = plan.find("Enable IAM Identity Center").unwrap();
+    assert!(plan.find("--stack-name Management-Bootstrap ").unwrap() < enable);
+    assert!(enable < plan.find("--stack-name Management ").unwrap());
+    assert!(plan.contains("GroupDevelopersId=\"$(aws identitystore get-group-id"));
+    assert!(
+        plan.contains("\"AttributeValue\":\"acme-developers\""),
+        "{plan}"
+    );
+    // The IAM users' password policy step goes with them.
+    assert!(!plan.contains("password policy"), "{plan}");
+}

@@ -411,6 +411,8 @@ struct CenterData {
     groups: Vec<(String, String)>,
     parameters: Vec<String>,
     problems: Vec<(Rule, String, String, String)>,
+    /// The matrix, resolved to nodes; rows added after the construct too.
+    rows: Vec<Row>,
 }
 
 impl Typed for CenterData {
@@ -454,12 +456,12 @@ struct Row {
     target: AssignmentTarget,
 }
 
-/// Expands the matrix for every account at synthesis.
+/// Expands the matrix of the Identity Center at `center` for every account at synthesis.
 #[derive(Debug)]
 struct Matrix {
+    center: NodeId,
     container: NodeId,
     instance: NodeId,
-    rows: Vec<Row>,
 }
 
 impl Matrix {
@@ -479,6 +481,10 @@ impl Matrix {
 
 impl Aspect for Matrix {
     fn derive(&self, app: &App, part: usize, parts: usize, out: &mut Derived) {
+        let Some(data) = app.typed::<CenterData>(self.center) else {
+            return;
+        };
+        let rows = &data.rows;
         let unit = |out: &mut Derived, id: String, r: Resource| {
             out.add_unit(
                 self.container,
@@ -493,7 +499,7 @@ impl Aspect for Matrix {
         let mut done: BTreeSet<(String, String, String)> = BTreeSet::new();
         // Existing accounts, named by id, first (in the first part only).
         if part == 0 {
-            for row in &self.rows {
+            for row in rows {
                 let AssignmentTarget::Account(a) = &row.target else {
                     continue;
                 };
@@ -534,7 +540,7 @@ impl Aspect for Matrix {
             }
             let stem = app.path(&node).replace('/', ".");
             let mut seen: BTreeSet<(&str, &str)> = BTreeSet::new();
-            for row in &self.rows {
+            for row in rows {
                 let applies = match &row.target {
                     AssignmentTarget::Organization(o) => organization == Some(*o),
                     AssignmentTarget::Ou(ou) => chain.contains(&ou.node()),
@@ -594,6 +600,7 @@ impl<P: Scope + ?Sized> Construct<P> for IdentityCenter {
                 groups: self.groups.clone(),
                 parameters: params.clone(),
                 problems: Vec::new(),
+                rows: Vec::new(),
             },
         );
         let instance = app.add(
@@ -636,49 +643,66 @@ impl<P: Scope + ?Sized> Construct<P> for IdentityCenter {
             permission_sets.push((set.name.clone(), r));
         }
         let container = app.add(&me, Subtree::new("Assignments"))?;
-        let mut rows = Vec::new();
-        for (group, set, target) in self.rows {
-            let g = groups.iter().find(|(k, _)| *k == group).map(|(_, p)| *p);
-            let s = permission_sets
-                .iter()
-                .find(|(k, _)| *k == set)
-                .map(|(_, r)| *r);
-            match (g, s) {
-                (Some(g), Some(s)) => rows.push(Row {
-                    group,
-                    group_id: g.node(),
-                    set,
-                    set_node: s.node(),
-                    target,
-                }),
-                (None, _) => problems.push((
-                    Rule::PropertyValue,
-                    group,
-                    "the matrix assigns a group the Identity Center does not declare".to_owned(),
-                    "declare it with `.group(key, display_name)`".to_owned(),
-                )),
-                (_, None) => problems.push((
-                    Rule::PropertyValue,
-                    set,
-                    "the matrix assigns a permission set the Identity Center does not declare"
-                        .to_owned(),
-                    "declare it with `.permission_set(…)`".to_owned(),
-                )),
-            }
-        }
         if let Some(data) = app.typed_mut::<CenterData>(me, "IdentityCenter") {
             data.problems = problems;
         }
         app.add_aspect(Matrix {
+            center: me,
             container: container.node(),
             instance: instance.node(),
-            rows,
         });
-        Ok(IdentityCenterHandle {
+        let handle = IdentityCenterHandle {
             node: me,
             instance_arn: instance,
             groups,
             permission_sets,
-        })
+        };
+        for (group, set, target) in self.rows {
+            handle.assign(app, group, set, target);
+        }
+        Ok(handle)
+    }
+}
+
+impl IdentityCenterHandle {
+    /// Adds a row to the matrix after the construct was added: group `group` gets
+    /// permission set `permission_set` in every account of `target`. An unknown group
+    /// or permission set is reported at synthesis.
+    pub fn assign(
+        &self,
+        app: &mut App,
+        group: impl Into<String>,
+        permission_set: impl Into<String>,
+        target: impl Into<AssignmentTarget>,
+    ) {
+        let (group, set, target) = (group.into(), permission_set.into(), target.into());
+        let g = self.group(&group);
+        let s = self.permission_set(&set);
+        let Some(data) = app.typed_mut::<CenterData>(self.node, "IdentityCenterHandle::assign")
+        else {
+            return;
+        };
+        match (g, s) {
+            (Some(g), Some(s)) => data.rows.push(Row {
+                group,
+                group_id: g.node(),
+                set,
+                set_node: s.node(),
+                target,
+            }),
+            (None, _) => data.problems.push((
+                Rule::PropertyValue,
+                group,
+                "the matrix assigns a group the Identity Center does not declare".to_owned(),
+                "declare it with `.group(key, display_name)`".to_owned(),
+            )),
+            (_, None) => data.problems.push((
+                Rule::PropertyValue,
+                set,
+                "the matrix assigns a permission set the Identity Center does not declare"
+                    .to_owned(),
+                "declare it with `.permission_set(…)`".to_owned(),
+            )),
+        }
     }
 }
