@@ -272,3 +272,38 @@ fn firewall_manager_has_one_administrator_for_every_region() {
     assert_eq!(err.diagnostics()[0].rule, Rule::PropertyValue);
     assert_eq!(err.diagnostics()[0].value, "us-east-1, eu-west-1");
 }
+
+#[test]
+fn the_stack_of_an_administrator_deploys_after_the_account() {
+    let mut app = App::new();
+    // The services' stack is declared first, and nothing in it references the account.
+    let services = app.stack("Services").unwrap();
+    let mgmt = app.stack("Management").unwrap();
+    let org = app.add(&mgmt, Organization::create()).unwrap();
+    let audit = app
+        .add(&org, Account::new("Audit", "aws+audit@acme.example"))
+        .unwrap();
+    app.add(
+        &services,
+        orgstack::CfnResource::new(
+            "Topic",
+            orgstack::cfn::Resource::new("AWS::SNS::Topic")
+                .property("KmsMasterKeyId", "alias/aws/sns"),
+        ),
+    )
+    .unwrap();
+    app.add(
+        &services,
+        DelegatedAdministrator::new(Service::AccessAnalyzer, &audit),
+    )
+    .unwrap();
+    let assembly = app.synth().unwrap();
+    assert_eq!(
+        assembly.deploy_order(),
+        ["Management-Bootstrap", "Management", "Services"]
+    );
+    let plan = assembly.deploy_plan();
+    let register = plan.find("register-delegated-administrator").unwrap();
+    assert!(plan.find("--stack-name Management ").unwrap() < register);
+    assert!(register < plan.find("--stack-name Services ").unwrap());
+}

@@ -83,11 +83,15 @@ impl Service {
 /// let org = app.add(&mgmt, Organization::create())?;
 /// let audit = app.add(&org, Account::new("Audit", "aws+audit@acme.example"))?;
 /// let services = app.stack("Services")?;
-/// app.add(&services, DelegatedAdministrator::new(Service::AccessAnalyzer, &audit))?;
-/// let plan = app.synth()?.deploy_plan().to_owned();
-/// let register = plan.find("register-delegated-administrator --service-principal access-analyzer").unwrap();
-/// assert!(plan.find("--stack-name Management ").unwrap() < register);
-/// assert!(register < plan.find("--stack-name Services ").unwrap());
+/// // In the home region through AWS::SecurityHub::DelegatedAdmin, in eu-west-1 by the plan.
+/// app.add(&services, DelegatedAdministrator::new(Service::SecurityHub, &audit)
+///     .regions(["us-east-1", "eu-west-1"]))?;
+/// let assembly = app.synth()?;
+/// assert_eq!(assembly.deploy_order(), ["Management-Bootstrap", "Management", "Services"]);
+/// let plan = assembly.deploy_plan();
+/// let enable = plan.find("enable-organization-admin-account --admin-account-id \"$ADMIN_ID\" --region eu-west-1").unwrap();
+/// assert!(plan.find("--stack-name Management ").unwrap() < enable);
+/// assert!(enable < plan.find("--stack-name Services ").unwrap());
 /// # Ok::<(), orgstack::Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -245,6 +249,11 @@ impl Typed for AdminData {
                 cx.push(e.to_diagnostic(""));
             }
         }
+    }
+
+    fn waits_for(&self, _app: &App, out: &mut Vec<NodeId>) {
+        // Its stack deploys after the account's: the plan registers it in between.
+        out.extend(self.account.node());
     }
 
     fn needs(&self, app: &App, out: &mut Vec<Need>) {
