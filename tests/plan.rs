@@ -121,6 +121,12 @@ fn deploy(assembly: &Assembly, stacks: &[Value], name: &str, world: &mut World) 
         let p = &r["Properties"];
         match r["Type"].as_str().unwrap() {
             "AWS::Organizations::Organization" => world.organization = true,
+            "AWS::SSO::PermissionSet" => {
+                assert!(
+                    world.principals.contains("sso.amazonaws.com"),
+                    "{name}/{id}: no trusted access for Identity Center"
+                );
+            }
             "AWS::SecurityHub::DelegatedAdmin" => {
                 world.administrators.insert("securityhub".to_owned());
             }
@@ -567,4 +573,32 @@ fn the_layout_with_its_services_deploys_and_registers_administrators_in_order() 
         Some(services),
         "{titles:?}"
     );
+}
+
+#[test]
+fn the_layout_with_identity_center_deploys() {
+    let mut app = App::new();
+    add_layout(
+        &mut app,
+        acme().identity_model(orgstack::layouts::IdentityModel::IdentityCenter),
+    )
+    .unwrap();
+    let assembly = app.synth().unwrap();
+    let world = walk(&assembly, false);
+    every_stack_deployed(&assembly, &world);
+    assert!(world.principals.contains("sso.amazonaws.com"));
+    // The stack holding the permission sets gets its parameters from the step before it.
+    let plan = assembly.deploy_plan();
+    let read = plan
+        .find("InstanceArn=\"$(aws sso-admin list-instances")
+        .unwrap();
+    let deploy = plan
+        .find("--stack-name Management --template-file Management.template.json")
+        .unwrap();
+    assert!(read < deploy);
+    assert!(plan[deploy..]
+        .lines()
+        .next()
+        .unwrap()
+        .contains("--parameter-overrides InstanceArn=\"$InstanceArn\""));
 }
