@@ -307,3 +307,50 @@ fn the_stack_of_an_administrator_deploys_after_the_account() {
     assert!(plan.find("--stack-name Management ").unwrap() < register);
     assert!(register < plan.find("--stack-name Services ").unwrap());
 }
+
+#[test]
+fn a_service_has_one_administrator_and_rule_names_fit() {
+    let mut app = App::new();
+    let mgmt = app.stack("Management").unwrap();
+    let org = app.add(&mgmt, Organization::create()).unwrap();
+    let audit = app
+        .add(&org, Account::new("Audit", "aws+audit@acme.example"))
+        .unwrap();
+    let security = app
+        .add(&org, Account::new("Security", "aws+security@acme.example"))
+        .unwrap();
+    let services = app.stack("Services").unwrap();
+    app.add(
+        &services,
+        SecurityServices::new("acme", org, &audit)
+            .without(Service::FirewallManager)
+            .config_rules([ConfigRule::managed("x".repeat(60), "ENCRYPTED_VOLUMES")]),
+    )
+    .unwrap();
+    let other = app.add(&services, orgstack::Subtree::new("Other")).unwrap();
+    app.add(
+        &other,
+        DelegatedAdministrator::new(Service::GuardDuty, &security),
+    )
+    .unwrap();
+    // The same account again is no conflict.
+    app.add(&other, DelegatedAdministrator::new(Service::Config, &audit))
+        .unwrap();
+    let err = app.synth().unwrap_err();
+    let found: Vec<(Rule, &str)> = err
+        .diagnostics()
+        .iter()
+        .map(|d| (d.rule, d.path.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                Rule::PropertyValue,
+                "Services/SecurityServices/SecurityAdministration/Template/Rules"
+            ),
+            (Rule::DuplicateName, "Services/Other/GuardDutyAdministrator"),
+        ],
+        "{err}"
+    );
+}

@@ -2,10 +2,12 @@
 //! security service, with what that takes outside CloudFormation (trusted access, the
 //! registration or the service's own enable-admin call), declared for the deploy plan.
 
-use crate::app::{any_impls, App, CfnResource, Check, Construct, ResourceHandle, Scope, Typed};
+use crate::app::{
+    any_impls, App, CfnResource, Check, Construct, ResourceHandle, Scope, Typed, View,
+};
 use crate::cfn::needs::Need;
 use crate::cfn::{NodeId, Resource};
-use crate::error::{Result, Rule};
+use crate::error::{Diagnostic, Result, Rule};
 use crate::org::AccountHandle;
 
 /// The region Firewall Manager's administrator is associated in, whatever region the
@@ -208,7 +210,35 @@ impl AdminData {
     }
 }
 
+/// A service has one administrator for the organization (per region, for the regional
+/// services): a second account for the same service is reported.
+fn one_administrator_per_service(model: &dyn View, out: &mut Vec<Diagnostic>) {
+    let admins: Vec<(NodeId, &AdminData)> = model.app().each::<AdminData>().collect();
+    for (i, (n, a)) in admins.iter().enumerate() {
+        let first = admins[..i]
+            .iter()
+            .find(|(_, b)| b.service == a.service && b.account != a.account);
+        if let Some((m, _)) = first {
+            out.push(Diagnostic::new(
+                model.path(*n),
+                Rule::DuplicateName,
+                a.service.name(),
+                format!(
+                    "`{}` already makes another account the {} administrator; a service has one for the organization",
+                    model.path(*m),
+                    a.service.name()
+                ),
+                "make one account administrator of each service",
+            ));
+        }
+    }
+}
+
 impl Typed for AdminData {
+    fn check_all(&self) -> Option<fn(&dyn View, &mut Vec<Diagnostic>)> {
+        Some(one_administrator_per_service)
+    }
+
     fn validate(&self, cx: &mut Check<'_>) {
         let app = cx.model.app();
         let own = app.stack_of(&cx.node);

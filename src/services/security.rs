@@ -387,6 +387,20 @@ impl<P: Scope + ?Sized> Construct<P> for SecurityServices {
             )?;
             let rules = app.add(&tpl, Subtree::new("Rules"))?;
             for rule in &self.rules {
+                let name = format!("{prefix}-{}", rule.name());
+                let name_ok = (1..=64).contains(&name.len())
+                    && name
+                        .bytes()
+                        .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
+                if !name_ok {
+                    app.report(Diagnostic::new(
+                        app.path(&rules),
+                        Rule::PropertyValue,
+                        &name,
+                        "an organization Config rule's name is 1 to 64 letters, digits, hyphens and underscores",
+                        "shorten the rule's name or the prefix",
+                    ));
+                }
                 let r = app.add(
                     &rules,
                     CfnResource::new(rule_id(rule.name()), rule.to_resource(prefix)),
