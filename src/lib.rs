@@ -161,7 +161,7 @@
 //! the account and the stack needing it. [`services::IdentityCenter`] holds permission sets
 //! and an assignment matrix (group × permission set × OU or account) expanded per account
 //! at synthesis and split over stacks; the layout takes it instead of IAM users with
-//! [`layouts::IdentityModel::IdentityCenter`]. Tag, backup and AI opt-out policies have
+//! [`layouts::IdentityModel::IdentityCenter`]. Tag, backup, AI opt-out and Security Hub policies have
 //! typed documents ([`services::TagPolicy`]…) and an offline effective policy
 //! ([`services::effective_policy_of`]).
 //!
@@ -180,8 +180,8 @@
 //! # Ok::<(), orgstack::Error>(())
 //! ```
 //!
-//! What they leave out: the `GUARDDUTY_POLICY` and `SECURITYHUB_POLICY` policy types,
-//! Security Hub's central configuration, GuardDuty's protection plans, conformance packs and
+//! What they leave out: a typed `GUARDDUTY_POLICY` (a `SECURITYHUB_POLICY` is
+//! [`services::SecurityHubPolicy`], attached by you), Security Hub's central configuration, GuardDuty's protection plans, conformance packs and
 //! custom Config rules; Identity Center's assignments of existing accounts by OU, of users,
 //! and from a delegated administrator. See each type's documentation.
 //!

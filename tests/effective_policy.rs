@@ -248,3 +248,31 @@ fn the_effective_policy_of_an_account_of_the_app() {
         .deploy_plan()
         .contains("--policy-type AISERVICES_OPT_OUT_POLICY"));
 }
+
+#[test]
+fn a_security_hub_policy_inherits_its_regions() {
+    use orgstack::services::{SecurityHubPolicy, ALL_SUPPORTED};
+    let root = SecurityHubPolicy::new().enable_in([ALL_SUPPORTED]);
+    let ou = SecurityHubPolicy::new().disable_in(["ap-east-1"]);
+    // Both lists are written, as the policy type requires, empty or not.
+    assert_eq!(
+        root.to_json(),
+        json!({ "securityhub": {
+            "enable_in_regions": { "@@append": ["ALL_SUPPORTED"] },
+            "disable_in_regions": { "@@append": [] }
+        } })
+    );
+    assert_eq!(
+        effective_policy(&[vec![root.to_json()], vec![ou.to_json()]]),
+        Some(json!({ "securityhub": {
+            "enable_in_regions": ["ALL_SUPPORTED"],
+            "disable_in_regions": ["ap-east-1"]
+        } }))
+    );
+    // Locked at the root, an OU cannot disable a region.
+    let locked = SecurityHubPolicy::new().enable_in([ALL_SUPPORTED]).locked();
+    assert_eq!(
+        effective_policy(&[vec![locked.to_json()], vec![ou.to_json()]]),
+        Some(json!({ "securityhub": { "enable_in_regions": ["ALL_SUPPORTED"] } }))
+    );
+}

@@ -314,6 +314,80 @@ impl BackupPolicy {
     }
 }
 
+/// Every region Security Hub supports, current and future, in a [`SecurityHubPolicy`].
+pub const ALL_SUPPORTED: &str = "ALL_SUPPORTED";
+
+/// A Security Hub policy (`SECURITYHUB_POLICY`): the regions where Security Hub is enabled
+/// and disabled in the target's accounts. Both lists are always written (the policy type
+/// requires them, empty or not); where a region is in both, Security Hub disables it.
+/// Attach it with [`Policy::management`](crate::org::Policy::management) and
+/// [`PolicyType::SecurityHubPolicy`]; the plan enables the policy type.
+///
+/// ```
+/// use orgstack::services::{SecurityHubPolicy, ALL_SUPPORTED};
+/// let policy = SecurityHubPolicy::new().enable_in([ALL_SUPPORTED]).disable_in(["ap-east-1"]);
+/// let json = policy.to_json();
+/// assert_eq!(json["securityhub"]["enable_in_regions"]["@@append"][0], "ALL_SUPPORTED");
+/// assert_eq!(json["securityhub"]["disable_in_regions"]["@@append"][0], "ap-east-1");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[must_use]
+pub struct SecurityHubPolicy {
+    enable: Vec<String>,
+    disable: Vec<String>,
+    locked: bool,
+}
+
+impl SecurityHubPolicy {
+    /// No region yet.
+    pub fn new() -> Self {
+        SecurityHubPolicy::default()
+    }
+
+    /// Regions where Security Hub is enabled (or [`ALL_SUPPORTED`]), appended to what
+    /// the target inherits.
+    pub fn enable_in<S: Into<String>>(mut self, regions: impl IntoIterator<Item = S>) -> Self {
+        self.enable.extend(regions.into_iter().map(Into::into));
+        self
+    }
+
+    /// Regions where Security Hub is disabled, appended to what the target inherits.
+    pub fn disable_in<S: Into<String>>(mut self, regions: impl IntoIterator<Item = S>) -> Self {
+        self.disable.extend(regions.into_iter().map(Into::into));
+        self
+    }
+
+    /// Keeps child policies from changing the lists (`@@none`).
+    pub fn locked(mut self) -> Self {
+        self.locked = true;
+        self
+    }
+
+    /// The policy's JSON.
+    pub fn to_json(&self) -> Json {
+        let list = |regions: &[String]| {
+            let mut s = Setting::new().with(Operator::Append, strings(regions.iter().cloned()));
+            if self.locked {
+                s = s.children(ChildOperators::None);
+            }
+            s
+        };
+        Setting::new()
+            .key(
+                "securityhub",
+                Setting::new()
+                    .key("enable_in_regions", list(&self.enable))
+                    .key("disable_in_regions", list(&self.disable)),
+            )
+            .to_json()
+    }
+
+    /// The policy's content, for [`PolicyType::SecurityHubPolicy`].
+    pub fn content(&self) -> Value {
+        json_to_value(&self.to_json())
+    }
+}
+
 fn json_to_value(j: &Json) -> Value {
     match j {
         Json::Null => Value::Null,

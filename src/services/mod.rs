@@ -17,7 +17,8 @@
 //!   matrix of group × permission set × OU or account, expanded into one
 //!   `AWS::SSO::Assignment` per account at synthesis and split over stacks past the quotas.
 //! - Management policies as typed documents — [`TagPolicy`], [`BackupPolicy`],
-//!   [`AiServicesOptOutPolicy`], built of [`Setting`]s with the inheritance operators —
+//!   [`AiServicesOptOutPolicy`], [`SecurityHubPolicy`], built of [`Setting`]s with the
+//!   inheritance operators —
 //!   and the offline effective policy of an account ([`effective_policy_of`]).
 
 mod admin;
@@ -34,6 +35,6 @@ pub use identity_center::{
 };
 pub use management::{
     effective_policy, effective_policy_of, AiOptOut, AiServicesOptOutPolicy, BackupPolicy,
-    ChildOperators, Operator, Setting, TagPolicy,
+    ChildOperators, Operator, SecurityHubPolicy, Setting, TagPolicy, ALL_SUPPORTED,
 };
 pub use security::{SecurityServices, SecurityServicesHandle};

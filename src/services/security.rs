@@ -40,8 +40,10 @@ use super::config::{self, ConfigRule, GlobalResources, CONFIG_PRINCIPAL};
 ///   usage audit policy over the [scoped OUs](Self::firewall_scope) (every account without
 ///   any).
 ///
-/// What it does not do: the GuardDuty and Security Hub Organizations policy types
-/// (`GUARDDUTY_POLICY`, `SECURITYHUB_POLICY`) are left to you ([`crate::org::Policy::management`]);
+/// What it does not do: it attaches no GuardDuty or Security Hub Organizations policy
+/// (`GUARDDUTY_POLICY` has no typed document here; a `SECURITYHUB_POLICY` is a
+/// [`SecurityHubPolicy`](super::SecurityHubPolicy) you attach with
+/// [`crate::org::Policy::management`]);
 /// Security Hub's central configuration, GuardDuty's protection plans, conformance packs
 /// and custom Config rules are not modelled; an account that already has AWS Config's
 /// service-linked role (Config turned on by hand) makes the recorder StackSet fail there
