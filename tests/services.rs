@@ -354,3 +354,24 @@ fn a_service_has_one_administrator_and_rule_names_fit() {
         "{err}"
     );
 }
+
+#[test]
+fn an_existing_administrator_needs_an_account_id() {
+    let mut app = App::new();
+    let mgmt = app.stack("Management").unwrap();
+    app.add(&mgmt, Organization::existing("r-ab12", "o-abcdef1234"))
+        .unwrap();
+    let not_an_id = Account::existing("audit");
+    app.add(
+        &mgmt,
+        DelegatedAdministrator::new(Service::AccessAnalyzer, &not_an_id),
+    )
+    .unwrap();
+    let err = app.synth().unwrap_err();
+    assert_eq!(err.diagnostics().len(), 1, "{err}");
+    assert_eq!(err.diagnostics()[0].value, "audit");
+    assert_eq!(
+        err.diagnostics()[0].path,
+        "Management/AccessAnalyzerAdministrator"
+    );
+}

@@ -266,6 +266,8 @@ impl Typed for AdminData {
                 );
             }
         }
+        // An existing account's id is 12 digits.
+        crate::org::AccountRef::from(&self.account).check(cx);
         if self.service == Service::FirewallManager && self.regions.len() > 1 {
             cx.report(
                 Rule::PropertyValue,
