@@ -431,7 +431,10 @@ impl Typed for CenterData {
         for ((_, display), param) in self.groups.iter().zip(&self.parameters) {
             let id = serde_json::json!({
                 "UniqueAttribute": { "AttributePath": "displayName", "AttributeValue": display }
-            });
+            })
+            .to_string()
+            // Inside single quotes in the shell: a quote of the name closes and reopens them.
+            .replace('\'', "'\\''");
             commands.push(format!(
                 "{param}=\"$(aws identitystore get-group-id --region {home} --identity-store-id \"$IdentityStoreId\" --alternate-identifier '{id}' --query GroupId --output text)\""
             ));
