@@ -233,6 +233,9 @@ pub enum Rule {
     /// (a new OU, account or organization), or is adopted inside a StackSet's template: an
     /// import may only add the resources being imported.
     AdoptedReference,
+    /// A service's administrator account is created in the stack that needs it as
+    /// administrator: the plan registers it between stacks, so it must exist before.
+    AdministratorOrder,
 }
 
 impl Rule {
@@ -294,6 +297,7 @@ impl Rule {
             Rule::Custom(id) => id,
             Rule::PolicyId => "policy-id",
             Rule::AdoptedReference => "adopted-reference",
+            Rule::AdministratorOrder => "administrator-order",
         }
     }
 }

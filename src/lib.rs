@@ -246,6 +246,42 @@
 //!   declare ([`App::add_deploy_step`]). Organizations resources are created a bounded
 //!   number at a time ([`App::set_bounded_group`]).
 //!
+//! ## Beyond the five accounts: services and Identity Center
+//!
+//! [`services`] turns on what the layout's article recommends, for the whole organization,
+//! administered by one account: [`services::SecurityServices`] for AWS Config (a recorder
+//! in every account and region, an organization aggregator and rules, delivering to a Config
+//! bucket of its own — AWS Config does not deliver to the log archive's Object Lock
+//! bucket), GuardDuty, Security Hub, IAM Access Analyzer and Firewall Manager; each
+//! service's [`services::DelegatedAdministrator`] takes an [`org::AccountHandle`] and
+//! declares what CloudFormation cannot do, which the plan runs between the stack creating
+//! the account and the stack needing it. [`services::IdentityCenter`] holds permission sets
+//! and an assignment matrix (group × permission set × OU or account) expanded per account
+//! at synthesis and split over stacks; the layout takes it instead of IAM users with
+//! [`layouts::IdentityModel::IdentityCenter`]. Tag, backup, AI opt-out and Security Hub policies have
+//! typed documents ([`services::TagPolicy`]…) and an offline effective policy
+//! ([`services::effective_policy_of`]).
+//!
+//! ```
+//! use orgstack::{App, layouts::FiveAccountLayout, services::SecurityServices};
+//! let mut app = App::new();
+//! let management = app.stack("Management")?;
+//! let layout = app.add(&management, FiveAccountLayout::builder("acme").email_domain("aws.acme.example"))?;
+//! let services = app.stack("Services")?;
+//! app.add(&services, SecurityServices::new("acme", layout.organization(), layout.audit_account()))?;
+//! let plan = app.synth()?.deploy_plan().to_owned();
+//! // The audit account is registered once the Management stack created it.
+//! let register = plan.find("register-delegated-administrator").unwrap();
+//! assert!(plan.find("--stack-name Management ").unwrap() < register);
+//! assert!(register < plan.find("--stack-name Services ").unwrap());
+//! # Ok::<(), orgstack::Error>(())
+//! ```
+//!
+//! What they leave out: a typed `GUARDDUTY_POLICY` (a `SECURITYHUB_POLICY` is
+//! [`services::SecurityHubPolicy`], attached by you), Security Hub's central configuration, GuardDuty's protection plans, conformance packs and
+//! custom Config rules; Identity Center's assignments of existing accounts by OU, of users,
+//! and from a delegated administrator. See each type's documentation.
+//!
 //! ## Modules
 //!
 //! | module | |
@@ -253,6 +289,7 @@
 //! | [`spec`] | the foundation as a JSON spec ([`spec::OrgSpec`]) with a JSON Schema |
 //! | [`layouts`] | prebuilt foundations ([`layouts::FiveAccountLayout`]) and guardrail SCPs |
 //! | [`import`] | what you have, as code: an export of the AWS CLI read, adopted, or written as a program |
+//! | [`services`] | security services and their delegated administrators, IAM Identity Center, management policies |
 //! | [`org`], [`iam`], [`stackset`] | the constructs, and the typed model's views of them |
 //! | [`iam::policy`] | the policy language with typed conditions and size accounting |
 //! | [`aws`] | checked values AWS constrains: account and organization ids, e-mails, regions |
@@ -272,6 +309,7 @@ pub mod layouts;
 pub mod org;
 mod policy_type;
 mod quotas;
+pub mod services;
 pub mod spec;
 pub mod stackset;
 #[cfg(feature = "testing")]

@@ -1067,7 +1067,7 @@ fn the_layout_nests_inside_a_users_construct() {
         "Management/Foundation/Organization"
     );
     assert_eq!(
-        app.path(&f.layout.identity_stack_set()),
+        app.path(&f.layout.identity_stack_set().unwrap()),
         "Management/Foundation/IdentityAccount"
     );
     assert_eq!(

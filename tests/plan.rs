@@ -26,6 +26,10 @@ struct World {
     principals: BTreeSet<String>,
     policy_types: BTreeSet<String>,
     stacks: BTreeSet<String>,
+    /// The e-mails of the accounts the deployed stacks created.
+    accounts: BTreeSet<String>,
+    /// The services each account was made administrator of.
+    administrators: BTreeSet<String>,
 }
 
 /// The word after `flag` in `command`, unquoted.
@@ -60,6 +64,36 @@ fn walk(assembly: &Assembly, organization_exists: bool) -> World {
             } else if let Some(p) = arg(command, "--service-principal") {
                 world.principals.insert(p.to_owned());
             }
+            // An account looked up by its e-mail exists by then.
+            if let Some(email) = command
+                .split("Email=='")
+                .nth(1)
+                .and_then(|r| r.split('\'').next())
+            {
+                assert!(
+                    world.accounts.contains(email),
+                    "`{title}` looks up {email} before a stack creates it"
+                );
+            }
+            for admin in [
+                "register-delegated-administrator",
+                "enable-organization-admin-account",
+                "associate-admin-account",
+            ] {
+                if command.contains(admin) {
+                    let service = match arg(command, "--service-principal") {
+                        Some(p) => {
+                            assert!(
+                                world.principals.contains(p),
+                                "`{title}` registers {p} without trusted access"
+                            );
+                            p.to_owned()
+                        }
+                        None => arg(command, "aws").unwrap().to_owned(),
+                    };
+                    world.administrators.insert(service);
+                }
+            }
             if command.contains("enable-policy-type") {
                 world
                     .policy_types
@@ -87,6 +121,20 @@ fn deploy(assembly: &Assembly, stacks: &[Value], name: &str, world: &mut World) 
         let p = &r["Properties"];
         match r["Type"].as_str().unwrap() {
             "AWS::Organizations::Organization" => world.organization = true,
+            "AWS::SSO::PermissionSet" => {
+                assert!(
+                    world.principals.contains("sso.amazonaws.com"),
+                    "{name}/{id}: no trusted access for Identity Center"
+                );
+            }
+            "AWS::SecurityHub::DelegatedAdmin" => {
+                world.administrators.insert("securityhub".to_owned());
+            }
+            "AWS::Organizations::Account" => {
+                world
+                    .accounts
+                    .insert(p["Email"].as_str().unwrap().to_owned());
+            }
             "AWS::Organizations::Policy" if p.get("TargetIds").is_some() => {
                 let ty = p["Type"].as_str().unwrap();
                 assert!(
@@ -110,6 +158,34 @@ fn deploy(assembly: &Assembly, stacks: &[Value], name: &str, world: &mut World) 
                 assert!(world.organization, "{name}/{id} needs the organization");
             }
             _ => {}
+        }
+    }
+    // What the stack's StackSets create for the whole organization needs its administrator.
+    let needs_admin = |ty: &str, p: &Value| match ty {
+        "AWS::Config::ConfigurationAggregator" => Some("config.amazonaws.com"),
+        "AWS::Config::OrganizationConfigRule" => Some("config-multiaccountsetup.amazonaws.com"),
+        "AWS::AccessAnalyzer::Analyzer" if p["Type"] == "ORGANIZATION" => {
+            Some("access-analyzer.amazonaws.com")
+        }
+        "AWS::FMS::Policy" => Some("fms"),
+        "AWS::SecurityHub::OrganizationConfiguration" => Some("securityhub"),
+        _ => None,
+    };
+    for a in assembly.artifacts() {
+        if a.kind == orgstack::app::ArtifactKind::Stack
+            || !a.stack_name.starts_with(&format!("{name}."))
+        {
+            continue;
+        }
+        let member: Value = serde_json::from_str(&a.body).unwrap();
+        for (id, r) in member["Resources"].as_object().unwrap() {
+            if let Some(service) = needs_admin(r["Type"].as_str().unwrap(), &r["Properties"]) {
+                assert!(
+                    world.administrators.contains(service),
+                    "{}/{id} before its administrator ({service})",
+                    a.stack_name
+                );
+            }
         }
     }
     // Over the inline limit: through S3.
@@ -444,4 +520,85 @@ fn a_construct_of_your_own_declares_its_own_steps() {
         .find(|s| s["title"] == "Accept the VPN attachment")
         .unwrap();
     assert_eq!(step["phase"], "afterStacks");
+}
+
+#[path = "../examples/five_account_services.rs"]
+#[allow(dead_code)]
+mod services_example;
+
+#[test]
+fn the_layout_with_its_services_deploys_and_registers_administrators_in_order() {
+    let assembly = services_example::app().unwrap().synth().unwrap();
+    let world = walk(&assembly, false);
+    every_stack_deployed(&assembly, &world);
+    let admins: Vec<&str> = world.administrators.iter().map(String::as_str).collect();
+    assert_eq!(
+        admins,
+        [
+            "access-analyzer.amazonaws.com",
+            "config-multiaccountsetup.amazonaws.com",
+            "config.amazonaws.com",
+            "fms",
+            "guardduty",
+            "securityhub",
+        ]
+    );
+    // In the plan: trusted access, then the stack creating the audit account, then the
+    // registrations, then the stack that needs them.
+    let titles: Vec<String> = serde_json::from_str::<Value>(assembly.manifest()).unwrap()["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["title"].as_str().unwrap().to_owned())
+        .collect();
+    let at = |t: &str| {
+        titles
+            .iter()
+            .position(|x| x == t)
+            .unwrap_or_else(|| panic!("no step `{t}` in {titles:?}"))
+    };
+    let config_access = at("Enable trusted access for config.amazonaws.com");
+    let management = at("Deploy stack Management");
+    let config_admin = at("Make acme-audit the AWS Config administrator");
+    let fms_admin = at("Make acme-audit the AWS Firewall Manager administrator");
+    let services = at("Deploy stack Services");
+    assert!(config_access < management, "{titles:?}");
+    assert!(management < config_admin, "{titles:?}");
+    assert!(
+        config_admin < fms_admin && fms_admin < services,
+        "{titles:?}"
+    );
+    assert_eq!(
+        titles.iter().rposition(|t| t.starts_with("Deploy stack")),
+        Some(services),
+        "{titles:?}"
+    );
+}
+
+#[test]
+fn the_layout_with_identity_center_deploys() {
+    let mut app = App::new();
+    add_layout(
+        &mut app,
+        acme().identity_model(orgstack::layouts::IdentityModel::IdentityCenter),
+    )
+    .unwrap();
+    let assembly = app.synth().unwrap();
+    let world = walk(&assembly, false);
+    every_stack_deployed(&assembly, &world);
+    assert!(world.principals.contains("sso.amazonaws.com"));
+    // The stack holding the permission sets gets its parameters from the step before it.
+    let plan = assembly.deploy_plan();
+    let read = plan
+        .find("InstanceArn=\"$(aws sso-admin list-instances")
+        .unwrap();
+    let deploy = plan
+        .find("--stack-name Management --template-file Management.template.json")
+        .unwrap();
+    assert!(read < deploy);
+    assert!(plan[deploy..]
+        .lines()
+        .next()
+        .unwrap()
+        .contains("--parameter-overrides InstanceArn=\"$InstanceArn\""));
 }

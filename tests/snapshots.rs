@@ -50,3 +50,19 @@ fn custom_org() {
     assert_eq!(testing::snapshot_files(&assembly).len(), 6);
     assert_files("custom_org-", &assembly);
 }
+
+#[allow(dead_code)]
+#[path = "../examples/five_account_services.rs"]
+mod five_account_services_example;
+
+/// `examples/five_account_services.rs`: the layout's files are the layout's own but for
+/// the exports the services' stack imports.
+#[test]
+fn five_account_services() {
+    let assembly = five_account_services_example::app()
+        .unwrap()
+        .synth()
+        .unwrap();
+    assert_eq!(testing::snapshot_files(&assembly).len(), 12);
+    assert_files("five_account_services-", &assembly);
+}

@@ -45,7 +45,7 @@ fn app() -> orgstack::Result<App> {
     no_commitments.attach(&mut app, &sandbox);
 
     app.add(
-        &layout.roles_stack_set().template(),
+        &layout.roles_stack_set().unwrap().template(),
         Role::assumable_with_mfa("Support", layout.identity_account())
             .name("support")
             .mfa_max_age(3600)

@@ -146,6 +146,30 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// How stack splitting may move the node as a unit of its own, if it may.
+    pub(crate) fn movable(&self, n: NodeId) -> Option<super::Spill> {
+        match self.app.resource_node(n) {
+            Some(r) => r.movable,
+            None => self.derived(n).and_then(|d| d.movable),
+        }
+    }
+
+    /// The group a resource is created in a bounded number at a time, and the bound.
+    pub(crate) fn serial_group(&self, n: NodeId) -> Option<(&'static str, u16)> {
+        match self.app.resource_node(n) {
+            Some(r) => r.serial_group,
+            None => self.derived(n).and_then(|d| d.serial_group),
+        }
+    }
+
+    /// The parameter a node is, if it is one.
+    pub(crate) fn parameter(&self, n: NodeId) -> Option<&crate::cfn::Parameter> {
+        match self.app.nodes.get(n.index()).map(|e| &e.kind) {
+            Some(NodeKind::Parameter(p)) => Some(p),
+            _ => None,
+        }
+    }
+
     pub(crate) fn is_parameter(&self, n: NodeId) -> bool {
         matches!(
             self.app.nodes.get(n.index()).map(|e| &e.kind),

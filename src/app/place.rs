@@ -420,7 +420,7 @@ fn movable_root(model: &Model<'_>, node: NodeId) -> Option<(NodeId, Spill)> {
         if model.is_stack(n) {
             return None;
         }
-        if let Some(spill) = model.app.resource_node(n).and_then(|r| r.movable) {
+        if let Some(spill) = model.movable(n) {
             return Some((n, spill));
         }
         cur = model.parent(n);

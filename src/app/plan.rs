@@ -9,9 +9,10 @@ use serde::Serialize;
 
 use super::assembly::StackEntry;
 use super::lower::Model;
-use super::place::Placement;
+use super::place::{Placement, SlotKind};
 use super::DeployStep;
 use crate::cfn::needs::{self, Need};
+use crate::cfn::NodeId;
 
 /// The largest template `aws cloudformation deploy` sends inline; a larger one must be
 /// uploaded to S3 (`--s3-bucket`).
@@ -32,6 +33,9 @@ pub(crate) enum Phase {
     BeforeStacks,
     /// Importing what exists into a stack, before the stacks deploy.
     Import,
+    /// Between two stacks: what a stack needs of what an earlier one created (an account
+    /// made administrator of a service).
+    BetweenStacks,
     /// Deploying a stack.
     Stack,
     /// After every stack.
@@ -74,6 +78,23 @@ pub(crate) fn steps(
             }
         }
     }
+    // What typed constructs declare: needs of the whole organization join the rest; a
+    // step before a stack stays with the top-level stack of the construct declaring it.
+    let mut before: Vec<(usize, Need)> = Vec::new();
+    let mut buf = Vec::new();
+    for e in &model.app.nodes {
+        let (Some(t), Some(stack)) = (e.kind.typed(), e.stack) else {
+            continue;
+        };
+        t.needs(model.app, &mut buf);
+        for need in buf.drain(..) {
+            match (&need, top_slot(placement, stack)) {
+                (Need::BeforeStack { .. }, Some(slot)) => before.push((slot, need)),
+                (Need::BeforeStack { .. }, None) => {}
+                _ => found.push(need),
+            }
+        }
+    }
     found.sort();
     found.dedup();
 
@@ -112,12 +133,25 @@ pub(crate) fn steps(
         } else {
             String::new()
         };
+        let overrides = parameter_overrides(model, placement, &s.name);
+        if !overrides.is_empty() {
+            why.push(format!(
+                "Its parameters come from the shell variables of the same names ({}), which an earlier step sets.",
+                overrides.join(", ")
+            ));
+        }
+        let overrides = if overrides.is_empty() {
+            String::new()
+        } else {
+            let pairs: Vec<String> = overrides.iter().map(|p| format!("{p}=\"${p}\"")).collect();
+            format!(" --parameter-overrides {}", pairs.join(" "))
+        };
         Step {
             phase: if s.bootstrap { Phase::Bootstrap } else { Phase::Stack },
             title: format!("Deploy stack {}", s.name),
             why: why.join(" "),
             commands: vec![format!(
-                "aws cloudformation deploy --region {region} --stack-name {} --template-file {} --capabilities CAPABILITY_NAMED_IAM{upload}",
+                "aws cloudformation deploy --region {region} --stack-name {} --template-file {} --capabilities CAPABILITY_NAMED_IAM{upload}{overrides}",
                 s.name, s.template
             )],
         }
@@ -159,7 +193,7 @@ pub(crate) fn steps(
                     ),
                 ],
             }),
-            Need::ConfirmEmail(_) => {}
+            Need::ConfirmEmail(_) | Need::BeforeStack { .. } => {}
         }
     }
     out.extend(declared.iter().filter(|s| s.before_stacks).map(|s| Step {
@@ -168,7 +202,33 @@ pub(crate) fn steps(
         why: s.why.clone(),
         commands: s.commands.clone(),
     }));
-    out.extend(stacks.iter().filter(|s| !s.bootstrap).map(deploy));
+    let between = |slot: &str| -> Vec<Step> {
+        before
+            .iter()
+            .filter(|(i, _)| placement.slots[*i].name == slot)
+            .filter_map(|(_, need)| match need {
+                Need::BeforeStack {
+                    title,
+                    why,
+                    commands,
+                } => Some(Step {
+                    phase: Phase::BetweenStacks,
+                    title: title.clone(),
+                    why: why.clone(),
+                    commands: commands.clone(),
+                }),
+                _ => None,
+            })
+            .collect()
+    };
+    // A step before a stack that deploys first, or not at all, runs before every stack.
+    for s in stacks.iter().filter(|s| s.bootstrap) {
+        out.extend(between(&s.name));
+    }
+    for s in stacks.iter().filter(|s| !s.bootstrap) {
+        out.extend(between(&s.name));
+        out.push(deploy(s));
+    }
     for need in &found {
         if let Need::ConfirmEmail(email) = need {
             out.push(Step {
@@ -189,6 +249,42 @@ pub(crate) fn steps(
     let mut seen = std::collections::BTreeSet::new();
     out.retain(|s| seen.insert(s.title.clone()));
     out
+}
+
+/// The parameters without a default of the stack `name`: what its deploy command must
+/// pass, by logical ID, in declaration order.
+fn parameter_overrides(model: &Model<'_>, placement: &Placement, name: &str) -> Vec<String> {
+    let Some(slot) = placement.slots.iter().find(|s| s.name == name) else {
+        return Vec::new();
+    };
+    slot.members
+        .iter()
+        .filter(|&&n| model.parameter(n).is_some_and(|p| p.default.is_none()))
+        .map(|&n| {
+            model
+                .app
+                .entry(n)
+                .and_then(|e| e.logical_id.clone())
+                .unwrap_or_else(|| model.id(n).to_owned())
+        })
+        .collect()
+}
+
+/// The slot whose deployment deploys `stack`: its own for a top-level stack, the slot of
+/// the stack holding its StackSet for a member stack.
+fn top_slot(placement: &Placement, stack: NodeId) -> Option<usize> {
+    let mut i = placement.slots.iter().position(|s| {
+        s.stack == stack && matches!(s.kind, SlotKind::TopLevel | SlotKind::Member { .. })
+    })?;
+    // A member template deploys with the stack holding its StackSet, itself perhaps in a
+    // member template: bounded by the number of slots.
+    for _ in 0..placement.slots.len() {
+        match placement.slots[i].kind {
+            SlotKind::Member { carrier } => i = placement.slot_of(carrier)?,
+            _ => return Some(i),
+        }
+    }
+    None
 }
 
 /// The plan as `deploy-plan.md`.

@@ -149,6 +149,7 @@ pub(crate) fn resolve(
     for slot in 0..n {
         r.walk_slot(slot);
     }
+    r.scopes_wait();
     r.deploy_order();
     r.res
 }
@@ -185,13 +186,13 @@ impl Resolver<'_, '_> {
                 for &dep in &node.depends_on {
                     self.note_dependency(slot, m, dep);
                 }
-                if let Some((group, width)) = node.serial_group {
-                    let queue = in_flight.entry(group).or_default();
-                    if queue.len() >= usize::from(width) {
-                        self.res.dep_flat.extend(queue.pop_front());
-                    }
-                    queue.push_back(m);
+            }
+            if let Some((group, width)) = model.serial_group(m) {
+                let queue = in_flight.entry(group).or_default();
+                if queue.len() >= usize::from(width) {
+                    self.res.dep_flat.extend(queue.pop_front());
                 }
+                queue.push_back(m);
             }
             // One DependsOn per construct, in the order first met, and none for what the
             // resource references (CloudFormation waits for that anyway).
@@ -214,6 +215,33 @@ impl Resolver<'_, '_> {
                     if let Some(e) = &o.export_name {
                         e.visit_refs(|r| self.note_ref(slot, s.stack, r));
                     }
+                }
+            }
+        }
+    }
+
+    /// A typed construct with no resource of its own (a delegated administrator) orders
+    /// its top-level stack after the stacks of what it waits for.
+    fn scopes_wait(&mut self) {
+        let model = self.model;
+        let slots = &self.placement.slots;
+        for (i, e) in model.app.nodes.iter().enumerate() {
+            let (NodeKind::Scope(Some(_)), Some(stack)) = (&e.kind, e.stack) else {
+                continue;
+            };
+            let waits = model.waits(model.node_id(i));
+            let Some(slot) = slots
+                .iter()
+                .position(|s| s.stack == stack && s.kind == SlotKind::TopLevel)
+            else {
+                continue;
+            };
+            for &dep in waits {
+                match self.placement.slot_of(dep) {
+                    Some(d) if d != slot && !slots[d].is_member() => {
+                        self.res.slot_deps[slot].insert(d);
+                    }
+                    _ => {}
                 }
             }
         }

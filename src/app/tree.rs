@@ -318,6 +318,11 @@ impl App {
         }
     }
 
+    /// Whether `id` is a StackSet's member stack.
+    pub(crate) fn is_member_stack(&self, id: NodeId) -> bool {
+        matches!(&self.entry(id).map(|e| &e.kind), Some(NodeKind::Stack(s)) if s.embedded_in.is_some())
+    }
+
     /// Adds a grouping node holding the typed data of a construct that renders no
     /// resource of its own.
     pub(crate) fn add_typed_scope(

@@ -23,6 +23,10 @@ pub(crate) trait Typed: Any + Debug + Send + Sync {
     /// synthesis so that constructs added later count too.
     fn waits_for(&self, _app: &App, _out: &mut Vec<NodeId>) {}
 
+    /// What CloudFormation cannot do for it (trusted access, a delegated administrator),
+    /// found in the typed model at synthesis; the deploy plan derives its steps from them.
+    fn needs(&self, _app: &App, _out: &mut Vec<crate::cfn::needs::Need>) {}
+
     /// A check over every construct of this type at once, run once per synthesis.
     fn check_all(&self) -> Option<fn(&dyn View, &mut Vec<Diagnostic>)> {
         None
@@ -97,6 +101,10 @@ pub(super) struct DerivedNode {
     pub(super) parent: NodeId,
     pub(super) id: Cow<'static, str>,
     pub(super) resource: Resource,
+    /// A unit of its own that stack splitting may place in an overflow stack.
+    pub(super) movable: Option<crate::app::Spill>,
+    /// Created at most `width` of `group` at a time in its template.
+    pub(super) serial_group: Option<(&'static str, u16)>,
 }
 
 impl Derived {
@@ -116,6 +124,28 @@ impl Derived {
             parent,
             id: id.into(),
             resource,
+            movable: None,
+            serial_group: None,
+        });
+    }
+
+    /// Adds `resource` under `parent` with construct id `id`, as a unit stack splitting
+    /// places on its own (`spill`), created at most `width` of `group` at a time in its
+    /// template (see [`App::set_bounded_group`](crate::App::set_bounded_group)).
+    pub(crate) fn add_unit(
+        &mut self,
+        parent: NodeId,
+        id: impl Into<Cow<'static, str>>,
+        resource: Resource,
+        spill: crate::app::Spill,
+        (group, width): (&'static str, u16),
+    ) {
+        self.nodes.push(DerivedNode {
+            parent,
+            id: id.into(),
+            resource,
+            movable: Some(spill),
+            serial_group: Some((group, width.max(1))),
         });
     }
 }

@@ -17,6 +17,17 @@ pub(crate) enum Need {
     PolicyType(String),
     /// An e-mail subscription to confirm before its messages arrive.
     ConfirmEmail(String),
+    /// A step that needs what an earlier stack created (an account the organization must
+    /// hold before it administers a service), run right before the stack of the construct
+    /// that declares it.
+    BeforeStack {
+        /// What the step achieves.
+        title: String,
+        /// Why it is needed.
+        why: String,
+        /// The AWS CLI commands, in order.
+        commands: Vec<String>,
+    },
 }
 
 /// The needs of `res`, in a stable order.

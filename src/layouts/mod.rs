@@ -15,6 +15,6 @@ pub use access::{
     READ_ONLY,
 };
 pub use five_account::{
-    self_service_policy, FiveAccountLayout, FiveAccountLayoutBuilder, Guardrails, KmsKey,
-    ObjectLock, AUDIT, IDENTITY, ORGANIZATION_ACCESS_ROLE, SHARED_SERVICES,
+    self_service_policy, FiveAccountLayout, FiveAccountLayoutBuilder, Guardrails, IdentityModel,
+    KmsKey, ObjectLock, AUDIT, IDENTITY, ORGANIZATION_ACCESS_ROLE, SHARED_SERVICES,
 };

@@ -8,7 +8,9 @@ use crate::error::{Diagnostic, Rule};
 use crate::iam::Role;
 use crate::layouts::access::{AccessLevel, Environment, GroupSpec, AUDITOR};
 
-use super::settings::{Guardrails, KmsKey, LockSetting, ObjectLock, LOG_GROUP_RETENTION_DAYS};
+use super::settings::{
+    Guardrails, IdentityModel, KmsKey, LockSetting, ObjectLock, LOG_GROUP_RETENTION_DAYS,
+};
 
 /// Builds a [`FiveAccountLayout`](super::FiveAccountLayout).
 #[derive(Debug, Clone)]
@@ -33,6 +35,7 @@ pub struct FiveAccountLayoutBuilder {
     pub(super) budget_thresholds: Vec<u32>,
     pub(super) centralized_root_access: bool,
     pub(super) organization_access_role: String,
+    pub(super) identity_model: IdentityModel,
 }
 
 /// Keys of the fixed accounts, for [`FiveAccountLayoutBuilder::account_email`].
@@ -67,6 +70,7 @@ impl FiveAccountLayoutBuilder {
             budget_thresholds: vec![80, 100],
             centralized_root_access: true,
             organization_access_role: ORGANIZATION_ACCESS_ROLE.into(),
+            identity_model: IdentityModel::IamUsers,
         }
     }
 
@@ -246,6 +250,13 @@ impl FiveAccountLayoutBuilder {
     /// `sts:AssumeRoot` sessions, which then cannot exist.
     pub fn centralized_root_access(mut self, on: bool) -> Self {
         self.centralized_root_access = on;
+        self
+    }
+
+    /// Chooses who people are: IAM users in the identity account (the default) or IAM
+    /// Identity Center ([`IdentityModel`]).
+    pub fn identity_model(mut self, model: IdentityModel) -> Self {
+        self.identity_model = model;
         self
     }
 

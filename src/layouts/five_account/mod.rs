@@ -23,6 +23,7 @@ mod builder;
 mod checkov;
 mod guardrails;
 mod identity;
+mod identity_center;
 mod kms;
 mod naming;
 mod organization;
@@ -36,13 +37,14 @@ use crate::error::Result;
 use crate::iam::GroupHandle;
 use crate::layouts::access::Grant;
 use crate::org::{AccountHandle, OrganizationHandle, OuHandle, PolicyHandle};
+use crate::services::IdentityCenterHandle;
 use crate::stackset::StackSetHandle;
 
 pub use builder::{
     FiveAccountLayoutBuilder, AUDIT, IDENTITY, ORGANIZATION_ACCESS_ROLE, SHARED_SERVICES,
 };
 pub use identity::self_service_policy;
-pub use settings::{Guardrails, KmsKey, ObjectLock};
+pub use settings::{Guardrails, IdentityModel, KmsKey, ObjectLock};
 
 use audit::build_trail;
 use budgets::{AccountBudgets, Budget};
@@ -73,8 +75,9 @@ pub struct FiveAccountLayout {
     audit: AccountHandle,
     shared_services: AccountHandle,
     environments: IndexMap<String, AccountHandle>,
-    identity_stack_set: StackSetHandle,
-    roles_stack_set: StackSetHandle,
+    identity_stack_set: Option<StackSetHandle>,
+    roles_stack_set: Option<StackSetHandle>,
+    identity_center: Option<IdentityCenterHandle>,
     audit_stack_set: StackSetHandle,
     groups: IndexMap<String, GroupHandle>,
     guardrails: Vec<PolicyHandle>,
@@ -84,6 +87,8 @@ pub struct FiveAccountLayout {
     log_bucket_name: Value,
     /// The roles grants may name: the access levels' and the auditors'.
     role_names: Vec<String>,
+    /// The groups grants may name.
+    group_names: Vec<String>,
 }
 
 impl FiveAccountLayout {
@@ -106,30 +111,47 @@ impl FiveAccountLayout {
     /// # Ok::<(), orgstack::Error>(())
     /// ```
     pub fn grant(&self, app: &mut App, group: &str, grant: Grant) {
-        match self.groups.get(group) {
-            Some(handle) if !self.role_names.contains(&grant.role_name) => {
-                app.report(crate::Diagnostic::new(
-                    app.path(handle),
-                    crate::Rule::PropertyValue,
-                    &grant.role_name,
-                    format!("group `{group}` is granted a role no access level defines"),
-                    format!(
-                        "grant one of the layout's roles: {}",
-                        self.role_names.join(", ")
-                    ),
-                ))
-            }
-            Some(handle) => access::add_grant(app, handle, &grant, &self.structure),
-            None => app.report(crate::Diagnostic::new(
-                app.path(&self.identity_stack_set.template()),
+        let known = match &self.identity_center {
+            Some(center) => center.group(group).is_some(),
+            None => self.groups.contains_key(group),
+        };
+        let at = match (&self.identity_center, self.groups.get(group)) {
+            (Some(center), _) => app.path(center),
+            (None, Some(handle)) => app.path(handle),
+            (None, None) => self
+                .identity_stack_set
+                .map_or_else(|| app.path(&self.stack), |s| app.path(&s.template())),
+        };
+        if !known {
+            app.report(crate::Diagnostic::new(
+                at,
                 crate::Rule::PropertyValue,
                 group,
                 "the layout has no group of that name",
                 format!(
                     "grant to one of the layout's groups: {}",
-                    self.groups.keys().cloned().collect::<Vec<_>>().join(", ")
+                    self.group_names.join(", ")
                 ),
-            )),
+            ));
+        } else if !self.role_names.contains(&grant.role_name) {
+            app.report(crate::Diagnostic::new(
+                at,
+                crate::Rule::PropertyValue,
+                &grant.role_name,
+                format!("group `{group}` is granted a role no access level defines"),
+                format!(
+                    "grant one of the layout's roles: {}",
+                    self.role_names.join(", ")
+                ),
+            ));
+        } else if let Some(center) = &self.identity_center {
+            for t in &grant.targets {
+                if let Some(target) = self.structure.assignment_target(t, &self.audit) {
+                    center.assign(app, group, grant.role_name.as_str(), target);
+                }
+            }
+        } else if let Some(handle) = self.groups.get(group) {
+            access::add_grant(app, handle, &grant, &self.structure);
         }
     }
 
@@ -183,13 +205,21 @@ impl FiveAccountLayout {
     pub fn environment_accounts(&self) -> &IndexMap<String, AccountHandle> {
         &self.environments
     }
-    /// The StackSet holding the identity account's groups (add to its template).
-    pub fn identity_stack_set(&self) -> StackSetHandle {
+    /// The StackSet holding the identity account's groups (add to its template); `None`
+    /// with [`IdentityModel::IdentityCenter`].
+    pub fn identity_stack_set(&self) -> Option<StackSetHandle> {
         self.identity_stack_set
     }
-    /// The StackSet holding the roles of every environment and shared-services account.
-    pub fn roles_stack_set(&self) -> StackSetHandle {
+    /// The StackSet holding the roles of every environment and shared-services account;
+    /// `None` with [`IdentityModel::IdentityCenter`].
+    pub fn roles_stack_set(&self) -> Option<StackSetHandle> {
         self.roles_stack_set
+    }
+    /// IAM Identity Center's permission sets and assignments, with
+    /// [`IdentityModel::IdentityCenter`] (add rows with
+    /// [`IdentityCenterHandle::assign`], or through [`grant`](Self::grant)).
+    pub fn identity_center(&self) -> Option<&IdentityCenterHandle> {
+        self.identity_center.as_ref()
     }
     /// The StackSet holding the audit account's log bucket and auditor role.
     pub fn audit_stack_set(&self) -> StackSetHandle {
@@ -251,10 +281,21 @@ impl<P: Scope + ?Sized> Construct<P> for FiveAccountLayoutBuilder {
             });
         }
         let names = ArchiveNames::new(&prefix, &accounts.audit);
-        let (identity_stack_set, groups) =
-            self.build_identity(app, &parent, &structure, &accounts.identity)?;
-        let roles_stack_set =
-            self.build_member_roles(app, &parent, &structure, &accounts.identity)?;
+        let (identity_stack_set, groups, roles_stack_set, identity_center) =
+            match self.identity_model {
+                IdentityModel::IamUsers => {
+                    let (set, groups) =
+                        self.build_identity(app, &parent, &structure, &accounts.identity)?;
+                    let roles =
+                        self.build_member_roles(app, &parent, &structure, &accounts.identity)?;
+                    (Some(set), groups, Some(roles), None)
+                }
+                IdentityModel::IdentityCenter => {
+                    let center =
+                        self.build_identity_center(app, &parent, &structure, &accounts.audit)?;
+                    (None, IndexMap::new(), None, Some(center))
+                }
+            };
         let key = self.build_key(
             app,
             &parent,
@@ -286,6 +327,7 @@ impl<P: Scope + ?Sized> Construct<P> for FiveAccountLayoutBuilder {
             environments: accounts.environments,
             identity_stack_set,
             roles_stack_set,
+            identity_center,
             audit_stack_set,
             groups,
             guardrails,
@@ -299,6 +341,7 @@ impl<P: Scope + ?Sized> Construct<P> for FiveAccountLayoutBuilder {
                 .map(|l| l.role_name.clone())
                 .chain([crate::layouts::access::AUDITOR.to_owned()])
                 .collect(),
+            group_names: self.groups.iter().map(|g| g.name.clone()).collect(),
         })
     }
 }

@@ -181,3 +181,22 @@ pub(super) const LOG_GROUP_RETENTION_DAYS: [u32; 22] = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
     3288, 3653,
 ];
+
+/// Who people are and how they reach the member accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum IdentityModel {
+    /// IAM users in the identity account, in groups that may only manage their own
+    /// credentials and switch, with MFA, into the member accounts' roles (the default,
+    /// the article's model).
+    #[default]
+    IamUsers,
+    /// IAM Identity Center: the groups of its identity store get the access levels as
+    /// permission sets, assigned where the groups' grants say
+    /// ([`IdentityCenter`](crate::services::IdentityCenter), in the layout's stack). The
+    /// identity account's IAM groups and the member accounts' roles are left out; the
+    /// identity account stays, for what you put there (Identity Center's delegated
+    /// administrator, for instance). MFA is a setting of the instance: the plan says how
+    /// to require it.
+    IdentityCenter,
+}
