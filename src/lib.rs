@@ -163,6 +163,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod access;
 pub mod app;
 pub mod aws;
 pub mod cfn;

@@ -65,7 +65,7 @@ impl Action {
     /// Matching is case-insensitive; `*` matches any run of characters (also none) and `?`
     /// exactly one.
     pub fn matches(&self, concrete: &str) -> bool {
-        wildcard_match(&self.0, concrete)
+        wildcard_match(&self.0, concrete, false)
     }
 }
 
@@ -97,10 +97,18 @@ fn check(action: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// IAM wildcard matching: `*` any run, `?` one character, ASCII case-insensitive.
-fn wildcard_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let t: Vec<char> = text.chars().map(|c| c.to_ascii_lowercase()).collect();
+/// IAM wildcard matching: `*` any run, `?` one character; ASCII case-insensitive unless
+/// `case_sensitive` (ARNs and `StringLike` values are compared case-sensitively).
+pub(crate) fn wildcard_match(pattern: &str, text: &str, case_sensitive: bool) -> bool {
+    let fold = |c: char| {
+        if case_sensitive {
+            c
+        } else {
+            c.to_ascii_lowercase()
+        }
+    };
+    let p: Vec<char> = pattern.chars().map(fold).collect();
+    let t: Vec<char> = text.chars().map(fold).collect();
     let (mut pi, mut ti) = (0, 0);
     // Position of the last `*` in the pattern and the text position it was tried at.
     let mut star: Option<(usize, usize)> = None;

@@ -1,0 +1,1010 @@
+//! The simulator: principals of the organization, the questions asked of it, and the
+//! decisions with the statements that made them.
+
+use std::fmt;
+
+use super::eval::{evaluate, Applied, Evaluation, Verdict};
+use super::matching::Tri;
+use super::model::{Level, Model, OrgPolicy, MANAGEMENT_ID};
+use super::policy::Policy;
+use super::request::{Context, Request, Who};
+use super::AccessError;
+use crate::app::App;
+use crate::iam::{keys, GroupHandle, PolicyDocument};
+use crate::org::AccountHandle;
+
+/// The services whose resources resource control policies protect.
+pub const RCP_SERVICES: [&str; 5] = ["s3", "sts", "kms", "sqs", "secretsmanager"];
+
+/// How a principal signed the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Auth {
+    /// A long-term access key: `aws:MultiFactorAuthPresent` is absent.
+    LongTermKey,
+    /// A console session (or temporary credentials) without MFA:
+    /// `aws:MultiFactorAuthPresent` is `false`.
+    WithoutMfa,
+    /// Signed in with MFA `age_seconds` ago (`aws:MultiFactorAuthAge`).
+    WithMfa {
+        /// Seconds since the MFA authentication.
+        age_seconds: u64,
+    },
+}
+
+impl Auth {
+    /// With MFA, `age_seconds` ago.
+    pub fn mfa(age_seconds: u64) -> Auth {
+        Auth::WithMfa { age_seconds }
+    }
+
+    fn label(self) -> String {
+        match self {
+            Auth::LongTermKey => "long-term access key".to_owned(),
+            Auth::WithoutMfa => "without MFA".to_owned(),
+            Auth::WithMfa { age_seconds } => format!("MFA {age_seconds} s ago"),
+        }
+    }
+
+    fn apply(self, ctx: &mut Context) {
+        match self {
+            Auth::LongTermKey => {}
+            Auth::WithoutMfa => ctx.set(
+                keys::MULTI_FACTOR_AUTH_PRESENT.as_str(),
+                vec!["false".into()],
+            ),
+            Auth::WithMfa { age_seconds } => {
+                ctx.set(
+                    keys::MULTI_FACTOR_AUTH_PRESENT.as_str(),
+                    vec!["true".into()],
+                );
+                ctx.set(
+                    keys::MULTI_FACTOR_AUTH_AGE.as_str(),
+                    vec![age_seconds.to_string()],
+                );
+            }
+        }
+    }
+}
+
+/// Whether a principal is an IAM identity, a root user or a service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    User,
+    Session,
+    Root,
+    Service,
+}
+
+/// A principal that makes requests: an IAM user, a role session, a root user or a
+/// service. Built by the [`Simulator`]; a role session comes from [`Decision::session`].
+#[derive(Debug, Clone)]
+pub struct Caller {
+    label: String,
+    account: usize,
+    who: Who,
+    kind: Kind,
+    auth: Auth,
+    policies: Vec<Policy>,
+    context: Context,
+    boundary: bool,
+}
+
+impl Caller {
+    /// How decisions name it, e.g. `user alice of Identity (groups acme-developers; MFA 60 s ago)`.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// Who it is to `Principal` elements.
+    pub fn who(&self) -> &Who {
+        &self.who
+    }
+
+    /// The request context its requests carry.
+    pub fn context(&self) -> &Context {
+        &self.context
+    }
+
+    /// How it signed in.
+    pub fn auth(&self) -> Auth {
+        self.auth
+    }
+
+    /// Adds an identity policy of your own (its values literal).
+    #[must_use]
+    pub fn with_policy(mut self, name: impl Into<String>, doc: &PolicyDocument) -> Caller {
+        self.policies.push(Policy::literal(name, doc));
+        self
+    }
+
+    /// Adds a principal tag (`aws:PrincipalTag/<key>`).
+    #[must_use]
+    pub fn with_tag(mut self, key: &str, value: impl Into<String>) -> Caller {
+        self.context
+            .set(&format!("aws:PrincipalTag/{key}"), vec![value.into()]);
+        self
+    }
+
+    /// Sets a context key every request of this principal carries.
+    #[must_use]
+    pub fn with_context(mut self, key: &str, value: impl Into<String>) -> Caller {
+        self.context.set(key, vec![value.into()]);
+        self
+    }
+}
+
+/// A role in one account of the simulated organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RoleId(usize);
+
+/// One layer AWS evaluated, and what it decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The layer, e.g. `SCPs at OU Prod` or `identity policies`.
+    pub layer: String,
+    /// What it decided.
+    pub verdict: Verdict,
+    /// The statements that decided it.
+    pub statements: Vec<Applied>,
+}
+
+/// The answer to one question: a verdict, and the layers and statements that made it.
+/// Its `Display` prints the question, the verdict and the trail, so a failing assertion
+/// explains itself.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    question: String,
+    verdict: Verdict,
+    decided_by: String,
+    steps: Vec<Step>,
+    session: Option<Caller>,
+}
+
+impl Decision {
+    /// The verdict.
+    pub fn verdict(&self) -> Verdict {
+        self.verdict
+    }
+
+    /// Whether the request is allowed.
+    pub fn is_allowed(&self) -> bool {
+        self.verdict == Verdict::Allow
+    }
+
+    /// Whether the request is certainly denied (explicitly or by default).
+    pub fn is_denied(&self) -> bool {
+        matches!(self.verdict, Verdict::ExplicitDeny | Verdict::ImplicitDeny)
+    }
+
+    /// Every layer evaluated, in AWS's order.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// What decided: the layer whose verdict is the answer.
+    pub fn decided_by(&self) -> &str {
+        &self.decided_by
+    }
+
+    /// The statements that decided, as `policy: Effect statement`.
+    pub fn deciding_statements(&self) -> Vec<String> {
+        self.steps
+            .iter()
+            .filter(|s| s.layer == self.decided_by)
+            .flat_map(|s| s.statements.iter())
+            .map(|a| format!("{}: {} {}", a.policy, a.effect, a.statement))
+            .collect()
+    }
+
+    /// For an allowed `sts:AssumeRole`: the role session it opens.
+    pub fn session(&self) -> Option<&Caller> {
+        self.session.as_ref()
+    }
+
+    /// The question asked.
+    pub fn question(&self) -> &str {
+        &self.question
+    }
+}
+
+impl fmt::Display for Decision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}", self.question)?;
+        write!(f, "=> {} (decided by {})", self.verdict, self.decided_by)?;
+        for s in &self.steps {
+            write!(f, "\n  {}: {}", s.layer, s.verdict)?;
+            for a in &s.statements {
+                write!(
+                    f,
+                    "\n    {} {} statement {}",
+                    a.policy, a.effect, a.statement
+                )?;
+                if !a.certain {
+                    f.write_str(" (depends on an unknown value)")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One path into a role: who, which role, where, and the decision.
+#[derive(Debug, Clone)]
+pub struct Path {
+    /// The principal.
+    pub from: String,
+    /// The role's name.
+    pub role: String,
+    /// The role's account's name.
+    pub account: String,
+    /// The decision.
+    pub verdict: Verdict,
+}
+
+impl fmt::Display for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} -> role {} in {}: {}",
+            self.from, self.role, self.account, self.verdict
+        )
+    }
+}
+
+/// The access simulator over one app: its organization, SCPs and RCPs, IAM principals
+/// and resource policies, evaluated as AWS does.
+#[derive(Debug)]
+pub struct Simulator {
+    model: Model,
+}
+
+impl Simulator {
+    /// Reads the app's typed model (no synthesis needed).
+    pub fn new(app: &App) -> Simulator {
+        Simulator {
+            model: Model::new(app),
+        }
+    }
+
+    fn account_index(&self, account: &AccountHandle) -> Result<usize, AccessError> {
+        match account.node() {
+            Some(n) => self.model.account_by_node.get(&n).copied(),
+            None => super::policy::literal_text(&account.id())
+                .and_then(|id| self.model.account_by_id.get(&id).copied()),
+        }
+        .ok_or_else(|| AccessError::UnknownAccount(format!("{:?}", account.id())))
+    }
+
+    /// The id the simulator uses for `account`: its own id for an existing account, a
+    /// stand-in (`100000000001`…) for one the app creates, consistent across every policy.
+    ///
+    /// # Errors
+    /// [`AccessError::UnknownAccount`] for an account not in the app.
+    pub fn account_id(&self, account: &AccountHandle) -> Result<&str, AccessError> {
+        Ok(&self.model.accounts[self.account_index(account)?].id)
+    }
+
+    /// The stand-in id of the management account.
+    pub fn management_account_id(&self) -> &str {
+        MANAGEMENT_ID
+    }
+
+    /// The organization id the simulator uses (`None` when unknown).
+    pub fn organization_id(&self) -> Option<&str> {
+        self.model.org_id.as_deref()
+    }
+
+    fn principal_context(&self, account: usize, arn: &str, ptype: &str) -> Context {
+        let m = &self.model;
+        let mut ctx = Context::new()
+            .with(keys::PRINCIPAL_ARN.as_str(), arn)
+            .with(
+                keys::PRINCIPAL_ACCOUNT.as_str(),
+                m.accounts[account].id.clone(),
+            )
+            .with(keys::PRINCIPAL_TYPE.as_str(), ptype)
+            .with(keys::SECURE_TRANSPORT.as_str(), "true");
+        if m.accounts[account].member {
+            if let Some(org) = &m.org_id {
+                ctx.set(keys::PRINCIPAL_ORG_ID.as_str(), vec![org.clone()]);
+            }
+            if let Some(p) = m.org_path(account) {
+                ctx.set(keys::PRINCIPAL_ORG_PATHS.as_str(), vec![p]);
+            }
+        }
+        ctx
+    }
+
+    fn user_in(&self, account: usize, name: &str, groups: Vec<usize>, auth: Auth) -> Caller {
+        let m = &self.model;
+        let acct = &m.accounts[account];
+        let arn = format!("arn:aws:iam::{}:user/{name}", acct.id);
+        let mut ctx = self.principal_context(account, &arn, "User");
+        ctx.set(keys::USERNAME.as_str(), vec![name.to_owned()]);
+        ctx.set(
+            keys::USER_ID.as_str(),
+            vec![format!("AIDA{}{}", acct.id, name.to_uppercase())],
+        );
+        auth.apply(&mut ctx);
+        let mut policies = Vec::new();
+        let mut names = Vec::new();
+        for g in groups {
+            policies.extend(m.groups[g].policies.iter().cloned());
+            names.push(m.groups[g].name.clone());
+        }
+        let groups = if names.is_empty() {
+            String::new()
+        } else {
+            format!("groups {}; ", names.join(", "))
+        };
+        Caller {
+            label: format!("user {name} of {} ({groups}{})", acct.name, auth.label()),
+            account,
+            who: Who::Aws {
+                account: acct.id.clone(),
+                arn,
+                session: None,
+            },
+            kind: Kind::User,
+            auth,
+            policies,
+            context: ctx,
+            boundary: false,
+        }
+    }
+
+    /// An IAM user `name` of `account`, member of `groups` (the groups' managed and inline
+    /// policies are its policies), signing as `auth` says.
+    ///
+    /// # Errors
+    /// [`AccessError::UnknownAccount`] for an account not in the app;
+    /// [`AccessError::UnknownGroup`] for a group not deployed in that account.
+    pub fn user(
+        &self,
+        account: &AccountHandle,
+        name: &str,
+        groups: &[&GroupHandle],
+        auth: Auth,
+    ) -> Result<Caller, AccessError> {
+        let account = self.account_index(account)?;
+        let mut ids = Vec::new();
+        for g in groups {
+            let node = crate::app::Scope::node(*g);
+            let i = self
+                .model
+                .groups
+                .iter()
+                .position(|gi| gi.node == node && gi.account == account)
+                .ok_or_else(|| AccessError::UnknownGroup(format!("{node:?}")))?;
+            ids.push(i);
+        }
+        Ok(self.user_in(account, name, ids, auth))
+    }
+
+    /// An IAM user `name` of the management account, with the identity policies given.
+    pub fn management_user(
+        &self,
+        name: &str,
+        policies: &[(&str, &PolicyDocument)],
+        auth: Auth,
+    ) -> Caller {
+        let mut c = self.user_in(0, name, Vec::new(), auth);
+        for (n, d) in policies {
+            c = c.with_policy(*n, d);
+        }
+        c
+    }
+
+    /// The root user of `account`; `assumed_root` for a privileged root session opened by
+    /// `sts:AssumeRoot` from the management account (`aws:AssumedRoot` is `true`).
+    ///
+    /// # Errors
+    /// [`AccessError::UnknownAccount`] for an account not in the app.
+    pub fn root(&self, account: &AccountHandle, assumed_root: bool) -> Result<Caller, AccessError> {
+        let account = self.account_index(account)?;
+        let acct = &self.model.accounts[account];
+        let arn = format!("arn:aws:iam::{}:root", acct.id);
+        let mut ctx = self.principal_context(account, &arn, "Account");
+        if assumed_root {
+            ctx.set(keys::ASSUMED_ROOT.as_str(), vec!["true".into()]);
+        }
+        Ok(Caller {
+            label: format!(
+                "root user of {}{}",
+                acct.name,
+                if assumed_root {
+                    " (sts:AssumeRoot session)"
+                } else {
+                    ""
+                }
+            ),
+            account,
+            who: Who::Aws {
+                account: acct.id.clone(),
+                arn,
+                session: None,
+            },
+            kind: Kind::Root,
+            auth: Auth::WithMfa { age_seconds: 0 },
+            policies: Vec::new(),
+            context: ctx,
+            boundary: false,
+        })
+    }
+
+    /// An AWS service (`cloudtrail.amazonaws.com`) acting for the resource `source_arn`
+    /// of `source_account` (`aws:SourceArn`, `aws:SourceAccount`, `aws:SourceOrgID`).
+    pub fn service(
+        &self,
+        name: &str,
+        source_arn: Option<&str>,
+        source_account: Option<&str>,
+    ) -> Caller {
+        let mut ctx = Context::new()
+            .with("aws:PrincipalServiceName", name)
+            .with(keys::SECURE_TRANSPORT.as_str(), "true");
+        if let Some(a) = source_arn {
+            ctx.set(keys::SOURCE_ARN.as_str(), vec![a.to_owned()]);
+        }
+        if let Some(acct) = source_account {
+            ctx.set(keys::SOURCE_ACCOUNT.as_str(), vec![acct.to_owned()]);
+            if let (Some(&i), Some(org)) = (self.model.account_by_id.get(acct), &self.model.org_id)
+            {
+                if self.model.accounts[i].member {
+                    ctx.set(keys::SOURCE_ORG_ID.as_str(), vec![org.clone()]);
+                }
+            }
+        }
+        Caller {
+            label: format!("service {name}"),
+            account: 0,
+            who: Who::Service(name.to_owned()),
+            kind: Kind::Service,
+            auth: Auth::LongTermKey,
+            policies: Vec::new(),
+            context: ctx,
+            boundary: false,
+        }
+    }
+
+    /// The role `name` in `account`.
+    ///
+    /// # Errors
+    /// [`AccessError::UnknownAccount`], or [`AccessError::UnknownRole`] when no role of
+    /// that name is deployed there.
+    pub fn role(&self, account: &AccountHandle, name: &str) -> Result<RoleId, AccessError> {
+        let account = self.account_index(account)?;
+        self.model
+            .roles
+            .iter()
+            .position(|r| r.account == account && r.name == name)
+            .map(RoleId)
+            .ok_or_else(|| AccessError::UnknownRole(name.to_owned()))
+    }
+
+    /// Every role of every account.
+    pub fn roles(&self) -> impl Iterator<Item = RoleId> + '_ {
+        (0..self.model.roles.len()).map(RoleId)
+    }
+
+    /// The role's ARN.
+    pub fn role_arn(&self, role: RoleId) -> String {
+        let r = &self.model.roles[role.0];
+        format!(
+            "arn:aws:iam::{}:role/{}",
+            self.model.accounts[r.account].id, r.name
+        )
+    }
+
+    /// The role's name and its account's name.
+    pub fn role_name(&self, role: RoleId) -> (&str, &str) {
+        let r = &self.model.roles[role.0];
+        (&r.name, &self.model.accounts[r.account].name)
+    }
+
+    /// The groups of every account: the group's node, its name, its account's name.
+    pub fn groups(&self) -> impl Iterator<Item = (GroupId, &str, &str)> + '_ {
+        self.model.groups.iter().enumerate().map(|(i, g)| {
+            (
+                GroupId(i),
+                g.name.as_str(),
+                self.model.accounts[g.account].name.as_str(),
+            )
+        })
+    }
+
+    /// A user `name` in group `group` (in the group's account).
+    pub fn user_in_group(&self, group: GroupId, name: &str, auth: Auth) -> Caller {
+        self.user_in(
+            self.model.groups[group.0].account,
+            name,
+            vec![group.0],
+            auth,
+        )
+    }
+
+    /// May `caller` assume `role` from `region`? An allowed decision carries the session
+    /// ([`Decision::session`]), which keeps the caller's MFA context (present, and its age)
+    /// and source identity, as AWS carries them through role chaining.
+    pub fn assume(&self, caller: &Caller, role: RoleId, region: &str) -> Decision {
+        self.assume_as(caller, role, region, None)
+    }
+
+    /// As [`assume`](Self::assume), setting the session's source identity
+    /// (`sts:SourceIdentity`, kept by every session chained from it).
+    pub fn assume_as(
+        &self,
+        caller: &Caller,
+        role: RoleId,
+        region: &str,
+        source_identity: Option<&str>,
+    ) -> Decision {
+        let r = &self.model.roles[role.0];
+        let arn = self.role_arn(role);
+        let mut req = Request::new("sts:AssumeRole", arn.clone());
+        if let Some(si) = source_identity {
+            req = req.with("sts:SourceIdentity", si);
+        }
+        let question = format!(
+            "may {} assume role {} in {} ({arn}) from {region}?",
+            caller.label, r.name, self.model.accounts[r.account].name
+        );
+        let mut d = self.decide(caller, req, region, Some((r.account, &r.trust)), question);
+        if d.verdict == Verdict::Allow {
+            d.session = Some(self.session(caller, role, source_identity));
+        }
+        d
+    }
+
+    fn session(&self, caller: &Caller, role: RoleId, source_identity: Option<&str>) -> Caller {
+        let m = &self.model;
+        let r = &m.roles[role.0];
+        let acct = &m.accounts[r.account];
+        let arn = self.role_arn(role);
+        let session_name = match &caller.who {
+            Who::Aws { arn, .. } => arn.rsplit('/').next().unwrap_or("session").to_owned(),
+            _ => "session".to_owned(),
+        };
+        let session = format!(
+            "arn:aws:sts::{}:assumed-role/{}/{session_name}",
+            acct.id, r.name
+        );
+        let mut ctx = self.principal_context(r.account, &arn, "AssumedRole");
+        ctx.set(
+            keys::USER_ID.as_str(),
+            vec![format!("AROA{}:{session_name}", acct.id)],
+        );
+        // Temporary credentials always carry the MFA key: MFA's presence and age pass on.
+        let auth = match caller.auth {
+            Auth::WithMfa { age_seconds } => Auth::WithMfa { age_seconds },
+            _ => Auth::WithoutMfa,
+        };
+        auth.apply(&mut ctx);
+        let si = source_identity.map(str::to_owned).or_else(|| {
+            caller
+                .context
+                .values("aws:SourceIdentity")
+                .and_then(|v| v.first().cloned())
+        });
+        if let Some(si) = si {
+            ctx.set("aws:SourceIdentity", vec![si]);
+        }
+        Caller {
+            label: format!(
+                "session of role {} in {} (from {})",
+                r.name, acct.name, caller.label
+            ),
+            account: r.account,
+            who: Who::Aws {
+                account: acct.id.clone(),
+                arn,
+                session: Some(session),
+            },
+            kind: Kind::Session,
+            auth,
+            policies: r.permissions.clone(),
+            context: ctx,
+            boundary: r.boundary,
+        }
+    }
+
+    /// May `caller` call `action` on `resource` in `region`?
+    pub fn request(&self, caller: &Caller, action: &str, resource: &str, region: &str) -> Decision {
+        self.request_with(caller, Request::new(action, resource), region)
+    }
+
+    /// As [`request`](Self::request), with the request's own context keys
+    /// (`s3:x-amz-acl`, `aws:SecureTransport`…) set on `request`.
+    pub fn request_with(&self, caller: &Caller, request: Request, region: &str) -> Decision {
+        let question = format!(
+            "may {} call {} on {} in {region}?",
+            caller.label, request.action, request.resource
+        );
+        let rp = self
+            .model
+            .resource_policy(&request.resource)
+            .map(|rp| (rp.account, &rp.policy));
+        self.decide(caller, request, region, rp, question)
+    }
+
+    /// The account that owns `resource`: the one its ARN names, else the caller's.
+    fn resource_account(&self, resource: &str, caller: &Caller) -> usize {
+        let id = resource.split(':').nth(4).unwrap_or_default();
+        self.model
+            .account_by_id
+            .get(id)
+            .copied()
+            .unwrap_or(caller.account)
+    }
+
+    fn level_name(&self, l: Level) -> String {
+        match l {
+            Level::Root => "the root".to_owned(),
+            Level::Ou(o) => format!("OU {}", self.model.ous[o].name),
+            Level::Account(a) => format!("account {}", self.model.accounts[a].name),
+        }
+    }
+
+    fn levels(&self, account: usize) -> Vec<Level> {
+        let mut levels = vec![Level::Root];
+        levels.extend(
+            self.model.accounts[account]
+                .chain
+                .iter()
+                .map(|&o| Level::Ou(o)),
+        );
+        levels.push(Level::Account(account));
+        levels
+    }
+
+    fn attached(policies: &[OrgPolicy], level: Level) -> impl Iterator<Item = &Policy> {
+        policies
+            .iter()
+            .filter(move |p| p.targets.contains(&level))
+            .map(|p| &p.policy)
+    }
+
+    fn decide(
+        &self,
+        caller: &Caller,
+        mut req: Request,
+        region: &str,
+        resource_policy: Option<(usize, &Policy)>,
+        question: String,
+    ) -> Decision {
+        let m = &self.model;
+        let mut ctx = caller.context.clone();
+        ctx.set(keys::REQUESTED_REGION.as_str(), vec![region.to_owned()]);
+        let resource_account = resource_policy
+            .map(|(a, _)| a)
+            .unwrap_or_else(|| self.resource_account(&req.resource, caller));
+        let racct = &m.accounts[resource_account];
+        ctx.set("aws:ResourceAccount", vec![racct.id.clone()]);
+        if racct.member {
+            if let Some(org) = &m.org_id {
+                ctx.set(keys::RESOURCE_ORG_ID.as_str(), vec![org.clone()]);
+            }
+            if let Some(p) = m.org_path(resource_account) {
+                ctx.set(keys::RESOURCE_ORG_PATHS.as_str(), vec![p]);
+            }
+        }
+        ctx.extend(&req.context);
+        req.context = ctx;
+        req.who = Some(caller.who.clone());
+
+        let mut steps = Vec::new();
+        let mut denied_by: Option<String> = None;
+        let mut implicit_by: Option<String> = None;
+        let mut unknown_by: Option<String> = None;
+        let note = |steps: &mut Vec<Step>, layer: String, e: Evaluation| {
+            steps.push(Step {
+                layer,
+                verdict: e.verdict,
+                statements: e.deciding,
+            });
+        };
+
+        // SCPs: every level from the root down to the account must allow, none deny.
+        let iam_principal = matches!(caller.kind, Kind::User | Kind::Session | Kind::Root);
+        let caller_acct = &m.accounts[caller.account];
+        if iam_principal && caller_acct.member && !caller_acct.management && !m.scps.is_empty() {
+            for level in self.levels(caller.account) {
+                let full = m.full_aws_access.then(|| full_access("SCP FullAWSAccess"));
+                let e = evaluate(Self::attached(&m.scps, level).chain(full.as_ref()), &req);
+                let layer = format!("SCPs at {}", self.level_name(level));
+                match e.verdict {
+                    Verdict::ExplicitDeny => {
+                        denied_by.get_or_insert(layer.clone());
+                    }
+                    Verdict::ImplicitDeny => {
+                        implicit_by.get_or_insert(layer.clone());
+                    }
+                    Verdict::Unknown => {
+                        unknown_by.get_or_insert(layer.clone());
+                    }
+                    Verdict::Allow => {}
+                }
+                note(&mut steps, layer, e);
+            }
+        }
+        // RCPs: for the resources of member accounts, of the services they cover.
+        let service = req
+            .action
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if caller.kind != Kind::Service
+            && racct.member
+            && !racct.management
+            && RCP_SERVICES.contains(&service.as_str())
+            && !m.rcps.is_empty()
+        {
+            let levels = self.levels(resource_account);
+            let e = evaluate(
+                levels.iter().flat_map(|&l| Self::attached(&m.rcps, l)),
+                &req,
+            );
+            let layer = "RCPs".to_owned();
+            match e.verdict {
+                Verdict::ExplicitDeny => {
+                    denied_by.get_or_insert(layer.clone());
+                }
+                Verdict::Unknown => {
+                    unknown_by.get_or_insert(layer.clone());
+                }
+                _ => {}
+            }
+            note(&mut steps, layer, e);
+        }
+        // The resource policy (a role's trust policy for sts:AssumeRole).
+        let resource = resource_policy.map(|(_, p)| {
+            let e = evaluate(std::iter::once(p), &req);
+            (p.name.clone(), e)
+        });
+        // The identity policies; a root user may do anything in its own account.
+        let identity = if caller.kind == Kind::Service {
+            None
+        } else if caller.kind == Kind::Root {
+            let mut ps = caller.policies.clone();
+            if caller.account == resource_account {
+                ps.push(full_access("the root user's own permissions"));
+            }
+            Some(evaluate(&ps, &req))
+        } else {
+            Some(evaluate(&caller.policies, &req))
+        };
+
+        let res_allow = resource
+            .as_ref()
+            .map_or(Tri::No, |(_, e)| verdict_tri(e.verdict));
+        // In its own account, a resource policy allows alone when it names the principal
+        // itself; naming the account delegates to the account's identity policies.
+        let res_direct = resource.as_ref().map_or(Tri::No, |(_, e)| {
+            if e.allows_directly() {
+                Tri::Yes
+            } else if e.verdict == Verdict::Unknown {
+                Tri::Unknown
+            } else {
+                Tri::No
+            }
+        });
+        let id_allow = identity
+            .as_ref()
+            .map_or(Tri::No, |e| verdict_tri(e.verdict));
+        for (layer, e) in [
+            resource
+                .as_ref()
+                .map(|(n, e)| (format!("resource policy ({n})"), e)),
+            identity
+                .as_ref()
+                .map(|e| ("identity policies".to_owned(), e)),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            match e.verdict {
+                Verdict::ExplicitDeny => {
+                    denied_by.get_or_insert(layer.clone());
+                }
+                Verdict::Unknown => {
+                    unknown_by.get_or_insert(layer.clone());
+                }
+                _ => {}
+            }
+            note(&mut steps, layer, e.clone());
+        }
+        let same_account = caller.account == resource_account && caller.kind != Kind::Service;
+        // A role's trust policy must always let the caller in; other resource policies
+        // need not, in the resource's own account.
+        let trust = req.action.eq_ignore_ascii_case("sts:AssumeRole") && resource.is_some();
+        let allowed = if caller.kind == Kind::Service {
+            res_allow
+        } else if same_account && trust {
+            res_allow.and(id_allow.or(res_direct))
+        } else if same_account {
+            id_allow.or(res_direct)
+        } else {
+            id_allow.and(res_allow)
+        };
+        let (verdict, decided_by) = if let Some(layer) = denied_by {
+            (Verdict::ExplicitDeny, layer)
+        } else if let Some(layer) = implicit_by {
+            (Verdict::ImplicitDeny, layer)
+        } else if caller.boundary {
+            (
+                Verdict::Unknown,
+                "the role's permissions boundary (not evaluated by the simulator)".to_owned(),
+            )
+        } else {
+            match allowed {
+                Tri::Yes if unknown_by.is_none() => (
+                    Verdict::Allow,
+                    allow_layer(same_account, id_allow, resource.is_some()),
+                ),
+                Tri::No => (
+                    Verdict::ImplicitDeny,
+                    match &resource {
+                        Some((n, _)) if res_allow == Tri::No && (trust || !same_account) => {
+                            format!("resource policy ({n})")
+                        }
+                        _ => "identity policies".to_owned(),
+                    },
+                ),
+                _ => (
+                    Verdict::Unknown,
+                    unknown_by.unwrap_or_else(|| "identity policies".to_owned()),
+                ),
+            }
+        };
+        let decided_by = match (&resource, decided_by.as_str()) {
+            (Some((n, _)), "resource policy") => format!("resource policy ({n})"),
+            _ => decided_by,
+        };
+        Decision {
+            question,
+            verdict,
+            decided_by,
+            steps,
+            session: None,
+        }
+    }
+
+    /// Every path from a user of any group of `from` into any role of any account, for
+    /// users signing as `auth`, from `region`: the paths allowed, and those the simulator
+    /// cannot decide.
+    ///
+    /// # Errors
+    /// [`AccessError::UnknownAccount`] for an account not in the app.
+    pub fn paths_into_roles(
+        &self,
+        from: &AccountHandle,
+        auth: Auth,
+        region: &str,
+    ) -> Result<Vec<Path>, AccessError> {
+        let from = self.account_index(from)?;
+        let mut out = Vec::new();
+        for (g, group) in self.model.groups.iter().enumerate() {
+            if group.account != from {
+                continue;
+            }
+            let user = self.user_in(from, "someone", vec![g], auth);
+            for role in self.roles() {
+                let d = self.assume(&user, role, region);
+                if !d.is_denied() {
+                    let (name, account) = self.role_name(role);
+                    out.push(Path {
+                        from: format!("group {}", group.name),
+                        role: name.to_owned(),
+                        account: account.to_owned(),
+                        verdict: d.verdict,
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every principal of the organization that may call `action` on `resource` from
+    /// `region` (or may: the simulator cannot decide): each role's session, a user of each
+    /// group, each account's root user (and its privileged root session), and the services
+    /// the resource's policy names. Sessions and users sign in with MFA `auth` says.
+    pub fn who_can(&self, request: &Request, region: &str, auth: Auth) -> Vec<(String, Decision)> {
+        let mut callers: Vec<Caller> = Vec::new();
+        for role in self.roles() {
+            let r = &self.model.roles[role.0];
+            let seed = self.user_in(r.account, "caller", Vec::new(), auth);
+            callers.push(self.session(&seed, role, None));
+        }
+        for g in 0..self.model.groups.len() {
+            callers.push(self.user_in(self.model.groups[g].account, "someone", vec![g], auth));
+        }
+        for (i, a) in self.model.accounts.iter().enumerate() {
+            if !a.member {
+                continue;
+            }
+            for assumed in [false, true] {
+                let arn = format!("arn:aws:iam::{}:root", a.id);
+                let mut ctx = self.principal_context(i, &arn, "Account");
+                if assumed {
+                    ctx.set(keys::ASSUMED_ROOT.as_str(), vec!["true".into()]);
+                }
+                callers.push(Caller {
+                    label: format!(
+                        "root user of {}{}",
+                        a.name,
+                        if assumed {
+                            " (sts:AssumeRoot session)"
+                        } else {
+                            ""
+                        }
+                    ),
+                    account: i,
+                    who: Who::Aws {
+                        account: a.id.clone(),
+                        arn,
+                        session: None,
+                    },
+                    kind: Kind::Root,
+                    auth,
+                    policies: Vec::new(),
+                    context: ctx,
+                    boundary: false,
+                });
+            }
+        }
+        if let Some(rp) = self.model.resource_policy(&request.resource) {
+            let mut services: Vec<String> = Vec::new();
+            for s in &rp.policy.statements {
+                for (k, v) in s.principals.iter().flatten() {
+                    if *k == crate::iam::PrincipalKind::Service {
+                        if let Some(v) = v {
+                            if !services.contains(v) {
+                                services.push(v.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            for s in services {
+                callers.push(self.service(&s, None, None));
+            }
+        }
+        callers
+            .into_iter()
+            .filter_map(|c| {
+                let d = self.request_with(&c, request.clone(), region);
+                (!d.is_denied()).then(|| (c.label.clone(), d))
+            })
+            .collect()
+    }
+}
+
+/// A group in one account of the simulated organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GroupId(usize);
+
+fn verdict_tri(v: Verdict) -> Tri {
+    match v {
+        Verdict::Allow => Tri::Yes,
+        Verdict::Unknown => Tri::Unknown,
+        _ => Tri::No,
+    }
+}
+
+fn allow_layer(same_account: bool, identity: Tri, has_resource: bool) -> String {
+    if same_account && identity != Tri::Yes && has_resource {
+        "resource policy".to_owned()
+    } else {
+        "identity policies".to_owned()
+    }
+}
+
+/// AWS's `FullAWSAccess`, and what a root user may do in its own account.
+fn full_access(name: &str) -> Policy {
+    Policy::literal(
+        name,
+        &PolicyDocument::new().statement(crate::iam::Statement::allow().action("*").resource("*")),
+    )
+}
