@@ -392,9 +392,10 @@ pub fn condition(c: &ResolvedCondition, ctx: &Context) -> Tri {
     }
     let neg = negated(op.base);
     let values = match present {
-        Some(v) if !v.is_empty() || op.qualifier.is_some() => v,
+        Some(v) if !v.is_empty() || (op.qualifier.is_some() && !op.if_exists) => v,
         _ => {
-            // Absent (or an empty set without a qualifier).
+            // Absent (or an empty set, read as absent without a qualifier and with
+            // `IfExists`).
             return if op.if_exists {
                 Tri::Yes
             } else {
@@ -424,5 +425,246 @@ pub fn condition(c: &ResolvedCondition, ctx: &Context) -> Tri {
         Some(SetQualifier::ForAllValues) => Tri::all(values.iter().map(|v| one(v))),
         None if neg => Tri::all(values.iter().map(|v| one(v))),
         None => Tri::any(values.iter().map(|v| one(v))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::iam::{keys, Condition, Operator, PolicyDocument, Principal, Statement};
+
+    fn cond(op: &str, key: &str, values: &[&str]) -> ResolvedCondition {
+        ResolvedCondition {
+            operator: Operator::parse(op).unwrap(),
+            key: key.to_owned(),
+            values: values.iter().map(|v| Some((*v).to_owned())).collect(),
+        }
+    }
+
+    fn holds(op: &str, values: &[&str], ctx: &Context) -> Tri {
+        condition(&cond(op, "k:k", values), ctx)
+    }
+
+    fn one(doc: PolicyDocument, req: &Request) -> Verdict {
+        evaluate(&[Policy::literal("p", &doc)], req).verdict
+    }
+
+    #[test]
+    fn an_absent_key_fails_unless_if_exists_or_negated() {
+        let none = Context::new();
+        assert_eq!(holds("StringEquals", &["a"], &none), Tri::No);
+        assert_eq!(holds("StringEqualsIfExists", &["a"], &none), Tri::Yes);
+        assert_eq!(holds("StringNotEquals", &["a"], &none), Tri::Yes);
+        assert_eq!(holds("Bool", &["false"], &none), Tri::No);
+        assert_eq!(holds("BoolIfExists", &["false"], &none), Tri::Yes);
+        assert_eq!(holds("NumericLessThan", &["3600"], &none), Tri::No);
+        assert_eq!(holds("NumericLessThanIfExists", &["3600"], &none), Tri::Yes);
+        assert_eq!(holds("ArnNotLike", &["arn:*"], &none), Tri::Yes);
+        assert_eq!(holds("Null", &["true"], &none), Tri::Yes);
+        assert_eq!(holds("Null", &["false"], &none), Tri::No);
+        let present = Context::new().with("k:k", "b");
+        assert_eq!(holds("StringEqualsIfExists", &["a"], &present), Tri::No);
+        assert_eq!(holds("StringNotEquals", &["a"], &present), Tri::Yes);
+        assert_eq!(holds("StringNotEquals", &["a", "b"], &present), Tri::No);
+        assert_eq!(holds("Null", &["false"], &present), Tri::Yes);
+    }
+
+    #[test]
+    fn set_qualifiers_on_absent_empty_and_multivalued_keys() {
+        let none = Context::new();
+        let empty = Context::new().with_values("k:k", Vec::<String>::new());
+        for ctx in [&none, &empty] {
+            assert_eq!(holds("ForAllValues:StringEquals", &["a"], ctx), Tri::Yes);
+            assert_eq!(holds("ForAnyValue:StringEquals", &["a"], ctx), Tri::No);
+            assert_eq!(
+                holds("ForAnyValue:StringEqualsIfExists", &["a"], ctx),
+                Tri::Yes
+            );
+        }
+        let two = Context::new().with_values("k:k", ["a", "b"]);
+        assert_eq!(holds("ForAllValues:StringEquals", &["a"], &two), Tri::No);
+        assert_eq!(
+            holds("ForAllValues:StringEquals", &["a", "b", "c"], &two),
+            Tri::Yes
+        );
+        assert_eq!(holds("ForAnyValue:StringEquals", &["b"], &two), Tri::Yes);
+        assert_eq!(holds("ForAnyValue:StringNotEquals", &["a"], &two), Tri::Yes);
+        assert_eq!(holds("ForAllValues:StringNotEquals", &["a"], &two), Tri::No);
+        assert_eq!(
+            holds(
+                "ForAnyValue:StringLike",
+                &["o-*/r-*/ou-1/*"],
+                &Context::new().with("k:k", "o-1/r-1/ou-1/ou-2/")
+            ),
+            Tri::Yes
+        );
+    }
+
+    #[test]
+    fn operators_compare_as_documented() {
+        let ctx = Context::new()
+            .with("k:k", "Alice")
+            .with("n:n", "10")
+            .with("d:d", "2026-01-01T00:00:00Z")
+            .with("ip:ip", "10.1.2.3");
+        let c = |op: &str, key: &str, v: &[&str]| condition(&cond(op, key, v), &ctx);
+        assert_eq!(c("StringEquals", "k:k", &["alice"]), Tri::No);
+        assert_eq!(c("StringEqualsIgnoreCase", "k:k", &["alice"]), Tri::Yes);
+        assert_eq!(c("StringLike", "k:k", &["A*"]), Tri::Yes);
+        assert_eq!(c("StringLike", "k:k", &["a*"]), Tri::No);
+        assert_eq!(c("StringNotLike", "k:k", &["B*"]), Tri::Yes);
+        assert_eq!(c("NumericLessThan", "n:n", &["11"]), Tri::Yes);
+        assert_eq!(c("NumericGreaterThanEquals", "n:n", &["10"]), Tri::Yes);
+        assert_eq!(c("NumericNotEquals", "n:n", &["10"]), Tri::No);
+        assert_eq!(c("NumericEquals", "k:k", &["10"]), Tri::No);
+        assert_eq!(c("DateGreaterThan", "d:d", &["2025-12-31"]), Tri::Yes);
+        assert_eq!(c("DateLessThan", "d:d", &["2025-12-31"]), Tri::No);
+        assert_eq!(c("IpAddress", "ip:ip", &["10.0.0.0/8"]), Tri::Yes);
+        assert_eq!(c("NotIpAddress", "ip:ip", &["10.0.0.0/8"]), Tri::No);
+        // Keys are case-insensitive; values are not.
+        assert_eq!(c("StringEquals", "K:K", &["Alice"]), Tri::Yes);
+        // Policy variables in values.
+        let with_user = ctx.clone().with("aws:username", "Alice");
+        assert_eq!(
+            condition(
+                &cond("StringEquals", "k:k", &["${aws:username}"]),
+                &with_user
+            ),
+            Tri::Yes
+        );
+        // An unknown value decides nothing.
+        let unknown = ResolvedCondition {
+            operator: Operator::parse("StringEquals").unwrap(),
+            key: "k:k".into(),
+            values: vec![None],
+        };
+        assert_eq!(condition(&unknown, &ctx), Tri::Unknown);
+    }
+
+    #[test]
+    fn deny_wins_then_allow_else_implicit_deny() {
+        let req = Request::new("s3:GetObject", "arn:aws:s3:::b/k");
+        let allow = Statement::allow()
+            .action("s3:Get*")
+            .resource("arn:aws:s3:::b/*");
+        let deny = Statement::deny().action("S3:GETOBJECT").resource("*");
+        assert_eq!(
+            one(PolicyDocument::from(allow.clone()), &req),
+            Verdict::Allow
+        );
+        assert_eq!(
+            one(PolicyDocument::new().statement(allow).statement(deny), &req),
+            Verdict::ExplicitDeny
+        );
+        let other = Statement::allow()
+            .action("s3:GetObject")
+            .resource("arn:aws:s3:::B/*");
+        assert_eq!(
+            one(PolicyDocument::from(other), &req),
+            Verdict::ImplicitDeny
+        );
+    }
+
+    #[test]
+    fn not_action_and_not_resource() {
+        let req = Request::new("iam:CreateUser", "arn:aws:iam::1:user/x");
+        let doc = PolicyDocument::from(Statement::allow().not_action("iam:*").resource("*"));
+        assert_eq!(one(doc.clone(), &req), Verdict::ImplicitDeny);
+        assert_eq!(one(doc, &Request::new("s3:GetObject", "*")), Verdict::Allow);
+        let doc = PolicyDocument::from(
+            Statement::deny()
+                .action("*")
+                .not_resource("arn:aws:iam::*:user/${aws:username}"),
+        );
+        let mine = req.clone().with("aws:username", "x");
+        assert_eq!(one(doc.clone(), &mine), Verdict::ImplicitDeny);
+        let theirs = req.clone().with("aws:username", "y");
+        assert_eq!(one(doc.clone(), &theirs), Verdict::ExplicitDeny);
+        // No username: the variable matches nothing, so NotResource holds.
+        assert_eq!(one(doc, &req), Verdict::ExplicitDeny);
+    }
+
+    #[test]
+    fn principals_and_not_principals() {
+        let arn = "arn:aws:iam::111111111111:role/r";
+        let session = "arn:aws:sts::111111111111:assumed-role/r/alice";
+        let who = Who::Aws {
+            account: "111111111111".into(),
+            arn: arn.into(),
+            session: Some(session.into()),
+        };
+        let req = Request::new("s3:GetObject", "arn:aws:s3:::b/k").by(who);
+        let allow = |p: Principal| {
+            PolicyDocument::from(Statement::allow().principal(p).action("s3:*").resource("*"))
+        };
+        assert_eq!(one(allow(Principal::aws(arn)), &req), Verdict::Allow);
+        assert_eq!(
+            one(allow(Principal::aws("111111111111")), &req),
+            Verdict::Allow
+        );
+        assert_eq!(
+            one(allow(Principal::aws("222222222222")), &req),
+            Verdict::ImplicitDeny
+        );
+        assert_eq!(
+            one(allow(Principal::service("s3.amazonaws.com")), &req),
+            Verdict::ImplicitDeny
+        );
+        assert_eq!(one(allow(Principal::any()), &req), Verdict::Allow);
+        // Deny with NotPrincipal: the session is excluded only when its account, its role
+        // and its session are all listed.
+        let deny_but = |ps: Vec<Principal>| {
+            PolicyDocument::from(
+                ps.into_iter()
+                    .fold(Statement::deny(), Statement::not_principal)
+                    .action("s3:*")
+                    .resource("*"),
+            )
+        };
+        assert_eq!(
+            one(deny_but(vec![Principal::aws(arn)]), &req),
+            Verdict::ExplicitDeny
+        );
+        assert_eq!(
+            one(
+                deny_but(vec![
+                    Principal::aws("arn:aws:iam::111111111111:root"),
+                    Principal::aws(arn),
+                    Principal::aws(session),
+                ]),
+                &req
+            ),
+            Verdict::ImplicitDeny
+        );
+    }
+
+    #[test]
+    fn mfa_patterns_of_the_layout() {
+        let deny = PolicyDocument::new()
+            .statement(Statement::allow().action("*").resource("*"))
+            .statement(
+                Statement::deny()
+                    .not_action("sts:GetSessionToken")
+                    .resource("*")
+                    .condition(Condition::null(keys::MULTI_FACTOR_AUTH_PRESENT, true)),
+            );
+        let key = Request::new("s3:ListAllMyBuckets", "*");
+        assert_eq!(one(deny.clone(), &key), Verdict::ExplicitDeny);
+        let console = key.clone().with("aws:MultiFactorAuthPresent", "false");
+        assert_eq!(one(deny, &console), Verdict::Allow);
+        // BoolIfExists in an Allow lets long-term keys through: the trap the layout avoids.
+        let trap = PolicyDocument::from(
+            Statement::allow()
+                .action("sts:AssumeRole")
+                .resource("*")
+                .condition(Condition::bool_if_exists(
+                    keys::MULTI_FACTOR_AUTH_PRESENT,
+                    true,
+                )),
+        );
+        assert_eq!(
+            one(trap, &Request::new("sts:AssumeRole", "*")),
+            Verdict::Allow
+        );
     }
 }
