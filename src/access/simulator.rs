@@ -550,7 +550,8 @@ impl Simulator {
             "may {} assume role {} in {} ({arn}) from {region}?",
             caller.label, r.name, self.model.accounts[r.account].name
         );
-        let mut d = self.decide(caller, req, region, Some((r.account, &r.trust)), question);
+        let inputs = self.inputs_for(caller, req, region, Some((r.account, &r.trust)));
+        let mut d = self.decide(&inputs, question);
         if d.verdict == Verdict::Allow {
             d.session = Some(self.session(caller, role, source_identity));
         }
@@ -621,11 +622,8 @@ impl Simulator {
             "may {} call {} on {} in {region}?",
             caller.label, request.action, request.resource
         );
-        let rp = self
-            .model
-            .resource_policy(&request.resource)
-            .map(|rp| (rp.account, &rp.policy));
-        self.decide(caller, request, region, rp, question)
+        let inputs = self.request_inputs(caller, request, region);
+        self.decide(&inputs, question)
     }
 
     /// The account that owns `resource`: the one its ARN names, else the caller's.
@@ -665,14 +663,13 @@ impl Simulator {
             .map(|p| &p.policy)
     }
 
-    fn decide(
+    fn inputs_for(
         &self,
         caller: &Caller,
         mut req: Request,
         region: &str,
         resource_policy: Option<(usize, &Policy)>,
-        question: String,
-    ) -> Decision {
+    ) -> Inputs {
         let m = &self.model;
         let mut ctx = caller.context.clone();
         ctx.set(keys::REQUESTED_REGION.as_str(), vec![region.to_owned()]);
@@ -693,6 +690,83 @@ impl Simulator {
         req.context = ctx;
         req.who = Some(caller.who.clone());
 
+        // SCPs: every level from the root down to the account must allow, none deny.
+        let iam_principal = matches!(caller.kind, Kind::User | Kind::Session | Kind::Root);
+        let caller_acct = &m.accounts[caller.account];
+        let mut scps = Vec::new();
+        if iam_principal && caller_acct.member && !caller_acct.management && !m.scps.is_empty() {
+            for level in self.levels(caller.account) {
+                let mut ps: Vec<Policy> = Self::attached(&m.scps, level).cloned().collect();
+                if m.full_aws_access {
+                    ps.push(full_access("SCP FullAWSAccess"));
+                }
+                scps.push((self.level_id(level), self.level_name(level), ps));
+            }
+        }
+        // RCPs: for the resources of member accounts, of the services they cover.
+        let service = req
+            .action
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let mut rcps = Vec::new();
+        if caller.kind != Kind::Service
+            && racct.member
+            && !racct.management
+            && RCP_SERVICES.contains(&service.as_str())
+            && !m.rcps.is_empty()
+        {
+            for level in self.levels(resource_account) {
+                let ps: Vec<Policy> = Self::attached(&m.rcps, level).cloned().collect();
+                rcps.push((self.level_id(level), self.level_name(level), ps));
+            }
+        }
+        // The identity policies; a root user may do anything in its own account.
+        let mut identity = caller.policies.clone();
+        if caller.kind == Kind::Root && caller.account == resource_account {
+            identity.push(full_access("the root user's own permissions"));
+        }
+        Inputs {
+            request: req,
+            resource_account: racct.id.clone(),
+            same_account: caller.account == resource_account && caller.kind != Kind::Service,
+            service: caller.kind == Kind::Service,
+            boundary: caller.boundary,
+            identity,
+            scps,
+            rcps,
+            resource_policy: resource_policy.map(|(_, p)| p.clone()),
+        }
+    }
+
+    fn level_id(&self, l: Level) -> String {
+        match l {
+            Level::Root => self.model.root_id.clone().unwrap_or_else(|| "root".into()),
+            Level::Ou(o) => self.model.ous[o].id.clone(),
+            Level::Account(a) => self.model.accounts[a].id.clone(),
+        }
+    }
+
+    /// What AWS would evaluate for `request` of `caller` in `region`: the request with
+    /// its whole context, and the policies of every layer.
+    pub fn request_inputs(&self, caller: &Caller, request: Request, region: &str) -> Inputs {
+        let rp = self
+            .model
+            .resource_policy(&request.resource)
+            .map(|rp| (rp.account, &rp.policy));
+        self.inputs_for(caller, request, region, rp)
+    }
+
+    /// What AWS would evaluate for `caller` assuming `role` from `region`.
+    pub fn assume_inputs(&self, caller: &Caller, role: RoleId, region: &str) -> Inputs {
+        let r = &self.model.roles[role.0];
+        let req = Request::new("sts:AssumeRole", self.role_arn(role));
+        self.inputs_for(caller, req, region, Some((r.account, &r.trust)))
+    }
+
+    fn decide(&self, inputs: &Inputs, question: String) -> Decision {
+        let req = &inputs.request;
         let mut steps = Vec::new();
         let mut denied_by: Option<String> = None;
         let mut implicit_by: Option<String> = None;
@@ -704,48 +778,25 @@ impl Simulator {
                 statements: e.deciding,
             });
         };
-
-        // SCPs: every level from the root down to the account must allow, none deny.
-        let iam_principal = matches!(caller.kind, Kind::User | Kind::Session | Kind::Root);
-        let caller_acct = &m.accounts[caller.account];
-        if iam_principal && caller_acct.member && !caller_acct.management && !m.scps.is_empty() {
-            for level in self.levels(caller.account) {
-                let full = m.full_aws_access.then(|| full_access("SCP FullAWSAccess"));
-                let e = evaluate(Self::attached(&m.scps, level).chain(full.as_ref()), &req);
-                let layer = format!("SCPs at {}", self.level_name(level));
-                match e.verdict {
-                    Verdict::ExplicitDeny => {
-                        denied_by.get_or_insert(layer.clone());
-                    }
-                    Verdict::ImplicitDeny => {
-                        implicit_by.get_or_insert(layer.clone());
-                    }
-                    Verdict::Unknown => {
-                        unknown_by.get_or_insert(layer.clone());
-                    }
-                    Verdict::Allow => {}
+        for (_, level, ps) in &inputs.scps {
+            let e = evaluate(ps, req);
+            let layer = format!("SCPs at {level}");
+            match e.verdict {
+                Verdict::ExplicitDeny => {
+                    denied_by.get_or_insert(layer.clone());
                 }
-                note(&mut steps, layer, e);
+                Verdict::ImplicitDeny => {
+                    implicit_by.get_or_insert(layer.clone());
+                }
+                Verdict::Unknown => {
+                    unknown_by.get_or_insert(layer.clone());
+                }
+                Verdict::Allow => {}
             }
+            note(&mut steps, layer, e);
         }
-        // RCPs: for the resources of member accounts, of the services they cover.
-        let service = req
-            .action
-            .split(':')
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        if caller.kind != Kind::Service
-            && racct.member
-            && !racct.management
-            && RCP_SERVICES.contains(&service.as_str())
-            && !m.rcps.is_empty()
-        {
-            let levels = self.levels(resource_account);
-            let e = evaluate(
-                levels.iter().flat_map(|&l| Self::attached(&m.rcps, l)),
-                &req,
-            );
+        if !inputs.rcps.is_empty() {
+            let e = evaluate(inputs.rcps.iter().flat_map(|(_, _, ps)| ps), req);
             let layer = "RCPs".to_owned();
             match e.verdict {
                 Verdict::ExplicitDeny => {
@@ -759,22 +810,11 @@ impl Simulator {
             note(&mut steps, layer, e);
         }
         // The resource policy (a role's trust policy for sts:AssumeRole).
-        let resource = resource_policy.map(|(_, p)| {
-            let e = evaluate(std::iter::once(p), &req);
+        let resource = inputs.resource_policy.as_ref().map(|p| {
+            let e = evaluate(std::iter::once(p), req);
             (p.name.clone(), e)
         });
-        // The identity policies; a root user may do anything in its own account.
-        let identity = if caller.kind == Kind::Service {
-            None
-        } else if caller.kind == Kind::Root {
-            let mut ps = caller.policies.clone();
-            if caller.account == resource_account {
-                ps.push(full_access("the root user's own permissions"));
-            }
-            Some(evaluate(&ps, &req))
-        } else {
-            Some(evaluate(&caller.policies, &req))
-        };
+        let identity = (!inputs.service).then(|| evaluate(&inputs.identity, req));
 
         let res_allow = resource
             .as_ref()
@@ -815,11 +855,11 @@ impl Simulator {
             }
             note(&mut steps, layer, e.clone());
         }
-        let same_account = caller.account == resource_account && caller.kind != Kind::Service;
+        let same_account = inputs.same_account;
         // A role's trust policy must always let the caller in; other resource policies
         // need not, in the resource's own account.
         let trust = req.action.eq_ignore_ascii_case("sts:AssumeRole") && resource.is_some();
-        let allowed = if caller.kind == Kind::Service {
+        let allowed = if inputs.service {
             res_allow
         } else if same_account && trust {
             res_allow.and(id_allow.or(res_direct))
@@ -832,17 +872,20 @@ impl Simulator {
             (Verdict::ExplicitDeny, layer)
         } else if let Some(layer) = implicit_by {
             (Verdict::ImplicitDeny, layer)
-        } else if caller.boundary {
+        } else if inputs.boundary {
             (
                 Verdict::Unknown,
                 "the role's permissions boundary (not evaluated by the simulator)".to_owned(),
             )
         } else {
             match allowed {
-                Tri::Yes if unknown_by.is_none() => (
-                    Verdict::Allow,
-                    allow_layer(same_account, id_allow, resource.is_some()),
-                ),
+                Tri::Yes if unknown_by.is_none() => {
+                    let by = match &resource {
+                        Some((n, _)) if id_allow != Tri::Yes => format!("resource policy ({n})"),
+                        _ => "identity policies".to_owned(),
+                    };
+                    (Verdict::Allow, by)
+                }
                 Tri::No => (
                     Verdict::ImplicitDeny,
                     match &resource {
@@ -857,10 +900,6 @@ impl Simulator {
                     unknown_by.unwrap_or_else(|| "identity policies".to_owned()),
                 ),
             }
-        };
-        let decided_by = match (&resource, decided_by.as_str()) {
-            (Some((n, _)), "resource policy") => format!("resource policy ({n})"),
-            _ => decided_by,
         };
         Decision {
             question,
@@ -993,12 +1032,30 @@ fn verdict_tri(v: Verdict) -> Tri {
     }
 }
 
-fn allow_layer(same_account: bool, identity: Tri, has_resource: bool) -> String {
-    if same_account && identity != Tri::Yes && has_resource {
-        "resource policy".to_owned()
-    } else {
-        "identity policies".to_owned()
-    }
+/// What AWS evaluates for one request: the request with its whole context, and the
+/// policies of every layer (for reports, and for other evaluators to compare with).
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// The request, its context complete (principal, MFA, region, organization keys).
+    pub request: Request,
+    /// The id of the account that owns the resource.
+    pub resource_account: String,
+    /// Whether the principal is of the resource's account.
+    pub same_account: bool,
+    /// Whether the principal is a service.
+    pub service: bool,
+    /// Whether the principal's role has a permissions boundary (not evaluated).
+    pub boundary: bool,
+    /// The principal's identity policies.
+    pub identity: Vec<Policy>,
+    /// The SCPs of each level from the root down to the principal's account: the level's
+    /// id, its name, its policies (`FullAWSAccess` included while attached). Empty when
+    /// SCPs do not apply (the management account, services).
+    pub scps: Vec<(String, String, Vec<Policy>)>,
+    /// The RCPs of each level above the resource's account, when they apply.
+    pub rcps: Vec<(String, String, Vec<Policy>)>,
+    /// The resource policy (a role's trust policy for `sts:AssumeRole`).
+    pub resource_policy: Option<Policy>,
 }
 
 /// AWS's `FullAWSAccess`, and what a root user may do in its own account.
