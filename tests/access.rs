@@ -217,9 +217,9 @@ fn nobody_calls_sts_in_a_member_account_outside_the_allowed_regions() {
     let (app, _layout) = layout();
     let sim = Simulator::new(&app);
     for action in [
-        "sts:GetCallerIdentity",
         "sts:AssumeRole",
         "sts:GetSessionToken",
+        "sts:GetFederationToken",
     ] {
         let req = Request::new(action, "*");
         let who = sim.who_can(&req, ELSEWHERE, Auth::mfa(60));
@@ -232,6 +232,14 @@ fn nobody_calls_sts_in_a_member_account_outside_the_allowed_regions() {
         let at_home = sim.who_can(&req, HOME, Auth::mfa(60));
         assert!(at_home.len() > names.len(), "{action}");
     }
+    // What no policy can stop: sts:GetCallerIdentity answers everyone, everywhere.
+    let who = sim.who_can(
+        &Request::new("sts:GetCallerIdentity", "*"),
+        ELSEWHERE,
+        Auth::LongTermKey,
+    );
+    assert!(who.iter().all(|(_, d)| d.is_allowed()));
+    assert!(who.iter().any(|(n, _)| n.contains("acme-dev")), "{who:?}");
 }
 
 #[test]
@@ -320,7 +328,7 @@ fn the_management_account_is_outside_every_scp() {
     let (app, layout) = layout();
     let sim = Simulator::new(&app);
     let boss = sim.management_user("boss", &[("admin", &admin_policy())], Auth::LongTermKey);
-    let d = sim.request(&boss, "sts:GetCallerIdentity", "*", ELSEWHERE);
+    let d = sim.request(&boss, "sts:GetSessionToken", "*", ELSEWHERE);
     assert!(d.is_allowed(), "{d}");
     assert!(d.steps().iter().all(|s| !s.layer.starts_with("SCP")), "{d}");
     // The same policy in a member account meets the guardrails.
@@ -329,7 +337,7 @@ fn the_management_account_is_outside_every_scp() {
         .user(dev, "bob", &[], Auth::mfa(10))
         .unwrap()
         .with_policy("admin", &admin_policy());
-    let d = sim.request(&dev_user, "sts:GetCallerIdentity", "*", ELSEWHERE);
+    let d = sim.request(&dev_user, "sts:GetSessionToken", "*", ELSEWHERE);
     assert_eq!(d.verdict(), Verdict::ExplicitDeny, "{d}");
     assert!(
         d.deciding_statements()

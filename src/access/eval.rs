@@ -392,18 +392,15 @@ pub fn condition(c: &ResolvedCondition, ctx: &Context) -> Tri {
     }
     let neg = negated(op.base);
     let values = match present {
-        Some(v) if !v.is_empty() || (op.qualifier.is_some() && !op.if_exists) => v,
+        Some(v) if !v.is_empty() || op.qualifier.is_some() => v,
         _ => {
-            // Absent (or an empty set, read as absent without a qualifier and with
-            // `IfExists`).
-            return if op.if_exists {
-                Tri::Yes
-            } else {
-                match op.qualifier {
-                    Some(SetQualifier::ForAllValues) => Tri::Yes,
-                    Some(SetQualifier::ForAnyValue) => Tri::No,
-                    None => Tri::from_bool(neg),
-                }
+            // Absent (or an empty set without a qualifier). With a qualifier an absent key
+            // is an empty set: `ForAllValues` holds and `ForAnyValue` does not, `IfExists`
+            // or not, as AWS evaluates it.
+            return match op.qualifier {
+                Some(SetQualifier::ForAllValues) => Tri::Yes,
+                Some(SetQualifier::ForAnyValue) => Tri::No,
+                None => Tri::from_bool(op.if_exists || neg),
             };
         }
     };
@@ -476,8 +473,13 @@ mod tests {
         for ctx in [&none, &empty] {
             assert_eq!(holds("ForAllValues:StringEquals", &["a"], ctx), Tri::Yes);
             assert_eq!(holds("ForAnyValue:StringEquals", &["a"], ctx), Tri::No);
+            // IfExists does not make an absent or empty set match any value.
             assert_eq!(
                 holds("ForAnyValue:StringEqualsIfExists", &["a"], ctx),
+                Tri::No
+            );
+            assert_eq!(
+                holds("ForAllValues:StringEqualsIfExists", &["a"], ctx),
                 Tri::Yes
             );
         }

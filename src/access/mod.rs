@@ -18,7 +18,9 @@ pub use policy::{
     ResolvedStatement, Text,
 };
 pub use request::{Context, Request, Who};
-pub use simulator::{Auth, Caller, Decision, GroupId, Path, RoleId, Simulator, Step, RCP_SERVICES};
+pub use simulator::{
+    Auth, Caller, Decision, GroupId, Inputs, Path, RoleId, Simulator, Step, RCP_SERVICES,
+};
 
 /// What the simulator refuses.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

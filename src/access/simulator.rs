@@ -868,7 +868,14 @@ impl Simulator {
         } else {
             id_allow.and(res_allow)
         };
-        let (verdict, decided_by) = if let Some(layer) = denied_by {
+        let (verdict, decided_by) = if req.action.eq_ignore_ascii_case("sts:GetCallerIdentity")
+            && !inputs.service
+        {
+            (
+                Verdict::Allow,
+                "STS: sts:GetCallerIdentity needs no permission and is never denied".to_owned(),
+            )
+        } else if let Some(layer) = denied_by {
             (Verdict::ExplicitDeny, layer)
         } else if let Some(layer) = implicit_by {
             (Verdict::ImplicitDeny, layer)
