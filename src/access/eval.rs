@@ -6,7 +6,8 @@ use std::fmt;
 use super::matching::{arn_like, date, glob, in_cidr, number, resource_matches, substitute, Tri};
 use super::policy::{Policy, ResolvedCondition, ResolvedStatement, Text};
 use super::request::{Context, Request, Who};
-use crate::iam::{Action, BaseOperator, Effect, PrincipalKind, SetQualifier};
+use crate::iam::policy::wildcard_match;
+use crate::iam::{BaseOperator, Effect, PrincipalKind, SetQualifier};
 
 /// What a set of policies decides for one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -185,11 +186,10 @@ pub fn applies(s: &ResolvedStatement, req: &Request) -> (Tri, bool) {
     )
 }
 
+/// Actions are matched case-insensitively, with wildcards (the patterns were checked as
+/// [`Action`](crate::iam::Action)s when the policy was built).
 fn action_matches(pattern: &str, action: &str) -> bool {
-    match Action::new(pattern) {
-        Ok(a) => a.matches(action),
-        Err(_) => false,
-    }
+    wildcard_match(pattern, action, false)
 }
 
 fn any_resource(patterns: &[Text], req: &Request) -> Tri {
@@ -320,10 +320,12 @@ fn negated(base: BaseOperator) -> bool {
 /// of `base`.
 fn positive(base: BaseOperator, wanted: &str, value: &str, ctx: &Context) -> Tri {
     use BaseOperator as B;
-    let var = |w: &str| substitute(w, ctx);
+    let var = |w| substitute(w, ctx);
     let yes = Tri::from_bool;
     match base {
-        B::StringEquals | B::StringNotEquals => var(wanted).map_or(Tri::No, |w| yes(w == value)),
+        B::StringEquals | B::StringNotEquals => {
+            var(wanted).map_or(Tri::No, |w| yes(w.as_ref() == value))
+        }
         B::StringEqualsIgnoreCase | B::StringNotEqualsIgnoreCase => {
             var(wanted).map_or(Tri::No, |w| yes(w.to_lowercase() == value.to_lowercase()))
         }

@@ -1,6 +1,7 @@
 //! Matching text the way IAM does: three-valued answers, policy variables, wildcards,
 //! ARNs, numbers, dates and IP ranges.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use super::request::Context;
@@ -73,9 +74,9 @@ const LITERAL_QUESTION: char = '\u{E001}';
 /// Replaces the policy variables of `text` (`${aws:username}`, `${aws:PrincipalTag/team}`,
 /// `${aws:username, 'default'}`) with the request's values. `None` when a variable has no
 /// value (and no default), or several: the element it is in then matches nothing.
-pub fn substitute(text: &str, ctx: &Context) -> Option<String> {
+pub fn substitute<'t>(text: &'t str, ctx: &Context) -> Option<Cow<'t, str>> {
     if !text.contains("${") {
-        return Some(text.to_owned());
+        return Some(Cow::Borrowed(text));
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -84,7 +85,7 @@ pub fn substitute(text: &str, ctx: &Context) -> Option<String> {
         let after = &rest[start + 2..];
         let Some(end) = after.find('}') else {
             out.push_str(&rest[start..]);
-            return Some(out);
+            return Some(Cow::Owned(out));
         };
         let inner = after[..end].trim();
         match inner {
@@ -106,7 +107,7 @@ pub fn substitute(text: &str, ctx: &Context) -> Option<String> {
         rest = &after[end + 1..];
     }
     out.push_str(rest);
-    Some(out)
+    Some(Cow::Owned(out))
 }
 
 /// Wildcard matching (`*`, `?`) after [`substitute`], case-sensitive unless `fold`.

@@ -60,9 +60,20 @@ impl Context {
 
     /// The values of `key`, if present.
     pub fn values(&self, key: &str) -> Option<&[String]> {
-        let found = match self.keys.get(key) {
-            Some(v) => Some(v),
-            None => self.keys.get(&key.to_ascii_lowercase()),
+        let found = if key.bytes().any(|b| b.is_ascii_uppercase()) {
+            let mut buf = [0u8; 128];
+            match buf.get_mut(..key.len()) {
+                Some(lower) => {
+                    lower.copy_from_slice(key.as_bytes());
+                    lower.make_ascii_lowercase();
+                    std::str::from_utf8(lower)
+                        .ok()
+                        .and_then(|k| self.keys.get(k))
+                }
+                None => self.keys.get(&key.to_ascii_lowercase()),
+            }
+        } else {
+            self.keys.get(key)
         };
         found.map(|(_, v)| v.as_slice())
     }

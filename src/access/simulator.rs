@@ -257,6 +257,8 @@ impl fmt::Display for Path {
 #[derive(Debug)]
 pub struct Simulator {
     model: Model,
+    full_aws_access: Policy,
+    root_access: Policy,
 }
 
 impl Simulator {
@@ -264,6 +266,8 @@ impl Simulator {
     pub fn new(app: &App) -> Simulator {
         Simulator {
             model: Model::new(app),
+            full_aws_access: full_access("SCP FullAWSAccess"),
+            root_access: full_access("the root user's own permissions"),
         }
     }
 
@@ -622,7 +626,7 @@ impl Simulator {
             "may {} call {} on {} in {region}?",
             caller.label, request.action, request.resource
         );
-        let inputs = self.request_inputs(caller, request, region);
+        let inputs = self.prepare_request(caller, request, region);
         self.decide(&inputs, question)
     }
 
@@ -663,13 +667,13 @@ impl Simulator {
             .map(|p| &p.policy)
     }
 
-    fn inputs_for(
-        &self,
-        caller: &Caller,
+    fn inputs_for<'a>(
+        &'a self,
+        caller: &'a Caller,
         mut req: Request,
         region: &str,
-        resource_policy: Option<(usize, &Policy)>,
-    ) -> Inputs {
+        resource_policy: Option<(usize, &'a Policy)>,
+    ) -> Prepared<'a> {
         let m = &self.model;
         let mut ctx = caller.context.clone();
         ctx.set(keys::REQUESTED_REGION.as_str(), vec![region.to_owned()]);
@@ -696,11 +700,11 @@ impl Simulator {
         let mut scps = Vec::new();
         if iam_principal && caller_acct.member && !caller_acct.management && !m.scps.is_empty() {
             for level in self.levels(caller.account) {
-                let mut ps: Vec<Policy> = Self::attached(&m.scps, level).cloned().collect();
+                let mut ps: Vec<&Policy> = Self::attached(&m.scps, level).collect();
                 if m.full_aws_access {
-                    ps.push(full_access("SCP FullAWSAccess"));
+                    ps.push(&self.full_aws_access);
                 }
-                scps.push((self.level_id(level), self.level_name(level), ps));
+                scps.push((level, ps));
             }
         }
         // RCPs: for the resources of member accounts, of the services they cover.
@@ -718,25 +722,50 @@ impl Simulator {
             && !m.rcps.is_empty()
         {
             for level in self.levels(resource_account) {
-                let ps: Vec<Policy> = Self::attached(&m.rcps, level).cloned().collect();
-                rcps.push((self.level_id(level), self.level_name(level), ps));
+                let ps: Vec<&Policy> = Self::attached(&m.rcps, level).collect();
+                rcps.push((level, ps));
             }
         }
         // The identity policies; a root user may do anything in its own account.
-        let mut identity = caller.policies.clone();
+        let mut identity: Vec<&Policy> = caller.policies.iter().collect();
         if caller.kind == Kind::Root && caller.account == resource_account {
-            identity.push(full_access("the root user's own permissions"));
+            identity.push(&self.root_access);
         }
-        Inputs {
+        Prepared {
             request: req,
-            resource_account: racct.id.clone(),
+            resource_account,
             same_account: caller.account == resource_account && caller.kind != Kind::Service,
             service: caller.kind == Kind::Service,
             boundary: caller.boundary,
             identity,
             scps,
             rcps,
-            resource_policy: resource_policy.map(|(_, p)| p.clone()),
+            resource_policy: resource_policy.map(|(_, p)| p),
+        }
+    }
+
+    fn public_inputs(&self, p: Prepared<'_>) -> Inputs {
+        let levels = |ls: &[(Level, Vec<&Policy>)]| {
+            ls.iter()
+                .map(|(l, ps)| {
+                    (
+                        self.level_id(*l),
+                        self.level_name(*l),
+                        ps.iter().map(|&p| p.clone()).collect(),
+                    )
+                })
+                .collect()
+        };
+        Inputs {
+            resource_account: self.model.accounts[p.resource_account].id.clone(),
+            same_account: p.same_account,
+            service: p.service,
+            boundary: p.boundary,
+            identity: p.identity.iter().map(|&p| p.clone()).collect(),
+            scps: levels(&p.scps),
+            rcps: levels(&p.rcps),
+            resource_policy: p.resource_policy.cloned(),
+            request: p.request,
         }
     }
 
@@ -751,6 +780,15 @@ impl Simulator {
     /// What AWS would evaluate for `request` of `caller` in `region`: the request with
     /// its whole context, and the policies of every layer.
     pub fn request_inputs(&self, caller: &Caller, request: Request, region: &str) -> Inputs {
+        self.public_inputs(self.prepare_request(caller, request, region))
+    }
+
+    fn prepare_request<'a>(
+        &'a self,
+        caller: &'a Caller,
+        request: Request,
+        region: &str,
+    ) -> Prepared<'a> {
         let rp = self
             .model
             .resource_policy(&request.resource)
@@ -762,10 +800,11 @@ impl Simulator {
     pub fn assume_inputs(&self, caller: &Caller, role: RoleId, region: &str) -> Inputs {
         let r = &self.model.roles[role.0];
         let req = Request::new("sts:AssumeRole", self.role_arn(role));
-        self.inputs_for(caller, req, region, Some((r.account, &r.trust)))
+        let p = self.inputs_for(caller, req, region, Some((r.account, &r.trust)));
+        self.public_inputs(p)
     }
 
-    fn decide(&self, inputs: &Inputs, question: String) -> Decision {
+    fn decide(&self, inputs: &Prepared<'_>, question: String) -> Decision {
         let req = &inputs.request;
         let mut steps = Vec::new();
         let mut denied_by: Option<String> = None;
@@ -778,9 +817,9 @@ impl Simulator {
                 statements: e.deciding,
             });
         };
-        for (_, level, ps) in &inputs.scps {
-            let e = evaluate(ps, req);
-            let layer = format!("SCPs at {level}");
+        for (level, ps) in &inputs.scps {
+            let e = evaluate(ps.iter().copied(), req);
+            let layer = format!("SCPs at {}", self.level_name(*level));
             match e.verdict {
                 Verdict::ExplicitDeny => {
                     denied_by.get_or_insert(layer.clone());
@@ -796,7 +835,10 @@ impl Simulator {
             note(&mut steps, layer, e);
         }
         if !inputs.rcps.is_empty() {
-            let e = evaluate(inputs.rcps.iter().flat_map(|(_, _, ps)| ps), req);
+            let e = evaluate(
+                inputs.rcps.iter().flat_map(|(_, ps)| ps.iter().copied()),
+                req,
+            );
             let layer = "RCPs".to_owned();
             match e.verdict {
                 Verdict::ExplicitDeny => {
@@ -810,11 +852,11 @@ impl Simulator {
             note(&mut steps, layer, e);
         }
         // The resource policy (a role's trust policy for sts:AssumeRole).
-        let resource = inputs.resource_policy.as_ref().map(|p| {
+        let resource = inputs.resource_policy.map(|p| {
             let e = evaluate(std::iter::once(p), req);
             (p.name.clone(), e)
         });
-        let identity = (!inputs.service).then(|| evaluate(&inputs.identity, req));
+        let identity = (!inputs.service).then(|| evaluate(inputs.identity.iter().copied(), req));
 
         let res_allow = resource
             .as_ref()
@@ -1037,6 +1079,19 @@ fn verdict_tri(v: Verdict) -> Tri {
         Verdict::Unknown => Tri::Unknown,
         _ => Tri::No,
     }
+}
+
+/// What one decision evaluates, borrowed from the model.
+struct Prepared<'a> {
+    request: Request,
+    resource_account: usize,
+    same_account: bool,
+    service: bool,
+    boundary: bool,
+    identity: Vec<&'a Policy>,
+    scps: Vec<(Level, Vec<&'a Policy>)>,
+    rcps: Vec<(Level, Vec<&'a Policy>)>,
+    resource_policy: Option<&'a Policy>,
 }
 
 /// What AWS evaluates for one request: the request with its whole context, and the
