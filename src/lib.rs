@@ -105,6 +105,29 @@
 //! permissions as [`iam::PolicyDocument`]s) and [`App::stack_sets`] (targets, regions,
 //! member stack).
 //!
+//! ## Asking who can do what
+//!
+//! [`access::Simulator`] evaluates the app's SCPs, RCPs, identity, trust and resource
+//! policies together, as AWS does, and answers with a decision that prints the layers and
+//! statements that made it:
+//!
+//! ```
+//! use orgstack::access::{Auth, Simulator};
+//! use orgstack::{App, layouts::{FiveAccountLayout, ADMINISTRATOR}};
+//!
+//! let mut app = App::new();
+//! let management = app.stack("Management")?;
+//! let layout = app.add(&management, FiveAccountLayout::builder("acme").email_domain("acme.example"))?;
+//! let sim = Simulator::new(&app);
+//! // Can a leaked access key of the identity account reach any role anywhere?
+//! assert!(sim.paths_into_roles(layout.identity_account(), Auth::LongTermKey, "us-east-1")?.is_empty());
+//! let admins = &layout.groups()["administrators"];
+//! let bob = sim.user(layout.identity_account(), "bob", &[admins], Auth::mfa(60))?;
+//! let prod = sim.role(&layout.environment_accounts()["prod"], ADMINISTRATOR)?;
+//! assert!(sim.assume(&bob, prod, "us-east-1").is_allowed());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! ## Errors
 //!
 //! Nothing fails while you build: every problem — a bad e-mail, a policy over its quota, a
@@ -153,6 +176,7 @@
 //!
 //! | module | |
 //! |---|---|
+//! | [`access`] | the access simulator: AWS's policy evaluation over the whole app |
 //! | [`layouts`] | prebuilt foundations ([`layouts::FiveAccountLayout`]) and guardrail SCPs |
 //! | [`org`], [`iam`], [`stackset`] | the constructs, and the typed model's views of them |
 //! | [`iam::policy`] | the policy language with typed conditions and size accounting |
