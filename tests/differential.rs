@@ -5,8 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use orgstack::access::{evaluate, Auth, Caller, Inputs, Policy, Request, Simulator, Verdict};
-use orgstack::iam::{BaseOperator, Condition, Operator, PolicyDocument, Statement};
+use orgstack::access::{
+    decide, evaluate, Auth, Caller, Inputs, Policy, Request, Simulator, Verdict, Who,
+};
+use orgstack::iam::{BaseOperator, Condition, Operator, PolicyDocument, Principal, Statement};
 use orgstack::layouts::{FiveAccountLayout, ORGANIZATION_ACCESS_ROLE};
 use orgstack::App;
 use serde_json::{json, Value};
@@ -661,6 +663,164 @@ fn crafted_elements(c: &mut Corpus) {
     }
 }
 
+/// A principal of the crafted resource-policy cases: its name, who it is, its context.
+type Signer = (&'static str, Who, Vec<(&'static str, String)>);
+
+/// Resource policies naming principals in every way, for principals of the resource's
+/// account, of another account, a role session and a service, with and without an
+/// identity policy that allows: how AWS combines the two.
+fn crafted_resource_policies(c: &mut Corpus) {
+    let a = "111111111111";
+    let role = format!("arn:aws:iam::{a}:role/r");
+    let session = format!("arn:aws:sts::{a}:assumed-role/r/alice");
+    let object = "arn:aws:s3:::shared-bucket/k";
+    let allow = |p: Principal| {
+        PolicyDocument::from(
+            Statement::allow()
+                .principal(p)
+                .action("s3:GetObject")
+                .resource("arn:aws:s3:::shared-bucket/*"),
+        )
+    };
+    let policies: Vec<(&str, PolicyDocument)> = vec![
+        (
+            "account-root",
+            allow(Principal::aws(format!("arn:aws:iam::{a}:root"))),
+        ),
+        ("account-id", allow(Principal::aws(a))),
+        (
+            "user",
+            allow(Principal::aws(format!("arn:aws:iam::{a}:user/alice"))),
+        ),
+        (
+            "other-account",
+            allow(Principal::aws("arn:aws:iam::222222222222:root")),
+        ),
+        ("everyone", allow(Principal::any())),
+        ("role", allow(Principal::aws(role.clone()))),
+        (
+            "service",
+            allow(Principal::service("cloudtrail.amazonaws.com")),
+        ),
+        (
+            "deny-not-principal",
+            PolicyDocument::new()
+                .statement(
+                    Statement::allow()
+                        .principal(Principal::any())
+                        .action("s3:*")
+                        .resource("*"),
+                )
+                .statement(
+                    Statement::deny()
+                        .not_principal(Principal::aws(format!("arn:aws:iam::{a}:root")))
+                        .not_principal(Principal::aws(role.clone()))
+                        .not_principal(Principal::aws(session.clone()))
+                        .action("s3:*")
+                        .resource("*"),
+                ),
+        ),
+        (
+            "deny-other-accounts",
+            PolicyDocument::new()
+                .statement(
+                    Statement::allow()
+                        .principal(Principal::any())
+                        .action("s3:*")
+                        .resource("*"),
+                )
+                .statement(
+                    Statement::deny()
+                        .principal(Principal::any())
+                        .action("s3:*")
+                        .resource("*")
+                        .condition(Condition::string_not_equals("aws:PrincipalAccount", [a])),
+                ),
+        ),
+    ];
+    let principals: Vec<Signer> = vec![
+        (
+            "same-account-user",
+            Who::aws(format!("arn:aws:iam::{a}:user/alice")),
+            vec![
+                ("aws:PrincipalArn", format!("arn:aws:iam::{a}:user/alice")),
+                ("aws:PrincipalAccount", a.to_owned()),
+            ],
+        ),
+        (
+            "other-account-user",
+            Who::aws("arn:aws:iam::222222222222:user/bob"),
+            vec![
+                (
+                    "aws:PrincipalArn",
+                    "arn:aws:iam::222222222222:user/bob".to_owned(),
+                ),
+                ("aws:PrincipalAccount", "222222222222".to_owned()),
+            ],
+        ),
+        (
+            "role-session",
+            Who::Aws {
+                account: a.to_owned(),
+                arn: role.clone(),
+                session: Some(session.clone()),
+            },
+            vec![
+                ("aws:PrincipalArn", role.clone()),
+                ("aws:PrincipalAccount", a.to_owned()),
+            ],
+        ),
+        (
+            "service",
+            Who::service("cloudtrail.amazonaws.com"),
+            vec![(
+                "aws:PrincipalServiceName",
+                "cloudtrail.amazonaws.com".to_owned(),
+            )],
+        ),
+    ];
+    let identity = PolicyDocument::from(Statement::allow().action("s3:GetObject").resource("*"));
+    for (pname, doc) in &policies {
+        for (who_name, who, ctx) in &principals {
+            let service = matches!(who, Who::Service(_));
+            for with_identity in [false, true] {
+                if service && with_identity {
+                    continue;
+                }
+                let mut req = Request::new("s3:GetObject", object).by(who.clone());
+                for (k, v) in ctx {
+                    req = req.with(k, v.clone());
+                }
+                let same_account = match who {
+                    Who::Aws { account, .. } => account == a,
+                    _ => false,
+                };
+                let inputs = Inputs {
+                    request: req,
+                    resource_account: a.to_owned(),
+                    same_account,
+                    service,
+                    boundary: false,
+                    identity: if with_identity {
+                        vec![Policy::literal("allow-get", &identity)]
+                    } else {
+                        Vec::new()
+                    },
+                    scps: Vec::new(),
+                    rcps: Vec::new(),
+                    resource_policy: Some(Policy::literal(format!("bucket policy {pname}"), doc)),
+                };
+                let d = decide(&inputs, format!("{who_name} on {pname}"));
+                c.push(
+                    format!("crafted/resource/{pname}/{who_name}/{with_identity}"),
+                    d.verdict(),
+                    &inputs,
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn the_differential_corpus() {
     let mut c = Corpus::default();
@@ -669,6 +829,7 @@ fn the_differential_corpus() {
     crafted_conditions(&mut c);
     crafted_sets(&mut c);
     crafted_elements(&mut c);
+    crafted_resource_policies(&mut c);
     let mut by_verdict: BTreeMap<String, usize> = BTreeMap::new();
     for case in &c.cases {
         *by_verdict

@@ -105,7 +105,7 @@ pub use policy::{
 };
 pub use request::{Context, Request, Who};
 pub use simulator::{
-    Auth, Caller, Decision, GroupId, Inputs, Path, RoleId, Simulator, Step, RCP_SERVICES,
+    decide, Auth, Caller, Decision, GroupId, Inputs, Path, RoleId, Simulator, Step, RCP_SERVICES,
 };
 
 /// What the simulator refuses.

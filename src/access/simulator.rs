@@ -804,159 +804,26 @@ impl Simulator {
         self.public_inputs(p)
     }
 
-    fn decide(&self, inputs: &Prepared<'_>, question: String) -> Decision {
-        let req = &inputs.request;
-        let mut steps = Vec::new();
-        let mut denied_by: Option<String> = None;
-        let mut implicit_by: Option<String> = None;
-        let mut unknown_by: Option<String> = None;
-        let note = |steps: &mut Vec<Step>, layer: String, e: Evaluation| {
-            steps.push(Step {
-                layer,
-                verdict: e.verdict,
-                statements: e.deciding,
-            });
+    fn decide(&self, p: &Prepared<'_>, question: String) -> Decision {
+        let layers = Layers {
+            request: &p.request,
+            same_account: p.same_account,
+            service: p.service,
+            boundary: p.boundary,
+            identity: p.identity.clone(),
+            scps: p
+                .scps
+                .iter()
+                .map(|(l, ps)| (self.level_name(*l), ps.clone()))
+                .collect(),
+            rcps: p
+                .rcps
+                .iter()
+                .flat_map(|(_, ps)| ps.iter().copied())
+                .collect(),
+            resource_policy: p.resource_policy,
         };
-        for (level, ps) in &inputs.scps {
-            let e = evaluate(ps.iter().copied(), req);
-            let layer = format!("SCPs at {}", self.level_name(*level));
-            match e.verdict {
-                Verdict::ExplicitDeny => {
-                    denied_by.get_or_insert(layer.clone());
-                }
-                Verdict::ImplicitDeny => {
-                    implicit_by.get_or_insert(layer.clone());
-                }
-                Verdict::Unknown => {
-                    unknown_by.get_or_insert(layer.clone());
-                }
-                Verdict::Allow => {}
-            }
-            note(&mut steps, layer, e);
-        }
-        if !inputs.rcps.is_empty() {
-            let e = evaluate(
-                inputs.rcps.iter().flat_map(|(_, ps)| ps.iter().copied()),
-                req,
-            );
-            let layer = "RCPs".to_owned();
-            match e.verdict {
-                Verdict::ExplicitDeny => {
-                    denied_by.get_or_insert(layer.clone());
-                }
-                Verdict::Unknown => {
-                    unknown_by.get_or_insert(layer.clone());
-                }
-                _ => {}
-            }
-            note(&mut steps, layer, e);
-        }
-        // The resource policy (a role's trust policy for sts:AssumeRole).
-        let resource = inputs.resource_policy.map(|p| {
-            let e = evaluate(std::iter::once(p), req);
-            (p.name.clone(), e)
-        });
-        let identity = (!inputs.service).then(|| evaluate(inputs.identity.iter().copied(), req));
-
-        let res_allow = resource
-            .as_ref()
-            .map_or(Tri::No, |(_, e)| verdict_tri(e.verdict));
-        // In its own account, a resource policy allows alone when it names the principal
-        // itself; naming the account delegates to the account's identity policies.
-        let res_direct = resource.as_ref().map_or(Tri::No, |(_, e)| {
-            if e.allows_directly() {
-                Tri::Yes
-            } else if e.verdict == Verdict::Unknown {
-                Tri::Unknown
-            } else {
-                Tri::No
-            }
-        });
-        let id_allow = identity
-            .as_ref()
-            .map_or(Tri::No, |e| verdict_tri(e.verdict));
-        for (layer, e) in [
-            resource
-                .as_ref()
-                .map(|(n, e)| (format!("resource policy ({n})"), e)),
-            identity
-                .as_ref()
-                .map(|e| ("identity policies".to_owned(), e)),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            match e.verdict {
-                Verdict::ExplicitDeny => {
-                    denied_by.get_or_insert(layer.clone());
-                }
-                Verdict::Unknown => {
-                    unknown_by.get_or_insert(layer.clone());
-                }
-                _ => {}
-            }
-            note(&mut steps, layer, e.clone());
-        }
-        let same_account = inputs.same_account;
-        // A role's trust policy must always let the caller in; other resource policies
-        // need not, in the resource's own account.
-        let trust = req.action.eq_ignore_ascii_case("sts:AssumeRole") && resource.is_some();
-        let allowed = if inputs.service {
-            res_allow
-        } else if same_account && trust {
-            res_allow.and(id_allow.or(res_direct))
-        } else if same_account {
-            id_allow.or(res_direct)
-        } else {
-            id_allow.and(res_allow)
-        };
-        let (verdict, decided_by) = if req.action.eq_ignore_ascii_case("sts:GetCallerIdentity")
-            && !inputs.service
-        {
-            (
-                Verdict::Allow,
-                "STS: sts:GetCallerIdentity needs no permission and is never denied".to_owned(),
-            )
-        } else if let Some(layer) = denied_by {
-            (Verdict::ExplicitDeny, layer)
-        } else if let Some(layer) = implicit_by {
-            (Verdict::ImplicitDeny, layer)
-        } else if inputs.boundary {
-            (
-                Verdict::Unknown,
-                "the role's permissions boundary (not evaluated by the simulator)".to_owned(),
-            )
-        } else {
-            match allowed {
-                Tri::Yes if unknown_by.is_none() => {
-                    let by = match &resource {
-                        Some((n, _)) if id_allow != Tri::Yes => format!("resource policy ({n})"),
-                        _ => "identity policies".to_owned(),
-                    };
-                    (Verdict::Allow, by)
-                }
-                Tri::No => (
-                    Verdict::ImplicitDeny,
-                    match &resource {
-                        Some((n, _)) if res_allow == Tri::No && (trust || !same_account) => {
-                            format!("resource policy ({n})")
-                        }
-                        _ => "identity policies".to_owned(),
-                    },
-                ),
-                _ => (
-                    Verdict::Unknown,
-                    unknown_by.unwrap_or_else(|| "identity policies".to_owned()),
-                ),
-            }
-        };
-        Decision {
-            question,
-            verdict,
-            decided_by,
-            steps,
-            session: None,
-        }
+        decide_layers(&layers, question)
     }
 
     /// Every path from a user of any group of `from` into any role of any account, for
@@ -1126,4 +993,194 @@ fn full_access(name: &str) -> Policy {
         name,
         &PolicyDocument::new().statement(crate::iam::Statement::allow().action("*").resource("*")),
     )
+}
+
+/// Combines the layers' evaluations as AWS does.
+fn decide_layers(inputs: &Layers<'_>, question: String) -> Decision {
+    let req = inputs.request;
+
+    let mut steps = Vec::new();
+    let mut denied_by: Option<String> = None;
+    let mut implicit_by: Option<String> = None;
+    let mut unknown_by: Option<String> = None;
+    let note = |steps: &mut Vec<Step>, layer: String, e: Evaluation| {
+        steps.push(Step {
+            layer,
+            verdict: e.verdict,
+            statements: e.deciding,
+        });
+    };
+    for (level, ps) in &inputs.scps {
+        let e = evaluate(ps.iter().copied(), req);
+        let layer = format!("SCPs at {level}");
+        match e.verdict {
+            Verdict::ExplicitDeny => {
+                denied_by.get_or_insert(layer.clone());
+            }
+            Verdict::ImplicitDeny => {
+                implicit_by.get_or_insert(layer.clone());
+            }
+            Verdict::Unknown => {
+                unknown_by.get_or_insert(layer.clone());
+            }
+            Verdict::Allow => {}
+        }
+        note(&mut steps, layer, e);
+    }
+    if !inputs.rcps.is_empty() {
+        let e = evaluate(inputs.rcps.iter().copied(), req);
+        let layer = "RCPs".to_owned();
+        match e.verdict {
+            Verdict::ExplicitDeny => {
+                denied_by.get_or_insert(layer.clone());
+            }
+            Verdict::Unknown => {
+                unknown_by.get_or_insert(layer.clone());
+            }
+            _ => {}
+        }
+        note(&mut steps, layer, e);
+    }
+    // The resource policy (a role's trust policy for sts:AssumeRole).
+    let resource = inputs.resource_policy.map(|p| {
+        let e = evaluate(std::iter::once(p), req);
+        (p.name.clone(), e)
+    });
+    let identity = (!inputs.service).then(|| evaluate(inputs.identity.iter().copied(), req));
+
+    let res_allow = resource
+        .as_ref()
+        .map_or(Tri::No, |(_, e)| verdict_tri(e.verdict));
+    // In its own account, a resource policy allows alone when it names the principal
+    // itself; naming the account delegates to the account's identity policies.
+    let res_direct = resource.as_ref().map_or(Tri::No, |(_, e)| {
+        if e.allows_directly() {
+            Tri::Yes
+        } else if e.verdict == Verdict::Unknown {
+            Tri::Unknown
+        } else {
+            Tri::No
+        }
+    });
+    let id_allow = identity
+        .as_ref()
+        .map_or(Tri::No, |e| verdict_tri(e.verdict));
+    for (layer, e) in [
+        resource
+            .as_ref()
+            .map(|(n, e)| (format!("resource policy ({n})"), e)),
+        identity
+            .as_ref()
+            .map(|e| ("identity policies".to_owned(), e)),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        match e.verdict {
+            Verdict::ExplicitDeny => {
+                denied_by.get_or_insert(layer.clone());
+            }
+            Verdict::Unknown => {
+                unknown_by.get_or_insert(layer.clone());
+            }
+            _ => {}
+        }
+        note(&mut steps, layer, e.clone());
+    }
+    let same_account = inputs.same_account;
+    // A role's trust policy must always let the caller in; other resource policies
+    // need not, in the resource's own account.
+    let trust = req.action.eq_ignore_ascii_case("sts:AssumeRole") && resource.is_some();
+    let allowed = if inputs.service {
+        res_allow
+    } else if same_account && trust {
+        res_allow.and(id_allow.or(res_direct))
+    } else if same_account {
+        id_allow.or(res_direct)
+    } else {
+        id_allow.and(res_allow)
+    };
+    let (verdict, decided_by) =
+        if req.action.eq_ignore_ascii_case("sts:GetCallerIdentity") && !inputs.service {
+            (
+                Verdict::Allow,
+                "STS: sts:GetCallerIdentity needs no permission and is never denied".to_owned(),
+            )
+        } else if let Some(layer) = denied_by {
+            (Verdict::ExplicitDeny, layer)
+        } else if let Some(layer) = implicit_by {
+            (Verdict::ImplicitDeny, layer)
+        } else if inputs.boundary {
+            (
+                Verdict::Unknown,
+                "the role's permissions boundary (not evaluated by the simulator)".to_owned(),
+            )
+        } else {
+            match allowed {
+                Tri::Yes if unknown_by.is_none() => {
+                    let by = match &resource {
+                        Some((n, _)) if id_allow != Tri::Yes => format!("resource policy ({n})"),
+                        _ => "identity policies".to_owned(),
+                    };
+                    (Verdict::Allow, by)
+                }
+                Tri::No => (
+                    Verdict::ImplicitDeny,
+                    match &resource {
+                        Some((n, _)) if res_allow == Tri::No && (trust || !same_account) => {
+                            format!("resource policy ({n})")
+                        }
+                        _ => "identity policies".to_owned(),
+                    },
+                ),
+                _ => (
+                    Verdict::Unknown,
+                    unknown_by.unwrap_or_else(|| "identity policies".to_owned()),
+                ),
+            }
+        };
+    Decision {
+        question,
+        verdict,
+        decided_by,
+        steps,
+        session: None,
+    }
+}
+
+/// The layers one decision combines, borrowed.
+struct Layers<'a> {
+    request: &'a Request,
+    same_account: bool,
+    service: bool,
+    boundary: bool,
+    identity: Vec<&'a Policy>,
+    scps: Vec<(String, Vec<&'a Policy>)>,
+    rcps: Vec<&'a Policy>,
+    resource_policy: Option<&'a Policy>,
+}
+
+/// Decides `inputs` as AWS combines its layers: what [`Simulator::request_inputs`] returns,
+/// or inputs of your own (other evaluators' test cases, policies read from elsewhere).
+/// `question` is how the decision names what was asked.
+pub fn decide(inputs: &Inputs, question: impl Into<String>) -> Decision {
+    let layers = Layers {
+        request: &inputs.request,
+        same_account: inputs.same_account,
+        service: inputs.service,
+        boundary: inputs.boundary,
+        identity: inputs.identity.iter().collect(),
+        scps: inputs
+            .scps
+            .iter()
+            .map(|(_, name, ps)| (name.clone(), ps.iter().collect()))
+            .collect(),
+        rcps: inputs
+            .rcps
+            .iter()
+            .flat_map(|(_, _, ps)| ps.iter())
+            .collect(),
+        resource_policy: inputs.resource_policy.as_ref(),
+    };
+    decide_layers(&layers, question.into())
 }
