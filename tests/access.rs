@@ -480,3 +480,31 @@ fn what_the_simulator_cannot_interpret_is_unknown() {
     let d = sim.assume(&outsider, roles[0], HOME);
     assert!(d.is_denied(), "{d}");
 }
+
+#[test]
+fn handles_of_another_simulator_are_refused_not_followed() {
+    use orgstack::access::AccessError;
+    let (app, layout) = layout();
+    let sim = Simulator::new(&app);
+    let small = App::new();
+    let other = Simulator::new(&small);
+    let foreign = sim.roles().last().unwrap();
+    assert!(other.role_arn(foreign).is_none());
+    let caller = other.management_user("x", &[("admin", &admin_policy())], Auth::mfa(1));
+    let d = other.assume(&caller, foreign, HOME);
+    assert_eq!(d.verdict(), Verdict::Unknown, "{d}");
+    assert!(other.assume_inputs(&caller, foreign, HOME).is_none());
+    let (group, _, _) = sim.groups().last().unwrap();
+    assert!(matches!(
+        other.user_in_group(group, "x", Auth::mfa(1)),
+        Err(AccessError::UnknownGroup(_))
+    ));
+    assert!(matches!(
+        other.account_id(layout.identity_account()),
+        Err(AccessError::UnknownAccount(_))
+    ));
+    assert!(matches!(
+        sim.role(layout.identity_account(), "no-such-role"),
+        Err(AccessError::UnknownRole(_))
+    ));
+}

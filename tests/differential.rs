@@ -216,7 +216,7 @@ fn from_the_layout(c: &mut Corpus) {
         }
         // Every role of every account, from the home region and from elsewhere.
         for role in sim.roles() {
-            let (name, account) = sim.role_name(role);
+            let (name, account) = sim.role_name(role).unwrap();
             for region in [HOME, ELSEWHERE] {
                 if region == ELSEWHERE && !who.ends_with("mfa60") {
                     continue;
@@ -225,7 +225,7 @@ fn from_the_layout(c: &mut Corpus) {
                 c.push(
                     format!("layout/assume/{who}/{account}/{name}/{region}"),
                     d.verdict(),
-                    &sim.assume_inputs(u, role, region),
+                    &sim.assume_inputs(u, role, region).unwrap(),
                 );
             }
         }
@@ -243,12 +243,12 @@ fn from_the_layout(c: &mut Corpus) {
     for (a, auth) in auths {
         let boss = sim.management_user("boss", &[("admin", &admin())], auth);
         for role in sim.roles() {
-            let (name, account) = sim.role_name(role);
+            let (name, account) = sim.role_name(role).unwrap();
             let d = sim.assume(&boss, role, HOME);
             c.push(
                 format!("layout/management/{a}/{account}/{name}"),
                 d.verdict(),
-                &sim.assume_inputs(&boss, role, HOME),
+                &sim.assume_inputs(&boss, role, HOME).unwrap(),
             );
             if name == ORGANIZATION_ACCESS_ROLE {
                 if let Some(s) = d.session() {

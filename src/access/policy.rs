@@ -441,3 +441,84 @@ fn parse_principals(v: &Value) -> Result<Vec<Principal>, AccessError> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn json_round_trips_through_the_typed_document() {
+        let doc = json!({
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "Read",
+                    "Effect": "Allow",
+                    "Principal": { "AWS": ["arn:aws:iam::111111111111:root", "arn:aws:iam::222222222222:role/r"], "Service": "s3.amazonaws.com" },
+                    "Action": ["s3:GetObject", "s3:ListBucket"],
+                    "Resource": "arn:aws:s3:::b/*",
+                    "Condition": { "ForAnyValue:StringLikeIfExists": { "aws:PrincipalOrgPaths": ["o-a/r-a/*", "o-a/r-b/*"] } }
+                },
+                { "Effect": "Deny", "NotPrincipal": "*", "NotAction": "iam:*", "NotResource": "*" }
+            ]
+        });
+        let p = Policy::from_json("p", &doc).unwrap();
+        assert_eq!(p.to_json(), doc);
+        assert!(p.is_known());
+        // One statement given as an object is read as a list of one.
+        let one = json!({ "Statement": { "Effect": "Allow", "Action": "*", "Resource": "*" } });
+        assert_eq!(Policy::from_json("one", &one).unwrap().statements.len(), 1);
+    }
+
+    #[test]
+    fn what_is_not_a_policy_is_an_error_not_a_panic() {
+        let cases = [
+            (json!([]), "a policy document is an object"),
+            (json!({}), "the policy document has no `Statement`"),
+            (
+                json!({ "Statement": [{ "Effect": "Maybe", "Action": "*" }] }),
+                "unknown effect",
+            ),
+            (
+                json!({ "Statement": [{ "Effect": "Allow", "Action": "GetObject" }] }),
+                "invalid action",
+            ),
+            (
+                json!({ "Statement": [{ "Effect": "Allow", "Action": 3 }] }),
+                "non-string",
+            ),
+            (
+                json!({ "Statement": [{ "Effect": "Allow", "Action": "*", "Condition": { "StringMatches": { "k": "v" } } }] }),
+                "unknown operator `StringMatches`",
+            ),
+            (
+                json!({ "Statement": [{ "Effect": "Allow", "Action": "*", "Principal": { "Robot": "x" } }] }),
+                "unknown principal kind",
+            ),
+        ];
+        for (doc, message) in cases {
+            match Policy::from_json("p", &doc) {
+                Err(AccessError::Policy(m)) => assert!(m.contains(message), "{m}"),
+                other => panic!("{doc}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn intrinsics_resolve_to_unknown_with_the_literal_resolver() {
+        use crate::cfn::Expr;
+        use crate::iam::{Principal, Statement};
+        let doc = PolicyDocument::from(
+            Statement::allow()
+                .principal(Principal::aws(Expr::import_value("X")))
+                .action("sts:AssumeRole"),
+        );
+        let p = Policy::literal("trust", &doc);
+        assert!(!p.is_known());
+        assert_eq!(
+            p.to_json()["Statement"][0]["Principal"]["AWS"],
+            serde_json::Value::Null
+        );
+    }
+}

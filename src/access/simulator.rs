@@ -493,18 +493,20 @@ impl Simulator {
     }
 
     /// The role's ARN.
-    pub fn role_arn(&self, role: RoleId) -> String {
-        let r = &self.model.roles[role.0];
-        format!(
+    ///
+    /// A [`RoleId`] of another simulator names no role here: its ARN is `None`.
+    pub fn role_arn(&self, role: RoleId) -> Option<String> {
+        let r = self.model.roles.get(role.0)?;
+        Some(format!(
             "arn:aws:iam::{}:role/{}",
             self.model.accounts[r.account].id, r.name
-        )
+        ))
     }
 
-    /// The role's name and its account's name.
-    pub fn role_name(&self, role: RoleId) -> (&str, &str) {
-        let r = &self.model.roles[role.0];
-        (&r.name, &self.model.accounts[r.account].name)
+    /// The role's name and its account's name (`None` for a role of another simulator).
+    pub fn role_name(&self, role: RoleId) -> Option<(&str, &str)> {
+        let r = self.model.roles.get(role.0)?;
+        Some((&r.name, &self.model.accounts[r.account].name))
     }
 
     /// The groups of every account: the group's node, its name, its account's name.
@@ -519,13 +521,21 @@ impl Simulator {
     }
 
     /// A user `name` in group `group` (in the group's account).
-    pub fn user_in_group(&self, group: GroupId, name: &str, auth: Auth) -> Caller {
-        self.user_in(
-            self.model.groups[group.0].account,
-            name,
-            vec![group.0],
-            auth,
-        )
+    ///
+    /// # Errors
+    /// [`AccessError::UnknownGroup`] for a group of another simulator.
+    pub fn user_in_group(
+        &self,
+        group: GroupId,
+        name: &str,
+        auth: Auth,
+    ) -> Result<Caller, AccessError> {
+        let g = self
+            .model
+            .groups
+            .get(group.0)
+            .ok_or_else(|| AccessError::UnknownGroup(format!("#{}", group.0)))?;
+        Ok(self.user_in(g.account, name, vec![group.0], auth))
     }
 
     /// May `caller` assume `role` from `region`? An allowed decision carries the session
@@ -544,8 +554,15 @@ impl Simulator {
         region: &str,
         source_identity: Option<&str>,
     ) -> Decision {
-        let r = &self.model.roles[role.0];
-        let arn = self.role_arn(role);
+        let (Some(r), Some(arn)) = (self.model.roles.get(role.0), self.role_arn(role)) else {
+            return Decision {
+                question: format!("may {} assume role #{}?", caller.label, role.0),
+                verdict: Verdict::Unknown,
+                decided_by: "nothing: the role is not one of this simulator's".to_owned(),
+                steps: Vec::new(),
+                session: None,
+            };
+        };
         let mut req = Request::new("sts:AssumeRole", arn.clone());
         if let Some(si) = source_identity {
             req = req.with("sts:SourceIdentity", si);
@@ -557,16 +574,21 @@ impl Simulator {
         let inputs = self.inputs_for(caller, req, region, Some((r.account, &r.trust)));
         let mut d = self.decide(&inputs, question);
         if d.verdict == Verdict::Allow {
-            d.session = Some(self.session(caller, role, source_identity));
+            d.session = self.session(caller, role, source_identity);
         }
         d
     }
 
-    fn session(&self, caller: &Caller, role: RoleId, source_identity: Option<&str>) -> Caller {
+    fn session(
+        &self,
+        caller: &Caller,
+        role: RoleId,
+        source_identity: Option<&str>,
+    ) -> Option<Caller> {
         let m = &self.model;
-        let r = &m.roles[role.0];
+        let r = m.roles.get(role.0)?;
         let acct = &m.accounts[r.account];
-        let arn = self.role_arn(role);
+        let arn = self.role_arn(role)?;
         let session_name = match &caller.who {
             Who::Aws { arn, .. } => arn.rsplit('/').next().unwrap_or("session").to_owned(),
             _ => "session".to_owned(),
@@ -595,7 +617,7 @@ impl Simulator {
         if let Some(si) = si {
             ctx.set("aws:SourceIdentity", vec![si]);
         }
-        Caller {
+        Some(Caller {
             label: format!(
                 "session of role {} in {} (from {})",
                 r.name, acct.name, caller.label
@@ -611,7 +633,7 @@ impl Simulator {
             policies: r.permissions.clone(),
             context: ctx,
             boundary: r.boundary,
-        }
+        })
     }
 
     /// May `caller` call `action` on `resource` in `region`?
@@ -797,11 +819,12 @@ impl Simulator {
     }
 
     /// What AWS would evaluate for `caller` assuming `role` from `region`.
-    pub fn assume_inputs(&self, caller: &Caller, role: RoleId, region: &str) -> Inputs {
-        let r = &self.model.roles[role.0];
-        let req = Request::new("sts:AssumeRole", self.role_arn(role));
+    /// `None` for a role of another simulator.
+    pub fn assume_inputs(&self, caller: &Caller, role: RoleId, region: &str) -> Option<Inputs> {
+        let r = self.model.roles.get(role.0)?;
+        let req = Request::new("sts:AssumeRole", self.role_arn(role)?);
         let p = self.inputs_for(caller, req, region, Some((r.account, &r.trust)));
-        self.public_inputs(p)
+        Some(self.public_inputs(p))
     }
 
     fn decide(&self, p: &Prepared<'_>, question: String) -> Decision {
@@ -845,14 +868,13 @@ impl Simulator {
                 continue;
             }
             let user = self.user_in(from, "someone", vec![g], auth);
-            for role in self.roles() {
-                let d = self.assume(&user, role, region);
+            for (i, r) in self.model.roles.iter().enumerate() {
+                let d = self.assume(&user, RoleId(i), region);
                 if !d.is_denied() {
-                    let (name, account) = self.role_name(role);
                     out.push(Path {
                         from: format!("group {}", group.name),
-                        role: name.to_owned(),
-                        account: account.to_owned(),
+                        role: r.name.clone(),
+                        account: self.model.accounts[r.account].name.clone(),
                         verdict: d.verdict,
                     });
                 }
@@ -867,10 +889,9 @@ impl Simulator {
     /// the resource's policy names. Sessions and users sign in with MFA `auth` says.
     pub fn who_can(&self, request: &Request, region: &str, auth: Auth) -> Vec<(String, Decision)> {
         let mut callers: Vec<Caller> = Vec::new();
-        for role in self.roles() {
-            let r = &self.model.roles[role.0];
+        for (i, r) in self.model.roles.iter().enumerate() {
             let seed = self.user_in(r.account, "caller", Vec::new(), auth);
-            callers.push(self.session(&seed, role, None));
+            callers.extend(self.session(&seed, RoleId(i), None));
         }
         for g in 0..self.model.groups.len() {
             callers.push(self.user_in(self.model.groups[g].account, "someone", vec![g], auth));
