@@ -508,3 +508,55 @@ fn handles_of_another_simulator_are_refused_not_followed() {
         Err(AccessError::UnknownRole(_))
     ));
 }
+
+#[test]
+fn rcps_deny_for_the_resources_of_member_accounts_only() {
+    use orgstack::iam::{keys, Condition, Principal};
+    use orgstack::org::{Account, Organization, OrganizationalUnit, Policy as OrgPolicy};
+    let mut app = App::new();
+    let mgmt = app.stack("Management").unwrap();
+    let org = app.add(&mgmt, Organization::create()).unwrap();
+    let workloads = app.add(&org, OrganizationalUnit::new("Workloads")).unwrap();
+    let prod = app
+        .add(&workloads, Account::new("Prod", "aws+prod@acme.example"))
+        .unwrap();
+    let tls = app
+        .add(
+            &org,
+            OrgPolicy::resource_control(
+                "RequireTls",
+                PolicyDocument::new().statement(
+                    Statement::deny()
+                        .sid("DenyWithoutTls")
+                        .principal(Principal::any())
+                        .action("s3:*")
+                        .resource("*")
+                        .condition(Condition::bool(keys::SECURE_TRANSPORT, false)),
+                ),
+            ),
+        )
+        .unwrap();
+    tls.attach(&mut app, &workloads);
+    let sim = Simulator::new(&app);
+    let boss = sim.management_user("boss", &[("admin", &admin_policy())], Auth::mfa(5));
+    let role = sim.role(&prod, ORGANIZATION_ACCESS_ROLE).unwrap();
+    let d = sim.assume(&boss, role, HOME);
+    let session = d.session().expect("the management account assumes it");
+    let plain = Request::new("s3:GetObject", "arn:aws:s3:::prod-data/k")
+        .with("aws:SecureTransport", "false");
+    let d = sim.request_with(session, plain.clone(), HOME);
+    assert_eq!(d.verdict(), Verdict::ExplicitDeny, "{d}");
+    assert_eq!(d.decided_by(), "RCPs");
+    assert_eq!(
+        d.deciding_statements(),
+        ["RCP RequireTls: Deny DenyWithoutTls"]
+    );
+    let tls = plain.clone().with("aws:SecureTransport", "true");
+    assert!(sim.request_with(session, tls, HOME).is_allowed());
+    // Another service's resources, and the management account's own, are not covered.
+    let ec2 = Request::new("ec2:DescribeInstances", "*").with("aws:SecureTransport", "false");
+    assert!(sim.request_with(session, ec2, HOME).is_allowed());
+    let d = sim.request_with(&boss, plain, HOME);
+    assert!(d.is_allowed(), "{d}");
+    assert!(d.steps().iter().all(|s| s.layer != "RCPs"));
+}

@@ -18,10 +18,10 @@ impl Context {
         Context::default()
     }
 
-    /// Adds a value to `key`.
+    /// Sets `key` to one value (replacing any it had).
     #[must_use]
     pub fn with(mut self, key: impl AsRef<str>, value: impl Into<String>) -> Context {
-        self.insert(key.as_ref(), value.into());
+        self.set(key.as_ref(), vec![value.into()]);
         self
     }
 
@@ -182,10 +182,10 @@ impl Request {
         self
     }
 
-    /// Adds a value to a context key.
+    /// Sets a context key to one value (replacing any it had).
     #[must_use]
     pub fn with(mut self, key: impl AsRef<str>, value: impl Into<String>) -> Request {
-        self.context.insert(key.as_ref(), value.into());
+        self.context.set(key.as_ref(), vec![value.into()]);
         self
     }
 
