@@ -89,6 +89,8 @@
 //! templates; you name them when you ask.
 
 mod builtin;
+mod caller;
+mod decision;
 mod eval;
 mod matching;
 mod model;
@@ -97,6 +99,8 @@ mod request;
 mod simulator;
 
 pub use builtin::{aws_managed, unknown, KNOWN_AWS_MANAGED};
+pub use caller::{Auth, Caller};
+pub use decision::{decide, Decision, Inputs, Path, Step};
 pub use eval::{applies, condition, evaluate, Applied, Evaluation, Verdict};
 pub use matching::{arn_like, glob, resource_matches, substitute, Tri};
 pub use policy::{
@@ -104,9 +108,7 @@ pub use policy::{
     ResolvedStatement, Text,
 };
 pub use request::{Context, Request, Who};
-pub use simulator::{
-    decide, Auth, Caller, Decision, GroupId, Inputs, Path, RoleId, Simulator, Step, RCP_SERVICES,
-};
+pub use simulator::{GroupId, RoleId, Simulator, RCP_SERVICES};
 
 /// What the simulator refuses.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
