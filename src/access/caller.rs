@@ -66,7 +66,8 @@ pub(super) enum Kind {
 }
 
 /// A principal that makes requests: an IAM user, a role session, a root user or a
-/// service. Built by the [`Simulator`]; a role session comes from [`Decision::session`].
+/// service. Built by the [`Simulator`](super::Simulator); a role session comes from
+/// [`Decision::session`](super::Decision::session).
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub(super) label: String,

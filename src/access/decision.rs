@@ -322,7 +322,7 @@ pub(super) struct Layers<'a> {
     pub(super) resource_policy: Option<&'a Policy>,
 }
 
-/// Decides `inputs` as AWS combines its layers: what [`Simulator::request_inputs`] returns,
+/// Decides `inputs` as AWS combines its layers: what [`Simulator::request_inputs`](super::Simulator::request_inputs) returns,
 /// or inputs of your own (other evaluators' test cases, policies read from elsewhere).
 /// `question` is how the decision names what was asked.
 pub fn decide(inputs: &Inputs, question: impl Into<String>) -> Decision {
