@@ -253,8 +253,29 @@ fn the_archive_rejects_overwrites_and_deletes_from_everyone() {
         sim.organization_id().unwrap(),
         sim.management_account_id()
     );
+    // Every principal that can write to the archive: the organization trail and the
+    // organization's Config, nobody else.
+    let put = Request::new("s3:PutObject", object.clone())
+        .with("s3:x-amz-acl", "bucket-owner-full-control");
+    let writers: Vec<String> = sim
+        .who_can(&put, HOME, Auth::mfa(1))
+        .into_iter()
+        .map(|(who, _)| who)
+        .collect();
+    assert_eq!(
+        writers,
+        [
+            format!(
+                "service cloudtrail.amazonaws.com for arn:aws:cloudtrail:us-east-1:{}:trail/acme-organization-trail",
+                sim.management_account_id()
+            ),
+            format!(
+                "service config.amazonaws.com of organization {}",
+                sim.organization_id().unwrap()
+            ),
+        ]
+    );
     for (action, resource) in [
-        ("s3:PutObject", object.as_str()),
         ("s3:DeleteObject", object.as_str()),
         ("s3:DeleteObjectVersion", object.as_str()),
         ("s3:PutObjectRetention", object.as_str()),

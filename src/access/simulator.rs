@@ -650,10 +650,58 @@ impl Simulator {
         Ok(out)
     }
 
+    /// The services a resource policy names, each acting for every source its statements
+    /// name (`aws:SourceArn`, `aws:SourceOrgID`), and for none.
+    fn services_named(&self, policy: &Policy) -> Vec<Caller> {
+        let mut out: Vec<Caller> = Vec::new();
+        let mut seen: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+        for st in &policy.statements {
+            let names = st
+                .principals
+                .iter()
+                .flatten()
+                .filter(|(k, _)| *k == crate::iam::PrincipalKind::Service)
+                .filter_map(|(_, v)| v.clone());
+            for name in names {
+                let mut sources: Vec<(Option<String>, Option<String>)> = vec![(None, None)];
+                for c in &st.conditions {
+                    for v in c.values.iter().flatten() {
+                        if c.key.eq_ignore_ascii_case(keys::SOURCE_ARN.as_str()) {
+                            sources.push((Some(v.clone()), None));
+                        } else if c.key.eq_ignore_ascii_case(keys::SOURCE_ORG_ID.as_str()) {
+                            sources.push((None, Some(v.clone())));
+                        }
+                    }
+                }
+                for (arn, org) in sources {
+                    let key = (name.clone(), arn.clone(), org.clone());
+                    if seen.contains(&key) {
+                        continue;
+                    }
+                    seen.push(key);
+                    let account = arn
+                        .as_deref()
+                        .and_then(|a| a.split(':').nth(4))
+                        .filter(|a| !a.is_empty());
+                    let mut caller = self.service(&name, arn.as_deref(), account);
+                    if let Some(org) = org {
+                        caller = caller.with_context(keys::SOURCE_ORG_ID.as_str(), org.clone());
+                        caller.label = format!("service {name} of organization {org}");
+                    } else if let Some(arn) = &arn {
+                        caller.label = format!("service {name} for {arn}");
+                    }
+                    out.push(caller);
+                }
+            }
+        }
+        out
+    }
+
     /// Every principal of the organization that may call `action` on `resource` from
     /// `region` (or may: the simulator cannot decide): each role's session, a user of each
     /// group, each account's root user (and its privileged root session), and the services
-    /// the resource's policy names. Sessions and users sign in with MFA `auth` says.
+    /// the resource's policy names, for each source it names them with. Sessions and users
+    /// sign in as `auth` says.
     pub fn who_can(&self, request: &Request, region: &str, auth: Auth) -> Vec<(String, Decision)> {
         let mut callers: Vec<Caller> = Vec::new();
         for (i, r) in self.model.roles.iter().enumerate() {
@@ -698,21 +746,7 @@ impl Simulator {
             }
         }
         if let Some(rp) = self.model.resource_policy(&request.resource) {
-            let mut services: Vec<String> = Vec::new();
-            for s in &rp.policy.statements {
-                for (k, v) in s.principals.iter().flatten() {
-                    if *k == crate::iam::PrincipalKind::Service {
-                        if let Some(v) = v {
-                            if !services.contains(v) {
-                                services.push(v.clone());
-                            }
-                        }
-                    }
-                }
-            }
-            for s in services {
-                callers.push(self.service(&s, None, None));
-            }
+            callers.extend(self.services_named(&rp.policy));
         }
         callers
             .into_iter()
