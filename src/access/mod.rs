@@ -86,7 +86,10 @@
 //! authorization beyond `sts:GetCallerIdentity` (never denied), service-linked roles,
 //! the `aws:CalledVia` chain of services acting for a principal, and time: an MFA age
 //! stays what the caller was given. Users and their group memberships are not in
-//! templates; you name them when you ask.
+//! templates; you name them when you ask. A resource belongs to the account its ARN names;
+//! one whose ARN names none (an S3 bucket) to the account of the resource policy the app
+//! writes for it, else to the caller's. Resources the app does not write a policy for have
+//! none.
 
 mod builtin;
 mod caller;
