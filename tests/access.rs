@@ -581,3 +581,65 @@ fn rcps_deny_for_the_resources_of_member_accounts_only() {
     assert!(d.is_allowed(), "{d}");
     assert!(d.steps().iter().all(|s| s.layer != "RCPs"));
 }
+
+/// An organization without FullAWSAccess: SCPs that allow, intersected level by level.
+fn allow_list_app() -> (App, orgstack::org::AccountHandle) {
+    use orgstack::org::{Account, Organization, OrganizationalUnit, Policy as OrgPolicy};
+    let allow = |actions: &[&str]| {
+        PolicyDocument::new().statement(
+            Statement::allow()
+                .actions(actions.iter().copied())
+                .resource("*"),
+        )
+    };
+    let mut app = App::new();
+    let mgmt = app.stack("Management").unwrap();
+    let org = app
+        .add(
+            &mgmt,
+            Organization::create().full_aws_access_attached(false),
+        )
+        .unwrap();
+    let workloads = app.add(&org, OrganizationalUnit::new("Workloads")).unwrap();
+    let dev = app
+        .add(&workloads, Account::new("Dev", "aws+dev@acme.example"))
+        .unwrap();
+    let root = app
+        .add(
+            &org,
+            OrgPolicy::service_control("AllowS3AndSts", allow(&["s3:*", "sts:*"])),
+        )
+        .unwrap();
+    root.attach(&mut app, &org);
+    let ou = app
+        .add(
+            &org,
+            OrgPolicy::service_control("AllowS3", allow(&["s3:*"])),
+        )
+        .unwrap();
+    ou.attach(&mut app, &workloads);
+    let account = app
+        .add(&org, OrgPolicy::service_control("AllowAll", allow(&["*"])))
+        .unwrap();
+    account.attach(&mut app, &dev);
+    (app, dev)
+}
+
+#[test]
+fn scps_that_allow_are_intersected_level_by_level() {
+    let (app, dev) = allow_list_app();
+    let sim = Simulator::new(&app);
+    let boss = sim.management_user("boss", &[("admin", &admin_policy())], Auth::mfa(5));
+    let role = sim.role(&dev, ORGANIZATION_ACCESS_ROLE).unwrap();
+    // The management account is outside every SCP, so it assumes the role.
+    let d = sim.assume(&boss, role, HOME);
+    let session = d.session().expect("assumed").clone();
+    let d = sim.request(&session, "s3:GetObject", "arn:aws:s3:::dev-data/k", HOME);
+    assert!(d.is_allowed(), "{d}");
+    let d = sim.request(&session, "sts:GetSessionToken", "*", HOME);
+    assert_eq!(d.verdict(), Verdict::ImplicitDeny, "{d}");
+    assert_eq!(d.decided_by(), "SCPs at OU Workloads");
+    let d = sim.request(&session, "ec2:DescribeInstances", "*", HOME);
+    assert_eq!(d.verdict(), Verdict::ImplicitDeny, "{d}");
+    assert_eq!(d.decided_by(), "SCPs at the root");
+}

@@ -355,6 +355,74 @@ fn from_the_layout(c: &mut Corpus) {
     }
 }
 
+/// An organization whose SCPs allow lists (no FullAWSAccess), intersected level by level.
+fn from_an_allow_list_organization(c: &mut Corpus) {
+    use orgstack::org::{Account, Organization, OrganizationalUnit, Policy as OrgPolicy};
+    let allow = |actions: &[&str]| {
+        PolicyDocument::new().statement(
+            Statement::allow()
+                .actions(actions.iter().copied())
+                .resource("*"),
+        )
+    };
+    let mut app = App::new();
+    let mgmt = app.stack("Management").unwrap();
+    let org = app
+        .add(
+            &mgmt,
+            Organization::create().full_aws_access_attached(false),
+        )
+        .unwrap();
+    let workloads = app.add(&org, OrganizationalUnit::new("Workloads")).unwrap();
+    let dev = app
+        .add(&workloads, Account::new("Dev", "aws+dev@acme.example"))
+        .unwrap();
+    for (name, actions, at) in [
+        ("AllowS3AndSts", &["s3:*", "sts:*"][..], 0),
+        ("AllowS3", &["s3:*", "ec2:Describe*"][..], 1),
+        ("AllowAll", &["*"][..], 2),
+    ] {
+        let p = app
+            .add(&org, OrgPolicy::service_control(name, allow(actions)))
+            .unwrap();
+        match at {
+            0 => p.attach(&mut app, &org),
+            1 => p.attach(&mut app, &workloads),
+            _ => p.attach(&mut app, &dev),
+        }
+    }
+    let sim = Simulator::new(&app);
+    let boss = sim.management_user("boss", &[("admin", &admin())], Auth::mfa(5));
+    let role = sim.role(&dev, ORGANIZATION_ACCESS_ROLE).unwrap();
+    let d = sim.assume(&boss, role, HOME);
+    c.push(
+        "allow-list/assume".into(),
+        d.verdict(),
+        &sim.assume_inputs(&boss, role, HOME).unwrap(),
+    );
+    let session = d.session().expect("assumed").clone();
+    let user = sim
+        .user(&dev, "carol", &[], Auth::mfa(5))
+        .unwrap()
+        .with_policy("admin", &admin());
+    for (who, caller) in [("session", &session), ("user", &user)] {
+        for (action, resource) in [
+            ("s3:GetObject", "arn:aws:s3:::dev-data/k"),
+            ("sts:GetSessionToken", "*"),
+            ("ec2:DescribeInstances", "*"),
+            ("iam:ListRoles", "*"),
+        ] {
+            let r = Request::new(action, resource);
+            let d = sim.request_with(caller, r.clone(), HOME);
+            c.push(
+                format!("allow-list/{who}/{action}"),
+                d.verdict(),
+                &sim.request_inputs(caller, r, HOME),
+            );
+        }
+    }
+}
+
 fn user_request(action: &str, resource: &str) -> Request {
     Request::new(action, resource)
         .by(orgstack::access::Who::aws(
@@ -826,6 +894,7 @@ fn the_differential_corpus() {
     let mut c = Corpus::default();
     from_the_layout(&mut c);
     let from_layout = c.cases.len();
+    from_an_allow_list_organization(&mut c);
     crafted_conditions(&mut c);
     crafted_sets(&mut c);
     crafted_elements(&mut c);
