@@ -73,6 +73,14 @@ fn no_identity_principal_reaches_a_role_without_fresh_mfa() {
             "read-only in acme-shared-services",
         ]
     );
+    // The identity account's own organization access role, once opened with MFA (from the
+    // management account), reaches every role that trusts the identity account: the path
+    // the management account's administrators hold, and the alert watches.
+    assert!(paths
+        .iter()
+        .any(|p| p.from == "role OrganizationAccountAccessRole"
+            && p.role == ADMINISTRATOR
+            && p.account == "acme-prod"));
     // Nobody of the identity account reaches the organization access role.
     assert!(
         paths.iter().all(|p| p.role != ORGANIZATION_ACCESS_ROLE),

@@ -616,9 +616,9 @@ impl Simulator {
         decide_layers(&layers, question)
     }
 
-    /// Every path from a user of any group of `from` into any role of any account, for
-    /// users signing as `auth`, from `region`: the paths allowed, and those the simulator
-    /// cannot decide.
+    /// Every path from a principal of `from` into any role of any account, from `region`:
+    /// a user of each of its groups signing as `auth`, and a session of each of its roles
+    /// opened as `auth` says. The paths allowed, and those the simulator cannot decide.
     ///
     /// # Errors
     /// [`AccessError::UnknownAccount`] for an account not in the app.
@@ -629,17 +629,29 @@ impl Simulator {
         region: &str,
     ) -> Result<Vec<Path>, AccessError> {
         let from = self.account_index(from)?;
-        let mut out = Vec::new();
+        let mut callers: Vec<(String, Caller)> = Vec::new();
         for (g, group) in self.model.groups.iter().enumerate() {
-            if group.account != from {
-                continue;
+            if group.account == from {
+                let user = self.user_in(from, "someone", vec![g], auth);
+                callers.push((format!("group {}", group.name), user));
             }
-            let user = self.user_in(from, "someone", vec![g], auth);
+        }
+        // The account's own roles, as sessions opened with `auth`.
+        let seed = self.user_in(from, "someone", Vec::new(), auth);
+        for (i, r) in self.model.roles.iter().enumerate() {
+            if r.account == from {
+                if let Some(session) = self.session(&seed, RoleId(i), None) {
+                    callers.push((format!("role {}", r.name), session));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (label, caller) in &callers {
             for (i, r) in self.model.roles.iter().enumerate() {
-                let d = self.assume(&user, RoleId(i), region);
+                let d = self.assume(caller, RoleId(i), region);
                 if !d.is_denied() {
                     out.push(Path {
-                        from: format!("group {}", group.name),
+                        from: label.clone(),
                         role: r.name.clone(),
                         account: self.model.accounts[r.account].name.clone(),
                         verdict: d.verdict,
