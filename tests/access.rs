@@ -504,6 +504,16 @@ fn what_the_simulator_cannot_interpret_is_unknown() {
     // with every permission may or may not be trusted by the imported principal.
     let d = sim.assume(&outsider, roles[1], HOME);
     assert_eq!(d.verdict(), Verdict::Unknown, "{d}");
+    assert_eq!(
+        d.decided_by(),
+        "resource policy (trust policy of role foreign)"
+    );
+    assert!(
+        d.to_string().contains(
+            "trust policy of role foreign Allow statement #0 (depends on an unknown value)"
+        ),
+        "{d}"
+    );
     // The role trusted from 123456789012 with an unknown managed policy: its session's
     // rights are unknown, but an explicit Deny is still a Deny.
     let d = sim.assume(&outsider, roles[0], HOME);
