@@ -146,6 +146,29 @@
 //! permissions as [`iam::PolicyDocument`]s) and [`App::stack_sets`] (targets, regions,
 //! member stack).
 //!
+//! ## Asking who can do what
+//!
+//! [`access::Simulator`] evaluates the app's SCPs, RCPs, identity, trust and resource
+//! policies together, as AWS does, and answers with a decision that prints the layers and
+//! statements that made it:
+//!
+//! ```
+//! use orgstack::access::{Auth, Simulator};
+//! use orgstack::{App, layouts::{FiveAccountLayout, ADMINISTRATOR}};
+//!
+//! let mut app = App::new();
+//! let management = app.stack("Management")?;
+//! let layout = app.add(&management, FiveAccountLayout::builder("acme").email_domain("acme.example"))?;
+//! let sim = Simulator::new(&app);
+//! // Can a leaked access key of the identity account reach any role anywhere?
+//! assert!(sim.paths_into_roles(layout.identity_account(), Auth::LongTermKey, "us-east-1")?.is_empty());
+//! let admins = &layout.groups()["administrators"];
+//! let bob = sim.user(layout.identity_account(), "bob", &[admins], Auth::mfa(60))?;
+//! let prod = sim.role(&layout.environment_accounts()["prod"], ADMINISTRATOR)?;
+//! assert!(sim.assume(&bob, prod, "us-east-1").is_allowed());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! ## Errors
 //!
 //! Nothing fails while you build: every problem — a bad e-mail, a policy over its quota, a
@@ -287,6 +310,7 @@
 //! | module | |
 //! |---|---|
 //! | [`spec`] | the foundation as a JSON spec ([`spec::OrgSpec`]) with a JSON Schema |
+//! | [`access`] | the access simulator: AWS's policy evaluation over the whole app |
 //! | [`layouts`] | prebuilt foundations ([`layouts::FiveAccountLayout`]) and guardrail SCPs |
 //! | [`import`] | what you have, as code: an export of the AWS CLI read, adopted, or written as a program |
 //! | [`services`] | security services and their delegated administrators, IAM Identity Center, management policies |
@@ -299,6 +323,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod access;
 pub mod app;
 pub mod aws;
 pub mod cfn;

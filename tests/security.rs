@@ -4,275 +4,44 @@
 //! through the first sign-in, privileged root sessions pass the deny-root guardrail, and
 //! the organization access role needs MFA.
 //!
-//! The evaluator below is deliberately small: it knows what these policies use, with AWS's
-//! semantics for absent keys, and nothing more.
+//! The policies are read from the templates and evaluated with the library's evaluator
+//! (`orgstack::access`); `tests/access.rs` asks the same questions of the simulator over
+//! the typed model.
 
 use std::collections::BTreeMap;
 
+use orgstack::access::{
+    self, glob, Policy, Request, ResolvedCondition, Tri, Verdict as Decision, Who,
+};
 use orgstack::app::Assembly;
+use orgstack::iam::Operator;
 use orgstack::layouts::FiveAccountLayout;
 use orgstack::App;
 use serde_json::Value;
 
 // ---------------------------------------------------------------------------------------
-// The evaluator
+// The evaluator: the library's, over the policies read from the templates
 // ---------------------------------------------------------------------------------------
 
-/// One request: the action, the resource and the request context (each key with its
-/// values; a single-valued key has one).
-#[derive(Debug, Clone)]
-struct Request {
-    action: String,
-    resource: String,
-    context: BTreeMap<String, Vec<String>>,
-    /// Who signs it, for resource policies: (`AWS` or `Service`, the ARN or service name).
-    principal: Option<(String, String)>,
-}
-
-impl Request {
-    fn new(action: &str, resource: &str) -> Request {
-        Request {
-            action: action.into(),
-            resource: resource.into(),
-            context: BTreeMap::new(),
-            principal: None,
-        }
-    }
-
-    /// Signed by `kind` (`AWS` or `Service`) `name`.
-    fn by(mut self, kind: &str, name: &str) -> Request {
-        self.principal = Some((kind.into(), name.into()));
-        self
-    }
-
-    fn with(mut self, key: &str, value: &str) -> Request {
-        self.context
-            .entry(key.into())
-            .or_default()
-            .push(value.into());
-        self
-    }
-
-    fn without(mut self, key: &str) -> Request {
-        self.context.remove(key);
-        self
-    }
-}
-
-/// The outcome of evaluating a set of policies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Decision {
-    ExplicitDeny,
-    Allow,
-    ImplicitDeny,
-}
-
-/// `*` and `?` wildcards; `case_sensitive` false for actions.
-fn glob(pattern: &str, text: &str, case_sensitive: bool) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = if case_sensitive {
-        (pattern.chars().collect(), text.chars().collect())
-    } else {
-        (
-            pattern.to_lowercase().chars().collect(),
-            text.to_lowercase().chars().collect(),
-        )
-    };
-    // Classic wildcard matching with backtracking on the last `*`.
-    let (mut pi, mut ti) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    while pi < p.len() && p[pi] == '*' {
-        pi += 1;
-    }
-    pi == p.len()
-}
-
-/// Substitutes the policy variables of `text` (`${aws:username}`…) from the request.
-fn substitute(text: &str, req: &Request) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let end = after.find('}').expect("closed policy variable");
-        let name = &after[..end];
-        match req.context.get(name).and_then(|v| v.first()) {
-            Some(v) => out.push_str(v),
-            // An unknown variable matches nothing.
-            None => out.push_str("\u{0}unresolved\u{0}"),
-        }
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// A string or a list of strings.
-fn strings(v: &Value) -> Vec<String> {
-    match v {
-        Value::String(s) => vec![s.clone()],
-        Value::Array(a) => a
-            .iter()
-            .map(|x| x.as_str().expect("a string").to_owned())
-            .collect(),
-        Value::Bool(b) => vec![b.to_string()],
-        other => panic!("not a string or list of strings: {other}"),
-    }
-}
-
-/// Whether one operator (`ForAnyValue:StringLikeIfExists`…) holds for one key.
-fn condition_holds(op: &str, key: &str, wanted: &[String], req: &Request) -> bool {
-    let (qualifier, op) = match op.split_once(':') {
-        Some((q, rest)) => (Some(q), rest),
-        None => (None, op),
-    };
-    let (base, if_exists) = match op.strip_suffix("IfExists") {
-        Some(b) => (b, true),
-        None => (op, false),
-    };
-    let present = req.context.get(key);
-    if base == "Null" {
-        let absent = present.is_none();
-        return wanted
-            .iter()
-            .any(|w| w.eq_ignore_ascii_case(&absent.to_string()));
-    }
-    let negated = matches!(
-        base,
-        "StringNotEquals" | "StringNotLike" | "ArnNotLike" | "ArnNotEquals"
-    );
-    let Some(values) = present else {
-        // AWS: an absent key fails a condition, except with IfExists, with a negated
-        // operator (nothing to match, so "not matching" holds) and with ForAllValues.
-        return match qualifier {
-            Some("ForAnyValue") => false,
-            Some("ForAllValues") => true,
-            _ => if_exists || negated,
-        };
-    };
-    let wanted: Vec<String> = wanted.iter().map(|w| substitute(w, req)).collect();
-    let one = |value: &str| -> bool {
-        let positive = |w: &String| match base {
-            "Bool" => w.eq_ignore_ascii_case(value),
-            "StringEquals" | "StringNotEquals" | "ArnEquals" | "ArnNotEquals" => w == value,
-            "StringLike" | "StringNotLike" | "ArnLike" | "ArnNotLike" => glob(w, value, true),
-            "NumericLessThan" => value.parse::<i64>().unwrap() < w.parse::<i64>().unwrap(),
-            other => panic!("operator {other} is not known to this evaluator"),
-        };
-        let any = wanted.iter().any(positive);
-        if negated {
-            !any
-        } else {
-            any
-        }
-    };
-    match qualifier {
-        Some("ForAnyValue") => values.iter().any(|v| one(v)),
-        Some("ForAllValues") => values.iter().all(|v| one(v)),
-        Some(other) => panic!("qualifier {other} is not known to this evaluator"),
-        None => {
-            assert_eq!(values.len(), 1, "{key} is single-valued here");
-            one(&values[0])
-        }
-    }
-}
-
-/// Whether `statement` applies to `req` (its effect aside).
-fn applies(statement: &Value, req: &Request) -> bool {
-    let action_matches = |v: &Value| strings(v).iter().any(|a| glob(a, &req.action, false));
-    let actions = match (statement.get("Action"), statement.get("NotAction")) {
-        (Some(a), None) => action_matches(a),
-        (None, Some(n)) => !action_matches(n),
-        _ => panic!("a statement has Action or NotAction: {statement}"),
-    };
-    let resource_matches = |v: &Value| {
-        strings(v)
-            .iter()
-            .any(|r| glob(&substitute(r, req), &req.resource, true))
-    };
-    let resources = match (statement.get("Resource"), statement.get("NotResource")) {
-        (Some(r), None) => resource_matches(r),
-        (None, Some(n)) => !resource_matches(n),
-        // A role's trust policy: the resource is the role.
-        (None, None) if statement.get("Principal").is_some() => true,
-        _ => panic!("a statement has Resource or NotResource: {statement}"),
-    };
-    let conditions = statement
-        .get("Condition")
-        .and_then(Value::as_object)
-        .map(|ops| {
-            ops.iter().all(|(op, keys)| {
-                keys.as_object()
-                    .expect("condition keys")
-                    .iter()
-                    .all(|(key, wanted)| condition_holds(op, key, &strings(wanted), req))
-            })
-        })
-        .unwrap_or(true);
-    actions && resources && conditions && principal_matches(statement, req)
-}
-
-/// A resource policy's `Principal`: `*`, or the request's principal among those of its kind.
-/// Identity policies and SCPs have none, and apply to whoever they are attached to.
-fn principal_matches(statement: &Value, req: &Request) -> bool {
-    assert!(
-        statement.get("NotPrincipal").is_none(),
-        "not known to this evaluator"
-    );
-    let Some(p) = statement.get("Principal") else {
-        return true;
-    };
-    if p == "*" {
-        return true;
-    }
-    let (kind, name) = req
-        .principal
-        .as_ref()
-        .expect("a request to a resource policy names its principal");
-    p.get(kind.as_str())
-        .map(|v| strings(v).iter().any(|x| x == "*" || x == name))
-        .unwrap_or(false)
-}
-
-/// AWS's order: an explicit Deny wins, then an Allow, else the implicit deny.
+/// Evaluates the policies read from the templates (their intrinsics resolved below) with
+/// the library's evaluator.
 fn evaluate(policies: &[Value], req: &Request) -> Decision {
-    let statements: Vec<&Value> = policies
+    let policies: Vec<Policy> = policies
         .iter()
-        .flat_map(|p| match &p["Statement"] {
-            Value::Array(a) => a.iter().collect::<Vec<_>>(),
-            s @ Value::Object(_) => vec![s],
-            other => panic!("no statements: {other}"),
-        })
+        .enumerate()
+        .map(|(i, p)| Policy::from_json(format!("policy {i}"), p).expect("a policy document"))
         .collect();
-    let effect = |s: &&Value, e: &str| s["Effect"].as_str() == Some(e);
-    if statements
-        .iter()
-        .any(|s| effect(s, "Deny") && applies(s, req))
-    {
-        Decision::ExplicitDeny
-    } else if statements
-        .iter()
-        .any(|s| effect(s, "Allow") && applies(s, req))
-    {
-        Decision::Allow
-    } else {
-        Decision::ImplicitDeny
-    }
+    access::evaluate(&policies, req).verdict
+}
+
+/// Whether one condition holds for the request's context.
+fn condition_holds(op: &str, key: &str, wanted: &[String], req: &Request) -> bool {
+    let c = ResolvedCondition {
+        operator: Operator::parse(op).expect("an operator"),
+        key: key.to_owned(),
+        values: wanted.iter().cloned().map(Some).collect(),
+    };
+    access::condition(&c, &req.context) == Tri::Yes
 }
 
 // ---------------------------------------------------------------------------------------
@@ -424,9 +193,9 @@ fn own_mfa_arn() -> String {
 fn as_user(action: &str, resource: &str, mfa: Option<bool>) -> Request {
     let r = Request::new(action, resource)
         .with("aws:username", USER)
-        .with("aws:PrincipalArn", &user_arn());
+        .with("aws:PrincipalArn", user_arn());
     match mfa {
-        Some(m) => r.with("aws:MultiFactorAuthPresent", &m.to_string()),
+        Some(m) => r.with("aws:MultiFactorAuthPresent", m.to_string()),
         None => r.without("aws:MultiFactorAuthPresent"),
     }
 }
@@ -590,7 +359,7 @@ fn the_deny_root_guardrail_lets_privileged_root_sessions_through() {
     // Not the member accounts' other principals.
     let role = Request::new("s3:ListAllMyBuckets", "*").with(
         "aws:PrincipalArn",
-        &format!("arn:aws:iam::{MEMBER}:role/developer"),
+        format!("arn:aws:iam::{MEMBER}:role/developer"),
     );
     assert_ne!(evaluate(&doc, &role), Decision::ExplicitDeny);
 }
@@ -610,7 +379,7 @@ fn the_organization_access_role_needs_mfa() {
     // Other roles are left alone.
     let other = Request::new("ec2:RunInstances", "*").with(
         "aws:PrincipalArn",
-        &format!("arn:aws:iam::{MEMBER}:role/developer"),
+        format!("arn:aws:iam::{MEMBER}:role/developer"),
     );
     assert_ne!(evaluate(&doc, &other), Decision::ExplicitDeny);
 }
@@ -987,7 +756,7 @@ fn archive_policy(assembly: &Assembly) -> Vec<Value> {
 /// A request over TLS signed by a principal of the audit account.
 fn as_audit_principal(arn: &str, action: &str, resource: &str) -> Request {
     Request::new(action, resource)
-        .by("AWS", arn)
+        .by(Who::aws(arn))
         .with("aws:PrincipalArn", arn)
         .with("aws:PrincipalAccount", AUDIT_ID)
         .with("aws:SecureTransport", "true")
@@ -997,7 +766,7 @@ fn as_audit_principal(arn: &str, action: &str, resource: &str) -> Request {
 /// A delivery of `service` over TLS, for the source `source_arn` of organization `org`.
 fn as_service(service: &str, action: &str, resource: &str, source_arn: &str, org: &str) -> Request {
     Request::new(action, resource)
-        .by("Service", service)
+        .by(Who::service(service))
         .with("aws:PrincipalServiceName", service)
         .with("aws:SourceArn", source_arn)
         .with("aws:SourceOrgID", org)
@@ -1205,9 +974,9 @@ fn every_management_account_event_reaches_the_alert_topic() {
     let assume = |source: &str, account: &str| {
         Request::new(
             "sts:AssumeRole",
-            &format!("arn:aws:iam::{MANAGEMENT}:role/{role_id}"),
+            format!("arn:aws:iam::{MANAGEMENT}:role/{role_id}"),
         )
-        .by("Service", "cloudtrail.amazonaws.com")
+        .by(Who::service("cloudtrail.amazonaws.com"))
         .with("aws:SourceArn", source)
         .with("aws:SourceAccount", account)
     };
@@ -1268,7 +1037,7 @@ fn every_management_account_event_reaches_the_alert_topic() {
     let topic_arn = ctx.values[&topic].clone();
     let publish = |service: &str, source: &str| {
         Request::new("sns:Publish", &topic_arn)
-            .by("Service", service)
+            .by(Who::service(service))
             .with("aws:SourceArn", source)
             .with("aws:SourceAccount", MANAGEMENT)
     };
@@ -1458,7 +1227,7 @@ fn the_key_policy_lets_cloudtrail_generate_data_keys_for_the_organization_trail_
     let trail = organization_trail_arn();
     let cloudtrail = |action: &str, source: &str, context: &str| {
         Request::new(action, &key)
-            .by("Service", "cloudtrail.amazonaws.com")
+            .by(Who::service("cloudtrail.amazonaws.com"))
             .with("aws:SourceArn", source)
             .with("kms:EncryptionContext:aws:cloudtrail:arn", context)
     };
@@ -1500,7 +1269,7 @@ fn the_key_policy_lets_cloudtrail_generate_data_keys_for_the_organization_trail_
     // The alarm publishes to the encrypted topic; no other alarm does.
     let alarm = |source: &str| {
         Request::new("kms:GenerateDataKey", &key)
-            .by("Service", "cloudwatch.amazonaws.com")
+            .by(Who::service("cloudwatch.amazonaws.com"))
             .with("aws:SourceArn", source)
             .with("aws:SourceAccount", MANAGEMENT)
     };
@@ -1512,10 +1281,10 @@ fn the_key_policy_lets_cloudtrail_generate_data_keys_for_the_organization_trail_
     // CloudWatch Logs encrypts the trail's log group, and no other.
     let logs = |group: &str| {
         Request::new("kms:GenerateDataKey", &key)
-            .by("Service", &format!("logs.{HOME}.amazonaws.com"))
+            .by(Who::service(format!("logs.{HOME}.amazonaws.com")))
             .with(
                 "kms:EncryptionContext:aws:logs:arn",
-                &format!("arn:aws:logs:{HOME}:{MANAGEMENT}:log-group:{group}"),
+                format!("arn:aws:logs:{HOME}:{MANAGEMENT}:log-group:{group}"),
             )
     };
     assert_eq!(
@@ -1527,7 +1296,7 @@ fn the_key_policy_lets_cloudtrail_generate_data_keys_for_the_organization_trail_
     // Config of the organization encrypts its deliveries.
     let config = |org: &str| {
         Request::new("kms:GenerateDataKey", &key)
-            .by("Service", "config.amazonaws.com")
+            .by(Who::service("config.amazonaws.com"))
             .with("aws:SourceOrgID", org)
     };
     assert_eq!(evaluate(&policy, &config(ORG_ID)), Decision::Allow);
@@ -1537,7 +1306,7 @@ fn the_key_policy_lets_cloudtrail_generate_data_keys_for_the_organization_trail_
     // other accounts read nothing.
     let read = |account: &str, via: &str| {
         Request::new("kms:Decrypt", &key)
-            .by("AWS", &format!("arn:aws:iam::{account}:root"))
+            .by(Who::aws(format!("arn:aws:iam::{account}:root")))
             .with("kms:ViaService", via)
     };
     assert_eq!(

@@ -371,6 +371,44 @@ impl App {
         &self.diagnostics
     }
 
+    /// Every resource node written by hand (not a typed construct) that is part of a
+    /// template, with its resource, in declaration order.
+    pub(crate) fn raw_resources(&self) -> impl Iterator<Item = (NodeId, &Resource)> + '_ {
+        let app = self.id;
+        self.nodes.iter().enumerate().filter_map(move |(i, e)| {
+            e.stack?;
+            let NodeKind::Resource(r) = &e.kind else {
+                return None;
+            };
+            let Body::Raw(res) = &r.body else {
+                return None;
+            };
+            Some((
+                NodeId {
+                    app,
+                    index: i as u32,
+                },
+                res,
+            ))
+        })
+    }
+
+    /// The parameter at `node`, if it is one.
+    pub(crate) fn parameter(&self, node: NodeId) -> Option<&Parameter> {
+        match &self.entry(node)?.kind {
+            NodeKind::Parameter(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// For a StackSet's member stack, the StackSet resource that carries it.
+    pub(crate) fn embedded_in(&self, stack: NodeId) -> Option<NodeId> {
+        match &self.entry(stack)?.kind {
+            NodeKind::Stack(d) => d.embedded_in,
+            _ => None,
+        }
+    }
+
     pub(crate) fn app_id(&self) -> u32 {
         self.id
     }

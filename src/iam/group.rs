@@ -49,7 +49,7 @@ impl Group {
 /// A group as the app holds it until synthesis.
 #[derive(Debug, Clone)]
 pub(crate) struct GroupData {
-    name: Option<String>,
+    pub(crate) name: Option<String>,
     pub(crate) attachments: Attachments,
 }
 

@@ -66,7 +66,7 @@ impl ManagedPolicy {
 #[derive(Debug, Clone)]
 pub(crate) struct ManagedPolicyData {
     pub(crate) document: PolicyDocument,
-    name: Option<String>,
+    pub(crate) name: Option<String>,
     description: Option<String>,
     path: Option<String>,
 }

@@ -10,6 +10,7 @@ pub(crate) use group::GroupData;
 pub use group::{Group, GroupHandle};
 pub(crate) use identity::is_policy_name_char;
 pub use identity::ManagedPolicyRef;
+pub(crate) use managed_policy::ManagedPolicyData;
 pub use managed_policy::{ManagedPolicy, ManagedPolicyHandle};
 pub use policy::{
     keys, Action, BaseOperator, Condition, ConditionKey, Effect, InvalidAction, Operator,
@@ -17,4 +18,5 @@ pub use policy::{
     POLICY_VERSION,
 };
 pub use role::requires_mfa;
+pub(crate) use role::RoleData;
 pub use role::{Role, RoleHandle, RoleView};

@@ -20,6 +20,7 @@ mod policy;
 pub use crate::policy_type::PolicyType;
 pub(crate) use account::AccountData;
 pub use account::{Account, AccountHandle, AccountRef, AccountView, ACCOUNT_TYPE};
+pub(crate) use organization::OrganizationData;
 pub use organization::{Organization, OrganizationHandle};
 pub use ou::{OrganizationalUnit, OuHandle, OuView, Parent, OUS_AT_ONCE};
 pub use policy::{

@@ -65,7 +65,7 @@ impl Action {
     /// Matching is case-insensitive; `*` matches any run of characters (also none) and `?`
     /// exactly one.
     pub fn matches(&self, concrete: &str) -> bool {
-        wildcard_match(&self.0, concrete)
+        wildcard_match(&self.0, concrete, false)
     }
 }
 
@@ -97,20 +97,50 @@ fn check(action: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// IAM wildcard matching: `*` any run, `?` one character, ASCII case-insensitive.
-fn wildcard_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let t: Vec<char> = text.chars().map(|c| c.to_ascii_lowercase()).collect();
+/// IAM wildcard matching: `*` any run, `?` one character; ASCII case-insensitive unless
+/// `case_sensitive` (ARNs and `StringLike` values are compared case-sensitively).
+pub(crate) fn wildcard_match(pattern: &str, text: &str, case_sensitive: bool) -> bool {
+    if pattern.is_ascii() && text.is_ascii() {
+        // The common case, without allocating: one byte is one character.
+        let eq = |a: u8, b: u8| {
+            if case_sensitive {
+                a == b
+            } else {
+                a.eq_ignore_ascii_case(&b)
+            }
+        };
+        return matches(pattern.as_bytes(), text.as_bytes(), b'*', b'?', eq);
+    }
+    let fold = |c: char| {
+        if case_sensitive {
+            c
+        } else {
+            c.to_ascii_lowercase()
+        }
+    };
+    let p: Vec<char> = pattern.chars().map(fold).collect();
+    let t: Vec<char> = text.chars().map(fold).collect();
+    matches(&p, &t, '*', '?', |a, b| a == b)
+}
+
+/// Wildcard matching with backtracking on the last `star`.
+fn matches<T: Copy + PartialEq>(
+    p: &[T],
+    t: &[T],
+    star_sym: T,
+    one: T,
+    eq: impl Fn(T, T) -> bool,
+) -> bool {
     let (mut pi, mut ti) = (0, 0);
     // Position of the last `*` in the pattern and the text position it was tried at.
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
         match p.get(pi) {
-            Some('*') => {
+            Some(&c) if c == star_sym => {
                 star = Some((pi, ti));
                 pi += 1;
             }
-            Some(&c) if c == '?' || c == t[ti] => {
+            Some(&c) if c == one || eq(c, t[ti]) => {
                 pi += 1;
                 ti += 1;
             }
@@ -124,7 +154,7 @@ fn wildcard_match(pattern: &str, text: &str) -> bool {
             },
         }
     }
-    p[pi..].iter().all(|&c| c == '*')
+    p[pi..].iter().all(|&c| c == star_sym)
 }
 
 impl fmt::Display for Action {

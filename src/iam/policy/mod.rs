@@ -33,6 +33,7 @@ mod principal;
 mod problem;
 mod statement;
 
+pub(crate) use action::wildcard_match;
 pub use action::{Action, InvalidAction};
 pub use condition::Condition;
 pub use document::{PolicyDocument, POLICY_VERSION};

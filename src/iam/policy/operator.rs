@@ -128,6 +128,13 @@ impl BaseOperator {
     }
 }
 
+impl BaseOperator {
+    /// The base operator named `name` as written in a policy (`StringLike`), if any.
+    pub fn from_name(name: &str) -> Option<BaseOperator> {
+        BaseOperator::ALL.into_iter().find(|b| b.as_str() == name)
+    }
+}
+
 impl fmt::Display for BaseOperator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -223,6 +230,37 @@ impl Operator {
             name.push_str("IfExists");
         }
         name
+    }
+
+    /// Reads an operator as written in a policy, e.g. `ForAnyValue:StringLikeIfExists`;
+    /// `None` for a name IAM does not know.
+    ///
+    /// ```
+    /// use orgstack::iam::{BaseOperator, Operator};
+    /// let op = Operator::parse("ForAllValues:StringEqualsIfExists").unwrap();
+    /// assert_eq!(op.base, BaseOperator::StringEquals);
+    /// assert_eq!(op.name(), "ForAllValues:StringEqualsIfExists");
+    /// assert!(Operator::parse("StringMatches").is_none());
+    /// ```
+    pub fn parse(name: &str) -> Option<Operator> {
+        let (qualifier, rest) = match name.split_once(':') {
+            Some(("ForAnyValue", rest)) => (Some(SetQualifier::ForAnyValue), rest),
+            Some(("ForAllValues", rest)) => (Some(SetQualifier::ForAllValues), rest),
+            Some(_) => return None,
+            None => (None, name),
+        };
+        let (base, if_exists) = match BaseOperator::from_name(rest) {
+            Some(b) => (b, false),
+            None => (
+                BaseOperator::from_name(rest.strip_suffix("IfExists")?)?,
+                true,
+            ),
+        };
+        Some(Operator {
+            base,
+            if_exists,
+            qualifier,
+        })
     }
 
     /// What IAM would reject about this operator, if anything.
