@@ -155,6 +155,8 @@ pub enum Rule {
     UnknownKey,
     /// An address that alerts or notifications are sent to is not an e-mail address.
     AlertEmail,
+    /// A template value nests deeper than [`cfn::MAX_DEPTH`](crate::cfn::MAX_DEPTH) levels.
+    NestingDepth,
 }
 
 impl Rule {
@@ -212,6 +214,7 @@ impl Rule {
             Rule::MfaMaxAge => "mfa-max-age",
             Rule::UnknownKey => "unknown-key",
             Rule::AlertEmail => "alert-email",
+            Rule::NestingDepth => "nesting-depth",
         }
     }
 }

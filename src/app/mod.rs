@@ -9,6 +9,7 @@
 mod assembly;
 mod checks;
 mod construct;
+mod depth;
 mod integrity;
 mod logical_id;
 mod lower;

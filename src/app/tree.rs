@@ -362,6 +362,14 @@ impl App {
         })
     }
 
+    /// The id of this app's node at `index`.
+    pub(crate) fn node_at(&self, index: usize) -> NodeId {
+        NodeId {
+            app: self.id,
+            index: u32::try_from(index).unwrap_or(u32::MAX),
+        }
+    }
+
     pub(crate) fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
     }

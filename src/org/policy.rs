@@ -196,6 +196,13 @@ pub(crate) struct PolicyData {
 }
 
 impl Typed for PolicyData {
+    fn values(&self, f: &mut dyn FnMut(&str, &Value)) {
+        match &self.content {
+            Content::Document(doc) => doc.for_each_value(&mut |v| f("Content", v)),
+            Content::Json(v) => f("Content", v),
+        }
+    }
+
     fn validate(&self, cx: &mut Check<'_>) {
         if let Content::Document(doc) = &self.content {
             for p in doc.problems() {
