@@ -8,6 +8,7 @@ use crate::error::{Diagnostic, Rule};
 use crate::iam::Role;
 use crate::layouts::access::{AccessLevel, Environment, GroupSpec, AUDITOR};
 
+use super::naming::{same_id_as_earlier, upper_camel};
 use super::settings::{Guardrails, KmsKey, LockSetting, ObjectLock, LOG_GROUP_RETENTION_DAYS};
 
 /// Builds a [`FiveAccountLayout`](super::FiveAccountLayout).
@@ -295,6 +296,45 @@ impl FiveAccountLayoutBuilder {
             .unwrap_or_else(|| format!("alerts@{}", self.email_domain.as_deref().unwrap_or("")))
     }
 
+    /// Reports environments, access levels and groups whose names become the same
+    /// construct id: the later one is left out, and the problem names both.
+    fn report_id_collisions(&self, app: &mut App, path: &str) {
+        let envs: Vec<&str> = self.environments.iter().map(|e| e.name.as_str()).collect();
+        let levels: Vec<&str> = self
+            .access_levels
+            .iter()
+            .map(|l| l.role_name.as_str())
+            .collect();
+        let groups: Vec<&str> = self.groups.iter().map(|g| g.name.as_str()).collect();
+        for (what, names) in [
+            ("environments", envs),
+            ("access levels", levels),
+            ("groups", groups),
+        ] {
+            for (i, earlier) in same_id_as_earlier(names.iter().copied())
+                .into_iter()
+                .enumerate()
+            {
+                let Some(j) = earlier else { continue };
+                if names[i] == names[j] {
+                    continue; // the same name twice is reported with the names' own rule
+                }
+                app.report(Diagnostic::new(
+                    path,
+                    Rule::DuplicateId,
+                    names[i],
+                    format!(
+                        "the {what} `{}` and `{}` both become the construct id `{}` (ids keep letters and digits, and capitalize each word); the later one is left out",
+                        names[j],
+                        names[i],
+                        upper_camel(names[i])
+                    ),
+                    format!("rename one of `{}` and `{}`", names[j], names[i]),
+                ));
+            }
+        }
+    }
+
     /// Reports bad settings (name, e-mails, regions, environments, log retention, Object
     /// Lock, MFA age, budgets, grants) at `path`, once for the whole layout.
     pub(super) fn report_settings(&self, app: &mut App, path: &str) {
@@ -367,6 +407,7 @@ impl FiveAccountLayoutBuilder {
                 ));
             }
         }
+        self.report_id_collisions(app, path);
         if !LOG_GROUP_RETENTION_DAYS.contains(&self.log_retention_days) {
             app.report(Diagnostic::new(
                 path,
