@@ -129,6 +129,10 @@
 //! # Ok::<(), orgstack::Error>(())
 //! ```
 //!
+//! Whatever the input, nothing panics: a quota of `usize::MAX` means "no limit", a value
+//! nested deeper than [`cfn::MAX_DEPTH`] is a [`Rule::NestingDepth`] problem found before
+//! anything walks it, and a handle of another app is a [`Rule::ForeignHandle`] problem.
+//!
 //! ## What synthesis guarantees
 //!
 //! - **Deterministic bytes**: 2-space indented JSON with a trailing newline, key order fixed
