@@ -146,6 +146,21 @@ fn handles_of_another_app_are_reported_in_every_api() {
         Role::assumable_with_mfa("Admin", &o_account),
     )
     .unwrap();
+    app.add(
+        &o_org,
+        Policy::service_control(
+            "OnForeignOrg",
+            PolicyDocument::new().statement(Statement::deny().action("s3:*").resource("*")),
+        ),
+    )
+    .unwrap();
+    app.add(&o_org, OrganizationalUnit::new("UnderForeignOrg"))
+        .unwrap();
+    app.add(
+        &o_stack,
+        FiveAccountLayout::builder("acme").email_domain("aws.acme.example"),
+    )
+    .unwrap();
     let _ = account;
 
     let foreign = with_rule(&app, Rule::ForeignHandle);

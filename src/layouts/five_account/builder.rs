@@ -394,16 +394,38 @@ impl FiveAccountLayoutBuilder {
                     .name
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-            if !ok
-                || [IDENTITY, AUDIT, SHARED_SERVICES].contains(&env.name.as_str())
-                || !seen.insert(env.name.as_str())
-            {
+            let reserved = [IDENTITY, AUDIT, SHARED_SERVICES].contains(&env.name.as_str());
+            let twice = !seen.insert(env.name.as_str());
+            let why = if env.name.is_empty() {
+                Some((
+                    "an environment's name is empty",
+                    "name the environment, e.g. `staging`",
+                ))
+            } else if !ok {
+                Some((
+                    "an environment's name is lower-case letters, digits and hyphens (it names the account, its e-mail and its budget)",
+                    "write the name in lower case with hyphens, e.g. `read-only`",
+                ))
+            } else if reserved {
+                Some((
+                    "identity, audit and shared-services are the layout's own accounts, not environments",
+                    "give the environment another name, e.g. `staging`",
+                ))
+            } else if twice {
+                Some((
+                    "the environment is listed twice",
+                    "list each environment once",
+                ))
+            } else {
+                None
+            };
+            if let Some((message, hint)) = why {
                 app.report(Diagnostic::new(
                     path,
                     Rule::PropertyValue,
                     &env.name,
-                    "an environment's name is lower-case letters, digits and hyphens, unique, and not identity, audit or shared-services",
-                    "rename the environment",
+                    message,
+                    hint,
                 ));
             }
         }
