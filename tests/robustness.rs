@@ -266,6 +266,10 @@ fn usize_max_lengths_do_not_overflow() {
         .filter(|d| matches!(d.rule, Rule::PolicySize | Rule::TrustPolicySize))
         .collect();
     assert_eq!(sizes.len(), 2, "{sizes:#?}");
+    for d in &sizes {
+        assert_eq!(d.value, "unbounded", "{d}");
+        assert!(d.message.contains("unbounded length"), "{d}");
+    }
 }
 
 const DEEP: usize = 100_000;

@@ -187,8 +187,8 @@ pub(crate) fn check(res: &Resource, q: &Quotas, out: &mut Vec<Problem>) {
                 if size > max {
                     out.push(Problem::new(
                         Rule::TrustPolicySize,
-                        size.to_string(),
-                        format!("the trust policy is {size} characters minified (intrinsics counted at their longest); IAM accepts {max}"),
+                        length_value(size),
+                        format!("the trust policy is {} minified (intrinsics counted at their longest); IAM accepts {max}", length_text(size)),
                         "trust fewer principals (trust an account, not each role), or raise the quota to 4096 and set `Quotas::trust_policy_size`",
                     ));
                 }
@@ -199,8 +199,11 @@ pub(crate) fn check(res: &Resource, q: &Quotas, out: &mut Vec<Problem>) {
                 if size > max {
                     out.push(Problem::new(
                         Rule::ManagedPolicySize,
-                        size.to_string(),
-                        format!("the policy is {size} characters without whitespace; IAM accepts at most {max}"),
+                        length_value(size),
+                        format!(
+                            "the policy is {} without whitespace; IAM accepts at most {max}",
+                            length_text(size)
+                        ),
                         "split it into two managed policies, or use wildcards",
                     ));
                 }
@@ -214,6 +217,25 @@ pub(crate) fn check(res: &Resource, q: &Quotas, out: &mut Vec<Problem>) {
             }
             _ => {}
         }
+    }
+}
+
+/// A measured length as a diagnostic's value: the number, or `unbounded` for a value holding
+/// a reference whose longest value is `usize::MAX`.
+pub(crate) fn length_value(len: usize) -> String {
+    if len == usize::MAX {
+        "unbounded".to_owned()
+    } else {
+        len.to_string()
+    }
+}
+
+/// A measured length in a message: `N characters`, or that it has no bound.
+pub(crate) fn length_text(len: usize) -> String {
+    if len == usize::MAX {
+        "of unbounded length (a reference in it gives `usize::MAX` as its longest value)".to_owned()
+    } else {
+        format!("{len} characters")
     }
 }
 
@@ -240,8 +262,8 @@ fn policy_size(res: &Resource, content: &Value, q: &Quotas, out: &mut Vec<Proble
         };
         out.push(Problem::new(
             Rule::PolicySize,
-            size.to_string(),
-            format!("the policy is {size} characters minified (intrinsics counted at their longest); Organizations accepts at most {max} for {of}"),
+            length_value(size),
+            format!("the policy is {} minified (intrinsics counted at their longest); Organizations accepts at most {max} for {of}", length_text(size)),
             hint,
         ));
     }

@@ -210,8 +210,11 @@ pub(crate) fn report_attachments(
     if inline_size > max_inline {
         cx.report(
             Rule::InlinePolicySize,
-            inline_size.to_string(),
-            format!("inline policies total {inline_size} characters; IAM allows {max_inline}"),
+            crate::cfn::schema::length_value(inline_size),
+            format!(
+                "inline policies total {}; IAM allows {max_inline}",
+                crate::cfn::schema::length_text(inline_size)
+            ),
             "move statements into a managed policy",
         );
     }
