@@ -360,7 +360,14 @@ fn deep_nesting_is_reported_not_recursed() {
     ];
     expected.sort_unstable();
     assert_eq!(paths, expected, "{deep:#?}");
+    // Formatting, serializing, cloning and comparing the app's values recurse no deeper.
+    assert!(format!("{app:?}").contains("nested more than"));
     drop(app);
+    let deep = deep_map(DEEP);
+    assert!(orgstack::cfn::render::minified(&deep).is_err());
+    assert!(orgstack::cfn::render::pretty(&deep).is_err());
+    assert!(deep.clone() == deep);
+    assert!(deep != deep_list(DEEP));
 }
 
 /// Nesting at the limit synthesizes; one level more is reported.

@@ -280,7 +280,7 @@ fn pseudo_by_name(name: &str) -> Option<Pseudo> {
 }
 
 /// A value in a template: JSON, where any node may be an intrinsic function.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub enum Value {
     /// JSON `null`.
     #[default]
@@ -866,4 +866,24 @@ fn maps_match<'a>(x: &'a Map, y: &'a Map, pending: &mut Vec<(&'a Value, &'a Valu
         }
     }
     true
+}
+
+/// As derived, except that a value nested deeper than [`MAX_DEPTH`] is shown as such
+/// instead of being formatted by recursion.
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if nests(self) && self.depth(MAX_DEPTH) > MAX_DEPTH {
+            return write!(f, "Value(nested more than {MAX_DEPTH} levels deep)");
+        }
+        match self {
+            Value::Null => f.write_str("Null"),
+            Value::Bool(b) => f.debug_tuple("Bool").field(b).finish(),
+            Value::Number(n) => f.debug_tuple("Number").field(n).finish(),
+            Value::String(s) => f.debug_tuple("String").field(s).finish(),
+            Value::List(items) => f.debug_tuple("List").field(items).finish(),
+            Value::Map(m) => f.debug_tuple("Map").field(m).finish(),
+            Value::Expr(e) => f.debug_tuple("Expr").field(e).finish(),
+            Value::Shared(v) => f.debug_tuple("Shared").field(v).finish(),
+        }
+    }
 }
