@@ -442,6 +442,35 @@ fn emails_aws_accepts_are_accepted() {
     app.add(&org, Account::new("Ru", "ops@example.xn--p1ai"))
         .unwrap();
     assert!(app.synth().is_ok());
+    // Alerts go to SNS and Budgets, which take any mailbox: longer than an account's root
+    // e-mail, and with characters Organizations refuses.
+    for alert in [
+        format!("{}@alerts.acme.example", "a".repeat(60)),
+        "o'hara%ops&co@acme.example".to_owned(),
+    ] {
+        let mut app = App::new();
+        let stack = app.stack("Management").unwrap();
+        app.add(
+            &stack,
+            FiveAccountLayout::builder("acme")
+                .email_domain("aws.acme.example")
+                .alert_email(alert.as_str()),
+        )
+        .unwrap();
+        assert!(with_rule(&app, Rule::AlertEmail).is_empty(), "{alert}");
+    }
+    for bad in ["cloud-alerts", "a b@acme.example", "x@acme..example"] {
+        let mut app = App::new();
+        let stack = app.stack("Management").unwrap();
+        app.add(
+            &stack,
+            FiveAccountLayout::builder("acme")
+                .email_domain("aws.acme.example")
+                .alert_email(bad),
+        )
+        .unwrap();
+        assert_eq!(with_rule(&app, Rule::AlertEmail).len(), 1, "{bad}");
+    }
 }
 
 #[test]

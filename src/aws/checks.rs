@@ -36,6 +36,13 @@ pub(crate) fn email_problem(email: &str) -> Option<&'static str> {
     if local.starts_with('.') {
         return Some("the part before `@` must not start with a dot");
     }
+    domain_problem(domain)
+}
+
+/// Why the domain of an e-mail address cannot receive mail: letters, digits, hyphens and
+/// dots; at least two labels, none empty or starting or ending with a hyphen; a
+/// top-level domain not all digits.
+fn domain_problem(domain: &str) -> Option<&'static str> {
     if !domain
         .bytes()
         .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.')
@@ -55,6 +62,34 @@ pub(crate) fn email_problem(email: &str) -> Option<&'static str> {
         return Some("the top-level domain must not be all digits");
     }
     None
+}
+
+/// Why an address that notifications are sent to (SNS e-mail subscriptions, budget
+/// subscribers) is refused, or `None`: an address of at most 254 characters with one `@`,
+/// a local part of 1 to 64 printable ASCII characters without whitespace or any of
+/// `"(),:;<>@[\]`, and a domain that can receive mail. Neither SNS nor Budgets limits
+/// such an address to the 64 characters of an account's root e-mail, nor refuses `%&'`.
+pub(crate) fn notification_email_problem(email: &str) -> Option<&'static str> {
+    if email.is_empty() || email.len() > 254 {
+        return Some("an e-mail address is 1 to 254 characters");
+    }
+    if !email.is_ascii() {
+        return Some("write the address in ASCII: an internationalized domain in punycode (xn--…)");
+    }
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return Some("an e-mail address needs an `@`");
+    };
+    if local.is_empty() || local.len() > 64 {
+        return Some("the part before `@` is 1 to 64 characters");
+    }
+    const REFUSED: &[u8] = b"\"(),:;<>@[\\]";
+    if local
+        .bytes()
+        .any(|c| c.is_ascii_whitespace() || c.is_ascii_control() || REFUSED.contains(&c))
+    {
+        return Some("the part before `@` may not hold whitespace, control characters or any of \"(),:;<>@[\\]");
+    }
+    domain_problem(domain)
 }
 
 /// `^\d{12}$`

@@ -493,7 +493,7 @@ impl FiveAccountLayoutBuilder {
         // Without an e-mail domain, the missing domain is reported instead.
         if self.alert_email.is_some() || self.email_domain.is_some() {
             let address = self.alert_address();
-            if let Some(why) = crate::aws::email_problem(&address) {
+            if let Some(why) = crate::aws::notification_email_problem(&address) {
                 app.report(Diagnostic::new(
                     path,
                     Rule::AlertEmail,
