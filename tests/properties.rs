@@ -440,7 +440,14 @@ impl OrgPlan {
                 CfnResource::new(
                     id.as_str(),
                     Resource::new("AWS::SNS::Topic")
-                        .property("DisplayName", topic.get_att("TopicName", *len))
+                        .property(
+                            "DisplayName",
+                            Expr::Ref(Reference {
+                                target: Target::Node(topic.node()),
+                                attribute: Some("TopicName".into()),
+                                max_len: *len,
+                            }),
+                        )
                         .metadata("Nested", nested.value()),
                 ),
             )?;
@@ -448,7 +455,11 @@ impl OrgPlan {
         for (name, member) in &self.outputs {
             let value = match member_roles.first() {
                 Some(role) if *member => Value::from(role.arn()),
-                _ => Value::from(topic.ref_expr(64)),
+                _ => Value::from(Expr::Ref(Reference {
+                    target: Target::Node(topic.node()),
+                    attribute: None,
+                    max_len: 64,
+                })),
             };
             app.add_output(&stack, name.as_str(), Output::new(value));
         }

@@ -6,13 +6,13 @@
 mod support;
 
 use orgstack::app::CfnResource;
-use orgstack::cfn::{Expr, Map, Output, Reference, Resource, Target, Value};
+use orgstack::cfn::{Expr, Map, NodeId, Output, Reference, Resource, Target, Value};
 use orgstack::iam::{Condition, PolicyDocument, Role, Statement};
 use orgstack::layouts::access::Environment;
 use orgstack::layouts::FiveAccountLayout;
 use orgstack::org::{Account, Organization, OrganizationalUnit, Policy};
 use orgstack::stackset::{OperationPreferences, StackSet};
-use orgstack::{App, Diagnostic, PolicyQuota, Quotas, Rule};
+use orgstack::{App, Diagnostic, PolicyQuota, Quotas, Rule, Scope};
 
 use support::assert_diagnostic_is_clean;
 
@@ -121,7 +121,10 @@ fn handles_of_another_app_are_reported_in_every_api() {
         CfnResource::new(
             "Uses",
             Resource::new("AWS::SNS::Topic")
-                .property("TopicName", o_topic.get_att("TopicName", 256))
+                .property(
+                    "TopicName",
+                    reference_to(o_topic.node(), Some("TopicName"), 256),
+                )
                 .property(
                     "DisplayName",
                     Expr::Ref(Reference {
@@ -136,7 +139,7 @@ fn handles_of_another_app_are_reported_in_every_api() {
     app.add_output(
         &stack,
         "Foreign",
-        Output::new(o_topic.get_att("TopicArn", 256)),
+        Output::new(reference_to(o_topic.node(), Some("TopicArn"), 256)),
     );
     let roles = app
         .add(&stack, StackSet::new("Roles", "roles").target(&o_ou))
@@ -215,6 +218,15 @@ fn absurd_quotas_do_not_overflow() {
                 .for_each(assert_diagnostic_is_clean);
         }
     }
+}
+
+/// `Ref` (or `Fn::GetAtt` of `attribute`) of a construct, whose longest value is `max_len`.
+fn reference_to(node: NodeId, attribute: Option<&'static str>, max_len: usize) -> Expr {
+    Expr::Ref(Reference {
+        target: Target::Node(node),
+        attribute: attribute.map(Into::into),
+        max_len,
+    })
 }
 
 fn reference(len: usize) -> Value {
@@ -550,7 +562,8 @@ fn message_foreign_reference() {
         &stack,
         CfnResource::new(
             "Uses",
-            Resource::new("AWS::SNS::Topic").property("DisplayName", o_topic.ref_expr(100)),
+            Resource::new("AWS::SNS::Topic")
+                .property("DisplayName", reference_to(o_topic.node(), None, 100)),
         ),
     )
     .unwrap();
