@@ -250,8 +250,10 @@ type Pick = usize;
 type AccountPlan = (Pick, String, String, Option<(String, String)>);
 /// A policy: name, document, description and targets.
 type PolicyPlan = (String, Vec<StatementPlan>, Option<String>, Vec<Pick>);
-/// A StackSet: name, target, regions, max concurrent percentage, roles (id, trusted).
-type StackSetPlan = (String, Pick, Vec<String>, Option<u32>, Vec<(String, Pick)>);
+/// A role of a StackSet's member template: id, the trusted account, an inline policy.
+type RolePlan = (String, Pick, Option<(String, Vec<StatementPlan>)>);
+/// A StackSet: name, target, regions, max concurrent percentage, roles.
+type StackSetPlan = (String, Pick, Vec<String>, Option<u32>, Vec<RolePlan>);
 
 #[derive(Debug, Clone)]
 struct OrgPlan {
@@ -312,7 +314,14 @@ fn org_plan_with(bad: u32) -> BoxedStrategy<OrgPlan> {
                     any::<Pick>(),
                     prop::collection::vec(region(bad), 0..3),
                     prop::option::of(prop_oneof![GOOD => 1u32..=100, bad => 0u32..120]),
-                    prop::collection::vec((text(), any::<Pick>()), 1..3),
+                    prop::collection::vec(
+                        (
+                            text(),
+                            any::<Pick>(),
+                            prop::option::of((text(), document(bad))),
+                        ),
+                        1..3,
+                    ),
                 ),
                 0..3,
             ),
@@ -426,11 +435,16 @@ impl OrgPlan {
                 );
             }
             let set = app.add(&stack, set)?;
-            for (id, trusted) in roles {
-                let role = match accounts.get(trusted % (accounts.len() + 1)) {
+            for (id, trusted, inline) in roles {
+                let mut role = match accounts.get(trusted % (accounts.len() + 1)) {
                     Some(a) => Role::assumable_with_mfa(id.as_str(), a),
                     None => Role::assumable_with_mfa(id.as_str(), "123456789012"),
                 };
+                if let Some((name, doc)) = inline {
+                    // Its references reach the management stack's topic through a
+                    // parameter the StackSet sets.
+                    role = role.inline_policy(name.as_str(), build_document(doc, topic.node()));
+                }
                 member_roles.push(app.add(&set.template(), role)?);
             }
         }
