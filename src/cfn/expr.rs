@@ -280,6 +280,21 @@ fn pseudo_by_name(name: &str) -> Option<Pseudo> {
 }
 
 /// A value in a template: JSON, where any node may be an intrinsic function.
+///
+/// Values are dropped, cloned, compared and measured without recursion, so however deep a
+/// value nests it costs no stack; synthesis refuses one deeper than [`MAX_DEPTH`]. As a
+/// `Value` implements [`Drop`], take a part out of it through a reference or with
+/// [`std::mem::take`]:
+///
+/// ```
+/// use orgstack::cfn::Value;
+/// let mut v = Value::from(vec!["a", "b"]);
+/// let items = match &mut v {
+///     Value::List(items) => std::mem::take(items),
+///     _ => Vec::new(),
+/// };
+/// assert_eq!(items.len(), 2);
+/// ```
 #[derive(Default)]
 pub enum Value {
     /// JSON `null`.
