@@ -236,6 +236,8 @@ pub enum Rule {
     /// A service's administrator account is created in the stack that needs it as
     /// administrator: the plan registers it between stacks, so it must exist before.
     AdministratorOrder,
+    /// A template value nests deeper than [`cfn::MAX_DEPTH`](crate::cfn::MAX_DEPTH) levels.
+    NestingDepth,
 }
 
 impl Rule {
@@ -298,6 +300,7 @@ impl Rule {
             Rule::PolicyId => "policy-id",
             Rule::AdoptedReference => "adopted-reference",
             Rule::AdministratorOrder => "administrator-order",
+            Rule::NestingDepth => "nesting-depth",
         }
     }
 }

@@ -193,6 +193,10 @@
 //! # Ok::<(), orgstack::Error>(())
 //! ```
 //!
+//! Whatever the input, nothing panics: a quota of `usize::MAX` means "no limit", a value
+//! nested deeper than [`cfn::MAX_DEPTH`] is a [`Rule::NestingDepth`] problem found before
+//! anything walks it, and a handle of another app is a [`Rule::ForeignHandle`] problem.
+//!
 //! ## Configuration instead of code
 //!
 //! The same foundation can come from a JSON spec, an [`spec::OrgSpec`], checked by a JSON

@@ -6,7 +6,7 @@ use crate::policy_type::PolicyType;
 /// raisable per account, and AWS has changed some of them before, so every one can be set.
 ///
 /// The Organizations policy quotas are per policy type, in [`Quotas::policies`]; set them by
-/// field or by type.
+/// field or by type. A quota of `usize::MAX` means "no limit".
 ///
 /// ```
 /// use orgstack::{App, Quotas, org::PolicyType};

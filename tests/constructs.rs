@@ -232,11 +232,11 @@ fn eleven_scps_on_one_target() {
     let diags = validation_errors(&scps_on_one_ou(11, true, 0));
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert_eq!(diags[0].rule, Rule::PoliciesPerTarget);
-    assert_eq!(diags[0].path, "Management/Policies/Scp11");
+    assert_eq!(diags[0].path, "Management/Organization/Workloads");
     assert_eq!(diags[0].value, "12");
     assert!(
         diags[0].message.starts_with(
-            "12 policies of type SERVICE_CONTROL_POLICY are attached to one target (FullAWSAccess included); at most 10 are allowed"
+            "12 policies of type SERVICE_CONTROL_POLICY are attached to `Management/Organization/Workloads` (FullAWSAccess included); at most 10 are allowed"
         ),
         "{}",
         diags[0].message
@@ -251,7 +251,11 @@ fn eleven_scps_on_one_target() {
             diags[0].path.as_str(),
             diags[0].value.as_str()
         ),
-        (Rule::PoliciesPerTarget, "Management/Policies/Scp11", "11")
+        (
+            Rule::PoliciesPerTarget,
+            "Management/Organization/Workloads",
+            "11"
+        )
     );
 }
 
@@ -264,7 +268,11 @@ fn scps_per_target_count_full_aws_access_while_attached() {
     let (rule, path, value) = single(&scps_on_one_ou(10, true, 0));
     assert_eq!(
         (rule, path.as_str(), value.as_str()),
-        (Rule::PoliciesPerTarget, "Management/Policies/Scp10", "11")
+        (
+            Rule::PoliciesPerTarget,
+            "Management/Organization/Workloads",
+            "11"
+        )
     );
     assert!(
         scps_on_one_ou(10, false, 0).synth().is_ok(),

@@ -923,7 +923,7 @@ fn a_missing_email_domain_names_the_accounts_without_email() {
     let naming: Vec<_> = e
         .diagnostics()
         .iter()
-        .filter(|d| d.path == "Management" && d.rule == Rule::AccountEmail)
+        .filter(|d| d.path == "Management/Organization" && d.rule == Rule::AccountEmail)
         .collect();
     assert_eq!(naming.len(), 1, "{e}");
     assert_eq!(
@@ -947,10 +947,9 @@ fn a_bad_layout_name_is_reported() {
                 .email_domain("aws.acme.example")
                 .alert_email("cloud-alerts@acme.example"),
         );
-        let found = e
-            .diagnostics()
-            .iter()
-            .any(|d| d.path == "Management" && d.rule == Rule::PropertyValue && d.value == name);
+        let found = e.diagnostics().iter().any(|d| {
+            d.path == "Management/Organization" && d.rule == Rule::PropertyValue && d.value == name
+        });
         assert!(found, "{name:?}: {e}");
     }
 }

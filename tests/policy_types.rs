@@ -422,11 +422,11 @@ fn six_rcps_on_one_ou_are_refused_six_scps_are_not() {
     assert_eq!(diags.len(), 1, "{diags:#?}");
     let d = &diags[0];
     assert_eq!(d.rule, Rule::PoliciesPerTarget);
-    assert_eq!(d.path, "Management/Policies/P6");
+    assert_eq!(d.path, "Management/Organization/Workloads");
     assert_eq!(d.value, "7");
     assert!(
         d.message.starts_with(
-            "7 policies of type RESOURCE_CONTROL_POLICY are attached to one target \
+            "7 policies of type RESOURCE_CONTROL_POLICY are attached to `Management/Organization/Workloads` \
              (RCPFullAWSAccess included); at most 5 are allowed"
         ),
         "{}",
@@ -459,7 +459,7 @@ fn rcp_full_aws_access_counts_on_every_target() {
     let d = single(&app);
     assert_eq!(
         (d.rule, d.path.as_str(), d.value.as_str()),
-        (Rule::PoliciesPerTarget, "Management/Policies/R5", "6")
+        (Rule::PoliciesPerTarget, "Management/Organization", "6")
     );
 }
 
@@ -475,7 +475,7 @@ fn ai_opt_out_and_tag_policies_count_against_their_own_quota() {
     assert_eq!((d.rule, d.value.as_str()), (Rule::PoliciesPerTarget, "6"));
     assert!(
         d.message.starts_with(
-            "6 policies of type AISERVICES_OPT_OUT_POLICY are attached to one target; at most 5"
+            "6 policies of type AISERVICES_OPT_OUT_POLICY are attached to `Management/Organization/Workloads`; at most 5"
         ),
         "{}",
         d.message

@@ -306,22 +306,26 @@ fn tags_with_an_empty_key_or_a_control_character() {
     assert_eq!(
         found(&app),
         [
-            (Rule::Tag, "Management/Accounts/Prod".into(), "=x".into()),
             (
                 Rule::Tag,
                 "Management/Accounts/Prod".into(),
-                "team=plat\tform".into()
+                "\"\": \"x\"".into()
+            ),
+            (
+                Rule::Tag,
+                "Management/Accounts/Prod".into(),
+                "\"team\": \"plat\\tform\"".into()
             ),
             (
                 Rule::Tag,
                 "Management/Organization/Workloads".into(),
-                "owner=a\nb".into()
+                "\"owner\": \"a\\nb\"".into()
             ),
         ]
     );
     assert_eq!(
         found(&app2),
-        one(Rule::Tag, "Member/Admin", "cost\u{7}centre=1")
+        one(Rule::Tag, "Member/Admin", "\"cost\\u{7}centre\": \"1\"")
     );
 }
 
@@ -356,10 +360,13 @@ fn more_than_50_tags_or_one_key_twice() {
         found(&app),
         [
             (Rule::Tag, "Member/Many".into(), "51 tags".into()),
-            (Rule::Tag, "Member/Twice".into(), "team=b".into()),
+            (Rule::Tag, "Member/Twice".into(), "\"team\": \"b\"".into()),
         ]
     );
-    assert_eq!(found(&app2), one(Rule::Tag, "Management/Roles", "team=b"));
+    assert_eq!(
+        found(&app2),
+        one(Rule::Tag, "Management/Roles", "\"team\": \"b\"")
+    );
 }
 
 // ----- 4. names unique in an account -----
@@ -633,14 +640,30 @@ fn budget_thresholds_of_0_over_the_maximum_twice_or_more_than_ten() {
     assert_eq!(
         layout_found(layout().budget_thresholds([0, 80, 80, 1_000_001, 100])),
         [
-            (Rule::BudgetThreshold, "Management".into(), "0".into()),
-            (Rule::BudgetThreshold, "Management".into(), "80".into()),
-            (Rule::BudgetThreshold, "Management".into(), "1000001".into()),
+            (
+                Rule::BudgetThreshold,
+                "Management/Organization".into(),
+                "0".into()
+            ),
+            (
+                Rule::BudgetThreshold,
+                "Management/Organization".into(),
+                "80".into()
+            ),
+            (
+                Rule::BudgetThreshold,
+                "Management/Organization".into(),
+                "1000001".into()
+            ),
         ]
     );
     assert_eq!(
         layout_found(layout().budget_thresholds(1..=11)),
-        one(Rule::BudgetThreshold, "Management", "11 thresholds")
+        one(
+            Rule::BudgetThreshold,
+            "Management/Organization",
+            "11 thresholds"
+        )
     );
     // Without budgets the thresholds are unused.
     let mut app = App::new();
@@ -657,11 +680,15 @@ fn budget_thresholds_of_0_over_the_maximum_twice_or_more_than_ten() {
 fn object_lock_of_0_days_or_over_100_years() {
     assert_eq!(
         layout_found(layout().object_lock(ObjectLock::Compliance(0))),
-        one(Rule::ObjectLockRetention, "Management", "0")
+        one(Rule::ObjectLockRetention, "Management/Organization", "0")
     );
     assert_eq!(
         layout_found(layout().object_lock(ObjectLock::Governance(36_501))),
-        one(Rule::ObjectLockRetention, "Management", "36501")
+        one(
+            Rule::ObjectLockRetention,
+            "Management/Organization",
+            "36501"
+        )
     );
 }
 
@@ -670,11 +697,11 @@ fn mfa_max_age_of_0_or_below() {
     // Reported once for the layout, not by each of its roles.
     assert_eq!(
         layout_found(layout().mfa_max_age(0)),
-        one(Rule::MfaMaxAge, "Management", "0")
+        one(Rule::MfaMaxAge, "Management/Organization", "0")
     );
     assert_eq!(
         layout_found(layout().mfa_max_age(-60)),
-        one(Rule::MfaMaxAge, "Management", "-60")
+        one(Rule::MfaMaxAge, "Management/Organization", "-60")
     );
     // The role on its own.
     let mut app = App::new();
@@ -695,7 +722,11 @@ fn an_account_email_for_an_account_the_layout_does_not_create() {
                 .account_email("shared_services", "aws+shared@acme.example")
                 .account_email("prod", "aws+prod@acme.example")
         ),
-        one(Rule::UnknownKey, "Management", "shared_services")
+        one(
+            Rule::UnknownKey,
+            "Management/Organization",
+            "shared_services"
+        )
     );
 }
 
@@ -703,7 +734,7 @@ fn an_account_email_for_an_account_the_layout_does_not_create() {
 fn an_alert_email_that_is_not_an_address() {
     assert_eq!(
         layout_found(layout().alert_email("cloud-alerts")),
-        one(Rule::AlertEmail, "Management", "cloud-alerts")
+        one(Rule::AlertEmail, "Management/Organization", "cloud-alerts")
     );
 }
 
@@ -728,7 +759,7 @@ fn a_grant_of_a_role_no_access_level_defines() {
 fn a_misspelt_allowed_region() {
     assert_eq!(
         layout_found(layout().allowed_regions(["us-east-1", "eu-wset1"])),
-        one(Rule::Region, "Management", "eu-wset1")
+        one(Rule::Region, "Management/Organization", "eu-wset1")
     );
 }
 

@@ -9,6 +9,7 @@
 mod assembly;
 mod checks;
 mod construct;
+mod depth;
 mod import;
 mod integrity;
 mod logical_id;
@@ -188,7 +189,7 @@ impl App {
     pub fn set_home_region(&mut self, region: impl Into<String>) {
         let region = region.into();
         if let Err(e) = region.parse::<crate::aws::Region>() {
-            self.report(e.to_diagnostic("(app)"));
+            self.report(e.to_diagnostic(APP_PATH));
         }
         self.home_region = region;
     }
@@ -205,7 +206,7 @@ impl App {
         let bucket = bucket.into();
         if !is_bucket_name(&bucket) {
             self.report(Diagnostic::new(
-                "(app)",
+                APP_PATH,
                 Rule::PropertyValue,
                 &bucket,
                 "an S3 bucket name is 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit",
@@ -229,16 +230,22 @@ impl App {
         let name = name.into();
         let id = self.next_id();
         let taken = self.stack_names.contains_key(&name);
+        // A stack's path is its name; a blank one is reported at the app.
+        let path = if name.trim().is_empty() {
+            APP_PATH.to_owned()
+        } else {
+            name.clone()
+        };
         if taken {
             self.report(Diagnostic::new(
-                name.clone(),
+                path,
                 Rule::DuplicateId,
                 &name,
                 "a stack of that name already exists in the app",
                 "give every stack its own name",
             ));
         } else if let Err(e) = name.parse::<crate::aws::StackName>() {
-            self.report(e.to_diagnostic(name.clone()));
+            self.report(e.to_diagnostic(path));
         }
         self.nodes.push(Entry {
             id: name.clone(),
@@ -495,6 +502,10 @@ fn is_bucket_name(b: &str) -> bool {
         && edge(b.bytes().last())
         && !b.contains("..")
 }
+
+/// The path of problems of the app as a whole (its settings, a handle it was given that
+/// is none of its constructs'): the root every construct path starts below.
+pub(crate) const APP_PATH: &str = "App";
 
 /// How a handle of another app is named in a diagnostic.
 pub(crate) fn foreign(n: NodeId) -> String {

@@ -95,19 +95,26 @@ struct Fill {
     overflow: (usize, usize, usize),
 }
 
+/// `num/den` of `quota`, rounded down, for any quota up to `usize::MAX` ("no limit").
+fn fraction(quota: usize, num: u8, den: u8) -> usize {
+    let exact = quota as u128 * u128::from(num) / u128::from(den.max(1));
+    usize::try_from(exact).unwrap_or(usize::MAX)
+}
+
 impl Fill {
     fn fits_main(&self, group: Spill, r: usize, b: usize, l: &Limits) -> bool {
         let (res, bytes, n) = self.main;
         if group.is_shared() {
-            n < l.main_shared && res + r <= l.max_resources
+            n < l.main_shared && res.saturating_add(r) <= l.max_resources
         } else {
-            res + r <= l.main_resources && bytes + b <= l.main_bytes
+            res.saturating_add(r) <= l.main_resources && bytes.saturating_add(b) <= l.main_bytes
         }
     }
 
     fn fits_overflow(&self, group: Spill, r: usize, b: usize, l: &Limits) -> bool {
         let (res, bytes, n) = self.overflow;
-        let room = res + r <= l.max_resources && bytes + b <= l.max_bytes;
+        let room =
+            res.saturating_add(r) <= l.max_resources && bytes.saturating_add(b) <= l.max_bytes;
         room && (!group.is_shared() || n < l.max_shared)
     }
 
@@ -250,9 +257,9 @@ fn split_slot(model: &Model<'_>, p: &mut Placement, slot: usize) {
         main_resources: quotas.resources_per_template / 2,
         main_bytes: quotas.template_bytes / 2,
         max_resources: quotas.resources_per_template.saturating_sub(10).max(1),
-        max_bytes: quotas.template_bytes * 9 / 10,
+        max_bytes: fraction(quotas.template_bytes, 9, 10),
         main_shared: (quotas.outputs_per_template / 2).max(1),
-        max_shared: (quotas.outputs_per_template * 3 / 4).max(1),
+        max_shared: fraction(quotas.outputs_per_template, 3, 4).max(1),
     };
     // Shared groups first, then leaf groups, each in order of first appearance.
     let mut groups: Vec<Spill> = Vec::new();

@@ -111,6 +111,23 @@ fn alphanumeric_name(prefix: &str, logical: &str, attr: Option<&str>) -> String 
     name
 }
 
+/// Where a reference is made: the property (or output field) that holds it, and the path
+/// to report it at when that is not its construct's (an output's `<stack>/<output>`).
+#[derive(Clone, Copy)]
+struct Site<'s> {
+    path: Option<&'s str>,
+    what: &'s str,
+}
+
+impl Site<'_> {
+    fn path_of(&self, model: &Model<'_>, from: NodeId) -> String {
+        match self.path {
+            Some(p) => p.to_owned(),
+            None => model.path(from),
+        }
+    }
+}
+
 /// Resource types whose presence in a member template needs an IAM capability.
 const IAM_PREFIX: &str = "AWS::IAM::";
 
@@ -170,12 +187,16 @@ impl Resolver<'_, '_> {
             needs_iam |= res.resource_type.starts_with(IAM_PREFIX);
             // What the resource references it waits for anyway.
             let mut referenced: Vec<NodeId> = Vec::new();
-            for v in res.properties.values() {
+            for (k, v) in &res.properties {
+                let site = Site {
+                    path: None,
+                    what: k,
+                };
                 v.visit_refs(|r| {
                     if let Target::Node(t) = r.target {
                         referenced.push(t);
                     }
-                    self.note_ref(slot, m, r);
+                    self.note_ref(slot, m, site, r);
                 });
             }
             let start = self.res.dep_flat.len() as u32;
@@ -210,10 +231,17 @@ impl Resolver<'_, '_> {
         }
         if !s.is_extra() {
             if let NodeKind::Stack(data) = &model.app.nodes[s.stack.index()].kind {
-                for o in data.outputs.values() {
-                    o.value.visit_refs(|r| self.note_ref(slot, s.stack, r));
+                for (name, o) in &data.outputs {
+                    // A problem of an output is reported at `<stack>/<output>`.
+                    let path = format!("{}/{name}", model.path(s.stack));
+                    let site = |what| Site {
+                        path: Some(&path),
+                        what,
+                    };
+                    o.value
+                        .visit_refs(|r| self.note_ref(slot, s.stack, site("Value"), r));
                     if let Some(e) = &o.export_name {
-                        e.visit_refs(|r| self.note_ref(slot, s.stack, r));
+                        e.visit_refs(|r| self.note_ref(slot, s.stack, site("Export.Name"), r));
                     }
                 }
             }
@@ -267,27 +295,31 @@ impl Resolver<'_, '_> {
         }
     }
 
-    fn fail(&mut self, from: NodeId, value: String, message: &str, hint: &str) {
+    fn fail(&mut self, from: NodeId, site: Site<'_>, value: String, message: &str, hint: &str) {
         self.out.push(Diagnostic::new(
-            self.model.path(from),
+            site.path_of(self.model, from),
             Rule::CrossBoundaryReference,
             value,
-            message,
+            format!("`{}`: {message}", site.what),
             hint,
         ));
     }
 
-    /// Decides the route of a reference made in `slot` and records what it needs.
-    fn note_ref(&mut self, slot: usize, from: NodeId, r: &Reference) {
+    /// Decides the route of a reference made in `slot` (in `site` of `from`) and records
+    /// what it needs.
+    fn note_ref(&mut self, slot: usize, from: NodeId, site: Site<'_>, r: &Reference) {
         let Target::Node(target) = r.target else {
             return;
         };
         if !self.model.contains(target) {
             self.out.push(Diagnostic::new(
-                self.model.path(from),
+                site.path_of(self.model, from),
                 Rule::ForeignHandle,
                 super::foreign(target),
-                "a reference points at a construct of another App",
+                format!(
+                    "`{}` references a construct of another App, which no template of this app holds",
+                    site.what
+                ),
                 super::FOREIGN_HINT,
             ));
             return;
@@ -300,6 +332,7 @@ impl Resolver<'_, '_> {
             };
             self.fail(
                 from,
+                site,
                 self.model.path(target),
                 what,
                 "reference a resource or a parameter",
@@ -312,10 +345,10 @@ impl Resolver<'_, '_> {
         } else {
             match (slots[slot].kind, slots[target_slot].kind) {
                 (SlotKind::Member { .. }, SlotKind::Member { .. }) => {
-                    return self.fail(from, self.model.path(target), "a StackSet's member template cannot reference a resource of another StackSet's member template", "create the value in the management stack and reference it from both, or use a name both sides can compute");
+                    return self.fail(from, site, self.model.path(target), "a StackSet's member template cannot reference a resource of another StackSet's member template", "create the value in the management stack and reference it from both, or use a name both sides can compute");
                 }
                 (_, SlotKind::Member { .. }) => {
-                    return self.fail(from, self.model.path(target), "a resource inside a StackSet's member accounts cannot be referenced from the management account's stacks", "derive the value from names both sides know (e.g. a prefix and the account id), or move the resource into the management stack");
+                    return self.fail(from, site, self.model.path(target), "a resource inside a StackSet's member accounts cannot be referenced from the management account's stacks", "derive the value from names both sides know (e.g. a prefix and the account id), or move the resource into the management stack");
                 }
                 (SlotKind::Member { .. }, _) => Route::Param,
                 _ => Route::Import {
@@ -340,7 +373,11 @@ impl Resolver<'_, '_> {
                     entry.parameters.push((name.clone(), r.clone()));
                     // The StackSet sets the parameter in its own template's terms.
                     if let Some(parent) = self.placement.slot_of(carrier) {
-                        self.note_ref(parent, carrier, r);
+                        let site = Site {
+                            path: None,
+                            what: "Parameters",
+                        };
+                        self.note_ref(parent, carrier, site, r);
                     }
                 }
                 let model = self.model;

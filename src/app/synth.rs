@@ -31,6 +31,12 @@ impl App {
     pub fn synth(&self) -> Result<Assembly> {
         let mut timings = PhaseTimings::default();
         let mut diagnostics = self.diagnostics().to_vec();
+        // Before anything walks values recursively: none nests past the limit.
+        let deep = diagnostics.len();
+        super::depth::check(self, &mut diagnostics);
+        if diagnostics.len() > deep {
+            return Err(Error::Validation(Diagnostics(diagnostics)));
+        }
 
         let t = Instant::now();
         let model = Model::lower(self);

@@ -255,7 +255,7 @@ impl App {
     /// Whether `node` is this app's; a node of another app is reported, naming `what` was
     /// attempted.
     pub(crate) fn owns(&mut self, node: NodeId, what: &str) -> bool {
-        self.owns_at(node, what, "(app)")
+        self.owns_at(node, what, super::APP_PATH)
     }
 
     /// As [`owns`](Self::owns), reporting the problem at `path` (the construct that was
@@ -365,6 +365,14 @@ impl App {
                 t,
             ))
         })
+    }
+
+    /// The id of this app's node at `index`.
+    pub(crate) fn node_at(&self, index: usize) -> NodeId {
+        NodeId {
+            app: self.id,
+            index: u32::try_from(index).unwrap_or(u32::MAX),
+        }
     }
 
     pub(crate) fn diagnostics(&self) -> &[Diagnostic] {

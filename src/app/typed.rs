@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::fmt::Debug;
 
 use super::App;
-use crate::cfn::{NodeId, Resource};
+use crate::cfn::{NodeId, Resource, Value};
 use crate::error::{Diagnostic, Rule};
 use crate::quotas::Quotas;
 
@@ -26,6 +26,11 @@ pub(crate) trait Typed: Any + Debug + Send + Sync {
     /// What CloudFormation cannot do for it (trusted access, a delegated administrator),
     /// found in the typed model at synthesis; the deploy plan derives its steps from them.
     fn needs(&self, _app: &App, _out: &mut Vec<crate::cfn::needs::Need>) {}
+    /// Calls `f` on every template value of its typed data that came from the user (policy
+    /// documents' resources, principals and condition values, policy contents, ARNs),
+    /// with the name of what holds it: synthesis checks their nesting before it lowers
+    /// anything.
+    fn values(&self, _f: &mut dyn FnMut(&str, &Value)) {}
 
     /// A check over every construct of this type at once, run once per synthesis.
     fn check_all(&self) -> Option<fn(&dyn View, &mut Vec<Diagnostic>)> {

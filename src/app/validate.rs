@@ -139,7 +139,7 @@ fn largest_resources(model: &Model<'_>, names: &Names, slot: &Slot) -> Vec<(Stri
             model.resource(m).map(|r| {
                 (
                     names.of(m).unwrap_or_default().to_owned(),
-                    r.properties.values().map(|v| v.minified_len()).sum(),
+                    crate::cfn::saturating_sum(r.properties.values().map(|v| v.minified_len())),
                 )
             })
         })

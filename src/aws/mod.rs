@@ -16,7 +16,7 @@ mod tests;
 
 pub(crate) use checks::{
     email_problem, is_account_id, is_logical_id, is_organization_id, is_ou_id, is_policy_id,
-    is_region, is_root_id, is_stack_name,
+    is_region, is_root_id, is_stack_name, notification_email_problem,
 };
 
 /// A value refused by one of the checked types of this module.

@@ -206,10 +206,8 @@ impl Expr {
             Expr::Ref(r) => r.max_len,
             Expr::Pseudo(p) => p.max_len(),
             Expr::Sub(template, vars) => sub_max_len(template, vars),
-            Expr::Join(sep, parts) => {
-                parts.iter().map(Value::max_text_len).sum::<usize>()
-                    + sep.len() * parts.len().saturating_sub(1)
-            }
+            Expr::Join(sep, parts) => saturating_sum(parts.iter().map(Value::max_text_len))
+                .saturating_add(sep.len().saturating_mul(parts.len().saturating_sub(1))),
             Expr::ImportValue(_) | Expr::Select(..) | Expr::Split(..) => UNKNOWN_MAX_LEN,
         }
     }
@@ -239,33 +237,33 @@ pub fn escape_sub(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Worst-case length of a `Fn::Sub` string: literal text plus the longest value of each variable.
 fn sub_max_len(template: &str, vars: &Map) -> usize {
-    let mut len = 0;
+    let mut len: usize = 0;
     let mut rest = template;
     while let Some(start) = rest.find("${") {
-        len += start;
+        len = len.saturating_add(start);
         let after = &rest[start + 2..];
         if let Some(stripped) = after.strip_prefix('!') {
             // `${!Literal}` renders as `${Literal}`.
-            len += 2;
+            len = len.saturating_add(2);
             rest = stripped;
             continue;
         }
         match after.find('}') {
             Some(end) => {
                 let name = &after[..end];
-                len += match vars.get(name) {
+                len = len.saturating_add(match vars.get(name) {
                     Some(v) => v.max_text_len(),
                     None => pseudo_by_name(name).map_or(UNKNOWN_MAX_LEN, Pseudo::max_len),
-                };
+                });
                 rest = &after[end + 1..];
             }
             None => {
-                len += rest.len() - start;
+                len = len.saturating_add(rest.len() - start);
                 rest = "";
             }
         }
     }
-    len + rest.len()
+    len.saturating_add(rest.len())
 }
 
 fn pseudo_by_name(name: &str) -> Option<Pseudo> {
@@ -282,7 +280,22 @@ fn pseudo_by_name(name: &str) -> Option<Pseudo> {
 }
 
 /// A value in a template: JSON, where any node may be an intrinsic function.
-#[derive(Debug, Clone, PartialEq, Default)]
+///
+/// Values are dropped, cloned, compared and measured without recursion, so however deep a
+/// value nests it costs no stack; synthesis refuses one deeper than [`MAX_DEPTH`]. As a
+/// `Value` implements [`Drop`], take a part out of it through a reference or with
+/// [`std::mem::take`]:
+///
+/// ```
+/// use orgstack::cfn::Value;
+/// let mut v = Value::from(vec!["a", "b"]);
+/// let items = match &mut v {
+///     Value::List(items) => std::mem::take(items),
+///     _ => Vec::new(),
+/// };
+/// assert_eq!(items.len(), 2);
+/// ```
+#[derive(Default)]
 pub enum Value {
     /// JSON `null`.
     #[default]
@@ -386,27 +399,28 @@ impl Value {
         }
         impl<'a> Visit<'a> for Measure<'_> {
             fn scalar(&mut self, v: &'a Value) {
-                self.len += match v {
+                self.len = self.len.saturating_add(match v {
                     Value::Bool(false) => 5,
                     Value::Number(n) => n.to_string().len(),
                     _ => 4,
-                };
+                });
             }
             fn string(&mut self, s: &'a str) {
-                self.len += (self.string_len)(s);
+                self.len = self.len.saturating_add((self.string_len)(s));
             }
             fn list(&mut self, items: &'a [Value]) -> bool {
-                self.len += 2 + items.len().saturating_sub(1);
+                self.len = self.len.saturating_add(1 + items.len().max(1));
                 true
             }
             fn map(&mut self, map: &'a Map) -> bool {
-                self.len += 2
-                    + map.len().saturating_sub(1)
-                    + map.keys().map(|k| json_string_len(k) + 1).sum::<usize>();
+                self.len = self.len.saturating_add(
+                    1 + map.len().max(1)
+                        + saturating_sum(map.keys().map(|k| json_string_len(k) + 1)),
+                );
                 true
             }
             fn expr(&mut self, e: &'a Expr) -> bool {
-                self.len += 2 + e.max_len();
+                self.len = self.len.saturating_add(e.max_len().saturating_add(2));
                 false
             }
         }
@@ -513,6 +527,12 @@ pub trait Visit<'a> {
     }
 }
 
+/// The sum of `lengths`, or `usize::MAX` if it does not fit: a length of `usize::MAX` means
+/// "no bound known", and adding to it must not wrap.
+pub(crate) fn saturating_sum(lengths: impl IntoIterator<Item = usize>) -> usize {
+    lengths.into_iter().fold(0, usize::saturating_add)
+}
+
 /// Length in characters of `s` as a JSON string literal, quotes and escapes included.
 pub(crate) fn json_string_len(s: &str) -> usize {
     2 + s
@@ -599,4 +619,286 @@ macro_rules! obj {
         $( m.insert($crate::cfn::Key::from($k), $crate::cfn::Value::from($v)); )+
         $crate::cfn::Value::Map(m)
     }};
+}
+
+/// How deep a template value may nest, in JSON levels (an intrinsic function counts as
+/// it is rendered, e.g. `Fn::Join` as an object, an array and an array of its parts).
+/// Deeper values are reported at synthesis (`Rule::NestingDepth`) before anything walks
+/// them recursively; templates stay within what JSON parsers accept (serde_json's 128).
+pub const MAX_DEPTH: usize = 100;
+
+/// Whether a value holds other values (and so may nest).
+fn nests(v: &Value) -> bool {
+    matches!(
+        v,
+        Value::List(_) | Value::Map(_) | Value::Expr(_) | Value::Shared(_)
+    )
+}
+
+/// Moves the nested children of `v` into `out`, leaving `v` shallow.
+fn detach_children(v: &mut Value, out: &mut Vec<Value>) {
+    let mut take = |child: &mut Value| {
+        if nests(child) {
+            out.push(std::mem::take(child));
+        }
+    };
+    match v {
+        Value::List(items) => items.iter_mut().for_each(&mut take),
+        Value::Map(map) => map.values_mut().for_each(&mut take),
+        Value::Expr(e) => match &mut **e {
+            Expr::Sub(_, vars) => vars.values_mut().for_each(&mut take),
+            Expr::Join(_, parts) => parts.iter_mut().for_each(&mut take),
+            Expr::ImportValue(v) | Expr::Select(_, v) | Expr::Split(_, v) => take(v),
+            Expr::Ref(_) | Expr::Pseudo(_) => {}
+        },
+        Value::Shared(arc) => {
+            if let Some(inner) = std::sync::Arc::get_mut(arc) {
+                take(inner);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {}
+    }
+}
+
+/// Values are dropped without recursion, so that a value nested a hundred thousand levels
+/// deep is freed like a flat one.
+impl Drop for Value {
+    fn drop(&mut self) {
+        let mut pending = Vec::new();
+        detach_children(self, &mut pending);
+        while let Some(mut v) = pending.pop() {
+            detach_children(&mut v, &mut pending);
+        }
+    }
+}
+
+impl Value {
+    /// How deep the value nests in JSON levels: 0 for a scalar or a string, 1 for a list or
+    /// an object of scalars, and intrinsics as rendered. Counted without recursion, and
+    /// only up to `limit + 1`: a value deeper than `limit` reports `limit + 1`.
+    ///
+    /// ```
+    /// use orgstack::cfn::{Expr, Value};
+    /// let v = Value::from(vec![Value::from(vec!["a"])]);
+    /// assert_eq!(v.depth(10), 2);
+    /// assert_eq!(Value::from(Expr::join(",", ["a"])).depth(10), 3);
+    /// assert_eq!(v.depth(1), 2);
+    /// ```
+    pub fn depth(&self, limit: usize) -> usize {
+        let cap = limit.saturating_add(1);
+        let mut deepest = 0;
+        let mut pending: Vec<(&Value, usize)> = vec![(self, 0)];
+        while let Some((v, level)) = pending.pop() {
+            let (own, children_at): (usize, usize) = match v {
+                Value::List(_) | Value::Map(_) => (1, 1),
+                Value::Expr(e) => match &**e {
+                    Expr::Ref(r) => (if r.attribute.is_some() { 2 } else { 1 }, 0),
+                    Expr::Pseudo(_) => (1, 0),
+                    Expr::Sub(_, vars) if vars.is_empty() => (1, 0),
+                    Expr::Sub(..) | Expr::Join(..) => (3, 3),
+                    Expr::ImportValue(_) => (1, 1),
+                    Expr::Select(..) | Expr::Split(..) => (2, 2),
+                },
+                Value::Shared(_) => (0, 0),
+                _ => (0, 0),
+            };
+            deepest = deepest.max(level.saturating_add(own));
+            if deepest >= cap {
+                return cap;
+            }
+            let at = level + children_at;
+            match v {
+                Value::List(items) => pending.extend(items.iter().map(|c| (c, at))),
+                Value::Map(map) => pending.extend(map.values().map(|c| (c, at))),
+                Value::Expr(e) => match &**e {
+                    Expr::Sub(_, vars) => pending.extend(vars.values().map(|c| (c, at))),
+                    Expr::Join(_, parts) => pending.extend(parts.iter().map(|c| (c, at))),
+                    Expr::ImportValue(c) | Expr::Select(_, c) | Expr::Split(_, c) => {
+                        pending.push((c, at))
+                    }
+                    Expr::Ref(_) | Expr::Pseudo(_) => {}
+                },
+                Value::Shared(inner) => pending.push((inner, level)),
+                _ => {}
+            }
+        }
+        deepest
+    }
+}
+
+/// What is left to do while cloning a value without recursion.
+enum CloneTask<'a> {
+    /// Clone this value (its children first).
+    Visit(&'a Value),
+    /// The last `n` results are the items of a list.
+    List(usize),
+    /// The last results are the values of this map, in order.
+    Map(&'a Map),
+    /// The last results are the operands of this intrinsic, in order.
+    Expr(&'a Expr),
+}
+
+/// Values are cloned without recursion, like they are dropped (see [`Drop`]).
+impl Clone for Value {
+    fn clone(&self) -> Self {
+        let mut tasks = vec![CloneTask::Visit(self)];
+        let mut done: Vec<Value> = Vec::new();
+        while let Some(task) = tasks.pop() {
+            match task {
+                CloneTask::Visit(v) => match v {
+                    Value::Null => done.push(Value::Null),
+                    Value::Bool(b) => done.push(Value::Bool(*b)),
+                    Value::Number(n) => done.push(Value::Number(n.clone())),
+                    Value::String(s) => done.push(Value::String(s.clone())),
+                    Value::Shared(a) => done.push(Value::Shared(a.clone())),
+                    Value::List(items) => {
+                        tasks.push(CloneTask::List(items.len()));
+                        tasks.extend(items.iter().rev().map(CloneTask::Visit));
+                    }
+                    Value::Map(map) => {
+                        tasks.push(CloneTask::Map(map));
+                        tasks.extend(map.values().rev().map(CloneTask::Visit));
+                    }
+                    Value::Expr(e) => {
+                        tasks.push(CloneTask::Expr(e));
+                        match &**e {
+                            Expr::Sub(_, vars) => {
+                                tasks.extend(vars.values().rev().map(CloneTask::Visit))
+                            }
+                            Expr::Join(_, parts) => {
+                                tasks.extend(parts.iter().rev().map(CloneTask::Visit))
+                            }
+                            Expr::ImportValue(c) | Expr::Select(_, c) | Expr::Split(_, c) => {
+                                tasks.push(CloneTask::Visit(c))
+                            }
+                            Expr::Ref(_) | Expr::Pseudo(_) => {}
+                        }
+                    }
+                },
+                CloneTask::List(n) => {
+                    let items = done.split_off(done.len() - n);
+                    done.push(Value::List(items));
+                }
+                CloneTask::Map(map) => {
+                    let values = done.split_off(done.len() - map.len());
+                    let mut m = Map::with_capacity_and_hasher(map.len(), Default::default());
+                    m.extend(map.keys().cloned().zip(values));
+                    done.push(Value::Map(m));
+                }
+                CloneTask::Expr(e) => {
+                    let mut operand = || done.pop().unwrap_or_default();
+                    let cloned = match e {
+                        Expr::Ref(r) => Expr::Ref(r.clone()),
+                        Expr::Pseudo(p) => Expr::Pseudo(*p),
+                        Expr::ImportValue(_) => Expr::ImportValue(operand()),
+                        Expr::Select(i, _) => Expr::Select(*i, operand()),
+                        Expr::Split(sep, _) => Expr::Split(sep.clone(), operand()),
+                        Expr::Sub(template, vars) => {
+                            let values = done.split_off(done.len() - vars.len());
+                            let mut m =
+                                Map::with_capacity_and_hasher(vars.len(), Default::default());
+                            m.extend(vars.keys().cloned().zip(values));
+                            Expr::Sub(template.clone(), m)
+                        }
+                        Expr::Join(sep, parts) => {
+                            Expr::Join(sep.clone(), done.split_off(done.len() - parts.len()))
+                        }
+                    };
+                    done.push(Value::Expr(Box::new(cloned)));
+                }
+            }
+        }
+        done.pop().unwrap_or_default()
+    }
+}
+
+/// Values are compared without recursion; objects compare as maps (key order aside), as
+/// `IndexMap` does.
+impl PartialEq for Value {
+    fn eq(&self, other: &Self) -> bool {
+        let mut pending: Vec<(&Value, &Value)> = vec![(self, other)];
+        while let Some((a, b)) = pending.pop() {
+            let same = match (a, b) {
+                (Value::Shared(x), Value::Shared(y)) if std::sync::Arc::ptr_eq(x, y) => true,
+                (Value::Shared(x), _) => {
+                    pending.push((x, b));
+                    true
+                }
+                (_, Value::Shared(y)) => {
+                    pending.push((a, y));
+                    true
+                }
+                (Value::Null, Value::Null) => true,
+                (Value::Bool(x), Value::Bool(y)) => x == y,
+                (Value::Number(x), Value::Number(y)) => x == y,
+                (Value::String(x), Value::String(y)) => x == y,
+                (Value::List(x), Value::List(y)) => {
+                    pending.extend(x.iter().zip(y));
+                    x.len() == y.len()
+                }
+                (Value::Map(x), Value::Map(y)) => maps_match(x, y, &mut pending),
+                (Value::Expr(x), Value::Expr(y)) => match (&**x, &**y) {
+                    (Expr::Ref(p), Expr::Ref(q)) => p == q,
+                    (Expr::Pseudo(p), Expr::Pseudo(q)) => p == q,
+                    (Expr::Sub(s, v), Expr::Sub(t, w)) => s == t && maps_match(v, w, &mut pending),
+                    (Expr::Join(s, v), Expr::Join(t, w)) => {
+                        pending.extend(v.iter().zip(w));
+                        s == t && v.len() == w.len()
+                    }
+                    (Expr::ImportValue(v), Expr::ImportValue(w)) => {
+                        pending.push((v, w));
+                        true
+                    }
+                    (Expr::Select(i, v), Expr::Select(j, w)) => {
+                        pending.push((v, w));
+                        i == j
+                    }
+                    (Expr::Split(s, v), Expr::Split(t, w)) => {
+                        pending.push((v, w));
+                        s == t
+                    }
+                    _ => false,
+                },
+                _ => false,
+            };
+            if !same {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Whether two maps have the same keys, queueing their values to compare.
+fn maps_match<'a>(x: &'a Map, y: &'a Map, pending: &mut Vec<(&'a Value, &'a Value)>) -> bool {
+    if x.len() != y.len() {
+        return false;
+    }
+    for (k, v) in x {
+        match y.get(k) {
+            Some(w) => pending.push((v, w)),
+            None => return false,
+        }
+    }
+    true
+}
+
+/// As derived, except that a value nested deeper than [`MAX_DEPTH`] is shown as such
+/// instead of being formatted by recursion.
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if nests(self) && self.depth(MAX_DEPTH) > MAX_DEPTH {
+            return write!(f, "Value(nested more than {MAX_DEPTH} levels deep)");
+        }
+        match self {
+            Value::Null => f.write_str("Null"),
+            Value::Bool(b) => f.debug_tuple("Bool").field(b).finish(),
+            Value::Number(n) => f.debug_tuple("Number").field(n).finish(),
+            Value::String(s) => f.debug_tuple("String").field(s).finish(),
+            Value::List(items) => f.debug_tuple("List").field(items).finish(),
+            Value::Map(m) => f.debug_tuple("Map").field(m).finish(),
+            Value::Expr(e) => f.debug_tuple("Expr").field(e).finish(),
+            Value::Shared(v) => f.debug_tuple("Shared").field(v).finish(),
+        }
+    }
 }

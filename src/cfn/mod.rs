@@ -31,8 +31,10 @@ mod resolve;
 pub(crate) mod schema;
 mod template;
 
+pub(crate) use expr::saturating_sum;
 pub use expr::{
-    escape_sub, Expr, Key, Map, NodeId, Pseudo, Reference, Target, Value, Visit, UNKNOWN_MAX_LEN,
+    escape_sub, Expr, Key, Map, NodeId, Pseudo, Reference, Target, Value, Visit, MAX_DEPTH,
+    UNKNOWN_MAX_LEN,
 };
 pub(crate) use resolve::{write_import, write_local};
 pub use resolve::{Literal, Resolve, With};

@@ -138,8 +138,16 @@ impl<R: Resolve> Serialize for With<'_, Expr, R> {
     }
 }
 
+/// A value nested deeper than [`MAX_DEPTH`](super::MAX_DEPTH) is refused with an error
+/// rather than serialized by recursion (synthesis reports such values before it renders).
 impl Serialize for Value {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.depth(super::MAX_DEPTH) > super::MAX_DEPTH {
+            return Err(serde::ser::Error::custom(format!(
+                "a value nested more than {} levels deep",
+                super::MAX_DEPTH
+            )));
+        }
         With(self, &Literal).serialize(s)
     }
 }

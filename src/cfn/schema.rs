@@ -20,7 +20,7 @@ pub(crate) struct Problem {
     pub(crate) rule: Rule,
     pub(crate) value: String,
     pub(crate) message: String,
-    pub(crate) hint: &'static str,
+    pub(crate) hint: String,
 }
 
 impl Problem {
@@ -28,13 +28,13 @@ impl Problem {
         rule: Rule,
         value: impl Into<String>,
         message: impl Into<String>,
-        hint: &'static str,
+        hint: impl Into<String>,
     ) -> Self {
         Problem {
             rule,
             value: value.into(),
             message: message.into(),
-            hint,
+            hint: hint.into(),
         }
     }
 }
@@ -80,7 +80,7 @@ pub(crate) fn check(res: &Resource, q: &Quotas, out: &mut Vec<Problem>) {
                             Rule::AccountRoleName,
                             role,
                             "a role name is 1 to 64 of letters, digits and _+=,.@-",
-                            "rename the role",
+                            iam_name_hint(role, 64),
                         ));
                     }
                 }
@@ -105,7 +105,7 @@ pub(crate) fn check(res: &Resource, q: &Quotas, out: &mut Vec<Problem>) {
                 value,
                 0,
                 512,
-                Rule::PolicyName,
+                Rule::Description,
                 "a policy description must be at most 512 characters",
                 out,
             ),
@@ -187,8 +187,8 @@ pub(crate) fn check(res: &Resource, q: &Quotas, out: &mut Vec<Problem>) {
                 if size > max {
                     out.push(Problem::new(
                         Rule::TrustPolicySize,
-                        size.to_string(),
-                        format!("the trust policy is {size} characters minified (intrinsics counted at their longest); IAM accepts {max}"),
+                        length_value(size),
+                        format!("the trust policy is {} minified (intrinsics counted at their longest); IAM accepts {max}", length_text(size)),
                         "trust fewer principals (trust an account, not each role), or raise the quota to 4096 and set `Quotas::trust_policy_size`",
                     ));
                 }
@@ -199,8 +199,11 @@ pub(crate) fn check(res: &Resource, q: &Quotas, out: &mut Vec<Problem>) {
                 if size > max {
                     out.push(Problem::new(
                         Rule::ManagedPolicySize,
-                        size.to_string(),
-                        format!("the policy is {size} characters without whitespace; IAM accepts at most {max}"),
+                        length_value(size),
+                        format!(
+                            "the policy is {} without whitespace; IAM accepts at most {max}",
+                            length_text(size)
+                        ),
                         "split it into two managed policies, or use wildcards",
                     ));
                 }
@@ -214,6 +217,25 @@ pub(crate) fn check(res: &Resource, q: &Quotas, out: &mut Vec<Problem>) {
             }
             _ => {}
         }
+    }
+}
+
+/// A measured length as a diagnostic's value: the number, or `unbounded` for a value holding
+/// a reference whose longest value is `usize::MAX`.
+pub(crate) fn length_value(len: usize) -> String {
+    if len == usize::MAX {
+        "unbounded".to_owned()
+    } else {
+        len.to_string()
+    }
+}
+
+/// A measured length in a message: `N characters`, or that it has no bound.
+pub(crate) fn length_text(len: usize) -> String {
+    if len == usize::MAX {
+        "of unbounded length (a reference in it gives `usize::MAX` as its longest value)".to_owned()
+    } else {
+        format!("{len} characters")
     }
 }
 
@@ -240,8 +262,8 @@ fn policy_size(res: &Resource, content: &Value, q: &Quotas, out: &mut Vec<Proble
         };
         out.push(Problem::new(
             Rule::PolicySize,
-            size.to_string(),
-            format!("the policy is {size} characters minified (intrinsics counted at their longest); Organizations accepts at most {max} for {of}"),
+            length_value(size),
+            format!("the policy is {} minified (intrinsics counted at their longest); Organizations accepts at most {max} for {of}", length_text(size)),
             hint,
         ));
     }
@@ -283,6 +305,39 @@ pub(crate) fn is_iam_name(name: &str, max: usize) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c))
 }
 
+/// How to fix an IAM name that breaks `[\w+=,.@-]{1,max}`: what to shorten, or which
+/// characters to replace.
+pub(crate) fn iam_name_hint(name: &str, max: usize) -> String {
+    if name.is_empty() {
+        return format!("give it a name of 1 to {max} letters, digits and _+=,.@-");
+    }
+    let mut bad: Vec<char> = name
+        .chars()
+        .filter(|&c| !(c.is_ascii_alphanumeric() || "_+=,.@-".contains(c)))
+        .collect();
+    bad.dedup();
+    bad.sort_unstable();
+    bad.dedup();
+    let mut hint = String::new();
+    if !bad.is_empty() {
+        let shown: Vec<String> = bad.iter().map(|c| format!("{c:?}")).collect();
+        hint = format!(
+            "replace the characters IAM names do not take ({}) with `-` or `_`",
+            shown.join(", ")
+        );
+    }
+    if name.len() > max {
+        if !hint.is_empty() {
+            hint.push_str(", and ");
+        }
+        hint.push_str(&format!(
+            "shorten it to at most {max} characters (it has {})",
+            name.len()
+        ));
+    }
+    hint
+}
+
 fn length(
     value: &Value,
     min: usize,
@@ -292,13 +347,19 @@ fn length(
     out: &mut Vec<Problem>,
 ) {
     if let Some(s) = value.as_str() {
-        if !(min..=max).contains(&s.chars().count()) {
-            let hint = if s.is_empty() {
-                "give it a value"
+        let n = s.chars().count();
+        if !(min..=max).contains(&n) {
+            let hint = if n < min {
+                format!("give it a value of at least {min} characters")
             } else {
-                "shorten it"
+                format!("shorten it to at most {max} characters")
             };
-            out.push(Problem::new(rule, s, message, hint));
+            out.push(Problem::new(
+                rule,
+                s,
+                format!("{message}; this one has {n}"),
+                hint,
+            ));
         }
     }
 }
@@ -355,7 +416,7 @@ fn iam_name(value: &Value, what: &str, max: usize, out: &mut Vec<Problem>) {
                 Rule::IamName,
                 name,
                 format!("a {what} name is 1 to {max} of letters, digits and _+=,.@-"),
-                "rename it",
+                iam_name_hint(name, max),
             ));
         }
     }

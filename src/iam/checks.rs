@@ -41,7 +41,7 @@ pub(crate) fn report_name(cx: &mut Check<'_>, what: &str, name: &str, max: usize
             Rule::IamName,
             name,
             format!("a {what} name is 1 to {max} of letters, digits and _+=,.@-"),
-            "rename it",
+            crate::cfn::schema::iam_name_hint(name, max),
         );
     }
 }

@@ -54,6 +54,10 @@ pub(crate) struct GroupData {
 }
 
 impl Typed for GroupData {
+    fn values(&self, f: &mut dyn FnMut(&str, &crate::cfn::Value)) {
+        self.attachments.for_each_value(f);
+    }
+
     fn validate(&self, cx: &mut Check<'_>) {
         let max_inline = cx.quotas().group_inline_policy_size;
         self.attachments.report(cx, max_inline);

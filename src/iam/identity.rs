@@ -104,6 +104,18 @@ impl Attachments {
         res
     }
 
+    /// Calls `f` on every template value of the attachments: ARNs and inline documents.
+    pub(crate) fn for_each_value(&self, f: &mut dyn FnMut(&str, &Value)) {
+        for m in &self.managed {
+            if let ManagedPolicyRef::Arn(v) = m {
+                f("ManagedPolicyArns", v);
+            }
+        }
+        for (_, doc) in &self.inline {
+            doc.for_each_value(&mut |v| f("Policies", v));
+        }
+    }
+
     /// Reports too many managed policies, and inline policies over `max_inline` or
     /// breaking the identity-policy grammar.
     pub(crate) fn report(&self, cx: &mut Check<'_>, max_inline: usize) {
@@ -178,7 +190,7 @@ pub(crate) fn report_attachments(
     report_aws_managed(cx, managed);
     let max = cx.quotas().managed_policies_per_identity;
     // What is deployed: the distinct ARNs.
-    let attached = match managed_arns(managed) {
+    let attached = match &managed_arns(managed) {
         Value::List(arns) => arns.len(),
         _ => managed.len(),
     };
@@ -190,15 +202,19 @@ pub(crate) fn report_attachments(
             "merge policies, or raise the quota (up to 20) and set `Quotas::managed_policies_per_identity`",
         );
     }
-    let inline_size: usize = inline
-        .iter()
-        .map(|(_, d)| d.minified_len_without_whitespace())
-        .sum();
+    let inline_size = crate::cfn::saturating_sum(
+        inline
+            .iter()
+            .map(|(_, d)| d.minified_len_without_whitespace()),
+    );
     if inline_size > max_inline {
         cx.report(
             Rule::InlinePolicySize,
-            inline_size.to_string(),
-            format!("inline policies total {inline_size} characters; IAM allows {max_inline}"),
+            crate::cfn::schema::length_value(inline_size),
+            format!(
+                "inline policies total {}; IAM allows {max_inline}",
+                crate::cfn::schema::length_text(inline_size)
+            ),
             "move statements into a managed policy",
         );
     }

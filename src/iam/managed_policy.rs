@@ -72,6 +72,11 @@ pub(crate) struct ManagedPolicyData {
 }
 
 impl Typed for ManagedPolicyData {
+    fn values(&self, f: &mut dyn FnMut(&str, &crate::cfn::Value)) {
+        self.document
+            .for_each_value(&mut |v| f("PolicyDocument", v));
+    }
+
     fn validate(&self, cx: &mut Check<'_>) {
         report_identity_policy(cx, &self.document);
     }

@@ -175,6 +175,15 @@ pub(crate) struct RoleData {
 }
 
 impl Typed for RoleData {
+    fn values(&self, f: &mut dyn FnMut(&str, &Value)) {
+        self.trust
+            .for_each_value(&mut |v| f("AssumeRolePolicyDocument", v));
+        if let Some(b) = &self.permissions_boundary {
+            f("PermissionsBoundary", b);
+        }
+        self.attachments.for_each_value(f);
+    }
+
     fn validate(&self, cx: &mut Check<'_>) {
         if let Some(a) = &self.trusted_account {
             a.check(cx);

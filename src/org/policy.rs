@@ -239,6 +239,13 @@ impl Typed for PolicyData {
         vec![("TargetIds", existing)]
     }
 
+    fn values(&self, f: &mut dyn FnMut(&str, &Value)) {
+        match &self.content {
+            Content::Document(doc) => doc.for_each_value(&mut |v| f("Content", v)),
+            Content::Json(v) => f("Content", v),
+        }
+    }
+
     fn validate(&self, cx: &mut Check<'_>) {
         if let Some(id) = &self.adopted {
             if let Err(e) = id.parse::<crate::aws::PolicyId>() {
@@ -521,22 +528,44 @@ fn policies_per_target(model: &dyn View, out: &mut Vec<Diagnostic>) {
                 .push(node);
         }
     }
-    for ((ty, _), (organization, policies)) in counts {
+    for ((ty, target), (organization, policies)) in counts {
         let builtin = aws_policy_attached(app, organization, ty);
         let total = policies.len() + usize::from(builtin.is_some());
         let max = quotas.policy(ty).per_target;
         if total > max {
             let names: Vec<String> = policies.iter().map(|p| model.path(*p)).collect();
+            // The target's own construct, or (for an account that exists already) the
+            // last policy attached to it.
+            let (path, named) = match target {
+                PolicyTargetRef::Root(o) => {
+                    let p = model.path(o.node());
+                    (p.clone(), format!("the root of `{p}`"))
+                }
+                PolicyTargetRef::Ou(ou) => {
+                    let p = model.path(ou.node());
+                    (p.clone(), format!("`{p}`"))
+                }
+                PolicyTargetRef::Account(a) => match a.node() {
+                    Some(n) => {
+                        let p = model.path(n);
+                        (p.clone(), format!("`{p}`"))
+                    }
+                    None => (
+                        names.last().cloned().unwrap_or_default(),
+                        format!("account {}", a.id().as_str().unwrap_or_default()),
+                    ),
+                },
+            };
             out.push(Diagnostic::new(
-                names.last().cloned().unwrap_or_default(),
+                path,
                 Rule::PoliciesPerTarget,
                 total.to_string(),
                 format!(
-                    "{total} policies of type {ty} are attached to one target{}; at most {max} are allowed: {}",
+                    "{total} policies of type {ty} are attached to {named}{}; at most {max} are allowed: {}",
                     builtin.map_or_else(String::new, |b| format!(" ({b} included)")),
                     names.join(", ")
                 ),
-                "merge policies, or attach some to the parent OU instead",
+                format!("merge policies, or attach some to the parent of {named} instead (or raise the quota and set its `per_target` in `Quotas::policies`)"),
             ));
         }
     }

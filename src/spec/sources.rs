@@ -55,7 +55,7 @@ impl Sources {
         let under = |p: &str| {
             d.path == p || (d.path.starts_with(p) && d.path.as_bytes().get(p.len()) == Some(&b'/'))
         };
-        if d.path == "(app)" {
+        if d.path == crate::app::APP_PATH {
             return match d.rule {
                 Rule::Region => "$.home_region".to_owned(),
                 Rule::PropertyValue => "$.template_bucket".to_owned(),

@@ -125,13 +125,8 @@ impl Typed for StackSetData {
             }
         }
         if let Some(p) = &s.preferences {
-            for why in p.problems() {
-                cx.report(
-                    Rule::PropertyValue,
-                    "OperationPreferences",
-                    why,
-                    "fix the operation preferences",
-                );
+            for (value, why, fix) in p.problems() {
+                cx.report(Rule::PropertyValue, value, why, fix);
             }
         }
     }

@@ -171,25 +171,50 @@ impl OperationPreferences {
         Value::Map(m)
     }
 
-    fn problems(&self) -> Vec<&'static str> {
+    /// Each problem: the setting as written (`MaxConcurrentPercentage: 0`), what is wrong,
+    /// and how to fix it.
+    pub(crate) fn problems(&self) -> Vec<(String, &'static str, &'static str)> {
         let mut p = Vec::new();
-        if self.failure_tolerance_percentage.is_some_and(|v| v > 100) {
-            p.push("FailureTolerancePercentage must be 0 to 100");
+        if let Some(v) = self.failure_tolerance_percentage.filter(|&v| v > 100) {
+            p.push((
+                format!("FailureTolerancePercentage: {v}"),
+                "FailureTolerancePercentage must be 0 to 100",
+                "pass 0 to 100 to `failure_tolerance_percentage`",
+            ));
         }
-        if self
+        if let Some(v) = self
             .max_concurrent_percentage
-            .is_some_and(|v| v == 0 || v > 100)
+            .filter(|&v| v == 0 || v > 100)
         {
-            p.push("MaxConcurrentPercentage must be 1 to 100");
+            p.push((
+                format!("MaxConcurrentPercentage: {v}"),
+                "MaxConcurrentPercentage must be 1 to 100",
+                "pass 1 to 100 to `max_concurrent_percentage`",
+            ));
         }
         if self.max_concurrent_count == Some(0) {
-            p.push("MaxConcurrentCount must be at least 1");
+            p.push((
+                "MaxConcurrentCount: 0".to_owned(),
+                "MaxConcurrentCount must be at least 1",
+                "pass at least 1 to `max_concurrent_count`",
+            ));
         }
-        if self.failure_tolerance_count.is_some() && self.failure_tolerance_percentage.is_some() {
-            p.push("set FailureToleranceCount or FailureTolerancePercentage, not both");
+        if let (Some(c), Some(pc)) = (
+            self.failure_tolerance_count,
+            self.failure_tolerance_percentage,
+        ) {
+            p.push((
+                format!("FailureToleranceCount: {c}, FailureTolerancePercentage: {pc}"),
+                "set FailureToleranceCount or FailureTolerancePercentage, not both",
+                "drop one of `failure_tolerance_count` and `failure_tolerance_percentage`",
+            ));
         }
-        if self.max_concurrent_count.is_some() && self.max_concurrent_percentage.is_some() {
-            p.push("set MaxConcurrentCount or MaxConcurrentPercentage, not both");
+        if let (Some(c), Some(pc)) = (self.max_concurrent_count, self.max_concurrent_percentage) {
+            p.push((
+                format!("MaxConcurrentCount: {c}, MaxConcurrentPercentage: {pc}"),
+                "set MaxConcurrentCount or MaxConcurrentPercentage, not both",
+                "drop one of `max_concurrent_count` and `max_concurrent_percentage`",
+            ));
         }
         p
     }

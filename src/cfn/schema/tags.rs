@@ -34,13 +34,8 @@ pub(super) fn tags(ty: &str, value: &Value, out: &mut Vec<Problem>) {
         ) else {
             continue;
         };
-        if let Some(why) = tag_problem(ty, k, v) {
-            out.push(Problem::new(
-                Rule::Tag,
-                format!("{k}={v}"),
-                why,
-                "fix the tag",
-            ));
+        if let Some((why, fix)) = tag_problem(ty, k, v) {
+            out.push(Problem::new(Rule::Tag, shown(k, v), why, fix));
         }
         let key = if ignore_case {
             std::borrow::Cow::Owned(k.to_lowercase())
@@ -50,7 +45,7 @@ pub(super) fn tags(ty: &str, value: &Value, out: &mut Vec<Problem>) {
         if keys.contains(&key) {
             out.push(Problem::new(
                 Rule::Tag,
-                format!("{k}={v}"),
+                shown(k, v),
                 if ignore_case {
                     "the resource already has a tag of this key (IAM compares tag keys without case)"
                 } else {
@@ -62,6 +57,12 @@ pub(super) fn tags(ty: &str, value: &Value, out: &mut Vec<Problem>) {
             keys.push(key);
         }
     }
+}
+
+/// A tag as a diagnostic shows it: key and value quoted, so that an empty or blank one
+/// shows as such.
+fn shown(key: &str, value: &str) -> String {
+    format!("{key:?}: {value:?}")
 }
 
 /// `\p{Z}`: the space separators, the line separator and the paragraph separator.
@@ -77,40 +78,65 @@ fn is_separator(c: char) -> bool {
 /// `^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$` (the Organizations, IAM and most schemas' tag rule; a
 /// control character such as a tab or a line break is none of these); a StackSet's keys
 /// are `^(?!aws:)[a-zA-Z0-9\s:_./=+-]+$` and its values 1 to 256 characters.
-fn tag_problem(ty: &str, key: &str, value: &str) -> Option<&'static str> {
+fn tag_problem(ty: &str, key: &str, value: &str) -> Option<(&'static str, &'static str)> {
     let ok = |s: &str| {
         s.chars()
             .all(|c| c.is_alphanumeric() || is_separator(c) || "_.:/=+-@".contains(c))
     };
     let stack_set = ty == "AWS::CloudFormation::StackSet";
-    if !(1..=128).contains(&key.chars().count()) {
-        return Some("a tag key must be 1 to 128 characters");
+    if key.is_empty() {
+        return Some((
+            "a tag needs a key of 1 to 128 characters; this one has none",
+            "give the tag a key, e.g. `.tag(\"team\", value)`",
+        ));
+    }
+    if key.chars().count() > 128 {
+        return Some((
+            "a tag key must be 1 to 128 characters",
+            "shorten the key to at most 128 characters",
+        ));
     }
     if value.chars().count() > 256 {
-        return Some("a tag value must be at most 256 characters");
+        return Some((
+            "a tag value must be at most 256 characters",
+            "shorten the value to at most 256 characters",
+        ));
     }
     if stack_set && value.is_empty() {
-        return Some("a StackSet's tag value must be 1 to 256 characters");
+        return Some((
+            "a StackSet's tag value must be 1 to 256 characters",
+            "give the tag a value, or drop it",
+        ));
     }
     if key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
-        return Some("tag keys starting with `aws:` are reserved");
+        return Some((
+            "tag keys starting with `aws:` are reserved",
+            "drop the `aws:` prefix, or use a prefix of your own such as `acme:`",
+        ));
     }
     if key.chars().chain(value.chars()).any(char::is_control) {
-        return Some("tags may not hold control characters such as tabs or line breaks");
+        return Some((
+            "tags may not hold control characters such as tabs or line breaks",
+            "replace tabs and line breaks with spaces",
+        ));
     }
     if stack_set {
         if !key
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b" :_./=+-".contains(&b))
         {
-            return Some(
+            return Some((
                 "a StackSet's tag keys may hold ASCII letters, digits, spaces and :_./=+- only",
-            );
+                "drop or replace the other characters of the key",
+            ));
         }
         return None;
     }
     if !ok(key) || !ok(value) {
-        return Some("tags may hold letters, digits, spaces and _.:/=+-@ only");
+        return Some((
+            "tags may hold letters, digits, spaces and _.:/=+-@ only",
+            "drop or replace the other characters",
+        ));
     }
     None
 }

@@ -7,9 +7,10 @@ use crate::cfn::Value;
 
 /// An IAM action such as `s3:GetObject`, `s3:Get*` or the lone `*`.
 ///
-/// The service prefix is `[a-z0-9-]+` and the action name `[A-Za-z0-9*?]+`; an `Action`
-/// that breaks this cannot be constructed. Equality is on the exact text: IAM compares
-/// actions case-insensitively, but the text is kept as written so output stays stable.
+/// The service prefix is `[A-Za-z0-9-]+` and the action name `[A-Za-z0-9*?]+`; an `Action`
+/// that breaks this cannot be constructed. IAM reads both parts without case
+/// (`IAM:listaccesskeys` is `iam:ListAccessKeys`), so either case is accepted; equality is on
+/// the exact text, which is kept as written so output stays stable.
 ///
 /// ```
 /// use orgstack::iam::Action;
@@ -41,7 +42,7 @@ impl Action {
     ///
     /// # Errors
     /// [`InvalidAction`] unless `action` is the lone `*` or `service:Action`, where the
-    /// service is `[a-z0-9-]+` and the action name `[A-Za-z0-9*?]+`.
+    /// service is `[A-Za-z0-9-]+` and the action name `[A-Za-z0-9*?]+`.
     pub fn new(action: impl Into<String>) -> Result<Action, InvalidAction> {
         let action = action.into();
         match check(&action) {
@@ -81,9 +82,9 @@ fn check(action: &str) -> Result<(), &'static str> {
     }
     if !service
         .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
     {
-        return Err("the service prefix may only contain `a-z`, `0-9` and `-`");
+        return Err("the service prefix may only contain letters, digits and `-`");
     }
     if name.is_empty() {
         return Err("the action name after `:` is empty");
@@ -218,6 +219,8 @@ mod tests {
             "iam:*",
             "ec2:Describe?nstances",
             "sso-directory:List*",
+            "S3:GetObject",
+            "IAM:listaccesskeys",
         ] {
             let action = Action::new(a).unwrap_or_else(|e| panic!("{a}: {e}"));
             assert_eq!(action.as_str(), a);
@@ -233,7 +236,7 @@ mod tests {
             ":Get",
             "s3:Get Object",
             "S3 :x",
-            "S3:GetObject",
+            "s_3:GetObject",
             "",
             "s3:Get:Object",
             "*:*",

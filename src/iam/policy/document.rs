@@ -76,6 +76,13 @@ impl PolicyDocument {
         Value::Map(m)
     }
 
+    /// Calls `f` on every template value of the document's statements.
+    pub(crate) fn for_each_value(&self, f: &mut dyn FnMut(&Value)) {
+        for s in &self.statements {
+            s.for_each_value(f);
+        }
+    }
+
     /// Length of the minified document in characters, every intrinsic counted at its
     /// worst-case length. Organizations measures SCPs and IAM measures trust and inline
     /// policies this way.

@@ -71,10 +71,12 @@ impl Principal {
     /// `AccountId` variable of the `Fn::Sub`. A literal that is not 12 digits is reported by
     /// [`PolicyDocument::problems`](super::PolicyDocument::problems).
     pub fn account(account_id: impl Into<Value>) -> Principal {
-        let literal = match account_id.into() {
-            Value::String(s) => s,
+        let mut account_id: Value = account_id.into();
+        let literal = match &mut account_id {
+            Value::String(s) => std::mem::take(s),
             Value::Number(n) => n.to_string(),
-            other => {
+            _ => {
+                let other = account_id;
                 return Principal::new(
                     PrincipalKind::Aws,
                     Expr::sub_with(
@@ -82,7 +84,7 @@ impl Principal {
                         [("AccountId", other)],
                     )
                     .into(),
-                )
+                );
             }
         };
         let valid = literal.len() == 12 && literal.bytes().all(|b| b.is_ascii_digit());

@@ -315,6 +315,21 @@ impl Statement {
         Value::Map(m)
     }
 
+    /// Calls `f` on every template value of the statement: resources, principals and
+    /// condition values.
+    pub(crate) fn for_each_value(&self, f: &mut dyn FnMut(&Value)) {
+        self.resources
+            .iter()
+            .chain(&self.not_resources)
+            .for_each(&mut *f);
+        for p in self.principals.iter().chain(&self.not_principals) {
+            f(p.value());
+        }
+        for c in &self.conditions {
+            c.values.iter().for_each(&mut *f);
+        }
+    }
+
     /// What IAM would reject in this statement alone.
     pub fn problems(&self) -> Vec<PolicyProblem> {
         let mut out = Vec::new();

@@ -14,7 +14,7 @@ use crate::layouts::access::{Grant, GrantTarget};
 use crate::org::{AccountHandle, OrganizationHandle, OuHandle, Parent};
 use crate::stackset::{StackSet, StackSetHandle};
 
-use super::naming::upper_camel;
+use super::naming::{same_id_as_earlier, upper_camel};
 use super::organization::Structure;
 use super::FiveAccountLayoutBuilder;
 
@@ -38,7 +38,11 @@ impl FiveAccountLayoutBuilder {
                 .target(&structure.workloads)
                 .target(&structure.infrastructure),
         )?;
-        for level in &self.access_levels {
+        let clashes = same_id_as_earlier(self.access_levels.iter().map(|l| l.role_name.as_str()));
+        for (level, clash) in self.access_levels.iter().zip(clashes) {
+            if clash.is_some() {
+                continue; // reported once, with both names
+            }
             app.add(
                 &roles_stack_set.template(),
                 self.with_mfa_max_age(

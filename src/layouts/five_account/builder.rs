@@ -8,6 +8,7 @@ use crate::error::{Diagnostic, Rule};
 use crate::iam::Role;
 use crate::layouts::access::{AccessLevel, Environment, GroupSpec, AUDITOR};
 
+use super::naming::{same_id_as_earlier, upper_camel};
 use super::settings::{
     Guardrails, IdentityModel, KmsKey, LockSetting, ObjectLock, LOG_GROUP_RETENTION_DAYS,
 };
@@ -306,6 +307,45 @@ impl FiveAccountLayoutBuilder {
             .unwrap_or_else(|| format!("alerts@{}", self.email_domain.as_deref().unwrap_or("")))
     }
 
+    /// Reports environments, access levels and groups whose names become the same
+    /// construct id: the later one is left out, and the problem names both.
+    fn report_id_collisions(&self, app: &mut App, path: &str) {
+        let envs: Vec<&str> = self.environments.iter().map(|e| e.name.as_str()).collect();
+        let levels: Vec<&str> = self
+            .access_levels
+            .iter()
+            .map(|l| l.role_name.as_str())
+            .collect();
+        let groups: Vec<&str> = self.groups.iter().map(|g| g.name.as_str()).collect();
+        for (what, names) in [
+            ("environments", envs),
+            ("access levels", levels),
+            ("groups", groups),
+        ] {
+            for (i, earlier) in same_id_as_earlier(names.iter().copied())
+                .into_iter()
+                .enumerate()
+            {
+                let Some(j) = earlier else { continue };
+                if names[i] == names[j] {
+                    continue; // the same name twice is reported with the names' own rule
+                }
+                app.report(Diagnostic::new(
+                    path,
+                    Rule::DuplicateId,
+                    names[i],
+                    format!(
+                        "the {what} `{}` and `{}` both become the construct id `{}` (ids keep letters and digits, and capitalize each word); the later one is left out",
+                        names[j],
+                        names[i],
+                        upper_camel(names[i])
+                    ),
+                    format!("rename one of `{}` and `{}`", names[j], names[i]),
+                ));
+            }
+        }
+    }
+
     /// Reports bad settings (name, e-mails, regions, environments, log retention, Object
     /// Lock, MFA age, budgets, grants) at `path`, once for the whole layout.
     pub(super) fn report_settings(&self, app: &mut App, path: &str) {
@@ -365,19 +405,42 @@ impl FiveAccountLayoutBuilder {
                     .name
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-            if !ok
-                || [IDENTITY, AUDIT, SHARED_SERVICES].contains(&env.name.as_str())
-                || !seen.insert(env.name.as_str())
-            {
+            let reserved = [IDENTITY, AUDIT, SHARED_SERVICES].contains(&env.name.as_str());
+            let twice = !seen.insert(env.name.as_str());
+            let why = if env.name.is_empty() {
+                Some((
+                    "an environment's name is empty",
+                    "name the environment, e.g. `staging`",
+                ))
+            } else if !ok {
+                Some((
+                    "an environment's name is lower-case letters, digits and hyphens (it names the account, its e-mail and its budget)",
+                    "write the name in lower case with hyphens, e.g. `read-only`",
+                ))
+            } else if reserved {
+                Some((
+                    "identity, audit and shared-services are the layout's own accounts, not environments",
+                    "give the environment another name, e.g. `staging`",
+                ))
+            } else if twice {
+                Some((
+                    "the environment is listed twice",
+                    "list each environment once",
+                ))
+            } else {
+                None
+            };
+            if let Some((message, hint)) = why {
                 app.report(Diagnostic::new(
                     path,
                     Rule::PropertyValue,
                     &env.name,
-                    "an environment's name is lower-case letters, digits and hyphens, unique, and not identity, audit or shared-services",
-                    "rename the environment",
+                    message,
+                    hint,
                 ));
             }
         }
+        self.report_id_collisions(app, path);
         if !LOG_GROUP_RETENTION_DAYS.contains(&self.log_retention_days) {
             app.report(Diagnostic::new(
                 path,
@@ -441,7 +504,7 @@ impl FiveAccountLayoutBuilder {
         // Without an e-mail domain, the missing domain is reported instead.
         if self.alert_email.is_some() || self.email_domain.is_some() {
             let address = self.alert_address();
-            if let Some(why) = crate::aws::email_problem(&address) {
+            if let Some(why) = crate::aws::notification_email_problem(&address) {
                 app.report(Diagnostic::new(
                     path,
                     Rule::AlertEmail,

@@ -12,7 +12,7 @@ use crate::org::AccountHandle;
 use crate::stackset::{StackSet, StackSetHandle};
 
 use super::access::{switch_roles_policy, SWITCH_ROLES};
-use super::naming::upper_camel;
+use super::naming::{same_id_as_earlier, upper_camel};
 use super::organization::Structure;
 use super::FiveAccountLayoutBuilder;
 
@@ -45,7 +45,11 @@ impl FiveAccountLayoutBuilder {
                 "Manage your own password, access keys and MFA device; everything else needs MFA",
             ))?;
         let mut groups = IndexMap::new();
-        for g in &self.groups {
+        let clashes = same_id_as_earlier(self.groups.iter().map(|g| g.name.as_str()));
+        for (g, clash) in self.groups.iter().zip(clashes) {
+            if clash.is_some() {
+                continue; // reported once, with both names
+            }
             let doc = switch_roles_policy(app, &g.grants, structure);
             let mut group = Group::new(upper_camel(&g.name))
                 .name(format!("{prefix}-{}", g.name))

@@ -268,10 +268,11 @@ impl<P: Scope + ?Sized> Construct<P> for FiveAccountLayoutBuilder {
             &stack,
             format!("{prefix}: organization, accounts, guardrails, audit trail and alerting (management account)"),
         );
-        let path = app.path(&parent);
+        let structure = self.build_structure(app, parent)?;
+        // The layout's settings are reported at its root construct, the organization.
+        let path = app.path(&structure.organization);
         self.report_settings(app, &path);
 
-        let structure = self.build_structure(app, parent)?;
         let accounts = self.add_accounts(app, &structure)?;
         let alert_email = self.alert_address();
         if let Some(amount) = self.monthly_budget {

@@ -19,6 +19,18 @@ pub(super) fn upper_camel(s: &str) -> String {
         .collect()
 }
 
+/// For each name, the index of an earlier name that becomes the same construct id
+/// ([`upper_camel`]): `read-only` and `read_only` are both `ReadOnly`.
+pub(super) fn same_id_as_earlier<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+) -> Vec<Option<usize>> {
+    let ids: Vec<String> = names.into_iter().map(upper_camel).collect();
+    ids.iter()
+        .enumerate()
+        .map(|(i, id)| ids[..i].iter().position(|earlier| earlier == id))
+        .collect()
+}
+
 /// `DenyRootUser` → `deny-root-user`.
 pub(super) fn kebab(s: &str) -> String {
     let mut out = String::new();

@@ -10,7 +10,7 @@ use crate::org::{
 };
 
 use super::builder::{AUDIT, IDENTITY, ORGANIZATION_ACCESS_ROLE, SHARED_SERVICES};
-use super::naming::upper_camel;
+use super::naming::{same_id_as_earlier, upper_camel};
 use super::FiveAccountLayoutBuilder;
 
 /// The organization and its OUs.
@@ -81,7 +81,12 @@ impl FiveAccountLayoutBuilder {
             account(SHARED_SERVICES, "SharedServices"),
         )?;
         let mut environments = IndexMap::new();
-        for env in &self.environments {
+        // An environment whose id another already has is reported once, and left out.
+        let clashes = same_id_as_earlier(self.environments.iter().map(|e| e.name.as_str()));
+        for (env, clash) in self.environments.iter().zip(clashes) {
+            if clash.is_some() {
+                continue;
+            }
             let ou = if env.production {
                 structure.prod
             } else {
