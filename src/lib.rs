@@ -172,6 +172,7 @@ pub mod layouts;
 pub mod org;
 mod policy_type;
 mod quotas;
+pub mod review;
 pub mod stackset;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
