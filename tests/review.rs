@@ -1,14 +1,14 @@
 //! The offline diff: pairs of assemblies built here, each change classified as
 //! CloudFormation will treat it.
 
-use orgstack::cfn::DeletionPolicy;
+use orgstack::cfn::{DeletionPolicy, Expr, Output, Resource};
 use orgstack::iam::{PolicyDocument, Principal, Role, Statement};
 use orgstack::org::{Account, Organization, OrganizationalUnit, Policy};
 use orgstack::review::{
     self, Acknowledgements, AssemblyFiles, ChangeClass, ChangeKind, Diff, PolicyDecider, Request,
 };
 use orgstack::stackset::StackSet;
-use orgstack::App;
+use orgstack::{App, CfnResource};
 use serde_json::Value;
 
 /// What the variants of a test organization differ in.
@@ -444,4 +444,194 @@ fn removing_a_stack_set_target_is_dangerous() {
         .changes()
         .iter()
         .all(|c| c.property.as_deref() != Some("TemplateBody")));
+}
+
+/// 110 OUs, so that the last ones live in `Management-Units-001`, and one account `Mover`
+/// in the OU at `at`.
+fn split_org(at: usize) -> AssemblyFiles {
+    let mut app = App::new();
+    let mgmt = app.stack("Management").unwrap();
+    let org = app
+        .add(&mgmt, Organization::existing("r-ab12", "o-abcdef1234"))
+        .unwrap();
+    let units: Vec<_> = (0..110)
+        .map(|i| {
+            app.add(&org, OrganizationalUnit::new(format!("Unit{i:03}")))
+                .unwrap()
+        })
+        .collect();
+    app.add(&units[at], Account::new("Mover", "aws+mover@acme.example"))
+        .unwrap();
+    AssemblyFiles::from_assembly(&app.synth().unwrap()).unwrap()
+}
+
+#[test]
+fn moving_an_account_across_a_stack_split_is_a_new_account() {
+    let old = split_org(0);
+    let new = split_org(109);
+    assert!(new.template_names().any(|t| t == "Management-Units-001"));
+    let d = review::diff(&old, &new);
+    let moved: Vec<_> = d.of_kind(ChangeKind::MovedStack).collect();
+    assert_eq!(moved.len(), 1, "{:?}", d.changes());
+    let c = moved[0];
+    assert_eq!(c.class, ChangeClass::Replacement);
+    assert_eq!(c.resource_type, "AWS::Organizations::Account");
+    assert_ne!(c.template, "Management");
+    assert!(
+        c.message.contains("it moves from Management"),
+        "{}",
+        c.message
+    );
+    assert!(c.message.contains("create a new account"), "{}", c.message);
+    assert!(c
+        .remedy
+        .as_deref()
+        .unwrap()
+        .contains("--change-set-type IMPORT"));
+    // It is not reported as removed as well.
+    assert_eq!(
+        d.of_kind(ChangeKind::Removed).count(),
+        0,
+        "{:?}",
+        d.changes()
+    );
+}
+
+#[test]
+fn removing_an_account_or_a_policy_is_dangerous_and_adding_one_is_safe() {
+    let full = synth_with_extra(true);
+    let less = synth_with_extra(false);
+    let d = review::diff(&full, &less);
+    let removed: Vec<_> = d.of_kind(ChangeKind::Removed).collect();
+    let types: Vec<&str> = removed.iter().map(|c| c.resource_type.as_str()).collect();
+    assert_eq!(
+        types,
+        ["AWS::Organizations::Account", "AWS::Organizations::Policy"]
+    );
+    assert!(removed.iter().all(|c| c.class == ChangeClass::Dangerous));
+    assert!(removed[0].message.contains("stays in the organization"));
+    let d = review::diff(&less, &full);
+    assert!(d.count(ChangeClass::Safe) >= 2, "{:?}", d.changes());
+    assert_eq!(d.count(ChangeClass::Safe), d.changes().len());
+    let added: Vec<_> = d.of_kind(ChangeKind::Added).collect();
+    assert!(added[0].message.contains("a new account `Extra`"));
+}
+
+fn synth_with_extra(extra: bool) -> AssemblyFiles {
+    let mut app = App::new();
+    let mgmt = app.stack("Management").unwrap();
+    let org = app
+        .add(&mgmt, Organization::existing("r-ab12", "o-abcdef1234"))
+        .unwrap();
+    app.add(&org, Account::new("Prod", "aws+prod@acme.example"))
+        .unwrap();
+    if extra {
+        app.add(&org, Account::new("Extra", "aws+extra@acme.example"))
+            .unwrap();
+        let p = app.add(&org, deny_regions(&["us-east-1"])).unwrap();
+        p.attach(&mut app, &org);
+    }
+    AssemblyFiles::from_assembly(&app.synth().unwrap()).unwrap()
+}
+
+/// Two stacks: `Shared` exports a name, `Consumer` imports it (or not).
+fn exporting(export: bool, import: bool) -> AssemblyFiles {
+    let mut app = App::new();
+    let shared = app.stack("Shared").unwrap();
+    let consumer = app.stack("Consumer").unwrap();
+    if export {
+        app.add_output(
+            &shared,
+            "BucketName",
+            Output::new("acme-logs").export("acme-logs-name"),
+        );
+    }
+    let mut topic = Resource::new("AWS::SNS::Topic");
+    if import {
+        topic = topic.property("TopicName", Expr::import_value("acme-logs-name"));
+    }
+    app.add(&consumer, CfnResource::new("Topic", topic))
+        .unwrap();
+    AssemblyFiles::from_assembly(&app.synth().unwrap()).unwrap()
+}
+
+#[test]
+fn removing_an_export_that_is_still_imported_is_dangerous() {
+    let d = review::diff(&exporting(true, true), &exporting(false, true));
+    let gone: Vec<_> = d.of_kind(ChangeKind::ExportRemoved).collect();
+    assert_eq!(gone.len(), 1, "{:?}", d.changes());
+    assert_eq!(gone[0].class, ChangeClass::Dangerous);
+    assert!(gone[0].message.contains("Consumer imports it"));
+    // No one imports it any more in the old assembly: removing it is safe.
+    let d = review::diff(&exporting(true, false), &exporting(false, false));
+    assert_eq!(d.of_kind(ChangeKind::ExportRemoved).count(), 0);
+    assert_eq!(kinds(&d), [(ChangeClass::Safe, ChangeKind::Output, None)]);
+}
+
+#[test]
+fn assemblies_read_from_disk_diff_like_in_memory_and_render_for_review() {
+    let write = |o: &Org, name: &str| {
+        let dir =
+            std::env::temp_dir().join(format!("orgstack-review-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        synth(o).write_to(&dir).unwrap();
+        dir
+    };
+    let old_org = Org::default();
+    let new_org = Org {
+        prod_email: "aws+production@acme.example",
+        roles_target_sandbox: false,
+        ..Org::default()
+    };
+    let (old_dir, new_dir) = (write(&old_org, "old"), write(&new_org, "new"));
+    let from_disk = review::diff(
+        &AssemblyFiles::read(&old_dir).unwrap(),
+        &AssemblyFiles::read(&new_dir).unwrap(),
+    );
+    assert_eq!(from_disk, diff(&old_org, &new_org));
+    assert_eq!(from_disk.changes().len(), 2);
+
+    let first = from_disk.changes()[0].id.clone();
+    let acks = Acknowledgements::parse(&format!("# reviewed\n\n{first}\nstale/id/removed\n"));
+    assert_eq!(acks.unused(&from_disk), ["stale/id/removed"]);
+    assert_eq!(from_disk.unacknowledged(&acks).len(), 1);
+
+    let md = from_disk.to_markdown(&acks);
+    assert!(
+        md.contains("**1** update not supported, **1** dangerous"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| `Management` | changed | 0 | 1 | 1 | 0 |"),
+        "{md}"
+    );
+    assert!(md.contains("other template unchanged"), "{md}");
+    assert!(md.contains(&format!("id: `{first}`")), "{md}");
+    assert!(md.contains("*(acknowledged)*"), "{md}");
+    assert!(md.contains("1 change needs an acknowledgement"), "{md}");
+
+    let json: Value = serde_json::from_str(&from_disk.to_json(&acks)).unwrap();
+    assert_eq!(json["summary"]["updateNotSupported"], 1);
+    assert_eq!(json["summary"]["unacknowledged"], 1);
+    assert_eq!(json["changes"][0]["id"], first.as_str());
+    assert_eq!(json["changes"][0]["acknowledged"], true);
+    assert_eq!(json["changes"][1]["class"], "dangerous");
+
+    assert!(matches!(
+        AssemblyFiles::read(old_dir.join("missing")),
+        Err(review::ReviewError::Io { .. })
+    ));
+    let empty = old_dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    assert!(matches!(
+        AssemblyFiles::read(&empty),
+        Err(review::ReviewError::NoTemplates { .. })
+    ));
+    std::fs::write(empty.join("Broken.template.json"), "{").unwrap();
+    assert!(matches!(
+        AssemblyFiles::read(&empty),
+        Err(review::ReviewError::Json { .. })
+    ));
+    let _ = std::fs::remove_dir_all(&old_dir);
+    let _ = std::fs::remove_dir_all(&new_dir);
 }

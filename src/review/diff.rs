@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::files::{AssemblyFiles, ResourceDoc, TemplateFile, TemplateKind};
+use super::files::{parse_resource, AssemblyFiles, ResourceDoc, TemplateFile, TemplateKind};
 use super::policy::{self, PolicyDecider, Verdict};
 use super::schema_facts::SCHEMA_FACTS;
 use crate::cfn::hash::FastMap;
@@ -319,7 +319,11 @@ impl<'a> Differ<'a> {
         let old_by_name: FastMap<(&str, TemplateKind), usize> = index(self.old);
         let new_by_name: FastMap<(&str, TemplateKind), usize> = index(self.new);
         // Where each logical ID lives, for moves between templates.
-        let new_places = places(self.new);
+        let new_places = if self.new.templates.len() > 1 {
+            places(self.new)
+        } else {
+            FastMap::default()
+        };
 
         // Resources gone from their template, and resources new in theirs.
         let mut gone: Vec<Place<'a>> = Vec::new();
@@ -328,6 +332,9 @@ impl<'a> Differ<'a> {
             let other = new_by_name
                 .get(&(t.name.as_str(), t.kind))
                 .map(|&j| &self.new.templates[j]);
+            if other.is_some_and(|o| o.digest == t.digest) {
+                continue;
+            }
             for lid in t.resources.keys() {
                 if other.map_or(true, |o| !o.resources.contains_key(lid)) {
                     gone.push((i, lid));
@@ -338,6 +345,9 @@ impl<'a> Differ<'a> {
             let other = old_by_name
                 .get(&(t.name.as_str(), t.kind))
                 .map(|&i| &self.old.templates[i]);
+            if other.is_some_and(|o| o.digest == t.digest) {
+                continue;
+            }
             for lid in t.resources.keys() {
                 if other.map_or(true, |o| !o.resources.contains_key(lid)) {
                     fresh.push((j, lid));
@@ -352,21 +362,25 @@ impl<'a> Differ<'a> {
         let mut fresh_by_identity: FastMap<String, Vec<Place<'a>>> = FastMap::default();
         let fresh_set: FastMap<Place<'a>, ()> = fresh.iter().map(|&p| (p, ())).collect();
         for &(j, lid) in &fresh {
-            let res = &self.new.templates[j].resources[lid];
-            if let Some(key) = identity(res) {
+            let res = self.new.templates[j].resource(lid);
+            if let Some(key) = res.as_ref().and_then(identity) {
                 fresh_by_identity.entry(key).or_default().push((j, lid));
             }
         }
         for &(i, lid) in &gone {
             let t = &self.old.templates[i];
-            let res = &t.resources[lid];
+            let Some(res) = t.resource(lid) else {
+                continue;
+            };
             let same_id = new_places.get(&(lid, t.kind)).copied().filter(|&(j, _)| {
-                self.new.templates[j].resources[lid].resource_type == res.resource_type
+                self.new.templates[j]
+                    .resource(lid)
+                    .is_some_and(|r| r.resource_type == res.resource_type)
                     && !moved_from.contains_key(&(j, lid))
                     && fresh_set.contains_key(&(j, lid))
             });
             let target = same_id.or_else(|| {
-                let key = identity(res)?;
+                let key = identity(&res)?;
                 fresh_by_identity
                     .get(&key)?
                     .iter()
@@ -402,11 +416,19 @@ impl<'a> Differ<'a> {
                 oi.map(|i| &self.old.templates[i]),
                 nj.map(|j| &self.new.templates[j]),
             );
-            if let Some(tn) = t_new {
+            let same_bytes = matches!((t_old, t_new), (Some(a), Some(b)) if a.digest == b.digest);
+            if let (Some(tn), false) = (t_new, same_bytes) {
                 let j = nj.unwrap_or_default();
-                for (lid, res) in &tn.resources {
-                    match t_old.and_then(|to| to.resources.get(lid)) {
-                        Some(old_res) => self.compare(&mut out, tn, lid, old_res, res),
+                for (lid, raw) in &tn.resources {
+                    let old_raw = t_old.and_then(|to| to.resources.get(lid));
+                    if old_raw.is_some_and(|o| o.get() == raw.get()) {
+                        continue;
+                    }
+                    let res = &parse_resource(raw);
+                    match old_raw {
+                        Some(old_raw) => {
+                            self.compare(&mut out, tn, lid, &parse_resource(old_raw), res)
+                        }
                         None => match moved_from.get(&(j, lid.as_str())) {
                             Some(&(i, old_lid)) => {
                                 let from = &self.old.templates[i];
@@ -417,16 +439,18 @@ impl<'a> Differ<'a> {
                     }
                 }
             }
-            if let Some(to) = t_old {
+            if let (Some(to), false) = (t_old, same_bytes) {
                 let i = oi.unwrap_or_default();
-                for (lid, res) in &to.resources {
+                for (lid, raw) in &to.resources {
                     let kept = t_new.is_some_and(|tn| tn.resources.contains_key(lid));
                     if !kept && !moved_to.contains_key(&(i, lid.as_str())) {
-                        removed(&mut out, to, lid, res);
+                        removed(&mut out, to, lid, &parse_resource(raw));
                     }
                 }
             }
-            self.outputs(&mut out, t_old, t_new);
+            if !same_bytes {
+                self.outputs(&mut out, t_old, t_new);
+            }
             let (name, kind) = t_new
                 .or(t_old)
                 .map_or((String::new(), TemplateKind::Stack), |t| {
@@ -1161,7 +1185,13 @@ fn importers(files: &AssemblyFiles, name: &Value) -> Vec<String> {
         .filter(|t| {
             t.resources
                 .values()
-                .any(|r| r.properties.values().any(|v| imports(v, name)))
+                .filter(|r| r.get().contains("Fn::ImportValue"))
+                .any(|r| {
+                    parse_resource(r)
+                        .properties
+                        .values()
+                        .any(|v| imports(v, name))
+                })
                 || t.outputs.values().any(|o| imports(&o.value, name))
         })
         .map(|t| t.name.clone())

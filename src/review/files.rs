@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::app::Assembly;
@@ -90,7 +91,7 @@ pub(crate) struct ExportDoc {
 #[derive(Debug, Deserialize)]
 struct TemplateDoc {
     #[serde(rename = "Resources", default)]
-    resources: IndexMap<String, ResourceDoc>,
+    resources: IndexMap<String, Box<RawValue>>,
     #[serde(rename = "Outputs", default)]
     outputs: IndexMap<String, OutputDoc>,
 }
@@ -101,8 +102,12 @@ pub(crate) struct TemplateFile {
     /// The stack name (for a member template: its name before `.stackset.template.json`).
     pub(crate) name: String,
     pub(crate) kind: TemplateKind,
-    pub(crate) resources: IndexMap<String, ResourceDoc>,
+    /// Each resource as written: parsed only when it differs from the other side.
+    pub(crate) resources: IndexMap<String, Box<RawValue>>,
     pub(crate) outputs: IndexMap<String, OutputDoc>,
+    /// The length and hash of the bytes read: templates with the same digest are
+    /// not compared resource by resource.
+    pub(crate) digest: (usize, u64),
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -263,6 +268,28 @@ impl AssemblyFiles {
     }
 }
 
+impl TemplateFile {
+    /// The resource `lid`, parsed.
+    pub(crate) fn resource(&self, lid: &str) -> Option<ResourceDoc> {
+        self.resources.get(lid).map(|raw| parse_resource(raw))
+    }
+}
+
+/// A resource as written; one that is not the object a template holds (which synthesis
+/// never writes) reads as a resource of type `(unreadable)`, so that any change to it
+/// shows as a change of type.
+pub(crate) fn parse_resource(raw: &RawValue) -> ResourceDoc {
+    serde_json::from_str(raw.get()).unwrap_or_else(|_| ResourceDoc {
+        resource_type: "(unreadable)".to_owned(),
+        properties: IndexMap::new(),
+        deletion_policy: None,
+        update_replace_policy: None,
+        depends_on: None,
+        metadata: None,
+        condition: None,
+    })
+}
+
 fn parse_template(name: &str, path: PathBuf, body: &[u8]) -> Result<TemplateFile, ReviewError> {
     let (stem, kind) = match name.strip_suffix(MEMBER_SUFFIX) {
         Some(stem) => (stem, TemplateKind::StackSetMember),
@@ -273,10 +300,14 @@ fn parse_template(name: &str, path: PathBuf, body: &[u8]) -> Result<TemplateFile
     };
     let doc: TemplateDoc =
         serde_json::from_slice(body).map_err(|source| ReviewError::Json { path, source })?;
+    // SipHash with fixed keys: the digest is only compared within one process.
+    let mut hash = std::hash::DefaultHasher::new();
+    std::hash::Hasher::write(&mut hash, body);
     Ok(TemplateFile {
         name: stem.to_owned(),
         kind,
         resources: doc.resources,
         outputs: doc.outputs,
+        digest: (body.len(), std::hash::Hasher::finish(&hash)),
     })
 }

@@ -37,6 +37,11 @@ impl Acknowledgements {
         self.ids.insert(id.into());
     }
 
+    /// Every acknowledged id, sorted.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.ids.iter().map(String::as_str)
+    }
+
     /// Whether the change with this id is acknowledged.
     pub fn contains(&self, id: &str) -> bool {
         self.ids.contains(id)
