@@ -149,6 +149,20 @@
 //!   declare ([`App::add_deploy_step`]). Organizations resources are created a bounded
 //!   number at a time ([`App::set_bounded_group`]).
 //!
+//! ## Reviewing a change
+//!
+//! [`review::diff`] compares two assemblies offline — `cdk.out/` against main's, or the
+//! committed files of a repository — and classifies every change as a *replacement*
+//! (a createOnly property, a logical ID, a move to another stack: for an account,
+//! CloudFormation would try to create a new one), an *update not supported* (an account's
+//! name, e-mail or role name, with the CLI step that does it instead), *dangerous*
+//! (Retain removed, an account, OU or policy deleted, an SCP or RCP changed and not
+//! proven to allow nothing new, an MFA condition weakened, a StackSet target or region
+//! removed, an export still imported removed) or *safe*. Each change has a stable id to
+//! acknowledge it by ([`review::Acknowledgements`]); the report renders as Markdown for a
+//! pull request or as JSON. `cargo run --example diff -- OLD_DIR NEW_DIR` fails while a
+//! change that needs one is not acknowledged.
+//!
 //! ## Modules
 //!
 //! | module | |
@@ -158,6 +172,7 @@
 //! | [`iam::policy`] | the policy language with typed conditions and size accounting |
 //! | [`aws`] | checked values AWS constrains: account and organization ids, e-mails, regions |
 //! | [`cfn`] | the CloudFormation model, the one template serializer and the renderer |
+//! | [`review`] | the offline diff of two assemblies, for review before deploying |
 //! | [`app`] | the app, composition, logical IDs, the synthesis pipeline and the assembly |
 //! | [`testing`] | template assertions and snapshots for your tests |
 #![forbid(unsafe_code)]

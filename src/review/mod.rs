@@ -25,7 +25,7 @@
 //! use orgstack::review::{self, Acknowledgements, AssemblyFiles, ChangeClass, ChangeKind};
 //! use orgstack::{App, org::{Account, Organization}};
 //!
-//! fn build(email: &str) -> orgstack::Result<orgstack::Assembly> {
+//! fn build(email: &str) -> orgstack::Result<orgstack::app::Assembly> {
 //!     let mut app = App::new();
 //!     let mgmt = app.stack("Management")?;
 //!     let org = app.add(&mgmt, Organization::existing("r-ab12", "o-abcdef1234"))?;
