@@ -155,6 +155,8 @@ pub enum Rule {
     UnknownKey,
     /// An address that alerts or notifications are sent to is not an e-mail address.
     AlertEmail,
+    /// A lint rule (`review::lint`): the message starts with the rule's id.
+    Lint,
 }
 
 impl Rule {
@@ -212,6 +214,7 @@ impl Rule {
             Rule::MfaMaxAge => "mfa-max-age",
             Rule::UnknownKey => "unknown-key",
             Rule::AlertEmail => "alert-email",
+            Rule::Lint => "lint",
         }
     }
 }

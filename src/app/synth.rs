@@ -71,6 +71,8 @@ impl App {
         timings.resolve = wall.saturating_sub(validate_time);
         diagnostics.extend(validated);
         diagnostics.extend(shape);
+        // Lint warnings are reported with the assembly, not with a failure.
+        let lint_warnings = lint(self, &model, &placement, &mut diagnostics);
         if has_errors(&diagnostics) {
             return Err(Error::Validation(Diagnostics(diagnostics)));
         }
@@ -92,6 +94,7 @@ impl App {
         if has_errors(&diagnostics) {
             return Err(Error::Validation(Diagnostics(diagnostics)));
         }
+        diagnostics.extend(lint_warnings);
 
         let artifacts = rendered.artifacts;
         let stacks: Vec<StackEntry> = resolution
@@ -174,6 +177,15 @@ impl App {
                 .iter()
                 .map(|(entry, properties)| ManifestStackSet { entry, properties })
                 .collect(),
+            warnings: diagnostics
+                .iter()
+                .filter(|d| d.severity == crate::Severity::Warning)
+                .map(|d| ManifestWarning {
+                    path: &d.path,
+                    rule: d.rule.as_str(),
+                    message: &d.message,
+                })
+                .collect(),
         })?;
         let deploy_plan = plan::markdown(&steps, region);
         Ok(Assembly::new(
@@ -197,6 +209,35 @@ impl App {
         assembly.write_to(dir)?;
         Ok(assembly)
     }
+}
+
+/// The lint rules over every placed resource (`review::lint`): errors join `errors`, the
+/// warnings are returned.
+fn lint(
+    app: &App,
+    model: &Model<'_>,
+    placement: &place::Placement,
+    errors: &mut Vec<crate::Diagnostic>,
+) -> Vec<crate::Diagnostic> {
+    let subjects: Vec<crate::review::lint::Subject<'_>> = (0..model.len())
+        .filter_map(|i| {
+            let node = model.node_id(i);
+            placement.slot_of(node)?;
+            Some(crate::review::lint::Subject {
+                node,
+                resource: model.resource(node)?,
+            })
+        })
+        .collect();
+    let mut warnings = Vec::new();
+    crate::review::lint::run(
+        &subjects,
+        &|n| model.path(n),
+        app.quotas(),
+        errors,
+        &mut warnings,
+    );
+    warnings
 }
 
 /// The result of a scoped thread; its panic is the caller's, as if it had run on this
@@ -224,6 +265,16 @@ struct Manifest<'a, 'm> {
     steps: &'a [plan::Step],
     stacks: &'a [StackEntry],
     stack_sets: Vec<ManifestStackSet<'a, 'm>>,
+    /// The warnings synthesis reported (lint rules among them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<ManifestWarning<'a>>,
+}
+
+#[derive(Serialize)]
+struct ManifestWarning<'a> {
+    path: &'a str,
+    rule: &'static str,
+    message: &'a str,
 }
 
 #[derive(Serialize)]

@@ -63,6 +63,7 @@
 
 mod diff;
 mod files;
+pub mod lint;
 mod policy;
 mod report;
 #[rustfmt::skip]
