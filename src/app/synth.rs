@@ -72,7 +72,9 @@ impl App {
         diagnostics.extend(validated);
         diagnostics.extend(shape);
         // Lint warnings are reported with the assembly, not with a failure.
+        let t = Instant::now();
         let lint_warnings = lint(self, &model, &placement, &mut diagnostics);
+        timings.validate += t.elapsed();
         if has_errors(&diagnostics) {
             return Err(Error::Validation(Diagnostics(diagnostics)));
         }
