@@ -163,6 +163,11 @@
 //! pull request or as JSON. `cargo run --example diff -- OLD_DIR NEW_DIR` fails while a
 //! change that needs one is not acknowledged.
 //!
+//! Synthesis also runs the lint rules of [`review::lint`] (errors fail it, warnings are in
+//! [`app::Assembly::warnings`] and the manifest; a finding is suppressed on its construct
+//! with a reason, [`review::lint::suppress`]), and the deploy plan ends with the
+//! organization as a Mermaid flowchart ([`review::diagram::mermaid`]).
+//!
 //! ## Modules
 //!
 //! | module | |

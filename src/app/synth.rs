@@ -189,7 +189,11 @@ impl App {
                 })
                 .collect(),
         })?;
-        let deploy_plan = plan::markdown(&steps, region);
+        let mut deploy_plan = plan::markdown(&steps, region);
+        // The organization at a glance, after the steps.
+        deploy_plan.push_str("\n## The organization\n\nOUs and accounts under the root, where the Organizations policies attach (dotted), and the roles people assume from another account (thick: with MFA).\n\n```mermaid\n");
+        deploy_plan.push_str(&crate::review::diagram::mermaid(self));
+        deploy_plan.push_str("```\n");
         Ok(Assembly::new(
             artifacts,
             manifest,

@@ -61,6 +61,7 @@
 //!
 //! [`Assembly`]: crate::app::Assembly
 
+pub mod diagram;
 mod diff;
 mod files;
 pub mod lint;

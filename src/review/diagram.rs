@@ -1,0 +1,228 @@
+//! The organization as a Mermaid flowchart: the root, its OUs and accounts, where the
+//! Organizations policies attach, and the trust arrows from the accounts people sign in to
+//! into the roles StackSets deploy elsewhere — thick and labelled `MFA` when the trust
+//! requires MFA, dotted and labelled `no MFA` when it does not.
+//!
+//! An OU with more accounts than [`COLLAPSE_OVER`] shows them as one count.
+
+use std::collections::BTreeMap;
+
+use crate::iam::requires_mfa;
+use crate::iam::Effect;
+use crate::org::{Parent, PolicyTargetRef};
+use crate::stackset::{AccountFilter, DeploymentTargetRef};
+use crate::App;
+
+/// An OU with more accounts than this shows them as a count.
+pub const COLLAPSE_OVER: usize = 12;
+
+/// Node ids by construct path, handed out in order.
+struct Ids {
+    by_path: BTreeMap<String, String>,
+    next: usize,
+}
+
+impl Ids {
+    fn get(&mut self, path: &str) -> String {
+        if let Some(id) = self.by_path.get(path) {
+            return id.clone();
+        }
+        self.next += 1;
+        let id = format!("n{}", self.next);
+        self.by_path.insert(path.to_owned(), id.clone());
+        id
+    }
+}
+
+fn label(text: &str) -> String {
+    text.replace('"', "#quot;")
+}
+
+/// The organization of `app` as a Mermaid flowchart (`flowchart TB`), ending with a newline.
+pub fn mermaid(app: &App) -> String {
+    let mut ids = Ids {
+        by_path: BTreeMap::new(),
+        next: 0,
+    };
+    let mut lines: Vec<String> = vec!["flowchart TB".to_owned()];
+    let mut edges: Vec<String> = Vec::new();
+    let parent_path = |p: &Parent| match p {
+        Parent::Root(o) => app.path(o),
+        Parent::Ou(o) => app.path(o),
+    };
+
+    // Roots: one per organization that something hangs under.
+    let mut roots: Vec<String> = Vec::new();
+    let mut note_root = |path: String, lines: &mut Vec<String>, ids: &mut Ids| {
+        if !roots.contains(&path) {
+            lines.push(format!("  {}((\"Root\"))", ids.get(&path)));
+            roots.push(path);
+        }
+    };
+    for ou in app.ous() {
+        if let Parent::Root(o) = ou.parent() {
+            note_root(app.path(&o), &mut lines, &mut ids);
+        }
+    }
+    for a in app.accounts() {
+        if let Parent::Root(o) = a.parent() {
+            note_root(app.path(&o), &mut lines, &mut ids);
+        }
+    }
+
+    for ou in app.ous() {
+        let path = app.path(&ou.handle());
+        let id = ids.get(&path);
+        lines.push(format!("  {id}[\"{}\"]", label(ou.name())));
+        let parent = ids.get(&parent_path(&ou.parent()));
+        edges.push(format!("  {parent} --> {id}"));
+    }
+
+    // Accounts, or a count where an OU holds many.
+    let mut per_parent: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for a in app.accounts() {
+        let parent = parent_path(&a.parent());
+        if !per_parent.contains_key(&parent) {
+            order.push(parent.clone());
+        }
+        per_parent.entry(parent).or_default().push((
+            a.handle().node().map(|n| app.path(&n)).unwrap_or_default(),
+            a.name().to_owned(),
+        ));
+    }
+    let accounts: std::collections::BTreeSet<String> = per_parent
+        .values()
+        .flatten()
+        .map(|(path, _)| path.clone())
+        .collect();
+    for parent in order {
+        let accounts = &per_parent[&parent];
+        let pid = ids.get(&parent);
+        if accounts.len() > COLLAPSE_OVER {
+            let id = ids.get(&format!("{parent}#accounts"));
+            lines.push(format!("  {id}[/\"{} accounts\"/]", accounts.len()));
+            edges.push(format!("  {pid} --> {id}"));
+            continue;
+        }
+        for (path, name) in accounts {
+            let id = ids.get(path);
+            lines.push(format!("  {id}([\"{}\"])", label(name)));
+            edges.push(format!("  {pid} --> {id}"));
+        }
+    }
+
+    // Organizations policies and what they attach to.
+    for p in app.policies() {
+        let id = ids.get(&app.path(&p.handle()));
+        lines.push(format!(
+            "  {id}{{{{\"{} {}\"}}}}",
+            label(short_type(p.policy_type().as_str())),
+            label(p.name())
+        ));
+        for t in p.targets() {
+            let target = match t {
+                PolicyTargetRef::Root(o) => Some(app.path(o)),
+                PolicyTargetRef::Ou(o) => Some(app.path(o)),
+                PolicyTargetRef::Account(a) => a.node().map(|n| app.path(&n)),
+            };
+            if let Some(target) = target.filter(|t| ids.by_path.contains_key(t)) {
+                edges.push(format!("  {id} -.-> {}", ids.get(&target)));
+            }
+        }
+    }
+
+    // Roles deployed by StackSets, trusted from an account of the organization.
+    let sets: Vec<_> = app.stack_sets().collect();
+    for role in app.roles() {
+        // The account it trusts: the one it was made assumable from, else an account of
+        // the app its trust policy's principals refer to.
+        let mut nodes: Vec<crate::cfn::NodeId> = role
+            .trusted_account()
+            .and_then(|a| a.node())
+            .into_iter()
+            .collect();
+        for st in role.trust().get_statements() {
+            for p in st.get_principals() {
+                p.value().visit_refs(|r| {
+                    if let crate::cfn::Target::Node(n) = r.target {
+                        nodes.push(n);
+                    }
+                });
+            }
+        }
+        let Some(trusted) = nodes
+            .iter()
+            .map(|n| app.path(n))
+            .find(|p| accounts.contains(p) && ids.by_path.contains_key(p))
+        else {
+            continue;
+        };
+        let handle = role.handle();
+        let Some(stack) = app.stack_of(&handle) else {
+            continue;
+        };
+        let Some(set) = sets.iter().find(|s| s.template() == stack) else {
+            continue;
+        };
+        let mfa = role
+            .trust()
+            .get_statements()
+            .iter()
+            .filter(|st| st.effect() == Effect::Allow)
+            .all(requires_mfa);
+        let id = ids.get(&app.path(&handle));
+        lines.push(format!(
+            "  {id}[[\"{} role ({})\"]]",
+            label(app.id_of(&handle).unwrap_or("role")),
+            label(set.name())
+        ));
+        let from = ids.get(&trusted);
+        edges.push(if mfa {
+            format!("  {from} ==>|MFA| {id}")
+        } else {
+            format!("  {from} -.->|no MFA| {id}")
+        });
+        // Where it is deployed: the listed accounts when the StackSet keeps only those,
+        // else the OUs (or root) it targets.
+        let (filter, listed) = set.accounts();
+        let mut targets: Vec<String> = if filter == Some(AccountFilter::Intersection) {
+            listed
+                .iter()
+                .filter_map(|a| a.node().map(|n| app.path(&n)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if targets.is_empty() {
+            targets = set
+                .targets()
+                .iter()
+                .map(|t| match t {
+                    DeploymentTargetRef::Root(o) => app.path(o),
+                    DeploymentTargetRef::Ou(o) => app.path(o),
+                })
+                .collect();
+        }
+        for target in targets {
+            if ids.by_path.contains_key(&target) {
+                edges.push(format!("  {id} --- {}", ids.get(&target)));
+            }
+        }
+    }
+    lines.extend(edges);
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+fn short_type(t: &str) -> &str {
+    match t {
+        "SERVICE_CONTROL_POLICY" => "SCP",
+        "RESOURCE_CONTROL_POLICY" => "RCP",
+        "TAG_POLICY" => "tag policy",
+        "BACKUP_POLICY" => "backup policy",
+        "AISERVICES_OPT_OUT_POLICY" => "AI opt-out policy",
+        other => other,
+    }
+}
