@@ -20,6 +20,7 @@
 use serde::Serializer;
 use serde_json::Value as Json;
 
+use super::actions::ACTIONS;
 use crate::cfn::{DeletionPolicy, NodeId, Reference, Resolve, Resource, Target, Value, With};
 use crate::error::{Diagnostic, Rule, Severity};
 use crate::quotas::Quotas;
@@ -101,6 +102,9 @@ lint_rules! {
     /// An Organizations policy, or a trust policy, at 90 % or more of its size quota.
     QuotaNearLimit = "quota-near-limit", Warning,
         "A policy at 90 % of its size quota leaves little room for the next statement; split it before a change fails at deploy.";
+    /// An action its service does not have (for the services of the built-in catalogue).
+    UnknownAction = "unknown-action", Warning,
+        "IAM ignores an action it does not know: an Allow of it grants nothing and a Deny of it protects nothing. Checked against the actions of account, budgets, cloudformation, cloudtrail, cloudwatch, config, ec2, events, guardduty, iam, kms, logs, organizations, s3, securityhub, sns, sso and sts (the AWS Service Authorization Reference); other services are not checked.";
     /// A deny-root SCP without the exemption of privileged root sessions.
     DenyRootWithoutExemption = "deny-root-without-exemption", Warning,
         "Centralized root access runs short root sessions (sts:AssumeRoot) in member accounts; an SCP that denies the root user blocks them too unless it exempts them with Null aws:AssumedRoot \"true\".";
@@ -383,6 +387,7 @@ pub(crate) fn run(
             let trust = key == "AssumeRolePolicyDocument";
             for doc in super::policy::documents(value) {
                 for st in super::policy::statements(doc) {
+                    unknown_actions(s.node, st, &mut findings);
                     statement_rules(s.node, st, scp_like, trust, &mut findings);
                 }
             }
@@ -529,6 +534,72 @@ fn statement_rules(
             sid.to_owned(),
             "an Allow of every action on every resource".to_owned(),
         ));
+    }
+}
+
+/// Whether the built-in catalogue knows `service` and has an action `pattern` matches
+/// (`*` and `?` wildcards, case-insensitively); `None` for a service it does not hold.
+pub(crate) fn known_action(action: &str) -> Option<bool> {
+    let (service, name) = action.split_once(':')?;
+    let service = service.to_ascii_lowercase();
+    let i = ACTIONS
+        .binary_search_by(|(s, _)| (*s).cmp(service.as_str()))
+        .ok()?;
+    let actions = ACTIONS[i].1;
+    let name = name.to_ascii_lowercase();
+    if !name.contains(['*', '?']) {
+        return Some(
+            actions
+                .binary_search_by(|a| a.to_ascii_lowercase().cmp(&name))
+                .is_ok(),
+        );
+    }
+    Some(
+        actions
+            .iter()
+            .any(|a| wildcard(&name, &a.to_ascii_lowercase())),
+    )
+}
+
+/// `*` matches any run of characters, `?` one character.
+fn wildcard(pattern: &str, s: &str) -> bool {
+    let (p, s): (Vec<char>, Vec<char>) = (pattern.chars().collect(), s.chars().collect());
+    let (mut pi, mut si, mut star, mut mark) = (0, 0, None, 0);
+    while si < s.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == s[si]) {
+            pi += 1;
+            si += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = si;
+            pi += 1;
+        } else if let Some(st) = star {
+            pi = st + 1;
+            mark += 1;
+            si = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+fn unknown_actions(
+    node: NodeId,
+    st: &serde_json::Map<String, Json>,
+    out: &mut Vec<(NodeId, LintId, String, String)>,
+) {
+    for field in ["Action", "NotAction"] {
+        for a in strings(st.get(field)) {
+            if known_action(a) == Some(false) {
+                out.push((
+                    node,
+                    LintId::UnknownAction,
+                    a.to_owned(),
+                    format!("`{a}` is not an action of its service"),
+                ));
+            }
+        }
     }
 }
 

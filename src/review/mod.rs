@@ -62,6 +62,8 @@
 //! [`Assembly`]: crate::app::Assembly
 
 pub mod diagram;
+#[rustfmt::skip]
+mod actions;
 mod diff;
 mod files;
 pub mod lint;
