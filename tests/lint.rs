@@ -2,7 +2,7 @@
 //! should not; suppressions need a reason and are written to Metadata; the docs' table
 //! is the rules' own.
 
-use orgstack::cfn::DeletionPolicy;
+use orgstack::cfn::{DeletionPolicy, Pseudo, Value};
 use orgstack::iam::{Condition, ManagedPolicyRef, PolicyDocument, Principal, Role, Statement};
 use orgstack::org::{Account, Organization, OrganizationalUnit, Policy};
 use orgstack::review::lint::{self, LintId, LintSeverity, SuppressError};
@@ -286,6 +286,32 @@ fn a_deny_root_scp_without_the_root_session_exemption_warns() {
     )
     .unwrap();
     assert!(json.contains("aws:AssumedRoot"));
+}
+
+#[test]
+fn an_scp_attached_to_the_management_account_warns() {
+    let (mut app, _, org) = base();
+    let p = app
+        .add(
+            &org,
+            Policy::service_control(
+                "DenyLeave",
+                PolicyDocument::new().statement(
+                    Statement::deny()
+                        .action("organizations:LeaveOrganization")
+                        .resource("*"),
+                ),
+            ),
+        )
+        .unwrap();
+    p.attach(&mut app, &org);
+    assert_eq!(ids(&app), []);
+    // Attached to the account the management stack deploys to, through the escape hatch.
+    app.resource_mut(&p).unwrap().properties.insert(
+        "TargetIds".into(),
+        Value::List(vec![Value::from(Pseudo::AccountId)]),
+    );
+    assert_eq!(ids(&app), [LintId::ScpOnManagementAccount]);
 }
 
 #[test]

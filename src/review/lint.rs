@@ -93,6 +93,9 @@ lint_rules! {
     /// An account whose `DeletionPolicy` or `UpdateReplacePolicy` is not `Retain`.
     AccountWithoutRetain = "account-without-retain", Warning,
         "Without Retain, removing an account from the template, or a replacement, closes the account; closing is limited to 10 % of the accounts per 30 days and its data is lost.";
+    /// An SCP or RCP attached to the management account, where it has no effect.
+    ScpOnManagementAccount = "scp-on-management-account", Warning,
+        "SCPs and RCPs never restrict the management account: attached there, a guardrail only looks as if it held. Keep people out of the management account and watch its activity instead.";
     /// An Organizations policy attached to nothing.
     UnusedPolicy = "unused-policy", Warning,
         "A policy attached to no target has no effect: attach it, or remove it so that readers are not misled.";
@@ -348,6 +351,20 @@ pub(crate) fn run(
                 ));
             } else if let Some(t) = targets {
                 collect_refs(t, &mut referenced);
+                // The management stack's own account: `Ref AWS::AccountId`.
+                let management = t.as_array().is_some_and(|items| {
+                    items
+                        .iter()
+                        .any(|i| i.get("Ref").and_then(Json::as_str) == Some("AWS::AccountId"))
+                });
+                if scp_like && management {
+                    findings.push((
+                        s.node,
+                        LintId::ScpOnManagementAccount,
+                        policy_type.to_owned(),
+                        "the policy attaches to the management account, which SCPs and RCPs never restrict".to_owned(),
+                    ));
+                }
             }
             if let Some(content) = props.get("Content") {
                 let len = minified_len(content);
