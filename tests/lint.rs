@@ -6,6 +6,7 @@ use orgstack::cfn::{DeletionPolicy, Pseudo, Value};
 use orgstack::iam::{Condition, ManagedPolicyRef, PolicyDocument, Principal, Role, Statement};
 use orgstack::org::{Account, Organization, OrganizationalUnit, Policy};
 use orgstack::review::lint::{self, LintId, LintSeverity, SuppressError};
+use orgstack::stackset::StackSet;
 use orgstack::{App, Diagnostic, Severity, StackHandle};
 
 /// An organization with one OU holding one account, and a member stack for roles.
@@ -312,6 +313,44 @@ fn an_scp_attached_to_the_management_account_warns() {
         Value::List(vec![Value::from(Pseudo::AccountId)]),
     );
     assert_eq!(ids(&app), [LintId::ScpOnManagementAccount]);
+}
+
+#[test]
+fn a_stack_set_whose_targets_hold_no_account_warns() {
+    let (mut app, _, org) = base();
+    let mgmt = app.stacks().next().unwrap();
+    let empty = app.add(&org, OrganizationalUnit::new("Empty")).unwrap();
+    let full = app.add(&org, OrganizationalUnit::new("Full")).unwrap();
+    let inside = app
+        .add(&full, Account::new("Inside", "aws+inside@acme.example"))
+        .unwrap();
+    let outside = app
+        .add(&org, Account::new("Outside", "aws+outside@acme.example"))
+        .unwrap();
+    let sets = [
+        StackSet::new("ToEmpty", "to-empty").target(&empty),
+        StackSet::new("Filtered", "filtered")
+            .target(&full)
+            .only_account(&outside),
+        StackSet::new("ToFull", "to-full").target(&full),
+        StackSet::new("Kept", "kept")
+            .target(&full)
+            .only_account(&inside),
+    ];
+    for set in sets {
+        let set = app.add(&mgmt, set).unwrap();
+        app.add(
+            &set.template(),
+            Role::assumable_with_mfa("Reader", "123456789012"),
+        )
+        .unwrap();
+    }
+    let found = findings(&app);
+    let values: Vec<&str> = found.iter().map(|d| d.value.as_str()).collect();
+    assert_eq!(values, ["to-empty", "filtered"], "{found:?}");
+    assert!(found
+        .iter()
+        .all(|d| LintId::of(d) == Some(LintId::StackSetWithoutAccounts)));
 }
 
 #[test]

@@ -237,6 +237,7 @@ fn lint(
         .collect();
     let mut warnings = Vec::new();
     crate::review::lint::run(
+        app,
         &subjects,
         &|n| model.path(n),
         app.quotas(),

@@ -99,6 +99,9 @@ lint_rules! {
     /// An Organizations policy attached to nothing.
     UnusedPolicy = "unused-policy", Warning,
         "A policy attached to no target has no effect: attach it, or remove it so that readers are not misled.";
+    /// A service-managed StackSet whose targets hold no account of the app.
+    StackSetWithoutAccounts = "stackset-without-accounts", Warning,
+        "A service-managed StackSet deploys to the accounts of its target OUs (kept or dropped by its account filter); when no account is left, what its template holds exists nowhere. StackSets that target the root are not judged: the root holds accounts the app may not describe.";
     /// An OU that holds no account, no OU, and that nothing attaches or deploys to.
     UnusedOu = "unused-ou", Warning,
         "An empty OU that no policy or StackSet targets does nothing, and counts against the OU quotas.";
@@ -255,9 +258,89 @@ const OU: &str = "AWS::Organizations::OrganizationalUnit";
 const POLICY: &str = "AWS::Organizations::Policy";
 const ROLE: &str = "AWS::IAM::Role";
 
+/// Service-managed StackSets whose target OUs, once filtered, hold no account of the app.
+/// A StackSet that targets the root, or whose filter lists accounts the app does not
+/// create, cannot be judged and is skipped.
+fn stack_sets_without_accounts(app: &App, out: &mut Vec<(NodeId, LintId, String, String)>) {
+    use crate::org::Parent;
+    use crate::stackset::{AccountFilter, PermissionModel};
+    let parent_of: std::collections::BTreeMap<NodeId, NodeId> = app
+        .ous()
+        .map(|o| {
+            let p = match o.parent() {
+                Parent::Root(r) => r.node(),
+                Parent::Ou(u) => u.node(),
+            };
+            (o.handle().node(), p)
+        })
+        .collect();
+    // Every account with the chain of its parents up to the root.
+    let accounts: Vec<(NodeId, Vec<NodeId>)> = app
+        .accounts()
+        .filter_map(|a| {
+            let mut chain = vec![match a.parent() {
+                Parent::Root(r) => r.node(),
+                Parent::Ou(u) => u.node(),
+            }];
+            while let Some(p) = chain.last().and_then(|n| parent_of.get(n)) {
+                if chain.contains(p) {
+                    break;
+                }
+                chain.push(*p);
+            }
+            Some((a.handle().node()?, chain))
+        })
+        .collect();
+    for set in app.stack_sets() {
+        // The root holds accounts the app does not describe (in an existing organization):
+        // only OUs, which the app creates, are judged.
+        let root = set
+            .targets()
+            .iter()
+            .any(|t| matches!(t, crate::stackset::DeploymentTargetRef::Root(_)));
+        if set.permission_model() != PermissionModel::ServiceManaged
+            || set.targets().is_empty()
+            || root
+        {
+            continue;
+        }
+        let targets: Vec<NodeId> = set.targets().iter().map(|t| t.node()).collect();
+        let inside: Vec<NodeId> = accounts
+            .iter()
+            .filter(|(_, chain)| chain.iter().any(|n| targets.contains(n)))
+            .map(|(a, _)| *a)
+            .collect();
+        let (filter, listed) = set.accounts();
+        let listed_nodes: Vec<Option<NodeId>> = listed.iter().map(|a| a.node()).collect();
+        if filter.is_some() && listed_nodes.iter().any(Option::is_none) {
+            continue;
+        }
+        let listed_nodes: Vec<NodeId> = listed_nodes.into_iter().flatten().collect();
+        let left = match filter {
+            Some(AccountFilter::Intersection) => {
+                inside.iter().filter(|a| listed_nodes.contains(a)).count()
+            }
+            Some(AccountFilter::Difference) => {
+                inside.iter().filter(|a| !listed_nodes.contains(a)).count()
+            }
+            Some(AccountFilter::Union) => inside.len() + listed_nodes.len(),
+            _ => inside.len(),
+        };
+        if left == 0 {
+            out.push((
+                set.handle().node(),
+                LintId::StackSetWithoutAccounts,
+                set.name().to_owned(),
+                "the StackSet's targets hold no account of the app once filtered: it deploys nowhere".to_owned(),
+            ));
+        }
+    }
+}
+
 /// Runs every rule over `subjects`; `path` names a node. Findings of error severity go
 /// to `errors`, warnings to `warnings`.
 pub(crate) fn run(
+    app: &App,
     subjects: &[Subject<'_>],
     path: &dyn Fn(NodeId) -> String,
     quotas: &Quotas,
@@ -410,6 +493,7 @@ pub(crate) fn run(
             }
         }
     }
+    stack_sets_without_accounts(app, &mut findings);
     for (node, ou_path) in ous {
         if !referenced.contains(&ou_path) {
             findings.push((
