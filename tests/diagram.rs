@@ -80,3 +80,49 @@ fn an_ou_with_many_accounts_shows_a_count_and_trust_without_mfa_is_dotted() {
     assert!(!mermaid.contains("==>|MFA|"), "{mermaid}");
     assert!(mermaid.contains("[[\"Robot role (roles)\"]]"), "{mermaid}");
 }
+
+#[test]
+fn a_parent_of_many_ous_shows_them_and_what_is_below_as_one_count() {
+    let mut app = App::new();
+    let mgmt = app.stack("Management").unwrap();
+    let org = app
+        .add(&mgmt, Organization::existing("r-ab12", "o-abcdef1234"))
+        .unwrap();
+    let wide = app.add(&org, OrganizationalUnit::new("Wide")).unwrap();
+    for i in 0..=COLLAPSE_OVER {
+        let ou = app
+            .add(&wide, OrganizationalUnit::new(format!("Unit{i:02}")))
+            .unwrap();
+        let inner = app.add(&ou, OrganizationalUnit::new("Inner")).unwrap();
+        app.add(
+            &inner,
+            Account::new(format!("acct-{i:02}"), format!("acct-{i:02}@acme.example")),
+        )
+        .unwrap();
+    }
+    let mermaid = diagram::mermaid(&app);
+    let units = 2 * (COLLAPSE_OVER + 1);
+    assert!(
+        mermaid.contains(&format!(
+            "[/\"{units} OUs, {} accounts\"/]",
+            COLLAPSE_OVER + 1
+        )),
+        "{mermaid}"
+    );
+    assert!(mermaid.contains("[\"Wide\"]"), "{mermaid}");
+    assert!(
+        !mermaid.contains("Unit00") && !mermaid.contains("acct-00"),
+        "{mermaid}"
+    );
+    // Every edge joins two nodes that are drawn.
+    let drawn: Vec<&str> = mermaid
+        .lines()
+        .filter(|l| !l.contains("-->"))
+        .filter_map(|l| l.trim().split(['[', '(', '{']).next())
+        .collect();
+    for edge in mermaid.lines().filter(|l| l.contains("-->")) {
+        for end in edge.split("-->") {
+            assert!(drawn.contains(&end.trim()), "{edge} in {mermaid}");
+        }
+    }
+}

@@ -3,7 +3,9 @@
 //! into the roles StackSets deploy elsewhere — thick and labelled `MFA` when the trust
 //! requires MFA, dotted and labelled `no MFA` when it does not.
 //!
-//! An OU with more accounts than [`COLLAPSE_OVER`] shows them as one count.
+//! An OU with more accounts than [`COLLAPSE_OVER`] shows them as one count, and a parent
+//! of more OUs than that shows them, with everything below them, as one count of OUs
+//! and accounts.
 
 use std::collections::BTreeMap;
 
@@ -13,7 +15,7 @@ use crate::org::{Parent, PolicyTargetRef};
 use crate::stackset::{AccountFilter, DeploymentTargetRef};
 use crate::App;
 
-/// An OU with more accounts than this shows them as a count.
+/// An OU with more accounts (or a parent with more OUs) than this shows them as a count.
 pub const COLLAPSE_OVER: usize = 12;
 
 /// Node ids by construct path, handed out in order.
@@ -70,8 +72,40 @@ pub fn mermaid(app: &App) -> String {
         }
     }
 
+    // A parent of more than COLLAPSE_OVER OUs shows them, and all below them, as one count.
+    let mut children: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for ou in app.ous() {
+        children
+            .entry(parent_path(&ou.parent()))
+            .or_default()
+            .push(app.path(&ou.handle()));
+    }
+    let mut hidden: std::collections::BTreeSet<String> = Default::default();
+    let mut summaries: Vec<(String, Vec<String>)> = Vec::new();
+    let mut parents: Vec<&String> = children.keys().collect();
+    parents.sort();
+    for parent in parents {
+        let kids = &children[parent];
+        if kids.len() <= COLLAPSE_OVER || hidden.contains(parent) {
+            continue;
+        }
+        // Everything below: the children and their descendants.
+        let mut below: Vec<String> = kids.clone();
+        let mut i = 0;
+        while i < below.len() {
+            if let Some(more) = children.get(&below[i]) {
+                below.extend(more.iter().cloned());
+            }
+            i += 1;
+        }
+        hidden.extend(below.iter().cloned());
+        summaries.push((parent.clone(), below));
+    }
     for ou in app.ous() {
         let path = app.path(&ou.handle());
+        if hidden.contains(&path) {
+            continue;
+        }
         let id = ids.get(&path);
         lines.push(format!("  {id}[\"{}\"]", label(ou.name())));
         let parent = ids.get(&parent_path(&ou.parent()));
@@ -96,7 +130,26 @@ pub fn mermaid(app: &App) -> String {
         .flatten()
         .map(|(path, _)| path.clone())
         .collect();
+    for (parent, below) in &summaries {
+        if hidden.contains(parent) {
+            continue;
+        }
+        let accounts: usize = below
+            .iter()
+            .map(|ou| per_parent.get(ou).map_or(0, Vec::len))
+            .sum();
+        let pid = ids.get(parent);
+        let id = ids.get(&format!("{parent}#ous"));
+        lines.push(format!(
+            "  {id}[/\"{} OUs, {accounts} accounts\"/]",
+            below.len()
+        ));
+        edges.push(format!("  {pid} --> {id}"));
+    }
     for parent in order {
+        if hidden.contains(&parent) {
+            continue;
+        }
         let accounts = &per_parent[&parent];
         let pid = ids.get(&parent);
         if accounts.len() > COLLAPSE_OVER {
