@@ -126,3 +126,40 @@ fn a_parent_of_many_ous_shows_them_and_what_is_below_as_one_count() {
         }
     }
 }
+
+#[test]
+fn a_large_organization_is_drawn_down_to_the_depth_that_fits() {
+    let mut app = App::new();
+    let mgmt = app.stack("Management").unwrap();
+    let org = app
+        .add(&mgmt, Organization::existing("r-ab12", "o-abcdef1234"))
+        .unwrap();
+    // 7 OUs of 9 OUs each: 70 in all, more than MAX_OUS.
+    for i in 0..7 {
+        let top = app
+            .add(&org, OrganizationalUnit::new(format!("Top{i}")))
+            .unwrap();
+        for j in 0..9 {
+            let ou = app
+                .add(&top, OrganizationalUnit::new(format!("Leaf{i}{j}")))
+                .unwrap();
+            app.add(
+                &ou,
+                Account::new(format!("a-{i}{j}"), format!("a-{i}{j}@acme.example")),
+            )
+            .unwrap();
+        }
+    }
+    assert!(7 + 7 * 9 > diagram::MAX_OUS);
+    let mermaid = diagram::mermaid(&app);
+    assert!(
+        mermaid.contains("[\"Top0\"]") && mermaid.contains("[\"Top6\"]"),
+        "{mermaid}"
+    );
+    assert!(!mermaid.contains("Leaf"), "{mermaid}");
+    assert_eq!(
+        mermaid.matches("[/\"9 OUs, 9 accounts\"/]").count(),
+        7,
+        "{mermaid}"
+    );
+}

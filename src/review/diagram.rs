@@ -5,7 +5,8 @@
 //!
 //! An OU with more accounts than [`COLLAPSE_OVER`] shows them as one count, and a parent
 //! of more OUs than that shows them, with everything below them, as one count of OUs
-//! and accounts.
+//! and accounts. An organization of more than [`MAX_OUS`] OUs is drawn down to the depth at
+//! which no more than that show.
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,10 @@ use crate::iam::Effect;
 use crate::org::{Parent, PolicyTargetRef};
 use crate::stackset::{AccountFilter, DeploymentTargetRef};
 use crate::App;
+
+/// At most this many OUs are drawn: a larger organization is drawn down to the depth at
+/// which no more show, and what is below each OU there becomes one count.
+pub const MAX_OUS: usize = 60;
 
 /// An OU with more accounts (or a parent with more OUs) than this shows them as a count.
 pub const COLLAPSE_OVER: usize = 12;
@@ -100,6 +105,47 @@ pub fn mermaid(app: &App) -> String {
         }
         hidden.extend(below.iter().cloned());
         summaries.push((parent.clone(), below));
+    }
+    // A large organization is drawn down to the depth at which at most MAX_OUS OUs show;
+    // what is below each OU at that depth becomes one count.
+    let mut depth: BTreeMap<String, usize> = BTreeMap::new();
+    for ou in app.ous() {
+        let d = match ou.parent() {
+            Parent::Root(_) => 1,
+            Parent::Ou(p) => depth.get(&app.path(&p)).map_or(1, |d| d + 1),
+        };
+        depth.insert(app.path(&ou.handle()), d);
+    }
+    if depth.len() > MAX_OUS {
+        let mut shown_depth = 0;
+        for d in 1.. {
+            let n = depth.values().filter(|&&x| x <= d).count();
+            if n > MAX_OUS || n == depth.len() {
+                break;
+            }
+            shown_depth = d;
+        }
+        let cut: Vec<String> = depth
+            .iter()
+            .filter(|(p, &d)| d == shown_depth && !hidden.contains(*p))
+            .map(|(p, _)| p.clone())
+            .collect();
+        for parent in cut {
+            let Some(kids) = children.get(&parent) else {
+                continue;
+            };
+            let mut below: Vec<String> = kids.clone();
+            let mut i = 0;
+            while i < below.len() {
+                if let Some(more) = children.get(&below[i]) {
+                    below.extend(more.iter().cloned());
+                }
+                i += 1;
+            }
+            hidden.extend(below.iter().cloned());
+            summaries.push((parent, below));
+        }
+        // A root-level cut (depth 0) leaves the summaries above.
     }
     for ou in app.ous() {
         let path = app.path(&ou.handle());
