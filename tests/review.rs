@@ -176,7 +176,7 @@ fn renaming_an_account_that_keeps_its_id_cannot_be_updated_and_says_how_instead(
     let c = &d.changes()[0];
     assert!(c.message.contains("`Prod`") && c.message.contains("`Production`"));
     assert!(c.remedy.as_deref().unwrap().contains(
-        "aws account put-account-name --account-id ACCOUNT_ID --account-name `Production`"
+        "aws account put-account-name --account-id ACCOUNT_ID --account-name 'Production'`"
     ));
     assert_eq!(
         c.id,
@@ -228,7 +228,7 @@ fn changing_an_accounts_email_cannot_be_updated() {
     );
     let remedy = d.changes()[0].remedy.as_deref().unwrap();
     assert!(remedy.contains("aws account start-primary-email-update"));
-    assert!(remedy.contains("aws+production@acme.example"));
+    assert!(remedy.contains("--primary-email 'aws+production@acme.example' --otp CODE"));
 }
 
 #[test]

@@ -1032,16 +1032,22 @@ fn pointer<'v>(value: Option<&'v Value>, path: &[&str]) -> Option<&'v Value> {
 }
 
 fn account_update(key: &str, o: Option<&Value>, n: Option<&Value>) -> (String, String) {
+    // The new value as the shell takes it (single-quoted), or a placeholder for a value
+    // CloudFormation computes.
+    let arg = match n.and_then(Value::as_str) {
+        Some(v) => format!("'{}'", v.replace('\'', "'\\''")),
+        None => "NEW_VALUE".to_owned(),
+    };
     let (o, n) = (show_opt(o), show_opt(n));
     let message = format!(
         "{key} changes from {o} to {n}: CloudFormation cannot update an account's {key}; the update and its rollback both fail"
     );
     let remedy = match key {
         "AccountName" => format!(
-            "rename the account with `aws account put-account-name --account-id ACCOUNT_ID --account-name {n}` (from the management account), then update the template"
+            "rename the account with `aws account put-account-name --account-id ACCOUNT_ID --account-name {arg}` (from the management account), then update the template"
         ),
         "Email" => format!(
-            "change the root e-mail with `aws account start-primary-email-update --account-id ACCOUNT_ID --primary-email {n}` and confirm it with `aws account accept-primary-email-update --account-id ACCOUNT_ID --primary-email {n} --otp CODE`, then update the template"
+            "change the root e-mail with `aws account start-primary-email-update --account-id ACCOUNT_ID --primary-email {arg}` and confirm it with `aws account accept-primary-email-update --account-id ACCOUNT_ID --primary-email {arg} --otp CODE`, then update the template"
         ),
         _ => "the role Organizations created with the account keeps its name: keep RoleName as it was, and create any other role in the account with a StackSet".to_owned(),
     };
