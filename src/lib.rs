@@ -166,7 +166,8 @@
 //! Synthesis also runs the lint rules of [`review::lint`] (errors fail it, warnings are in
 //! [`app::Assembly::warnings`] and the manifest; a finding is suppressed on its construct
 //! with a reason, [`review::lint::suppress`]), and the deploy plan ends with the
-//! organization as a Mermaid flowchart ([`review::diagram::mermaid`]).
+//! organization as a Mermaid flowchart ([`review::diagram::mermaid`]). The roles people
+//! assume with MFA become `~/.aws/config` profiles with [`review::profiles::aws_config`].
 //!
 //! ## Modules
 //!

@@ -68,6 +68,7 @@ mod diff;
 mod files;
 pub mod lint;
 mod policy;
+pub mod profiles;
 mod report;
 #[rustfmt::skip]
 mod schema_facts;
