@@ -238,6 +238,8 @@ pub enum Rule {
     AdministratorOrder,
     /// A template value nests deeper than [`cfn::MAX_DEPTH`](crate::cfn::MAX_DEPTH) levels.
     NestingDepth,
+    /// A lint rule (`review::lint`): the message starts with the rule's id.
+    Lint,
 }
 
 impl Rule {
@@ -301,6 +303,7 @@ impl Rule {
             Rule::AdoptedReference => "adopted-reference",
             Rule::AdministratorOrder => "administrator-order",
             Rule::NestingDepth => "nesting-depth",
+            Rule::Lint => "lint",
         }
     }
 }

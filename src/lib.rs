@@ -308,6 +308,25 @@
 //! [`services::SecurityHubPolicy`], attached by you), Security Hub's central configuration, GuardDuty's protection plans, conformance packs and
 //! custom Config rules; Identity Center's assignments of existing accounts by OU, of users,
 //! and from a delegated administrator. See each type's documentation.
+//! ## Reviewing a change
+//!
+//! [`review::diff`] compares two assemblies offline — `cdk.out/` against main's, or the
+//! committed files of a repository — and classifies every change as a *replacement*
+//! (a createOnly property, a logical ID, a move to another stack: for an account,
+//! CloudFormation would try to create a new one), an *update not supported* (an account's
+//! name, e-mail or role name, with the CLI step that does it instead), *dangerous*
+//! (Retain removed, an account, OU or policy deleted, an SCP or RCP changed and not
+//! proven to allow nothing new, an MFA condition weakened, a StackSet target or region
+//! removed, an export still imported removed) or *safe*. Each change has a stable id to
+//! acknowledge it by ([`review::Acknowledgements`]); the report renders as Markdown for a
+//! pull request or as JSON. `cargo run --example diff -- OLD_DIR NEW_DIR` fails while a
+//! change that needs one is not acknowledged.
+//!
+//! Synthesis also runs the lint rules of [`review::lint`] (errors fail it, warnings are in
+//! [`app::Assembly::warnings`] and the manifest; a finding is suppressed on its construct
+//! with a reason, [`review::lint::suppress`]), and the deploy plan ends with the
+//! organization as a Mermaid flowchart ([`review::diagram::mermaid`]). The roles people
+//! assume with MFA become `~/.aws/config` profiles with [`review::profiles::aws_config`].
 //!
 //! ## Modules
 //!
@@ -322,6 +341,7 @@
 //! | [`iam::policy`] | the policy language with typed conditions and size accounting |
 //! | [`aws`] | checked values AWS constrains: account and organization ids, e-mails, regions |
 //! | [`cfn`] | the CloudFormation model, the one template serializer and the renderer |
+//! | [`review`] | the offline diff of two assemblies, for review before deploying |
 //! | [`app`] | the app, composition, logical IDs, the synthesis pipeline and the assembly |
 //! | [`testing`] | template assertions, lookups by handle or path, and byte-exact snapshots for your tests |
 #![forbid(unsafe_code)]
@@ -338,6 +358,7 @@ pub mod layouts;
 pub mod org;
 mod policy_type;
 mod quotas;
+pub mod review;
 pub mod services;
 pub mod spec;
 pub mod stackset;

@@ -79,6 +79,10 @@ impl App {
         diagnostics.extend(validated);
         diagnostics.extend(shape);
         import::check(&model, &placement, &mut diagnostics);
+        // Lint warnings are reported with the assembly, not with a failure.
+        let t = Instant::now();
+        let lint_warnings = lint(self, &model, &placement, &mut diagnostics);
+        timings.validate += t.elapsed();
         if has_errors(&diagnostics) {
             return Err(Error::Validation(Diagnostics(diagnostics)));
         }
@@ -100,6 +104,7 @@ impl App {
         if has_errors(&diagnostics) {
             return Err(Error::Validation(Diagnostics(diagnostics)));
         }
+        diagnostics.extend(lint_warnings);
 
         let mut artifacts = rendered.artifacts;
         let imports = import::render(&model, &placement, &names)?;
@@ -187,8 +192,21 @@ impl App {
                 .iter()
                 .map(|(entry, properties)| ManifestStackSet { entry, properties })
                 .collect(),
+            warnings: diagnostics
+                .iter()
+                .filter(|d| d.severity == crate::Severity::Warning)
+                .map(|d| ManifestWarning {
+                    path: &d.path,
+                    rule: d.rule.as_str(),
+                    message: &d.message,
+                })
+                .collect(),
         })?;
-        let deploy_plan = plan::markdown(&steps, region);
+        let mut deploy_plan = plan::markdown(&steps, region);
+        // The organization at a glance, after the steps.
+        deploy_plan.push_str("\n## The organization\n\nOUs and accounts under the root, where the Organizations policies attach (dotted), and the roles people assume from another account (thick: with MFA).\n\n```mermaid\n");
+        deploy_plan.push_str(&crate::review::diagram::mermaid(self));
+        deploy_plan.push_str("```\n");
         let lookup = Index::new(&model, &placement, names, &resolution);
         artifacts.extend(imports.artifacts);
         Ok(Assembly::new(
@@ -231,6 +249,36 @@ impl App {
     }
 }
 
+/// The lint rules over every placed resource (`review::lint`): errors join `errors`, the
+/// warnings are returned.
+fn lint(
+    app: &App,
+    model: &Model<'_>,
+    placement: &place::Placement,
+    errors: &mut Vec<crate::Diagnostic>,
+) -> Vec<crate::Diagnostic> {
+    let subjects: Vec<crate::review::lint::Subject<'_>> = (0..model.len())
+        .filter_map(|i| {
+            let node = model.node_id(i);
+            placement.slot_of(node)?;
+            Some(crate::review::lint::Subject {
+                node,
+                resource: model.resource(node)?,
+            })
+        })
+        .collect();
+    let mut warnings = Vec::new();
+    crate::review::lint::run(
+        app,
+        &subjects,
+        &|n| model.path(n),
+        app.quotas(),
+        errors,
+        &mut warnings,
+    );
+    warnings
+}
+
 /// The result of a scoped thread; its panic is the caller's, as if it had run on this
 /// thread.
 fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
@@ -258,6 +306,16 @@ struct Manifest<'a, 'm> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     imports: &'a [import::ImportEntry],
     stack_sets: Vec<ManifestStackSet<'a, 'm>>,
+    /// The warnings synthesis reported (lint rules among them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<ManifestWarning<'a>>,
+}
+
+#[derive(Serialize)]
+struct ManifestWarning<'a> {
+    path: &'a str,
+    rule: &'static str,
+    message: &'a str,
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,165 @@
+//! The organization diagram: the reference layout pinned as a snapshot, large OUs
+//! collapsed into counts, trust arrows with and without MFA.
+
+#[path = "support/layout.rs"]
+mod support;
+
+use orgstack::iam::{PolicyDocument, Principal, Role, Statement};
+use orgstack::layouts::FiveAccountLayout;
+use orgstack::org::{Account, Organization, OrganizationalUnit};
+use orgstack::review::diagram::{self, COLLAPSE_OVER};
+use orgstack::stackset::StackSet;
+use orgstack::App;
+
+#[test]
+fn the_five_account_layout() {
+    let mut app = App::new();
+    support::add_layout(
+        &mut app,
+        FiveAccountLayout::builder("acme").email_domain("aws.acme.example"),
+    )
+    .unwrap();
+    let mermaid = diagram::mermaid(&app);
+    // The deploy plan embeds the same diagram.
+    let plan = app.synth().unwrap().deploy_plan().to_owned();
+    assert!(plan.contains(&format!("```mermaid\n{mermaid}```\n")));
+    // And the README shows it.
+    assert!(
+        include_str!("../README.md").contains(&format!("```mermaid\n{mermaid}```\n")),
+        "README.md's diagram differs from:\n{mermaid}"
+    );
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!("organization.mmd", mermaid));
+}
+
+#[test]
+fn an_ou_with_many_accounts_shows_a_count_and_trust_without_mfa_is_dotted() {
+    let mut app = App::new();
+    let mgmt = app.stack("Management").unwrap();
+    let org = app
+        .add(&mgmt, Organization::existing("r-ab12", "o-abcdef1234"))
+        .unwrap();
+    let big = app.add(&org, OrganizationalUnit::new("Big")).unwrap();
+    let small = app.add(&org, OrganizationalUnit::new("Small")).unwrap();
+    for i in 0..=COLLAPSE_OVER {
+        app.add(
+            &big,
+            Account::new(format!("big-{i:02}"), format!("big-{i:02}@acme.example")),
+        )
+        .unwrap();
+    }
+    let ops = app
+        .add(&small, Account::new("Ops", "aws+ops@acme.example"))
+        .unwrap();
+    let roles = app
+        .add(&mgmt, StackSet::new("Roles", "roles").target(&big))
+        .unwrap();
+    app.add(
+        &roles.template(),
+        Role::new(
+            "Robot",
+            PolicyDocument::new().statement(
+                Statement::allow()
+                    .principal(Principal::account(ops.id()))
+                    .action("sts:AssumeRole"),
+            ),
+        )
+        .without_mfa("a pipeline"),
+    )
+    .unwrap();
+    let mermaid = diagram::mermaid(&app);
+    assert!(
+        mermaid.contains(&format!("[/\"{} accounts\"/]", COLLAPSE_OVER + 1)),
+        "{mermaid}"
+    );
+    assert!(!mermaid.contains("big-00"), "{mermaid}");
+    assert!(mermaid.contains("([\"Ops\"])"), "{mermaid}");
+    assert!(mermaid.contains("-.->|no MFA|"), "{mermaid}");
+    assert!(!mermaid.contains("==>|MFA|"), "{mermaid}");
+    assert!(mermaid.contains("[[\"Robot role (roles)\"]]"), "{mermaid}");
+}
+
+#[test]
+fn a_parent_of_many_ous_shows_them_and_what_is_below_as_one_count() {
+    let mut app = App::new();
+    let mgmt = app.stack("Management").unwrap();
+    let org = app
+        .add(&mgmt, Organization::existing("r-ab12", "o-abcdef1234"))
+        .unwrap();
+    let wide = app.add(&org, OrganizationalUnit::new("Wide")).unwrap();
+    for i in 0..=COLLAPSE_OVER {
+        let ou = app
+            .add(&wide, OrganizationalUnit::new(format!("Unit{i:02}")))
+            .unwrap();
+        let inner = app.add(&ou, OrganizationalUnit::new("Inner")).unwrap();
+        app.add(
+            &inner,
+            Account::new(format!("acct-{i:02}"), format!("acct-{i:02}@acme.example")),
+        )
+        .unwrap();
+    }
+    let mermaid = diagram::mermaid(&app);
+    let units = 2 * (COLLAPSE_OVER + 1);
+    assert!(
+        mermaid.contains(&format!(
+            "[/\"{units} OUs, {} accounts\"/]",
+            COLLAPSE_OVER + 1
+        )),
+        "{mermaid}"
+    );
+    assert!(mermaid.contains("[\"Wide\"]"), "{mermaid}");
+    assert!(
+        !mermaid.contains("Unit00") && !mermaid.contains("acct-00"),
+        "{mermaid}"
+    );
+    // Every edge joins two nodes that are drawn.
+    let drawn: Vec<&str> = mermaid
+        .lines()
+        .filter(|l| !l.contains("-->"))
+        .filter_map(|l| l.trim().split(['[', '(', '{']).next())
+        .collect();
+    for edge in mermaid.lines().filter(|l| l.contains("-->")) {
+        for end in edge.split("-->") {
+            assert!(drawn.contains(&end.trim()), "{edge} in {mermaid}");
+        }
+    }
+}
+
+#[test]
+fn a_large_organization_is_drawn_down_to_the_depth_that_fits() {
+    let mut app = App::new();
+    let mgmt = app.stack("Management").unwrap();
+    let org = app
+        .add(&mgmt, Organization::existing("r-ab12", "o-abcdef1234"))
+        .unwrap();
+    // 7 OUs of 9 OUs each: 70 in all, more than MAX_OUS.
+    for i in 0..7 {
+        let top = app
+            .add(&org, OrganizationalUnit::new(format!("Top{i}")))
+            .unwrap();
+        for j in 0..9 {
+            let ou = app
+                .add(&top, OrganizationalUnit::new(format!("Leaf{i}{j}")))
+                .unwrap();
+            app.add(
+                &ou,
+                Account::new(format!("a-{i}{j}"), format!("a-{i}{j}@acme.example")),
+            )
+            .unwrap();
+        }
+    }
+    assert!(app.ous().count() > diagram::MAX_OUS);
+    let mermaid = diagram::mermaid(&app);
+    assert!(
+        mermaid.contains("[\"Top0\"]") && mermaid.contains("[\"Top6\"]"),
+        "{mermaid}"
+    );
+    assert!(!mermaid.contains("Leaf"), "{mermaid}");
+    assert_eq!(
+        mermaid.matches("[/\"9 OUs, 9 accounts\"/]").count(),
+        7,
+        "{mermaid}"
+    );
+}
