@@ -169,6 +169,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! With IAM Identity Center instead of IAM users, [`access::Simulator::permission_sets`]
+//! says which permission sets a group can use in an account and
+//! [`access::Simulator::sign_in`] opens a permission set's session, bounded by the SCPs
+//! like any principal.
+//!
 //! ## Errors
 //!
 //! Nothing fails while you build: every problem — a bad e-mail, a policy over its quota, a
