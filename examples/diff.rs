@@ -11,6 +11,10 @@
 //! cannot make or a dangerous change is not acknowledged: list the ids of the changes you
 //! reviewed in a file (one a line, `#` for comments) given with `--ack-file`, or pass each
 //! with `--ack`. It exits with 2 when an assembly cannot be read.
+//!
+//! A changed SCP or RCP is evaluated by the access simulator (`review::diff` uses
+//! `review::SimulatorDecider`): a loosening names the request it now lets through, a
+//! reordering or a tightening is proven safe.
 
 use orgstack::review::{self, Acknowledgements, AssemblyFiles};
 

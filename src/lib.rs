@@ -169,6 +169,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! With IAM Identity Center instead of IAM users, [`access::Simulator::permission_sets`]
+//! says which permission sets a group can use in an account and
+//! [`access::Simulator::sign_in`] opens a permission set's session, bounded by the SCPs
+//! like any principal.
+//!
 //! ## Errors
 //!
 //! Nothing fails while you build: every problem — a bad e-mail, a policy over its quota, a
@@ -315,8 +320,8 @@
 //! (a createOnly property, a logical ID, a move to another stack: for an account,
 //! CloudFormation would try to create a new one), an *update not supported* (an account's
 //! name, e-mail or role name, with the CLI step that does it instead), *dangerous*
-//! (Retain removed, an account, OU or policy deleted, an SCP or RCP changed and not
-//! proven to allow nothing new, an MFA condition weakened, a StackSet target or region
+//! (Retain removed, an account, OU or policy deleted, an SCP or RCP changed that the
+//! access simulator shows, or cannot prove not, to let through a request it denied, an MFA condition weakened, a StackSet target or region
 //! removed, an export still imported removed) or *safe*. Each change has a stable id to
 //! acknowledge it by ([`review::Acknowledgements`]); the report renders as Markdown for a
 //! pull request or as JSON. `cargo run --example diff -- OLD_DIR NEW_DIR` fails while a

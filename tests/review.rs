@@ -295,7 +295,7 @@ fn removing_retain_through_the_escape_hatch_is_dangerous() {
 }
 
 #[test]
-fn loosening_an_scp_by_adding_a_region_is_dangerous_unless_proven_safe() {
+fn loosening_an_scp_by_adding_a_region_is_dangerous_with_the_request_it_lets_through() {
     let old = build(&Org::default());
     let new = build(&Org {
         regions: vec!["us-east-1", "eu-west-1", "ap-south-1"],
@@ -310,7 +310,11 @@ fn loosening_an_scp_by_adding_a_region_is_dangerous_unless_proven_safe() {
             Some("Content")
         )]
     );
-    assert!(d.changes()[0].message.contains("unless proven safe"));
+    let m = &d.changes()[0].message;
+    assert!(
+        m.contains("now allows a request it denied: sts:Sample on * in ap-south-1"),
+        "{m}"
+    );
 }
 
 /// The SCP's `Content` as synthesized.
@@ -391,7 +395,10 @@ fn what_a_decider_answers_decides_whether_a_policy_change_is_safe() {
         otherwise: Some(false),
     });
     assert_eq!(c, ChangeClass::Safe);
-    assert!(m.contains("allows none of"), "{m}");
+    assert!(
+        m.contains("proven: no request the old policy denied"),
+        "{m}"
+    );
     // The old policy denies ap-south-1 and the new allows it: dangerous, with the request.
     let (c, m) = class(&Table {
         answers: vec![

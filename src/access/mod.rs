@@ -48,6 +48,44 @@
 //! that may make a request). [`Simulator::request_inputs`] shows what a decision
 //! evaluates: the request's whole context and each layer's policies.
 //!
+//! ## IAM Identity Center
+//!
+//! With an [`IdentityCenter`](crate::services::IdentityCenter) in the app (the layout's
+//! [`IdentityModel::IdentityCenter`](crate::layouts::IdentityModel::IdentityCenter)), the
+//! simulator reads its permission sets and its assignment matrix, expanded per account as
+//! synthesis expands it. [`Simulator::permission_sets`] lists what a group (by its key)
+//! can use in an account, [`Simulator::sso_assignments`] every group × permission set ×
+//! account, and [`Simulator::sign_in`] decides a sign-in: allowed when the matrix assigns
+//! the permission set there to one of the user's groups, with the session of the
+//! account's `AWSReservedSSO_<PermissionSet>_…` role (the suffix a stand-in). The
+//! session's identity policies are the permission set's inline and managed policies
+//! (AWS managed ones from [`KNOWN_AWS_MANAGED`], others and customer managed ones
+//! unknown); a permissions boundary makes its decisions [`Verdict::Unknown`]; the
+//! account's SCPs and RCPs apply as to any principal. MFA is a setting of the instance,
+//! not of a policy: the caller states whether the user signed in with it ([`Auth`]), and
+//! the session's requests carry `aws:MultiFactorAuthPresent` as it says.
+//!
+//! ```
+//! use orgstack::access::{Auth, Simulator, Verdict};
+//! use orgstack::layouts::{FiveAccountLayout, IdentityModel, DEVELOPER, READ_ONLY};
+//! use orgstack::App;
+//!
+//! let mut app = App::new();
+//! let management = app.stack("Management")?;
+//! let layout = app.add(&management, FiveAccountLayout::builder("acme")
+//!     .email_domain("aws.acme.example")
+//!     .identity_model(IdentityModel::IdentityCenter))?;
+//! let sim = Simulator::new(&app);
+//! let dev = &layout.environment_accounts()["dev"];
+//! let prod = &layout.environment_accounts()["prod"];
+//! assert_eq!(sim.permission_sets("developers", prod)?, [READ_ONLY]);
+//! let d = sim.sign_in("alice", &["developers"], DEVELOPER, dev, Auth::mfa(60))?;
+//! let session = d.session().unwrap();
+//! assert_eq!(sim.request(session, "s3:ListAllMyBuckets", "*", "us-east-1").verdict(), Verdict::Allow);
+//! assert_eq!(sim.request(session, "sts:GetSessionToken", "*", "ap-south-1").verdict(), Verdict::ExplicitDeny);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! ## How it decides
 //!
 //! As AWS documents its evaluation logic: an explicit `Deny` in any layer wins; every
@@ -86,10 +124,12 @@
 //! authorization beyond `sts:GetCallerIdentity` (never denied), service-linked roles,
 //! the `aws:CalledVia` chain of services acting for a principal, and time: an MFA age
 //! stays what the caller was given. Users and their group memberships are not in
-//! templates; you name them when you ask. A resource belongs to the account its ARN names;
-//! one whose ARN names none (an S3 bucket) to the account of the resource policy the app
-//! writes for it, else to the caller's. Resources the app does not write a policy for have
-//! none.
+//! templates; you name them when you ask (Identity Center's groups too: the matrix says
+//! what a group may use, not who is in it). Identity Center sessions are not among the
+//! principals of [`Simulator::who_can`] and [`Simulator::paths_into_roles`]. A resource
+//! belongs to the account its ARN names; one whose ARN names none (an S3 bucket) to the
+//! account of the resource policy the app writes for it, else to the caller's. Resources
+//! the app does not write a policy for have none.
 
 mod builtin;
 mod caller;
@@ -100,6 +140,7 @@ mod model;
 mod policy;
 mod request;
 mod simulator;
+mod sso;
 
 pub use builtin::{aws_managed, unknown, KNOWN_AWS_MANAGED};
 pub use caller::{Auth, Caller};
@@ -112,6 +153,7 @@ pub use policy::{
 };
 pub use request::{Context, Request, Who};
 pub use simulator::{GroupId, RoleId, Simulator, RCP_SERVICES};
+pub use sso::SsoAssignment;
 
 /// What the simulator refuses.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -129,4 +171,10 @@ pub enum AccessError {
     /// A role that is not deployed in the account.
     #[error("no role `{0}` is deployed in that account")]
     UnknownRole(String),
+    /// A group no Identity Center of the app declares.
+    #[error("no Identity Center of the app declares the group `{0}`")]
+    UnknownIdentityCenterGroup(String),
+    /// A permission set no Identity Center of the app declares.
+    #[error("no Identity Center of the app declares the permission set `{0}`")]
+    UnknownPermissionSet(String),
 }

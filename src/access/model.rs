@@ -83,6 +83,27 @@ pub(crate) struct ResourcePolicy {
     pub(crate) policy: Policy,
 }
 
+/// A permission set of IAM Identity Center: the role it becomes in every account it is
+/// assigned to.
+#[derive(Debug, Clone)]
+pub(crate) struct PermissionSetInst {
+    pub(crate) name: String,
+    /// Its inline policy and managed policies (unknown beyond the built-in table).
+    pub(crate) policies: Vec<Policy>,
+    /// Whether it has a permissions boundary (not evaluated).
+    pub(crate) boundary: bool,
+}
+
+/// One assignment of the expanded matrix: a group may use a permission set in an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SsoGrant {
+    /// The group's key.
+    pub(crate) group: String,
+    /// Index into `permission_sets`.
+    pub(crate) set: usize,
+    pub(crate) account: usize,
+}
+
 /// What the simulator knows of the app.
 #[derive(Debug)]
 pub(crate) struct Model {
@@ -97,6 +118,10 @@ pub(crate) struct Model {
     pub(crate) roles: Vec<RoleInst>,
     pub(crate) groups: Vec<GroupInst>,
     pub(crate) resource_policies: Vec<ResourcePolicy>,
+    /// Identity Center's groups (key, display name), permission sets and assignments.
+    pub(crate) sso_groups: Vec<(String, String)>,
+    pub(crate) permission_sets: Vec<PermissionSetInst>,
+    pub(crate) sso_grants: Vec<SsoGrant>,
     pub(crate) account_by_node: HashMap<NodeId, usize>,
     pub(crate) account_by_id: HashMap<String, usize>,
     ou_by_node: HashMap<NodeId, usize>,
@@ -365,6 +390,9 @@ impl Model {
             roles: Vec::new(),
             groups: Vec::new(),
             resource_policies: Vec::new(),
+            sso_groups: Vec::new(),
+            permission_sets: Vec::new(),
+            sso_grants: Vec::new(),
             account_by_node,
             account_by_id,
             ou_by_node,
@@ -400,7 +428,120 @@ impl Model {
         }
         model.stack_accounts = stack_accounts;
         model.read_principals(app);
+        model.read_identity_center(app);
         model
+    }
+
+    /// Identity Center's permission sets and its matrix, expanded per account as
+    /// synthesis expands it: an organization row assigns every account the app creates,
+    /// an OU row every account the app creates below the OU, an account row that account.
+    fn read_identity_center(&mut self, app: &App) {
+        use crate::services::{AssignmentTarget, CenterData};
+        for (_, center) in app.each::<CenterData>() {
+            for g in &center.groups {
+                if !self.sso_groups.iter().any(|(k, _)| *k == g.0) {
+                    self.sso_groups.push(g.clone());
+                }
+            }
+            let r = Resolver {
+                app,
+                model: self,
+                account: 0,
+            };
+            let mut sets = Vec::new();
+            for set in &center.sets {
+                let mut policies = Vec::new();
+                if let Some(doc) = set.inline() {
+                    policies.push(Policy::resolve(
+                        format!("inline policy of permission set {}", set.name()),
+                        doc,
+                        &r,
+                    ));
+                }
+                for m in set.aws_managed_policies() {
+                    policies.push(builtin::aws_managed(m));
+                }
+                for (name, path) in set.customer_managed_policies() {
+                    policies.push(builtin::unknown(format!(
+                        "customer managed policy {path}{name} (not known to the simulator)"
+                    )));
+                }
+                sets.push(PermissionSetInst {
+                    name: set.name().to_owned(),
+                    policies,
+                    boundary: set.boundary().is_some(),
+                });
+            }
+            let base = self.permission_sets.len();
+            self.permission_sets.extend(sets);
+            let set_index = |name: &str, sets: &[PermissionSetInst]| {
+                sets[base..]
+                    .iter()
+                    .position(|s| s.name == name)
+                    .map(|i| base + i)
+            };
+            let mut nodes: Vec<Option<NodeId>> = vec![None; self.accounts.len()];
+            for (n, &i) in &self.account_by_node {
+                if let Some(slot) = nodes.get_mut(i) {
+                    *slot = Some(*n);
+                }
+            }
+            let mut grants = Vec::new();
+            for (a, acct) in self.accounts.iter().enumerate() {
+                let node = nodes[a];
+                for row in &center.rows {
+                    let applies = match &row.target {
+                        AssignmentTarget::Organization(_) => node.is_some(),
+                        AssignmentTarget::Ou(ou) => self
+                            .ou_by_node
+                            .get(&ou.node_id())
+                            .is_some_and(|o| acct.chain.contains(o)),
+                        AssignmentTarget::Account(h) => match h.node() {
+                            Some(n) => node == Some(n),
+                            None => literal_text(&h.id()).is_some_and(|id| id == acct.id),
+                        },
+                        #[allow(unreachable_patterns)]
+                        _ => false,
+                    };
+                    let Some(set) = set_index(&row.set, &self.permission_sets) else {
+                        continue;
+                    };
+                    let grant = SsoGrant {
+                        group: row.group.clone(),
+                        set,
+                        account: a,
+                    };
+                    if applies && !grants.contains(&grant) {
+                        grants.push(grant);
+                    }
+                }
+            }
+            // An account row naming an account outside the app's accounts.
+            for row in &center.rows {
+                if let AssignmentTarget::Account(h) = &row.target {
+                    if h.node().is_none() {
+                        if let (Some(id), Some(set)) = (
+                            literal_text(&h.id()),
+                            set_index(&row.set, &self.permission_sets),
+                        ) {
+                            if !self.account_by_id.contains_key(&id) {
+                                let account = self.account_for_id(&id);
+                                grants.push(SsoGrant {
+                                    group: row.group.clone(),
+                                    set,
+                                    account,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+            for g in grants {
+                if !self.sso_grants.contains(&g) {
+                    self.sso_grants.push(g);
+                }
+            }
+        }
     }
 
     /// The account a literal id names, adding it (outside the organization) if new.

@@ -23,7 +23,7 @@ pub struct RoleId(usize);
 /// and resource policies, evaluated as AWS does.
 #[derive(Debug)]
 pub struct Simulator {
-    model: Model,
+    pub(super) model: Model,
     full_aws_access: Policy,
     root_access: Policy,
 }
@@ -38,7 +38,7 @@ impl Simulator {
         }
     }
 
-    fn account_index(&self, account: &AccountHandle) -> Result<usize, AccessError> {
+    pub(super) fn account_index(&self, account: &AccountHandle) -> Result<usize, AccessError> {
         match account.node() {
             Some(n) => self.model.account_by_node.get(&n).copied(),
             None => super::policy::literal_text(&account.id())
@@ -66,7 +66,7 @@ impl Simulator {
         self.model.org_id.as_deref()
     }
 
-    fn principal_context(&self, account: usize, arn: &str, ptype: &str) -> Context {
+    pub(super) fn principal_context(&self, account: usize, arn: &str, ptype: &str) -> Context {
         let m = &self.model;
         let mut ctx = Context::new()
             .with(keys::PRINCIPAL_ARN.as_str(), arn)

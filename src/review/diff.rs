@@ -244,15 +244,15 @@ impl Diff {
     }
 }
 
-/// Compares two assemblies. SCP and RCP content changes stay *dangerous unless proven
-/// safe*: use [`diff_with`] to prove them with an evaluator.
+/// Compares two assemblies. Whether an SCP or RCP whose content changed now lets through a
+/// request it stopped is decided by the access simulator ([`SimulatorDecider`]) on the
+/// requests of [`requests`](super::requests): a change it proves lets none through is
+/// *safe*, one with a request that shows otherwise is *dangerous* and names that request,
+/// one it cannot decide stays *dangerous unless proven safe*.
+///
+/// [`SimulatorDecider`]: super::SimulatorDecider
 pub fn diff(old: &AssemblyFiles, new: &AssemblyFiles) -> Diff {
-    Differ {
-        old,
-        new,
-        decider: None,
-    }
-    .run()
+    diff_with(old, new, &super::SimulatorDecider)
 }
 
 /// Compares two assemblies, asking `decider` whether an SCP or RCP whose content changed
@@ -260,18 +260,13 @@ pub fn diff(old: &AssemblyFiles, new: &AssemblyFiles) -> Diff {
 /// one that it proves allows none is *safe*; one it shows allows one, or cannot decide,
 /// stays *dangerous*.
 pub fn diff_with(old: &AssemblyFiles, new: &AssemblyFiles, decider: &dyn PolicyDecider) -> Diff {
-    Differ {
-        old,
-        new,
-        decider: Some(decider),
-    }
-    .run()
+    Differ { old, new, decider }.run()
 }
 
 struct Differ<'a> {
     old: &'a AssemblyFiles,
     new: &'a AssemblyFiles,
-    decider: Option<&'a dyn PolicyDecider>,
+    decider: &'a dyn PolicyDecider,
 }
 
 /// Where a resource is: template index and logical ID.
@@ -803,12 +798,16 @@ impl<'a> Differ<'a> {
         let (class, message) = match verdict {
             Verdict::ProvenSafe { requests } => (
                 ChangeClass::Safe,
-                format!("the policy changes; it allows none of {requests} generated requests it denied before"),
+                format!("the policy changes; proven: no request the old policy denied is allowed now, {requests} requests"),
             ),
-            Verdict::Loosened { witness } => (
+            Verdict::Loosened {
+                witness,
+                before,
+                after,
+            } => (
                 ChangeClass::Dangerous,
                 format!(
-                    "the policy now allows a request it denied: {} on {} in {}{}",
+                    "the policy now allows a request it denied: {} on {} in {}{} (before: {}; now: {})",
                     witness.action,
                     witness.resource,
                     witness.region,
@@ -824,18 +823,14 @@ impl<'a> Differ<'a> {
                                 .collect::<Vec<_>>()
                                 .join(" ")
                         )
-                    }
+                    },
+                    before.as_str(),
+                    after.as_str(),
                 ),
             ),
             Verdict::Unproven { requests, undecided } => (
                 ChangeClass::Dangerous,
-                if self.decider.is_none() {
-                    format!(
-                        "the policy changes: dangerous unless proven safe ({requests} generated requests wait for an evaluator to show it denies all it denied)"
-                    )
-                } else {
-                    format!("the policy changes: dangerous unless proven safe ({undecided} of {requests} generated requests undecided)")
-                },
+                format!("the policy changes: dangerous unless proven safe ({undecided} of {requests} generated requests undecided)"),
             ),
         };
         out.push(

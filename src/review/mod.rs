@@ -12,9 +12,9 @@
 //!   `RoleName`. The update and its rollback both fail; the change says which AWS CLI step
 //!   makes it instead.
 //! - [`ChangeClass::Dangerous`]: `Retain` removed; an account, OU, policy or StackSet
-//!   deleted; an SCP or RCP whose content changed and is not proven to allow no request it
-//!   denied before, or that no longer attaches to a target; an MFA condition weakened
-//!   (`Bool` to `BoolIfExists` or none, `aws:MultiFactorAuthAge` dropped or raised, a
+//!   deleted; an SCP or RCP whose content changed and, evaluated by the access simulator,
+//!   lets through a request it denied before or is not proven not to, or that no longer
+//!   attaches to a target; an MFA condition weakened (`Bool` to `BoolIfExists` or none, `aws:MultiFactorAuthAge` dropped or raised, a
 //!   deny-without-MFA gone); a StackSet target or region removed; an export removed while
 //!   a stack still imports it.
 //! - [`ChangeClass::Safe`]: everything else.
@@ -49,15 +49,30 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! ## SCPs and RCPs: dangerous unless proven safe
+//! ## SCPs and RCPs: decided by the access simulator
 //!
 //! Whether a changed SCP or RCP now allows a request it denied is decided by evaluating
 //! requests, not by comparing text. The diff generates the requests from both documents
 //! ([`requests`]: their actions, resources, regions and condition values) and asks a
-//! [`PolicyDecider`] about each under the old and the new document. This module holds no
-//! evaluator of its own: [`diff`] has none, so every content change of an SCP or RCP is
-//! *dangerous unless proven safe*; [`diff_with`] takes one (the access simulator), and a
-//! change it proves allows nothing new is *safe*.
+//! [`PolicyDecider`] what each document says about each: [`diff`] asks the access
+//! simulator ([`SimulatorDecider`], the evaluator of [`crate::access`]), [`diff_with`] a
+//! decider of your own. A document's answer is a [`PolicyAnswer`] — denied, matched by no
+//! statement, allowed — and a change loosens when some request's answer rises: SCPs and
+//! RCPs at a target work together (`FullAWSAccess` beside a deny-list SCP), so a `Deny`
+//! that no longer applies lets the request through.
+//!
+//! - A request whose answer rose: *dangerous*, and the change's message names it (action,
+//!   resource, region, context, and both answers).
+//! - Every request decided and none rose: *safe*, "proven: no request the old policy
+//!   denied is allowed now, N requests" — a reordering, a reformatting, an added `Deny`.
+//! - A request the decider cannot decide (an intrinsic where a value belongs, content
+//!   that is not JSON): *dangerous unless proven safe*.
+//!
+//! What it does not prove: only the generated requests are evaluated. A request that
+//! differs from every one of them only in a condition key neither document tests, or in
+//! two condition keys at once (each context sets one key), is not tried; a document is
+//! judged on its own, not with the policies attached beside it; past [`MAX_REQUESTS`]
+//! the change stays unproven.
 //!
 //! [`Assembly`]: crate::app::Assembly
 
@@ -72,10 +87,12 @@ pub mod profiles;
 mod report;
 #[rustfmt::skip]
 mod schema_facts;
+mod semantic;
 
 pub use diff::{
     diff, diff_with, Change, ChangeClass, ChangeKind, Diff, TemplateStatus, TemplateSummary,
 };
 pub use files::{AssemblyFiles, ReviewError, TemplateKind};
-pub use policy::{requests, PolicyDecider, Request, MAX_REQUESTS};
+pub use policy::{requests, PolicyAnswer, PolicyDecider, Request, MAX_REQUESTS};
 pub use report::Acknowledgements;
+pub use semantic::SimulatorDecider;

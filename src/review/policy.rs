@@ -3,10 +3,10 @@
 //!
 //! The second question is decided by evaluating requests, not by reading text: the diff
 //! generates a set of requests from both documents ([`requests`]) and asks a
-//! [`PolicyDecider`] about each, under the old document and the new. This module holds no
-//! evaluator: with no decider, or one that cannot decide a request, a content change of an
-//! SCP or RCP stays *dangerous unless proven safe*. Wiring an evaluator in is one `impl`
-//! of [`PolicyDecider`] passed to [`diff_with`](super::diff_with).
+//! [`PolicyDecider`] about each, under the old document and the new. [`diff`](super::diff)
+//! asks the access simulator ([`SimulatorDecider`](super::SimulatorDecider));
+//! [`diff_with`](super::diff_with) takes a decider of your own. A request the decider
+//! cannot decide leaves the change *dangerous unless proven safe*.
 
 use std::collections::BTreeMap;
 
@@ -30,16 +30,86 @@ pub struct Request {
     pub context: BTreeMap<String, Vec<String>>,
 }
 
+impl Request {
+    /// A request of `action` on `resource` in `region`, with no other context key.
+    pub fn new(
+        action: impl Into<String>,
+        resource: impl Into<String>,
+        region: impl Into<String>,
+    ) -> Request {
+        Request {
+            action: action.into(),
+            resource: resource.into(),
+            region: region.into(),
+            context: BTreeMap::new(),
+        }
+    }
+
+    /// Sets a condition key of the context to one value.
+    #[must_use]
+    pub fn with(mut self, key: impl Into<String>, value: impl Into<String>) -> Request {
+        self.context.insert(key.into(), vec![value.into()]);
+        self
+    }
+}
+
+/// What one Organizations policy says about a request on its own.
+///
+/// SCPs and RCPs at a target work together: a request passes a level when no policy there
+/// denies it and one allows it (AWS's `FullAWSAccess` allows everything while attached,
+/// `RCPFullAWSAccess` always). So a change that turns `Deny` into `NoStatement`, or
+/// `NoStatement` into `Allow`, lets through a request that some set of policies beside it
+/// stopped before: the answers are ordered `Deny` < `NoStatement` < `Allow`, and a change
+/// loosens when a request's answer rises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[non_exhaustive]
+pub enum PolicyAnswer {
+    /// A `Deny` statement applies.
+    Deny,
+    /// No statement applies: the policy leaves the request to the others at its target.
+    NoStatement,
+    /// An `Allow` statement applies and no `Deny` does.
+    Allow,
+}
+
+impl PolicyAnswer {
+    /// How a report says it: `denied by a Deny statement`, `matched by no statement` or
+    /// `allowed by an Allow statement`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyAnswer::Deny => "denied by a Deny statement",
+            PolicyAnswer::NoStatement => "matched by no statement",
+            PolicyAnswer::Allow => "allowed by an Allow statement",
+        }
+    }
+}
+
 /// Decides whether an Organizations policy (an SCP or RCP document, as written in the
 /// template's `Content`) lets a request through.
 ///
 /// `Some(true)`: the policy does not stop the request; `Some(false)`: it denies it (or,
 /// for a policy with Allow statements, does not allow it); `None`: it cannot tell (an
-/// intrinsic it cannot resolve, a condition it does not model). The access simulator
-/// (`orgstack::access`) is the intended implementation.
+/// intrinsic it cannot resolve, a condition it does not model). [`SimulatorDecider`]
+/// (the access simulator) is the implementation [`diff`](super::diff) uses.
+///
+/// [`SimulatorDecider`]: super::SimulatorDecider
 pub trait PolicyDecider {
     /// Whether `policy` lets `request` through; `None` when it cannot decide.
     fn allows(&self, policy: &Value, request: &Request) -> Option<bool>;
+
+    /// What `policy` says about `request` ([`PolicyAnswer`]); `None` when it cannot
+    /// decide. The diff asks this; by default it is [`allows`](Self::allows) read as
+    /// `Allow` or `Deny`, so a decider that tells "no statement applies" apart (as the
+    /// simulator does) sees a `Deny` removed from a deny-list SCP.
+    fn answer(&self, policy: &Value, request: &Request) -> Option<PolicyAnswer> {
+        self.allows(policy, request).map(|allowed| {
+            if allowed {
+                PolicyAnswer::Allow
+            } else {
+                PolicyAnswer::Deny
+            }
+        })
+    }
 }
 
 /// At most this many requests are generated for one policy change; a larger set leaves
@@ -49,35 +119,35 @@ pub const MAX_REQUESTS: usize = 20_000;
 /// What the semantic check concluded about one SCP or RCP content change.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Verdict {
-    /// No decider, or one that could not decide every request.
+    /// The decider could not decide every request (or there were too many).
     Unproven { requests: usize, undecided: usize },
     /// Every request the old document let through or denied is decided, and none the old
     /// one denied is allowed now.
     ProvenSafe { requests: usize },
-    /// A request the old document denied that the new one allows.
-    Loosened { witness: Box<Request> },
+    /// A request whose answer rose: the old document stopped it where the new one does not.
+    Loosened {
+        witness: Box<Request>,
+        before: PolicyAnswer,
+        after: PolicyAnswer,
+    },
 }
 
 /// Compares `old` and `new` on every generated request.
-pub(crate) fn check(decider: Option<&dyn PolicyDecider>, old: &Value, new: &Value) -> Verdict {
+pub(crate) fn check(decider: &dyn PolicyDecider, old: &Value, new: &Value) -> Verdict {
     let Some(set) = requests(old, new) else {
         return Verdict::Unproven {
             requests: MAX_REQUESTS,
             undecided: MAX_REQUESTS,
         };
     };
-    let Some(decider) = decider else {
-        return Verdict::Unproven {
-            requests: set.len(),
-            undecided: set.len(),
-        };
-    };
     let mut undecided = 0;
     for request in &set {
-        match (decider.allows(old, request), decider.allows(new, request)) {
-            (Some(false), Some(true)) => {
+        match (decider.answer(old, request), decider.answer(new, request)) {
+            (Some(before), Some(after)) if after > before => {
                 return Verdict::Loosened {
                     witness: Box::new(request.clone()),
+                    before,
+                    after,
                 }
             }
             (Some(_), Some(_)) => {}
@@ -101,11 +171,12 @@ pub(crate) fn check(decider: Option<&dyn PolicyDecider>, old: &Value, new: &Valu
 /// that set one key to each value either document tests it against. `None` when that is
 /// more than [`MAX_REQUESTS`].
 pub fn requests(old: &Value, new: &Value) -> Option<Vec<Request>> {
+    let (old, new) = (document(old), document(new));
     let mut actions = Vec::new();
     let mut resources = Vec::new();
     let mut regions = Vec::new();
     let mut keys: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for doc in [old, new] {
+    for doc in [&old, &new] {
         for st in statements(doc) {
             for field in ["Action", "NotAction"] {
                 for a in strings(st.get(field)) {
@@ -183,6 +254,16 @@ pub fn requests(old: &Value, new: &Value) -> Option<Vec<Request>> {
         }
     }
     Some(out)
+}
+
+/// A document as the template writes it: an object, or a string holding the JSON (a
+/// string that is not JSON stays as it is, a document without statements).
+fn document(value: &Value) -> std::borrow::Cow<'_, Value> {
+    match value {
+        Value::String(text) => serde_json::from_str(text)
+            .map_or(std::borrow::Cow::Borrowed(value), std::borrow::Cow::Owned),
+        other => std::borrow::Cow::Borrowed(other),
+    }
 }
 
 fn push_unique(list: &mut Vec<String>, value: String) {

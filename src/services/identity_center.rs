@@ -405,14 +405,40 @@ fn group_parameter(key: &str) -> String {
     format!("Group{camel}Id")
 }
 
-/// What the tree keeps of an Identity Center: what its plan step needs and checks.
+/// What the tree keeps of an Identity Center: what its plan step needs and checks, and
+/// the typed permission sets and matrix the access simulator reads.
 #[derive(Debug)]
-struct CenterData {
-    groups: Vec<(String, String)>,
+pub(crate) struct CenterData {
+    /// The groups: key and display name.
+    pub(crate) groups: Vec<(String, String)>,
     parameters: Vec<String>,
     problems: Vec<(Rule, String, String, String)>,
+    /// The permission sets, as declared.
+    pub(crate) sets: Vec<PermissionSet>,
     /// The matrix, resolved to nodes; rows added after the construct too.
-    rows: Vec<Row>,
+    pub(crate) rows: Vec<Row>,
+}
+
+impl PermissionSet {
+    /// The AWS managed policies it attaches, by name.
+    pub(crate) fn aws_managed_policies(&self) -> &[String] {
+        &self.managed
+    }
+
+    /// The customer managed policies it attaches: name and path.
+    pub(crate) fn customer_managed_policies(&self) -> &[(String, String)] {
+        &self.customer_managed
+    }
+
+    /// The inline policy.
+    pub(crate) fn inline(&self) -> Option<&PolicyDocument> {
+        self.inline.as_ref()
+    }
+
+    /// The permissions boundary.
+    pub(crate) fn boundary(&self) -> Option<&PermissionsBoundary> {
+        self.boundary.as_ref()
+    }
 }
 
 impl Typed for CenterData {
@@ -451,12 +477,15 @@ impl Typed for CenterData {
 
 /// One row of the matrix, resolved to nodes.
 #[derive(Debug, Clone)]
-struct Row {
-    group: String,
+pub(crate) struct Row {
+    /// The group's key.
+    pub(crate) group: String,
     group_id: NodeId,
-    set: String,
+    /// The permission set's name.
+    pub(crate) set: String,
     set_node: NodeId,
-    target: AssignmentTarget,
+    /// Where it assigns.
+    pub(crate) target: AssignmentTarget,
 }
 
 /// Expands the matrix of the Identity Center at `center` for every account at synthesis.
@@ -603,6 +632,7 @@ impl<P: Scope + ?Sized> Construct<P> for IdentityCenter {
                 groups: self.groups.clone(),
                 parameters: params.clone(),
                 problems: Vec::new(),
+                sets: self.permission_sets.clone(),
                 rows: Vec::new(),
             },
         );

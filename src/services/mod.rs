@@ -29,6 +29,7 @@ mod security;
 
 pub use admin::{DelegatedAdministrator, DelegatedAdministratorHandle, Service, FMS_ADMIN_REGION};
 pub use config::{ConfigRule, CONFIG_PRINCIPAL};
+pub(crate) use identity_center::CenterData;
 pub use identity_center::{
     AssignmentTarget, IdentityCenter, IdentityCenterHandle, PermissionSet, PermissionsBoundary,
     ASSIGNMENTS_AT_ONCE, ASSIGNMENTS_GROUP,
