@@ -90,8 +90,9 @@ fn assert_same_files(name: &str, inventory: &Inventory) -> Assembly {
 
 #[test]
 fn the_checked_in_spec_is_what_to_spec_writes() {
-    // Regenerate it with `cargo run --example import -- tests/fixtures/import/moto
-    // target/tmp/moto --spec tests/fixtures/import/moto.orgspec.json`.
+    // Regenerate it, and the program, with `cargo run --example import --
+    // tests/fixtures/import/moto target/tmp/moto --spec tests/fixtures/import/moto.orgspec.json
+    // --rust tests/fixtures/import/moto.main.rs`.
     let inv = Inventory::read_dir(MOTO).unwrap();
     let written = import::to_spec(&inv).to_json().unwrap();
     assert_eq!(written, std::fs::read_to_string(MOTO_SPEC).unwrap());
