@@ -1,23 +1,26 @@
 //! Import an organization that exists: read what `scripts/export-organization.sh` saved,
-//! adopt every OU, account and policy, synthesize, and (with `--rust`) write the program
-//! that does the same, to commit.
+//! write the `OrgSpec` that adopts every OU, account and policy by its id (the spec to
+//! commit, `orgspec.json` by default), synthesize it, and (with `--rust`) write the
+//! equivalent Rust program too.
 //!
 //! ```text
 //! scripts/export-organization.sh export/
-//! cargo run --example import -- export/ [OUT_DIR] [--rust FILE] [--stack NAME]
+//! cargo run --example import -- export/ [OUT_DIR] [--spec FILE] [--rust FILE] [--stack NAME]
 //! cargo run --release --example import -- --synthetic 1000 [OUT_DIR]
 //! ```
 //!
 //! OUT_DIR defaults to `cdk.out/import`; follow its `deploy-plan.md`, which imports what
-//! exists before it deploys anything. `--synthetic N` first writes an export of N accounts
-//! (in N/50 OUs three levels deep, five SCPs) to `target/tmp/synthetic-N/`, in the files
-//! and shapes the AWS CLI prints, and imports that; each step's time is printed.
+//! exists before it deploys anything. Later, `cargo run --example synth_spec -- orgspec.json
+//! OUT_DIR` synthesizes the spec (edited or not) alone. `--synthetic N` first writes an
+//! export of N accounts (in N/50 OUs three levels deep, five SCPs) to
+//! `target/tmp/synthetic-N/`, in the files and shapes the AWS CLI prints, and imports that
+//! (its spec to `target/tmp/synthetic-N.orgspec.json` unless `--spec` says otherwise);
+//! each step's time is printed.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use orgstack::import::{self, Inventory};
-use orgstack::App;
 use serde_json::json;
 
 fn main() {
@@ -32,20 +35,25 @@ fn main() {
     }
 }
 
+const USAGE: &str = "usage: import DIR [OUT_DIR] [--spec FILE] [--rust FILE] [--stack NAME] | --synthetic N [OUT_DIR]";
+
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let mut args = std::env::args().skip(1);
     let mut positional: Vec<String> = Vec::new();
+    let mut spec_file: Option<PathBuf> = None;
     let mut rust: Option<PathBuf> = None;
     let mut stack = "Management".to_owned();
     let mut synthetic: Option<usize> = None;
     while let Some(a) = args.next() {
         match a.as_str() {
+            "--spec" => spec_file = Some(args.next().ok_or("--spec takes a file")?.into()),
             "--rust" => rust = Some(args.next().ok_or("--rust takes a file")?.into()),
             "--stack" => stack = args.next().ok_or("--stack takes a name")?,
             "--synthetic" => {
                 synthetic = Some(args.next().ok_or("--synthetic takes a count")?.parse()?)
             }
+            _ if a.starts_with("--") => return Err(format!("unknown option {a}; {USAGE}").into()),
             _ => positional.push(a),
         }
     }
@@ -55,48 +63,66 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             let dir = PathBuf::from(format!("target/tmp/synthetic-{n}"));
             let t = Instant::now();
             write_synthetic(&dir, n)?;
-            println!("wrote a synthetic export of {n} accounts to {}/ in {:.1?}", dir.display(), t.elapsed());
+            println!(
+                "wrote a synthetic export of {n} accounts to {}/ in {:.1?}",
+                dir.display(),
+                t.elapsed()
+            );
+            spec_file
+                .get_or_insert_with(|| format!("target/tmp/synthetic-{n}.orgspec.json").into());
             dir
         }
-        None => positional
-            .next()
-            .ok_or("usage: import DIR [OUT_DIR] [--rust FILE] [--stack NAME] | --synthetic N [OUT_DIR]")?
-            .into(),
+        None => positional.next().ok_or(USAGE)?.into(),
     };
+    let spec_file = spec_file.unwrap_or_else(|| "orgspec.json".into());
     let out = positional.next().unwrap_or_else(|| "cdk.out/import".into());
 
     let t0 = Instant::now();
     let inventory = Inventory::read_dir(&dir)?;
     let read = t0.elapsed();
 
+    // The spec is what is committed: it is written first, and what deploys is synthesized
+    // from it.
     let t = Instant::now();
-    let mut app = App::new();
-    let management = app.stack(&stack)?;
-    let adopted = import::adopt(&mut app, &management, &inventory)?;
-    let build = t.elapsed();
+    let mut spec = import::to_spec(&inventory);
+    if stack != "Management" {
+        spec.stack = Some(stack.clone());
+    }
+    let text = spec.to_json()?;
+    std::fs::write(&spec_file, &text)?;
+    let write_spec = t.elapsed();
 
     let t = Instant::now();
-    let assembly = app.synth()?;
+    let lowered = spec.to_app()?;
+    let lower = t.elapsed();
+
+    let t = Instant::now();
+    let assembly = lowered
+        .synth()
+        .map_err(|e| e.report(&spec_file.display().to_string(), &text))?;
     let synth = t.elapsed();
     let t = Instant::now();
     let mut assembly = assembly;
     assembly.write_to(&out)?;
     let write = t.elapsed();
     let import_total = t0.elapsed();
+    println!("wrote {}", spec_file.display());
 
     if let Some(file) = &rust {
         std::fs::write(file, import::write_rust(&inventory, &stack))?;
         println!("wrote {}", file.display());
     }
 
-    let adopted_accounts = app.accounts().count();
     println!(
         "organization {}: {} OUs, {} accounts ({} adopted), {} policies adopted",
         inventory.organization.id.as_str(),
-        adopted.ous().count(),
+        spec.organizational_units
+            .iter()
+            .filter(|o| o.adopt.is_some())
+            .count(),
         inventory.accounts.len(),
-        adopted_accounts,
-        adopted.policies().count(),
+        spec.accounts.len(),
+        spec.policies.len(),
     );
     let imports = assembly
         .artifacts()
@@ -114,11 +140,15 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         orgstack::app::RESOURCES_PER_IMPORT,
     );
     println!(
-        "read {read:.1?}, adopt {build:.1?}, synthesize {synth:.1?}, write {write:.1?}: \
-         {import_total:.1?} from the export to the assembly on disk ({:.1?} since start)",
+        "read {read:.1?}, write the spec {write_spec:.1?}, lower it {lower:.1?}, synthesize {synth:.1?}, \
+         write {write:.1?}: {import_total:.1?} from the export to the spec and the assembly on disk \
+         ({:.1?} since start)",
         start.elapsed()
     );
-    println!("next: follow {out}/deploy-plan.md");
+    println!(
+        "next: commit {}, follow {out}/deploy-plan.md",
+        spec_file.display()
+    );
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Saves what the AWS CLI prints about your organization into a directory that
-# `orgstack::import` reads (and `cargo run --example import -- DIR` turns into code).
+# `orgstack::import` reads (and `cargo run --example import -- DIR` turns into an
+# `OrgSpec`, orgspec.json, and with `--rust FILE` into code).
 #
 #   scripts/export-organization.sh DIR
 #

@@ -116,9 +116,12 @@
 //! is new. [`org::OrganizationalUnit::existing`] only references an OU.
 //!
 //! [`import`] reads what `scripts/export-organization.sh` saves (plain AWS CLI calls)
-//! into a typed [`import::Inventory`], adopts it into an app ([`import::adopt`], returning
-//! handles) or writes the Rust program that does ([`import::write_rust`];
-//! `cargo run --example import -- DIR [OUT_DIR] --rust src/main.rs`).
+//! into a typed [`import::Inventory`], and writes the [`spec::OrgSpec`] that adopts it all
+//! by id ([`import::to_spec`]: what `cargo run --example import -- DIR [OUT_DIR]` writes,
+//! to `orgspec.json` or `--spec FILE`), adopts it into an app ([`import::adopt`], returning
+//! handles) or writes the Rust program that does ([`import::write_rust`], `--rust
+//! src/main.rs`). All three build the same app: the spec, the program and `adopt`
+//! synthesize byte-identical files.
 //!
 //! ```
 //! use orgstack::{App, org::{Account, Organization, OrganizationalUnit}};
@@ -209,6 +212,13 @@
 //! the constructs above, so both paths write the same bytes, and every problem names its
 //! place in the JSON: a line and column, or a JSON path such as `$.accounts[0].email`
 //! (the [`Diagnostic::source`] of a problem found at synthesis).
+//!
+//! A spec adopts what exists as the constructs do: `"adopt": "ou-…"` on an OU,
+//! `"existing": "ou-…"` for an OU only referenced, `"adopt": "123456789012"` on an
+//! account, `"adopt": "p-…"` on a policy with the attachments that exist in
+//! `adopted_targets` (new ones in `targets`), and `full_aws_access_attached` on an
+//! existing organization; what is adopted can be named by its id wherever the spec names
+//! an OU or an account.
 //!
 //! ```
 //! use orgstack::spec::OrgSpec;

@@ -246,9 +246,9 @@ fn a_new_account_is_all_the_deploy_creates() {
 #[test]
 fn the_written_program_is_what_adopt_builds() {
     let inv = inventory();
-    // The checked-in program is what write_rust writes today (regenerate it with
-    // `cargo run --example import -- tests/fixtures/import/moto target/tmp/moto --rust
-    // tests/fixtures/import/moto.main.rs`).
+    // The checked-in program is what write_rust writes today (regenerate it, and the
+    // spec, with `cargo run --example import -- tests/fixtures/import/moto target/tmp/moto
+    // --rust tests/fixtures/import/moto.main.rs --spec tests/fixtures/import/moto.orgspec.json`).
     assert_eq!(
         import::write_rust(&inv, "Management"),
         include_str!("fixtures/import/moto.main.rs")

@@ -557,6 +557,8 @@ fn a_program_builds_the_same_spec_as_the_json() {
         organizational_units: vec![OuSpec {
             name: "Sandbox".into(),
             parent: Some("Workloads".into()),
+            adopt: None,
+            existing: None,
             tags: Default::default(),
         }],
         accounts: vec![AccountSpec {
@@ -564,6 +566,7 @@ fn a_program_builds_the_same_spec_as_the_json() {
             email: "play@aws.acme.example".into(),
             ou: Some("Workloads/Sandbox".into()),
             id: None,
+            adopt: None,
             role_name: None,
             tags: [("team".to_owned(), "web".to_owned())]
                 .into_iter()

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Referee: a JSON Schema validator of its own (check-jsonschema, from PyPI, pinned) checks
-# that schema/orgspec.schema.json is a valid schema, that it accepts every shipped spec,
+# that schema/orgspec.schema.json is a valid schema, that it accepts every shipped spec
+# (the examples' and the spec the import writes for the moto fixtures, which
+# tests/import_spec.rs keeps equal to what `import::to_spec` writes),
 # and that it rejects specs that are broken; then the synth_spec example must synthesize
 # the shipped specs and refuse the broken ones (exit 1, the JSON path on stderr, no output
 # directory). Installs into a virtualenv under target/.
@@ -10,6 +12,7 @@ cd "$(dirname "$0")/../.."
 CHECK_JSONSCHEMA_VERSION=0.39.0
 VENV=target/referee-jsonschema-venv
 SCHEMA=schema/orgspec.schema.json
+SPECS=(examples/*.json tests/fixtures/import/moto.orgspec.json)
 
 if [ ! -x "$VENV/bin/check-jsonschema" ] \
   || ! "$VENV/bin/check-jsonschema" --version | grep -q "$CHECK_JSONSCHEMA_VERSION"; then
@@ -24,7 +27,7 @@ echo "== the schema is a valid JSON Schema"
 "$VENV/bin/check-jsonschema" --check-metaschema "$SCHEMA"
 
 echo "== it accepts the shipped specs"
-"$VENV/bin/check-jsonschema" --schemafile "$SCHEMA" examples/*.json
+"$VENV/bin/check-jsonschema" --schemafile "$SCHEMA" "${SPECS[@]}"
 
 echo "== it rejects broken specs"
 BROKEN=target/referee-jsonschema-broken
@@ -51,7 +54,7 @@ cargo build --quiet --example synth_spec
 SYNTH=target/debug/examples/synth_spec
 OUT=target/referee-jsonschema-out
 rm -rf "$OUT"
-for f in examples/*.json; do
+for f in "${SPECS[@]}"; do
   "$SYNTH" "$f" "$OUT/$(basename "$f" .json)"
 done
 declare -A expected=(

@@ -180,6 +180,15 @@ pub fn adopt(app: &mut App, stack: &StackHandle, inventory: &Inventory) -> Resul
         by_id.insert(ou.id.as_str(), handle);
         ous.push((ou.id.clone(), ou.name.clone(), handle));
     }
+    // Targets the listing does not hold (it always does, read by `Inventory::read_dir`):
+    // referenced by id.
+    for ou in missing_targets(inventory) {
+        let handle = app.add(
+            &organization,
+            OrganizationalUnit::existing(ou.as_str(), ou.as_str()),
+        )?;
+        by_id.insert(ou.as_str(), handle);
+    }
     let mut accounts = Vec::with_capacity(inventory.accounts.len());
     for (a, id) in inventory.accounts.iter().zip(account_ids(inventory)) {
         let handle = if is_adopted(inventory, a) {
@@ -195,15 +204,6 @@ pub fn adopt(app: &mut App, stack: &StackHandle, inventory: &Inventory) -> Resul
             Account::existing(a.id.clone())
         };
         accounts.push((a.id.clone(), a.name.clone(), handle));
-    }
-    // Targets the listing does not hold (it always does, read by `Inventory::read_dir`):
-    // referenced by id.
-    for ou in missing_targets(inventory) {
-        let handle = app.add(
-            &organization,
-            OrganizationalUnit::existing(ou.as_str(), ou.as_str()),
-        )?;
-        by_id.insert(ou.as_str(), handle);
     }
     let mut policies = Vec::new();
     for (p, id) in adopted_policies(inventory).zip(policy_ids(inventory)) {

@@ -16,10 +16,12 @@
 //!
 //! [`Inventory::read_dir`] parses them into typed values (every id checked, as
 //! [`aws`](crate::aws) types); anything malformed is an [`ImportError`] naming the file and
-//! the JSON path. [`adopt`] adds the organization to an app, every OU, member account and
-//! policy of your own adopted (`adopt(id)`: rendered with `Retain`, imported by the deploy
-//! plan, never created), and returns the handles to build on. [`write_rust`] writes the
-//! program that does the same, to commit and edit.
+//! the JSON path. [`to_spec`] writes the [`OrgSpec`](crate::spec::OrgSpec) that adopts
+//! every OU, member account and policy of your own by its id (`"adopt": "ou-…"`…),
+//! to commit and edit as configuration. [`adopt`] adds the same to an app (`adopt(id)`:
+//! rendered with `Retain`, imported by the deploy plan, never created), and returns the
+//! handles to build on. [`write_rust`] writes the program that does the same, to commit
+//! and edit as code. The three synthesize byte-identical files.
 //!
 //! ```
 //! use orgstack::{App, import::{self, Inventory}, org::Account};
@@ -43,6 +45,7 @@ mod inventory;
 mod json;
 mod read;
 mod rust;
+mod spec;
 
 use std::path::PathBuf;
 
@@ -51,6 +54,7 @@ pub use inventory::{
     AccountInfo, Inventory, OrganizationInfo, OuInfo, ParentId, PolicyInfo, RootInfo, TargetId,
 };
 pub use rust::write_rust;
+pub use spec::to_spec;
 
 /// What went wrong reading an export.
 #[derive(Debug, thiserror::Error)]

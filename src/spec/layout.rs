@@ -23,9 +23,13 @@ pub(crate) fn builder(
     if let Some(OrganizationSpec::Existing {
         root_id,
         organization_id,
+        full_aws_access_attached,
     }) = organization
     {
         b = b.existing_organization(root_id, organization_id);
+        if let Some(attached) = full_aws_access_attached {
+            b = b.full_aws_access_attached(*attached);
+        }
     }
     if let Some(envs) = &l.environments {
         b = b.environments(envs.iter().map(|e| {

@@ -12,14 +12,14 @@ use crate::error::{Diagnostic, Error, Rule};
 use crate::layouts::{AccessLevel, FiveAccountLayout, Grant, GrantTarget, AUDITOR};
 use crate::org::{
     Account, AccountHandle, Organization, OrganizationHandle, OrganizationalUnit, OuHandle, Parent,
-    Policy, PolicyType,
+    Policy, PolicyTarget, PolicyTargetRef, PolicyType,
 };
 use crate::Quotas;
 
 use super::error::SpecError;
 use super::layout::builder;
 use super::policy::{self, child};
-use super::sources::{Kind, LayoutFacts, Sources};
+use super::sources::{Kind, LayoutFacts, OuSource, Sources};
 use super::stack_sets::add_stack_sets;
 use super::types::*;
 
@@ -80,6 +80,8 @@ pub(crate) struct Names {
     pub(crate) layout: Option<FiveAccountLayout>,
     pub(crate) ous: IndexMap<String, OuHandle>,
     pub(crate) accounts: IndexMap<String, AccountHandle>,
+    /// Names two accounts share: they refer to neither.
+    pub(crate) ambiguous: Vec<String>,
 }
 
 /// Lowers `spec` onto a new app.
@@ -181,6 +183,7 @@ fn lower_into(
                 layout: Some(layout),
                 ous,
                 accounts,
+                ambiguous: Vec::new(),
             }
         }
         None => {
@@ -188,7 +191,9 @@ fn lower_into(
                 Some(OrganizationSpec::Existing {
                     root_id,
                     organization_id,
-                }) => Organization::existing(root_id, organization_id),
+                    full_aws_access_attached,
+                }) => Organization::existing(root_id, organization_id)
+                    .full_aws_access_attached(full_aws_access_attached.unwrap_or(true)),
                 _ => Organization::create(),
             };
             let organization = app.add(&stack, organization)?;
@@ -204,6 +209,7 @@ fn lower_into(
                 layout: None,
                 ous: IndexMap::new(),
                 accounts: IndexMap::new(),
+                ambiguous: Vec::new(),
             }
         }
     };
@@ -316,6 +322,20 @@ impl Names {
         name: &str,
         source: String,
     ) -> Option<AccountHandle> {
+        if self.ambiguous.iter().any(|n| n == name) {
+            let path = app.path(&self.stack);
+            app.report(
+                Diagnostic::new(
+                    path,
+                    Rule::UnresolvedReference,
+                    name,
+                    "two accounts of the spec have that name",
+                    "refer to one by its `id` or the id it adopts",
+                )
+                .with_source(source),
+            );
+            return None;
+        }
         if let Some(a) = self.accounts.get(name) {
             return Some(a.clone());
         }
@@ -341,6 +361,8 @@ fn add_ous(
     scope: &mut Names,
     sources: &mut Sources,
 ) -> crate::Result<()> {
+    // The path of each OU the spec gives an id, by that id.
+    let mut aliases: IndexMap<String, String> = IndexMap::new();
     for (i, ou) in spec.organizational_units.iter().enumerate() {
         let at = format!("$.organizational_units[{i}]");
         // Under an unknown parent, the OU is added under the root all the same, so that its
@@ -348,11 +370,14 @@ fn add_ous(
         let parent = scope
             .parent(app, ou.parent.as_deref(), child(&at, "parent"))
             .unwrap_or(Parent::Root(scope.organization));
+        // A parent given by id has the path it was defined at.
         let path = match &ou.parent {
-            Some(p) => format!("{p}/{}", ou.name),
+            Some(p) => format!("{}/{}", aliases.get(p).unwrap_or(p), ou.name),
             None => ou.name.clone(),
         };
-        if scope.ous.contains_key(&path) {
+        let own_id = ou.adopt.as_ref().or(ou.existing.as_ref());
+        // What exists is named by its id when its path is taken (a name holding a `/`).
+        if scope.ous.contains_key(&path) && own_id.is_none() {
             duplicate(
                 app,
                 &parent,
@@ -362,13 +387,43 @@ fn add_ous(
             );
             continue;
         }
-        let mut construct = OrganizationalUnit::new(&ou.name);
+        let (construct, source) = match (&ou.adopt, &ou.existing) {
+            (Some(id), Some(_)) => {
+                let path = app.path(&parent);
+                app.report(
+                    Diagnostic::new(
+                        path,
+                        Rule::OuId,
+                        id,
+                        "an OU is either adopted (`adopt`) or only referenced (`existing`), not both",
+                        "keep `adopt` to let CloudFormation manage it, `existing` to only refer to it",
+                    )
+                    .with_source(child(&at, "existing")),
+                );
+                continue;
+            }
+            (Some(id), None) => (
+                OrganizationalUnit::new(&ou.name).adopt(id),
+                OuSource::Adopted,
+            ),
+            (None, Some(id)) => (
+                OrganizationalUnit::existing(&ou.name, id),
+                OuSource::Existing,
+            ),
+            (None, None) => (OrganizationalUnit::new(&ou.name), OuSource::New),
+        };
+        let mut construct = construct;
         for (k, v) in &ou.tags {
             construct = construct.tag(k, v);
         }
         let handle = app.add(&parent, construct)?;
-        sources.add(app, &handle, at, Kind::Ou);
-        scope.ous.insert(path, handle);
+        sources.add(app, &handle, at, Kind::Ou(source));
+        // What exists may also be referred to by its id.
+        if let Some(id) = own_id {
+            scope.ous.entry(id.clone()).or_insert(handle);
+            aliases.insert(id.clone(), path.clone());
+        }
+        scope.ous.entry(path).or_insert(handle);
     }
     Ok(())
 }
@@ -379,16 +434,30 @@ fn add_accounts(
     scope: &mut Names,
     sources: &mut Sources,
 ) -> crate::Result<()> {
+    // The construct id each account name was first given with.
+    let mut ids: IndexMap<String, Option<String>> = IndexMap::new();
     for (i, a) in spec.accounts.iter().enumerate() {
         let at = format!("$.accounts[{i}]");
         let parent = scope
             .parent(app, a.ou.as_deref(), child(&at, "ou"))
             .unwrap_or(Parent::Root(scope.organization));
-        if scope.accounts.contains_key(&a.name) {
-            duplicate(app, &parent, child(&at, "name"), "account", &a.name);
-            continue;
+        // Two accounts may share a name if each has an id of its own (organizations
+        // allow it); the name then refers to neither.
+        let construct_id = a.id.as_deref().unwrap_or(&a.name);
+        let shared = scope.accounts.contains_key(&a.name) || scope.ambiguous.contains(&a.name);
+        if shared {
+            let first_has_other_id = ids.get(&a.name).is_some_and(|first| {
+                first.as_deref().is_some_and(|f| f != construct_id) && a.id.is_some()
+            });
+            if !first_has_other_id {
+                duplicate(app, &parent, child(&at, "name"), "account", &a.name);
+                continue;
+            }
         }
         let mut construct = Account::new(&a.name, &a.email);
+        if let Some(id) = &a.adopt {
+            construct = construct.adopt(id);
+        }
         if let Some(id) = &a.id {
             construct = construct.id(id);
         }
@@ -409,11 +478,23 @@ fn add_accounts(
                 },
             );
         }
-        scope.accounts.insert(a.name.clone(), handle);
+        if shared {
+            scope.accounts.shift_remove(&a.name);
+            if !scope.ambiguous.contains(&a.name) {
+                scope.ambiguous.push(a.name.clone());
+            }
+        } else {
+            ids.insert(a.name.clone(), a.id.clone());
+            scope.accounts.insert(a.name.clone(), handle.clone());
+        }
+        // What exists may also be referred to by its id.
+        if let Some(id) = &a.adopt {
+            scope.accounts.entry(id.clone()).or_insert(handle);
+        }
     }
     for (i, e) in spec.existing_accounts.iter().enumerate() {
         let at = format!("$.existing_accounts[{i}]");
-        if scope.accounts.contains_key(&e.key) {
+        if scope.accounts.contains_key(&e.key) || scope.ambiguous.contains(&e.key) {
             duplicate(app, &scope.stack, child(&at, "key"), "account", &e.key);
             continue;
         }
@@ -468,7 +549,8 @@ fn add_policies(
             .map_or(PolicyType::ServiceControlPolicy, PolicyType::from);
         // A type this version does not know is far likelier a typo in a spec than a new
         // type; CloudFormation would refuse it at deploy.
-        if let PolicyType::Other(t) = &policy_type {
+        // What exists is taken as it is, whatever its type.
+        if let (PolicyType::Other(t), None) = (&policy_type, &p.adopt) {
             let path = app.path(&scope.organization);
             let known = PolicyType::KNOWN
                 .iter()
@@ -487,7 +569,10 @@ fn add_policies(
             );
             continue;
         }
-        let mut construct = if policy_type.is_authorization() {
+        let mut construct = if p.adopt.is_some() {
+            // The content as Organizations returns it: only its size is checked.
+            Policy::json(&p.name, policy_type, p.document.value().clone())
+        } else if policy_type.is_authorization() {
             match document(
                 app,
                 &scope.organization,
@@ -506,26 +591,70 @@ fn add_policies(
         if let Some(d) = &p.description {
             construct = construct.description(d);
         }
+        if let Some(id) = &p.adopt {
+            construct = construct.adopt(id);
+        }
         let handle = app.add(&scope.organization, construct)?;
         sources.add(app, &handle, at.clone(), Kind::Policy);
-        for (j, t) in p.targets.iter().enumerate() {
-            let source = format!("{}[{j}]", child(&at, "targets"));
+        if p.adopt.is_none() && !p.adopted_targets.is_empty() {
+            let path = app.path(&handle);
+            app.report(
+                Diagnostic::new(
+                    path,
+                    Rule::AdoptedReference,
+                    &p.name,
+                    "only a policy that is adopted has attachments that exist",
+                    "give the policy's id in `adopt`, or list new attachments in `targets`",
+                )
+                .with_source(child(&at, "adopted_targets")),
+            );
+        }
+        let adopted = p.adopt.is_some();
+        let attachments = p
+            .adopted_targets
+            .iter()
+            .enumerate()
+            .filter(|_| adopted)
+            .map(|(j, t)| (format!("{}[{j}]", child(&at, "adopted_targets")), t, true))
+            .chain(
+                p.targets
+                    .iter()
+                    .enumerate()
+                    .map(|(j, t)| (format!("{}[{j}]", child(&at, "targets")), t, false)),
+            );
+        for (source, t, exists) in attachments {
+            let attach = |app: &mut App, target: &dyn PolicyTarget| {
+                if exists {
+                    handle.adopt_attachment(app, &Target(target));
+                } else {
+                    handle.attach(app, &Target(target));
+                }
+            };
             match t {
-                PolicyTargetSpec::Root => handle.attach(app, &scope.organization),
+                PolicyTargetSpec::Root => attach(app, &scope.organization),
                 PolicyTargetSpec::Ou(path) => {
                     if let Some(ou) = scope.ou(app, path, source) {
-                        handle.attach(app, &ou);
+                        attach(app, &ou);
                     }
                 }
                 PolicyTargetSpec::Account(name) => {
                     if let Some(a) = scope.account(app, name, source) {
-                        handle.attach(app, &a);
+                        attach(app, &a);
                     }
                 }
             }
         }
     }
     Ok(())
+}
+
+/// A policy target behind a reference, for code that takes either kind of attachment.
+struct Target<'a>(&'a dyn PolicyTarget);
+
+impl PolicyTarget for Target<'_> {
+    fn policy_target(&self) -> PolicyTargetRef {
+        self.0.policy_target()
+    }
 }
 
 fn add_grants(spec: &OrgSpec, app: &mut App, scope: &Names) {

@@ -18,6 +18,18 @@
 //! # Ok::<(), orgstack::spec::SpecError>(())
 //! ```
 //!
+//! ## What exists
+//!
+//! Most organizations exist already. A spec adopts what exists into CloudFormation
+//! management as the constructs do (imported by the deploy plan, never created, kept if
+//! the stack goes): `"adopt": "ou-…"` on an OU ([`OuSpec::adopt`]), `"adopt":
+//! "123456789012"` on an account ([`AccountSpec::adopt`]), `"adopt": "p-…"` on a policy
+//! ([`PolicySpec::adopt`], its content as it exists) with the attachments that exist in
+//! `adopted_targets`; `"existing": "ou-…"` only references an OU ([`OuSpec::existing`]),
+//! as `existing_accounts` do accounts. What the spec adopts or references is named by its
+//! id as well, wherever an OU or an account is named. [`crate::import::to_spec`] writes the
+//! spec of an organization from what the AWS CLI exports.
+//!
 //! ## Errors name their place in the JSON
 //!
 //! - JSON that does not parse: [`SpecError::Syntax`] with the line and column;

@@ -21,7 +21,7 @@ pub(crate) enum Kind {
     Organization,
     Layout,
     LayoutAccount(String),
-    Ou,
+    Ou(OuSource),
     Account {
         /// Whether the spec gives the construct id (else it is the name).
         has_id: bool,
@@ -31,6 +31,14 @@ pub(crate) enum Kind {
     ManagedPolicy,
     Group,
     Role,
+}
+
+/// How an OU of the spec is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OuSource {
+    New,
+    Adopted,
+    Existing,
 }
 
 /// What the layout's diagnostics are matched against.
@@ -107,9 +115,12 @@ impl Sources {
                 Rule::OrganizationId => Some("existing.organization_id"),
                 _ => None,
             },
-            Kind::Ou => match d.rule {
-                Rule::OuName | Rule::DuplicateId | Rule::InvalidId => Some("name"),
-                Rule::Tag => Some("tags"),
+            Kind::Ou(source) => match (d.rule, source) {
+                (Rule::OuName | Rule::DuplicateId | Rule::InvalidId, _) => Some("name"),
+                (Rule::Tag, _) => Some("tags"),
+                (Rule::OuId, OuSource::Adopted) => Some("adopt"),
+                (Rule::OuId, OuSource::Existing) => Some("existing"),
+                (Rule::AdoptedReference, _) => Some("parent"),
                 _ => None,
             },
             Kind::Account { has_id } => match d.rule {
@@ -118,13 +129,16 @@ impl Sources {
                 Rule::AccountName | Rule::DuplicateId | Rule::InvalidId => Some("name"),
                 Rule::AccountRoleName => Some("role_name"),
                 Rule::Tag => Some("tags"),
-                Rule::OuDepth => Some("ou"),
+                Rule::OuDepth | Rule::AdoptedReference => Some("ou"),
+                Rule::AccountId => Some("adopt"),
                 _ => None,
             },
             Kind::Policy => match d.rule {
                 Rule::PolicyName | Rule::DuplicateId | Rule::DuplicateName => Some("name"),
                 Rule::Description => Some("description"),
                 Rule::PoliciesPerTarget | Rule::AccountId => Some("targets"),
+                Rule::PolicyId => Some("adopt"),
+                Rule::AdoptedReference => Some("adopted_targets"),
                 Rule::PolicySize
                 | Rule::ScpGrammar
                 | Rule::PolicyDocument

@@ -76,6 +76,10 @@ pub enum OrganizationSpec {
         root_id: String,
         /// The organization's id, `o-` and 10 to 32 lower-case letters or digits.
         organization_id: String,
+        /// Whether AWS's `FullAWSAccess` SCP stays attached to every target (default
+        /// true); while attached it counts against the SCPs-per-target quota.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        full_aws_access_attached: Option<bool>,
     },
 }
 
@@ -268,36 +272,57 @@ pub enum KmsKeySpec {
     CustomerManaged,
 }
 
-/// An organizational unit to create.
+/// An organizational unit: new (created), adopted (`adopt`: it exists and CloudFormation
+/// takes it over) or only referenced (`existing`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OuSpec {
     /// The OU's name (1 to 128 characters); with its parent's path, its own path.
     pub name: String,
-    /// The parent OU's path from the root, e.g. `Workloads` (default: the root).
+    /// The parent OU's path from the root, e.g. `Workloads`, or the id of an OU the spec
+    /// adopts or references (default: the root).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    /// The id (`ou-…`) of the OU that exists, to adopt into CloudFormation management:
+    /// imported by the deploy plan, never created, kept (`Retain`) if the stack goes. Its
+    /// name, parent and tags must be what exists. Other parts of the spec may refer to it
+    /// by this id as well as by its path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adopt: Option<String>,
+    /// The id (`ou-…`) of an OU that exists, only referenced (a parent, a policy or
+    /// StackSet target), not managed by CloudFormation; not with `adopt`. Other parts of
+    /// the spec may refer to it by this id as well as by its path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub existing: Option<String>,
     /// Tags, in order.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub tags: IndexMap<String, String>,
 }
 
-/// An account to create.
+/// An account to create, or (`adopt`) one that exists to import.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountSpec {
-    /// The account's name (1 to 50 printable ASCII characters), unique in the spec;
-    /// other parts of the spec refer to the account by it.
+    /// The account's name (1 to 50 printable ASCII characters); other parts of the spec
+    /// refer to the account by it. Two accounts may share a name only if each has its own
+    /// `id`; that name then refers to neither.
     pub name: String,
     /// The e-mail address of its root user, unique across the organization.
     pub email: String,
-    /// The OU's path from the root, e.g. `Workloads/Sandbox` (default: the root).
+    /// The OU's path from the root, e.g. `Workloads/Sandbox`, or the id of an OU the spec
+    /// adopts or references (default: the root).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ou: Option<String>,
     /// The construct id (default the name); the logical ID follows from it, so keep it
     /// once the account exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The 12-digit id of the account that exists, to adopt into CloudFormation
+    /// management: imported by the deploy plan, never created, kept (`Retain`) if the
+    /// stack goes. Its name, e-mail and OU must be what exists. Other parts of the spec may
+    /// refer to it by this id as well as by its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adopt: Option<String>,
     /// The role Organizations creates in the account (default
     /// `OrganizationAccountAccessRole`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -333,11 +358,22 @@ pub struct PolicySpec {
     /// The description (at most 512 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The id (`p-…`) of the policy that exists, to adopt into CloudFormation management:
+    /// imported by the deploy plan, never created, kept (`Retain`) if the stack goes. Its
+    /// name, type, description, content and `adopted_targets` must be what exists; its
+    /// `document` is then taken as it is (only its size is checked), as Organizations
+    /// returns it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adopt: Option<String>,
     /// The content: for SCPs and RCPs a policy document in AWS's JSON policy grammar
     /// (`Version` `2012-10-17` and `Statement`); for the management types, their own JSON.
     #[schemars(schema_with = "super::json::object_schema")]
     pub document: Json,
-    /// Where it is attached, in order.
+    /// Where an adopted policy is attached already, in order: these attachments exist and
+    /// are imported with it (needs `adopt`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adopted_targets: Vec<PolicyTargetSpec>,
+    /// Where it is attached, in order: new attachments, made by the deploy.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<PolicyTargetSpec>,
 }
@@ -349,7 +385,8 @@ pub struct PolicySpec {
 pub enum PolicyTargetSpec {
     /// The organization's root.
     Root,
-    /// An OU, by its path from the root.
+    /// An OU, by its path from the root or the id of an OU the spec adopts or
+    /// references.
     Ou(String),
     /// An account: a name, an existing account's key, a layout account's key or an id.
     Account(String),

@@ -21,6 +21,7 @@ pub struct FiveAccountLayoutBuilder {
     email_domain: Option<String>,
     emails: IndexMap<String, String>,
     pub(super) existing: Option<(String, String)>,
+    pub(super) full_aws_access: bool,
     pub(super) environments: Vec<Environment>,
     pub(super) allowed_regions: Vec<String>,
     alert_email: Option<String>,
@@ -56,6 +57,7 @@ impl FiveAccountLayoutBuilder {
             email_domain: None,
             emails: IndexMap::new(),
             existing: None,
+            full_aws_access: true,
             environments: Environment::defaults(),
             allowed_regions: vec!["us-east-1".into(), "eu-west-1".into()],
             alert_email: None,
@@ -97,6 +99,14 @@ impl FiveAccountLayoutBuilder {
         organization_id: impl Into<String>,
     ) -> Self {
         self.existing = Some((root_id.into(), organization_id.into()));
+        self
+    }
+
+    /// Declares whether AWS's `FullAWSAccess` SCP stays attached to every target of the
+    /// existing organization (the default), as
+    /// [`Organization::full_aws_access_attached`](crate::org::Organization::full_aws_access_attached).
+    pub fn full_aws_access_attached(mut self, attached: bool) -> Self {
+        self.full_aws_access = attached;
         self
     }
 

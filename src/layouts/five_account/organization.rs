@@ -36,7 +36,9 @@ impl FiveAccountLayoutBuilder {
     /// The organization (created, or the one that exists) and its OUs.
     pub(super) fn build_structure(&self, app: &mut App, parent: NodeId) -> Result<Structure> {
         let organization = match &self.existing {
-            Some((root, org)) => Organization::existing(root, org),
+            Some((root, org)) => {
+                Organization::existing(root, org).full_aws_access_attached(self.full_aws_access)
+            }
             None => Organization::create(),
         };
         let organization = app.add(&parent, organization)?;
