@@ -7,7 +7,7 @@ use orgstack::iam::{Condition, ManagedPolicyRef, PolicyDocument, Principal, Role
 use orgstack::org::{Account, Organization, OrganizationalUnit, Policy};
 use orgstack::review::lint::{self, LintId, LintSeverity, SuppressError};
 use orgstack::stackset::StackSet;
-use orgstack::{App, Diagnostic, Severity, StackHandle};
+use orgstack::{App, Diagnostic, Rule, Severity, StackHandle};
 
 /// An organization with one OU holding one account, and a member stack for roles.
 fn base() -> (App, StackHandle, orgstack::org::OrganizationHandle) {
@@ -77,7 +77,17 @@ fn bool_if_exists_mfa_in_an_allow_fails_synthesis_and_bool_does_not() {
     let d = &err.diagnostics()[0];
     assert_eq!(d.path, "Member/Admin");
     assert_eq!(d.severity, Severity::Error);
-    assert!(d.message.starts_with("mfa-if-exists-in-allow: "));
+    assert_eq!(d.rule, Rule::Lint(LintId::MfaIfExistsInAllow));
+    assert_eq!(d.rule.as_str(), "mfa-if-exists-in-allow");
+    assert_eq!(
+        d.message,
+        "an Allow tests aws:MultiFactorAuthPresent with BoolIfExists"
+    );
+    assert!(
+        d.to_string()
+            .starts_with("Member/Admin: [mfa-if-exists-in-allow] an Allow tests"),
+        "{d}"
+    );
     assert_eq!(
         ids(&with(Condition::bool("aws:MultiFactorAuthPresent", true))),
         []
@@ -446,11 +456,11 @@ fn warnings_are_recorded_in_the_manifest_and_errors_are_all_listed() {
     let manifest: serde_json::Value = serde_json::from_str(assembly.manifest()).unwrap();
     let warnings = manifest["warnings"].as_array().unwrap();
     assert_eq!(warnings.len(), 1);
-    assert_eq!(warnings[0]["rule"], "lint");
+    assert_eq!(warnings[0]["rule"], "unused-ou");
     assert!(warnings[0]["message"]
         .as_str()
         .unwrap()
-        .starts_with("unused-ou: "));
+        .starts_with("the OU holds no account"));
 
     for name in ["One", "Two"] {
         app.add(
@@ -478,6 +488,27 @@ fn warnings_are_recorded_in_the_manifest_and_errors_are_all_listed() {
         .map(|d| d.path.as_str())
         .collect();
     assert_eq!(errors, ["Member/One", "Member/Two"]);
+}
+
+#[test]
+fn a_finding_names_its_own_rule_and_only_lint_findings_have_a_lint_id() {
+    for l in LintId::ALL {
+        assert_eq!(Rule::Lint(*l).as_str(), l.as_str());
+        assert_eq!(Rule::Lint(*l).to_string(), l.to_string());
+    }
+    // The crate root names the same type as `review::lint`.
+    let root: orgstack::LintId = LintId::UnusedOu;
+    assert_eq!(root, lint::LintId::UnusedOu);
+    let (mut app, _, org) = base();
+    app.add(&org, OrganizationalUnit::new("Empty")).unwrap();
+    app.add(&org, Account::new("Bad", "not-an-email")).unwrap();
+    let err = app.synth().unwrap_err();
+    let rules: Vec<(Rule, Option<LintId>)> = err
+        .diagnostics()
+        .iter()
+        .map(|d| (d.rule, LintId::of(d)))
+        .collect();
+    assert!(rules.contains(&(Rule::AccountEmail, None)), "{rules:?}");
 }
 
 #[test]
