@@ -325,9 +325,11 @@
 //! Synthesis also runs the lint rules of [`review::lint`] (errors fail it, warnings are in
 //! [`app::Assembly::warnings`] and the manifest; each finding's rule is
 //! [`Rule::Lint`]`(`[`LintId`]`)`, shown by the lint's own id, e.g. `[unused-ou]`; a finding
-//! is suppressed on its construct with a reason, [`review::lint::suppress`]), and the deploy plan ends with the
-//! organization as a Mermaid flowchart ([`review::diagram::mermaid`]). The roles people
-//! assume with MFA become `~/.aws/config` profiles with [`review::profiles::aws_config`].
+//! is suppressed on its construct with a reason, [`review::lint::suppress`]), and writes
+//! the organization as a Mermaid flowchart ([`review::diagram::mermaid`]) to
+//! `organization.mmd` ([`app::Assembly::diagram`]), also shown at the end of the deploy
+//! plan. The roles people assume with MFA become `~/.aws/config` profiles with
+//! [`review::profiles::aws_config`].
 //!
 //! ## Modules
 //!
