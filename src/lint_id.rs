@@ -83,15 +83,18 @@ lint_rules! {
     /// An OU that holds no account, no OU, and that nothing attaches or deploys to.
     UnusedOu = "unused-ou", Warning,
         "An empty OU that no policy or StackSet targets does nothing, and counts against the OU quotas.";
-    /// An Organizations policy, or a trust policy, at 90 % or more of its size quota.
+    /// An Organizations policy, or a trust policy, at 90 % or more of its size quota; a
+    /// target with 90 % or more of the policies of one type it may take; a template with
+    /// 90 % or more of the resources it may hold.
     QuotaNearLimit = "quota-near-limit", Warning,
-        "A policy at 90 % of its size quota leaves little room for the next statement; split it before a change fails at deploy.";
+        "A policy at 90 % of its size quota, a target holding 90 % of the policies of one type it may take (AWS's own FullAWSAccess or RCPFullAWSAccess counted), or a template at 90 % of its resources leaves little room for the next change; split or merge before a change fails at deploy. Overflow stacks, filled up to the quota by design, are not judged.";
     /// An action its service does not have (for the services of the built-in catalogue).
     UnknownAction = "unknown-action", Warning,
         "IAM ignores an action it does not know: an Allow of it grants nothing and a Deny of it protects nothing. Checked against the actions of account, budgets, cloudformation, cloudtrail, cloudwatch, config, ec2, events, guardduty, iam, kms, logs, organizations, s3, securityhub, sns, sso and sts (the AWS Service Authorization Reference); other services are not checked.";
-    /// A deny-root SCP without the exemption of privileged root sessions.
+    /// A deny-root SCP without the exemption of privileged root sessions, in an app whose
+    /// deploy plan turns root sessions on.
     DenyRootWithoutExemption = "deny-root-without-exemption", Warning,
-        "Centralized root access runs short root sessions (sts:AssumeRoot) in member accounts; an SCP that denies the root user blocks them too unless it exempts them with Null aws:AssumedRoot \"true\".";
+        "Centralized root access with root sessions on (a deploy step runs aws iam enable-organizations-root-sessions, as the five-account layout does by default) runs short root sessions (sts:AssumeRoot) in member accounts; an SCP that denies the root user blocks them too unless it exempts them with Null aws:AssumedRoot \"true\". Without root sessions the rule is silent.";
 }
 
 impl LintId {

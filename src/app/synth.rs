@@ -271,10 +271,33 @@ fn lint(
             })
         })
         .collect();
+    // Resources per template; overflow stacks are filled up to the quota by design, so
+    // only the others are judged.
+    let mut resources = vec![0; placement.slots.len()];
+    for s in &subjects {
+        if let Some(count) = placement.slot_of(s.node).and_then(|i| resources.get_mut(i)) {
+            *count += 1;
+        }
+    }
+    let templates: Vec<crate::review::lint::TemplateSize> = placement
+        .slots
+        .iter()
+        .zip(resources)
+        .filter(|(slot, _)| !matches!(slot.kind, SlotKind::Overflow { .. }))
+        .map(|(slot, resources)| crate::review::lint::TemplateSize {
+            node: match slot.kind {
+                SlotKind::Member { carrier } => carrier,
+                _ => slot.stack,
+            },
+            name: slot.name.clone(),
+            resources,
+        })
+        .collect();
     let mut warnings = Vec::new();
     crate::review::lint::run(
         app,
         &subjects,
+        &templates,
         &|n| model.path(n),
         app.quotas(),
         errors,

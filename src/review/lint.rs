@@ -147,6 +147,15 @@ pub(crate) struct Subject<'m> {
     pub(crate) resource: &'m Resource,
 }
 
+/// A template of the assembly, for the quota of resources per template: the node its
+/// findings are reported at (a StackSet for its member template, the stack otherwise),
+/// its name and how many resources it holds.
+pub(crate) struct TemplateSize {
+    pub(crate) node: NodeId,
+    pub(crate) name: String,
+    pub(crate) resources: usize,
+}
+
 /// Writes references as `{"Ref": "<construct path>"}`, so that the rules read documents
 /// as JSON and tell constructs apart.
 struct ByPath<'f>(&'f dyn Fn(NodeId) -> String);
@@ -249,6 +258,7 @@ fn stack_sets_without_accounts(app: &App, out: &mut Vec<(NodeId, LintId, String,
 pub(crate) fn run(
     app: &App,
     subjects: &[Subject<'_>],
+    templates: &[TemplateSize],
     path: &dyn Fn(NodeId) -> String,
     quotas: &Quotas,
     errors: &mut Vec<Diagnostic>,
@@ -257,6 +267,7 @@ pub(crate) fn run(
     let resolver = ByPath(path);
     let json = |v: &crate::cfn::Map| serde_json::to_value(With(v, &resolver)).ok();
     let mut findings: Vec<(NodeId, LintId, String, String)> = Vec::new();
+    let root_sessions = root_sessions_enabled(app);
     // What refers to each OU (as a parent, a target…), by path.
     let mut referenced: std::collections::BTreeSet<String> = Default::default();
     let mut ous: Vec<(NodeId, String)> = Vec::new();
@@ -369,7 +380,7 @@ pub(crate) fn run(
                         format!("the policy's content is {len} characters, {}% of its {limit}-character quota", percent(len, limit)),
                     ));
                 }
-                if policy_type == "SERVICE_CONTROL_POLICY" {
+                if policy_type == "SERVICE_CONTROL_POLICY" && root_sessions {
                     deny_root(s.node, content, &mut findings);
                 }
             }
@@ -401,6 +412,7 @@ pub(crate) fn run(
         }
     }
     stack_sets_without_accounts(app, &mut findings);
+    near_quota_counts(app, templates, quotas, &mut findings);
     for (node, ou_path) in ous {
         if !referenced.contains(&ou_path) {
             findings.push((
@@ -651,6 +663,25 @@ fn admin_without_mfa(
     }
 }
 
+/// The AWS CLI command that turns on the privileged root sessions of centralized root
+/// access (`sts:AssumeRoot` from the management account into member accounts).
+pub(crate) const ENABLE_ROOT_SESSIONS: &str = "aws iam enable-organizations-root-sessions";
+
+/// Whether the app turns on root sessions: a step of its deploy plan runs
+/// [`ENABLE_ROOT_SESSIONS`], as [`FiveAccountLayout`] does with centralized root access
+/// (its default). Without them no `sts:AssumeRoot` session exists for a Deny of the root
+/// user to block.
+///
+/// [`FiveAccountLayout`]: crate::layouts::FiveAccountLayout
+fn root_sessions_enabled(app: &App) -> bool {
+    app.deploy_steps().any(|step| {
+        step.commands.iter().any(|c| {
+            c.split_whitespace()
+                .eq(ENABLE_ROOT_SESSIONS.split_whitespace())
+        })
+    })
+}
+
 fn deny_root(node: NodeId, content: &Json, out: &mut Vec<(NodeId, LintId, String, String)>) {
     for st in super::policy::statements(content) {
         if effect(st) != "Deny" {
@@ -669,6 +700,64 @@ fn deny_root(node: NodeId, content: &Json, out: &mut Vec<(NodeId, LintId, String
                 "a Deny of the root user does not exempt privileged root sessions (Null aws:AssumedRoot \"true\")".to_owned(),
             ));
         }
+    }
+}
+
+/// The counts near their quota: resources per template, and policies of one type per
+/// target (AWS's own policy of the type counted where it is attached, as the quota counts
+/// it).
+fn near_quota_counts(
+    app: &App,
+    templates: &[TemplateSize],
+    quotas: &Quotas,
+    out: &mut Vec<(NodeId, LintId, String, String)>,
+) {
+    let limit = quotas.resources_per_template;
+    for t in templates {
+        if near_limit(t.resources, limit) {
+            out.push((
+                t.node,
+                LintId::QuotaNearLimit,
+                format!("{} of {limit} resources", t.resources),
+                format!(
+                    "the template `{}` holds {} resources, {}% of its {limit}-resource quota",
+                    t.name,
+                    t.resources,
+                    percent(t.resources, limit)
+                ),
+            ));
+        }
+    }
+    for attached in crate::org::attachments_per_target(app) {
+        let total = attached.total();
+        let max = quotas.policy(attached.policy_type).per_target;
+        if !near_limit(total, max) {
+            continue;
+        }
+        use crate::org::PolicyTargetRef;
+        // The target's own construct, or (for an account that exists already) the last
+        // policy attached to it.
+        let node = match attached.target {
+            PolicyTargetRef::Root(o) => Some(o.node()),
+            PolicyTargetRef::Ou(ou) => Some(ou.node()),
+            PolicyTargetRef::Account(a) => a.node().or(attached.policies.last().copied()),
+        };
+        let Some(node) = node else {
+            continue;
+        };
+        out.push((
+            node,
+            LintId::QuotaNearLimit,
+            format!("{total} of {max} policies"),
+            format!(
+                "{total} policies of type {} are attached here{}, {}% of the {max} allowed per target",
+                attached.policy_type,
+                attached
+                    .builtin
+                    .map_or_else(String::new, |b| format!(" ({b} included)")),
+                percent(total, max)
+            ),
+        ));
     }
 }
 
