@@ -130,7 +130,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .filter(|a| a.kind == orgstack::app::ArtifactKind::Import)
         .count();
     let mut to_import = 0;
-    for (_, body) in assembly.files() {
+    for (_, body) in assembly
+        .files()
+        .filter(|(name, _)| name.ends_with(".import.resources.json"))
+    {
         let list: serde_json::Value = serde_json::from_str(body)?;
         to_import += list.as_array().map_or(0, Vec::len);
     }

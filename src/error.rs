@@ -3,6 +3,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::lint_id::LintId;
+
 /// The crate-wide result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -238,8 +240,9 @@ pub enum Rule {
     AdministratorOrder,
     /// A template value nests deeper than [`cfn::MAX_DEPTH`](crate::cfn::MAX_DEPTH) levels.
     NestingDepth,
-    /// A lint rule (`review::lint`): the message starts with the rule's id.
-    Lint,
+    /// A finding of a lint rule ([`review::lint`](crate::review::lint)); its id is the
+    /// lint rule's own ([`LintId::as_str`]).
+    Lint(LintId),
 }
 
 impl Rule {
@@ -303,7 +306,7 @@ impl Rule {
             Rule::AdoptedReference => "adopted-reference",
             Rule::AdministratorOrder => "administrator-order",
             Rule::NestingDepth => "nesting-depth",
-            Rule::Lint => "lint",
+            Rule::Lint(lint) => lint.as_str(),
         }
     }
 }

@@ -338,10 +338,13 @@
 //! change that needs one is not acknowledged.
 //!
 //! Synthesis also runs the lint rules of [`review::lint`] (errors fail it, warnings are in
-//! [`app::Assembly::warnings`] and the manifest; a finding is suppressed on its construct
-//! with a reason, [`review::lint::suppress`]), and the deploy plan ends with the
-//! organization as a Mermaid flowchart ([`review::diagram::mermaid`]). The roles people
-//! assume with MFA become `~/.aws/config` profiles with [`review::profiles::aws_config`].
+//! [`app::Assembly::warnings`] and the manifest; each finding's rule is
+//! [`Rule::Lint`]`(`[`LintId`]`)`, shown by the lint's own id, e.g. `[unused-ou]`; a finding
+//! is suppressed on its construct with a reason, [`review::lint::suppress`]), and writes
+//! the organization as a Mermaid flowchart ([`review::diagram::mermaid`]) to
+//! `organization.mmd` ([`app::Assembly::diagram`]), also shown at the end of the deploy
+//! plan. The roles people assume with MFA become `~/.aws/config` profiles with
+//! [`review::profiles::aws_config`].
 //!
 //! ## Modules
 //!
@@ -370,6 +373,7 @@ mod error;
 pub mod iam;
 pub mod import;
 pub mod layouts;
+mod lint_id;
 pub mod org;
 mod policy_type;
 mod quotas;
@@ -386,4 +390,5 @@ pub use app::{
     ResourceHandle, Scope, Spill, StackHandle, Subtree, SubtreeHandle,
 };
 pub use error::{Diagnostic, Diagnostics, Error, Result, Rule, Severity, TargetProblem};
+pub use lint_id::{LintId, LintSeverity};
 pub use quotas::{PolicyQuota, PolicyQuotas, Quotas};

@@ -266,7 +266,9 @@ fn an_app_without_adoption_has_no_import() {
         .unwrap();
     let assembly = app.synth().unwrap();
     assert!(assembly.template_json("Management.import").is_none());
-    assert_eq!(assembly.files().count(), 0);
+    // Only the diagram: no resources to import.
+    let files: Vec<&str> = assembly.files().map(|(name, _)| name).collect();
+    assert_eq!(files, [orgstack::app::DIAGRAM_FILE]);
     assert!(!assembly.deploy_plan().contains("IMPORT"));
     assert!(parse(assembly.manifest()).get("imports").is_none());
 }

@@ -20,8 +20,14 @@ fn the_five_account_layout() {
     )
     .unwrap();
     let mermaid = diagram::mermaid(&app);
-    // The deploy plan embeds the same diagram.
-    let plan = app.synth().unwrap().deploy_plan().to_owned();
+    // The assembly writes it as `organization.mmd`, and the deploy plan embeds it.
+    let assembly = app.synth().unwrap();
+    assert_eq!(assembly.diagram(), mermaid);
+    assert_eq!(
+        assembly.file(orgstack::app::DIAGRAM_FILE),
+        Some(mermaid.as_str())
+    );
+    let plan = assembly.deploy_plan();
     assert!(plan.contains(&format!("```mermaid\n{mermaid}```\n")));
     // And the README shows it.
     assert!(

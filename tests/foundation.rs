@@ -944,7 +944,8 @@ fn synth_to_two_directories_writes_identical_files() {
             "Management-Bootstrap.template.json",
             "Management.template.json",
             "deploy-plan.md",
-            "manifest.json"
+            "manifest.json",
+            "organization.mmd"
         ]
     );
     assert_eq!(fa, fb);
@@ -954,6 +955,8 @@ fn synth_to_two_directories_writes_identical_files() {
             assembly.manifest()
         } else if name == "deploy-plan.md" {
             assembly.deploy_plan()
+        } else if name == "organization.mmd" {
+            assembly.diagram()
         } else {
             body(&assembly, name.trim_end_matches(".template.json"))
         };

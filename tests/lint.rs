@@ -2,12 +2,13 @@
 //! should not; suppressions need a reason and are written to Metadata; the docs' table
 //! is the rules' own.
 
-use orgstack::cfn::{DeletionPolicy, Pseudo, Value};
+use orgstack::cfn::{DeletionPolicy, Pseudo, Resource, Value};
 use orgstack::iam::{Condition, ManagedPolicyRef, PolicyDocument, Principal, Role, Statement};
+use orgstack::layouts::FiveAccountLayout;
 use orgstack::org::{Account, Organization, OrganizationalUnit, Policy};
 use orgstack::review::lint::{self, LintId, LintSeverity, SuppressError};
 use orgstack::stackset::StackSet;
-use orgstack::{App, Diagnostic, Severity, StackHandle};
+use orgstack::{App, CfnResource, DeployStep, Diagnostic, Quotas, Rule, Severity, StackHandle};
 
 /// An organization with one OU holding one account, and a member stack for roles.
 fn base() -> (App, StackHandle, orgstack::org::OrganizationHandle) {
@@ -77,7 +78,17 @@ fn bool_if_exists_mfa_in_an_allow_fails_synthesis_and_bool_does_not() {
     let d = &err.diagnostics()[0];
     assert_eq!(d.path, "Member/Admin");
     assert_eq!(d.severity, Severity::Error);
-    assert!(d.message.starts_with("mfa-if-exists-in-allow: "));
+    assert_eq!(d.rule, Rule::Lint(LintId::MfaIfExistsInAllow));
+    assert_eq!(d.rule.as_str(), "mfa-if-exists-in-allow");
+    assert_eq!(
+        d.message,
+        "an Allow tests aws:MultiFactorAuthPresent with BoolIfExists"
+    );
+    assert!(
+        d.to_string()
+            .starts_with("Member/Admin: [mfa-if-exists-in-allow] an Allow tests"),
+        "{d}"
+    );
     assert_eq!(
         ids(&with(Condition::bool("aws:MultiFactorAuthPresent", true))),
         []
@@ -255,38 +266,136 @@ fn a_policy_at_ninety_percent_of_its_quota_warns() {
     assert_eq!(ids(&sized(150)), []);
 }
 
+/// A Deny of the root user of every account, with or without the exemption of the
+/// privileged root sessions.
+fn deny_root_scp(exempt: bool) -> Policy {
+    let mut st = Statement::deny()
+        .sid("DenyRoot")
+        .action("*")
+        .resource("*")
+        .condition(Condition::string_like(
+            "aws:PrincipalArn",
+            ["arn:*:iam::*:root"],
+        ));
+    if exempt {
+        st = st.condition(Condition::null("aws:AssumedRoot", true));
+    }
+    Policy::service_control("DenyRoot", PolicyDocument::new().statement(st))
+}
+
 #[test]
-fn a_deny_root_scp_without_the_root_session_exemption_warns() {
-    let with = |exempt: bool| {
+fn a_target_near_its_policies_per_target_quota_warns() {
+    let with = |scps: usize| {
         let (mut app, _, org) = base();
-        let mut st = Statement::deny()
-            .sid("DenyRoot")
-            .action("*")
-            .resource("*")
-            .condition(Condition::string_like(
-                "aws:PrincipalArn",
-                ["arn:*:iam::*:root"],
-            ));
-        if exempt {
-            st = st.condition(Condition::null("aws:AssumedRoot", true));
+        for i in 0..scps {
+            let p = app
+                .add(
+                    &org,
+                    Policy::service_control(
+                        format!("Deny{i}"),
+                        PolicyDocument::new().statement(
+                            Statement::deny()
+                                .action("organizations:LeaveOrganization")
+                                .resource("*"),
+                        ),
+                    ),
+                )
+                .unwrap();
+            p.attach(&mut app, &org);
         }
-        let p = app
-            .add(
-                &org,
-                Policy::service_control("DenyRoot", PolicyDocument::new().statement(st)),
-            )
-            .unwrap();
-        p.attach(&mut app, &org);
         app
     };
-    assert_eq!(ids(&with(false)), [LintId::DenyRootWithoutExemption]);
-    assert_eq!(ids(&with(true)), []);
+    // With FullAWSAccess, 8 SCPs of your own are 9 of the 10 allowed on the root.
+    let found = findings(&with(8));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(LintId::of(&found[0]), Some(LintId::QuotaNearLimit));
+    assert_eq!(found[0].value, "9 of 10 policies");
+    assert!(
+        found[0].message.contains("(FullAWSAccess included)"),
+        "{}",
+        found[0].message
+    );
+    assert_eq!(found[0].path, "Management/Organization");
+    assert_eq!(ids(&with(7)), []);
+}
+
+#[test]
+fn a_template_near_its_resource_quota_warns() {
+    let with = |topics: usize| {
+        let mut quotas = Quotas::default();
+        quotas.resources_per_template = 10;
+        let mut app = App::with_quotas(quotas);
+        let stack = app.stack("Main").unwrap();
+        for i in 0..topics {
+            app.add(
+                &stack,
+                CfnResource::new(format!("Topic{i}"), Resource::new("AWS::SNS::Topic")),
+            )
+            .unwrap();
+        }
+        app
+    };
+    let found = findings(&with(9));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(LintId::of(&found[0]), Some(LintId::QuotaNearLimit));
+    assert_eq!(found[0].path, "Main");
+    assert_eq!(found[0].value, "9 of 10 resources");
+    assert!(found[0].message.contains("`Main`"), "{}", found[0].message);
+    assert_eq!(ids(&with(8)), []);
+}
+
+#[test]
+fn a_deny_root_scp_without_the_root_session_exemption_warns_when_root_sessions_are_on() {
+    let with = |exempt: bool, root_sessions: bool| {
+        let (mut app, _, org) = base();
+        let p = app.add(&org, deny_root_scp(exempt)).unwrap();
+        p.attach(&mut app, &org);
+        if root_sessions {
+            app.add_deploy_step(DeployStep::new(
+                "Enable root sessions",
+                "privileged root sessions from the management account",
+                ["aws iam enable-organizations-root-sessions".to_owned()],
+                true,
+            ));
+        }
+        app
+    };
+    assert_eq!(ids(&with(false, true)), [LintId::DenyRootWithoutExemption]);
+    assert_eq!(ids(&with(true, true)), []);
+    // Without root sessions there is no sts:AssumeRoot session to block.
+    assert_eq!(ids(&with(false, false)), []);
     // The layout's own guardrail carries the exemption.
     let json = orgstack::cfn::render::minified(
         &orgstack::layouts::guardrails::deny_root_user().to_value(),
     )
     .unwrap();
     assert!(json.contains("aws:AssumedRoot"));
+}
+
+#[test]
+fn the_layout_turns_root_sessions_on_with_centralized_root_access() {
+    let with = |centralized: bool| {
+        let mut app = App::new();
+        let mgmt = app.stack("Management").unwrap();
+        let layout = app
+            .add(
+                &mgmt,
+                FiveAccountLayout::builder("acme")
+                    .email_domain("aws.acme.example")
+                    .centralized_root_access(centralized),
+            )
+            .unwrap();
+        let p = app
+            .add(&layout.organization(), deny_root_scp(false))
+            .unwrap();
+        p.attach(&mut app, &layout.workloads_ou());
+        ids(&app)
+            .into_iter()
+            .filter(|l| *l == LintId::DenyRootWithoutExemption)
+            .count()
+    };
+    assert_eq!(with(true), 1);
+    assert_eq!(with(false), 0);
 }
 
 #[test]
@@ -446,11 +555,11 @@ fn warnings_are_recorded_in_the_manifest_and_errors_are_all_listed() {
     let manifest: serde_json::Value = serde_json::from_str(assembly.manifest()).unwrap();
     let warnings = manifest["warnings"].as_array().unwrap();
     assert_eq!(warnings.len(), 1);
-    assert_eq!(warnings[0]["rule"], "lint");
+    assert_eq!(warnings[0]["rule"], "unused-ou");
     assert!(warnings[0]["message"]
         .as_str()
         .unwrap()
-        .starts_with("unused-ou: "));
+        .starts_with("the OU holds no account"));
 
     for name in ["One", "Two"] {
         app.add(
@@ -478,6 +587,27 @@ fn warnings_are_recorded_in_the_manifest_and_errors_are_all_listed() {
         .map(|d| d.path.as_str())
         .collect();
     assert_eq!(errors, ["Member/One", "Member/Two"]);
+}
+
+#[test]
+fn a_finding_names_its_own_rule_and_only_lint_findings_have_a_lint_id() {
+    for l in LintId::ALL {
+        assert_eq!(Rule::Lint(*l).as_str(), l.as_str());
+        assert_eq!(Rule::Lint(*l).to_string(), l.to_string());
+    }
+    // The crate root names the same type as `review::lint`.
+    let root: orgstack::LintId = LintId::UnusedOu;
+    assert_eq!(root, lint::LintId::UnusedOu);
+    let (mut app, _, org) = base();
+    app.add(&org, OrganizationalUnit::new("Empty")).unwrap();
+    app.add(&org, Account::new("Bad", "not-an-email")).unwrap();
+    let err = app.synth().unwrap_err();
+    let rules: Vec<(Rule, Option<LintId>)> = err
+        .diagnostics()
+        .iter()
+        .map(|d| (d.rule, LintId::of(d)))
+        .collect();
+    assert!(rules.contains(&(Rule::AccountEmail, None)), "{rules:?}");
 }
 
 #[test]

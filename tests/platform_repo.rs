@@ -56,6 +56,7 @@ fn the_platform_repository_tests_pass_and_its_program_writes_what_the_snapshots_
         let stem = name
             .strip_suffix(".json")
             .or_else(|| name.strip_suffix(".md"))
+            .or_else(|| name.strip_suffix(".mmd"))
             .unwrap();
         let snap = std::fs::read_to_string(snapshots.join(format!("{stem}.snap")))
             .unwrap_or_else(|e| panic!("no snapshot of {name}: {e}"));
@@ -63,5 +64,6 @@ fn the_platform_repository_tests_pass_and_its_program_writes_what_the_snapshots_
         assert_eq!(body, std::fs::read_to_string(&path).unwrap(), "{name}");
         checked += 1;
     }
-    assert_eq!(checked, 4);
+    // Two templates, the manifest, the plan and the diagram.
+    assert_eq!(checked, 5);
 }

@@ -107,6 +107,7 @@ fn one_run_reports_every_changed_file_and_exact_bytes() {
             "Gamma.template.snap",
             "deploy-plan.snap",
             "manifest.snap",
+            "organization.snap",
         ]
     );
     // Unchanged, nothing to update: it passes.

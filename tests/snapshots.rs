@@ -39,7 +39,7 @@ fn assert_files(prefix: &str, assembly: &Assembly) {
 #[test]
 fn five_account_layout() {
     let assembly = five_account_layout_example::app().unwrap().synth().unwrap();
-    assert_eq!(testing::snapshot_files(&assembly).len(), 7);
+    assert_eq!(testing::snapshot_files(&assembly).len(), 8);
     assert_files("", &assembly);
 }
 
@@ -47,7 +47,7 @@ fn five_account_layout() {
 #[test]
 fn custom_org() {
     let assembly = custom_org_example::app().unwrap().synth().unwrap();
-    assert_eq!(testing::snapshot_files(&assembly).len(), 6);
+    assert_eq!(testing::snapshot_files(&assembly).len(), 7);
     assert_files("custom_org-", &assembly);
 }
 
@@ -63,6 +63,6 @@ fn five_account_services() {
         .unwrap()
         .synth()
         .unwrap();
-    assert_eq!(testing::snapshot_files(&assembly).len(), 12);
+    assert_eq!(testing::snapshot_files(&assembly).len(), 13);
     assert_files("five_account_services-", &assembly);
 }

@@ -41,6 +41,9 @@ fn expected(assembly: &Assembly) -> Files {
         .collect();
     out.insert("manifest.json".into(), assembly.manifest().into());
     out.insert("deploy-plan.md".into(), assembly.deploy_plan().into());
+    for (name, body) in assembly.files() {
+        out.insert(name.into(), body.into());
+    }
     out
 }
 

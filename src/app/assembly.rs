@@ -8,6 +8,10 @@ use serde::Serialize;
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// File name of the deploy plan inside an assembly directory.
 pub const DEPLOY_PLAN_FILE: &str = "deploy-plan.md";
+/// File name of the organization's diagram inside an assembly directory: the Mermaid
+/// flowchart of [`review::diagram::mermaid`](crate::review::diagram::mermaid), also shown at
+/// the end of the deploy plan.
+pub const DIAGRAM_FILE: &str = "organization.mmd";
 
 /// What a rendered template is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -131,7 +135,8 @@ pub struct Assembly {
     warnings: Vec<crate::Diagnostic>,
     pub(super) timings: PhaseTimings,
     pub(super) lookup: super::lookup::Index,
-    /// Files other than templates, by name (the resources to import).
+    /// Files other than templates, the manifest and the plan, by name (the diagram, the
+    /// resources to import).
     pub(super) files: Vec<(String, String)>,
 }
 
@@ -164,8 +169,9 @@ impl Assembly {
     }
 
     /// A file of the assembly other than a template, the manifest and the plan, by name:
-    /// the resources to import of a stack that adopts what exists
-    /// (`<Stack>.import.resources.json`, the `--resources-to-import` of its import).
+    /// the organization's diagram ([`DIAGRAM_FILE`], `organization.mmd`), and the resources
+    /// to import of a stack that adopts what exists (`<Stack>.import.resources.json`, the
+    /// `--resources-to-import` of its import).
     pub fn file(&self, name: &str) -> Option<&str> {
         self.files
             .iter()
@@ -174,7 +180,9 @@ impl Assembly {
     }
 
     /// Every file of the assembly other than a template, the manifest and the plan, as
-    /// `(name, exact bytes)`.
+    /// `(name, exact bytes)`, in the order they are written: the diagram
+    /// ([`DIAGRAM_FILE`]), then the resources to import of each stack that adopts what
+    /// exists.
     pub fn files(&self) -> impl Iterator<Item = (&str, &str)> {
         self.files.iter().map(|(n, b)| (n.as_str(), b.as_str()))
     }
@@ -208,6 +216,27 @@ impl Assembly {
     /// commands that deploy the stacks in order.
     pub fn deploy_plan(&self) -> &str {
         &self.deploy_plan
+    }
+
+    /// The organization as a Mermaid flowchart, written as [`DIAGRAM_FILE`]
+    /// (`organization.mmd`) and shown at the end of the deploy plan: OUs and accounts under
+    /// the root, where the Organizations policies attach, and the roles people assume from
+    /// another account ([`review::diagram`](crate::review::diagram)).
+    ///
+    /// ```
+    /// use orgstack::{App, app::DIAGRAM_FILE, org::{Organization, OrganizationalUnit}};
+    /// let mut app = App::new();
+    /// let mgmt = app.stack("Management")?;
+    /// let org = app.add(&mgmt, Organization::existing("r-ab12", "o-abcdef1234"))?;
+    /// app.add(&org, OrganizationalUnit::new("Workloads"))?;
+    /// let assembly = app.synth()?;
+    /// assert!(assembly.diagram().starts_with("flowchart TB\n"));
+    /// assert_eq!(assembly.file(DIAGRAM_FILE), Some(assembly.diagram()));
+    /// assert!(assembly.deploy_plan().contains(assembly.diagram()));
+    /// # Ok::<(), orgstack::Error>(())
+    /// ```
+    pub fn diagram(&self) -> &str {
+        self.file(DIAGRAM_FILE).unwrap_or_default()
     }
 
     /// The diagnostics of warning severity synthesis reported but did not fail on.

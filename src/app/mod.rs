@@ -31,7 +31,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use indexmap::IndexMap;
 
 pub use assembly::{
-    Artifact, ArtifactKind, Assembly, PhaseTimings, DEPLOY_PLAN_FILE, MANIFEST_FILE,
+    Artifact, ArtifactKind, Assembly, PhaseTimings, DEPLOY_PLAN_FILE, DIAGRAM_FILE, MANIFEST_FILE,
 };
 pub use construct::{
     CfnOutput, CfnParameter, CfnResource, Construct, ParameterHandle, ResourceHandle, Scope,

@@ -205,8 +205,12 @@ impl App {
         let mut deploy_plan = plan::markdown(&steps, region);
         // The organization at a glance, after the steps.
         deploy_plan.push_str("\n## The organization\n\nOUs and accounts under the root, where the Organizations policies attach (dotted), and the roles people assume from another account (thick: with MFA).\n\n```mermaid\n");
-        deploy_plan.push_str(&crate::review::diagram::mermaid(self));
+        let diagram = crate::review::diagram::mermaid(self);
+        deploy_plan.push_str(&diagram);
         deploy_plan.push_str("```\n");
+        // The diagram is also a file of its own, for tools that render Mermaid.
+        let mut files = vec![(super::DIAGRAM_FILE.to_owned(), diagram)];
+        files.extend(imports.files);
         let lookup = Index::new(&model, &placement, names, &resolution);
         artifacts.extend(imports.artifacts);
         Ok(Assembly::new(
@@ -218,7 +222,7 @@ impl App {
             timings,
             lookup,
         )
-        .with_files(imports.files))
+        .with_files(files))
     }
 
     /// Synthesizes the app and writes the assembly to the directory `dir` atomically
@@ -267,10 +271,33 @@ fn lint(
             })
         })
         .collect();
+    // Resources per template; overflow stacks are filled up to the quota by design, so
+    // only the others are judged.
+    let mut resources = vec![0; placement.slots.len()];
+    for s in &subjects {
+        if let Some(count) = placement.slot_of(s.node).and_then(|i| resources.get_mut(i)) {
+            *count += 1;
+        }
+    }
+    let templates: Vec<crate::review::lint::TemplateSize> = placement
+        .slots
+        .iter()
+        .zip(resources)
+        .filter(|(slot, _)| !matches!(slot.kind, SlotKind::Overflow { .. }))
+        .map(|(slot, resources)| crate::review::lint::TemplateSize {
+            node: match slot.kind {
+                SlotKind::Member { carrier } => carrier,
+                _ => slot.stack,
+            },
+            name: slot.name.clone(),
+            resources,
+        })
+        .collect();
     let mut warnings = Vec::new();
     crate::review::lint::run(
         app,
         &subjects,
+        &templates,
         &|n| model.path(n),
         app.quotas(),
         errors,

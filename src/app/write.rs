@@ -406,7 +406,11 @@ mod tests {
         let out = root.join("out");
         app(&["A"]).synth_to(&out).unwrap();
         let before = read_dir(&out);
-        assert_eq!(before.len(), 4, "two templates, the manifest and the plan");
+        assert_eq!(
+            before.len(),
+            5,
+            "two templates, the manifest, the plan and the diagram"
+        );
 
         let next = app(&["A", "B"]).synth().unwrap();
         let mut written = 0;
@@ -450,7 +454,8 @@ mod tests {
                 "Main.template.json",
                 "Second.template.json",
                 "deploy-plan.md",
-                "manifest.json"
+                "manifest.json",
+                "organization.mmd"
             ]
         );
         let main = fs::read_to_string(out.join("Main.template.json")).unwrap();

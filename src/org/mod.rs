@@ -23,6 +23,7 @@ pub use account::{Account, AccountHandle, AccountRef, AccountView, ACCOUNT_TYPE}
 pub(crate) use organization::OrganizationData;
 pub use organization::{Organization, OrganizationHandle};
 pub use ou::{OrganizationalUnit, OuHandle, OuView, Parent, OUS_AT_ONCE};
+pub(crate) use policy::attachments_per_target;
 pub use policy::{
     Content, Policy, PolicyHandle, PolicyTarget, PolicyTargetRef, PolicyView, POLICIES_AT_ONCE,
     POLICY_TYPE,

@@ -513,9 +513,27 @@ fn scp_grammar(cx: &mut Check<'_>, doc: &PolicyDocument) {
 /// At most [`PolicyQuota::per_target`](crate::PolicyQuota::per_target) policies of one type
 /// attached directly to one target, counted against that type's quota; AWS's own policy of
 /// the type counts where it is attached ([`aws_policy_attached`]).
-fn policies_per_target(model: &dyn View, out: &mut Vec<Diagnostic>) {
-    let app = model.app();
-    let quotas = model.quotas();
+/// The policies of one type attached directly to one target, as the per-target quota
+/// counts them.
+pub(crate) struct TargetAttachments<'a> {
+    pub(crate) policy_type: &'a PolicyType,
+    pub(crate) target: &'a PolicyTargetRef,
+    /// The app's policies attached, in declaration order.
+    pub(crate) policies: Vec<NodeId>,
+    /// AWS's own policy of the type, when it is attached there too ([`aws_policy_attached`]).
+    pub(crate) builtin: Option<&'static str>,
+}
+
+impl TargetAttachments<'_> {
+    /// How many policies count against the target's quota of the type.
+    pub(crate) fn total(&self) -> usize {
+        self.policies.len() + usize::from(self.builtin.is_some())
+    }
+}
+
+/// Every (policy type, target) pair of the app with what is attached there, in the order
+/// the policies and their targets were declared.
+pub(crate) fn attachments_per_target(app: &App) -> Vec<TargetAttachments<'_>> {
     // Per type and target: the target's organization and the policies attached to it.
     let mut counts: IndexMap<(&PolicyType, &PolicyTargetRef), (NodeId, Vec<NodeId>)> =
         IndexMap::new();
@@ -528,9 +546,30 @@ fn policies_per_target(model: &dyn View, out: &mut Vec<Diagnostic>) {
                 .push(node);
         }
     }
-    for ((ty, target), (organization, policies)) in counts {
-        let builtin = aws_policy_attached(app, organization, ty);
-        let total = policies.len() + usize::from(builtin.is_some());
+    counts
+        .into_iter()
+        .map(
+            |((policy_type, target), (organization, policies))| TargetAttachments {
+                policy_type,
+                target,
+                policies,
+                builtin: aws_policy_attached(app, organization, policy_type),
+            },
+        )
+        .collect()
+}
+
+fn policies_per_target(model: &dyn View, out: &mut Vec<Diagnostic>) {
+    let app = model.app();
+    let quotas = model.quotas();
+    for attached in attachments_per_target(app) {
+        let total = attached.total();
+        let (ty, target, policies, builtin) = (
+            attached.policy_type,
+            attached.target,
+            attached.policies,
+            attached.builtin,
+        );
         let max = quotas.policy(ty).per_target;
         if total > max {
             let names: Vec<String> = policies.iter().map(|p| model.path(*p)).collect();

@@ -4,8 +4,25 @@
 //!
 //! A finding of [`LintSeverity::Error`] fails synthesis, listed with every other problem;
 //! a [`LintSeverity::Warning`] is reported in [`Assembly::warnings`] and recorded in the
-//! manifest. Both are [`Diagnostic`]s of [`Rule::Lint`] whose message starts with the
-//! rule's id ([`LintId::of`] reads it back).
+//! manifest. Both are [`Diagnostic`]s of [`Rule::Lint`], which carries the lint rule:
+//! `diagnostic.rule.as_str()` is the rule's own id (`admin-without-mfa`), and
+//! [`LintId::of`] reads the rule back.
+//!
+//! ```
+//! use orgstack::org::{Organization, OrganizationalUnit};
+//! use orgstack::{App, LintId, Rule};
+//!
+//! let mut app = App::new();
+//! let mgmt = app.stack("Management")?;
+//! let org = app.add(&mgmt, Organization::existing("r-ab12", "o-abcdef1234"))?;
+//! app.add(&org, OrganizationalUnit::new("Empty"))?;
+//! let assembly = app.synth()?;
+//! let warning = &assembly.warnings()[0];
+//! assert_eq!(warning.rule, Rule::Lint(LintId::UnusedOu));
+//! assert_eq!(warning.rule.as_str(), "unused-ou");
+//! assert!(warning.to_string().starts_with("Management/Organization/Empty: [unused-ou] the OU holds"));
+//! # Ok::<(), orgstack::Error>(())
+//! ```
 //!
 //! A finding is suppressed on its construct with [`suppress`] and a reason, which is
 //! written to the resource's `Metadata` (`orgstack.lint.suppress`) for reviewers to see; a
@@ -26,117 +43,7 @@ use crate::error::{Diagnostic, Rule, Severity};
 use crate::quotas::Quotas;
 use crate::{App, Scope};
 
-/// How much a lint finding matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum LintSeverity {
-    /// Fails synthesis (unless suppressed).
-    Error,
-    /// Reported, and recorded in the manifest.
-    Warning,
-}
-
-impl LintSeverity {
-    /// The severity in words.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LintSeverity::Error => "error",
-            LintSeverity::Warning => "warning",
-        }
-    }
-}
-
-macro_rules! lint_rules {
-    ($( $(#[$doc:meta])* $variant:ident = $id:literal, $severity:ident, $rationale:literal; )*) => {
-        /// A lint rule.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum LintId {
-            $( $(#[$doc])* $variant, )*
-        }
-
-        impl LintId {
-            /// Every rule, in the order of the docs' table.
-            pub const ALL: &'static [LintId] = &[$(LintId::$variant),*];
-
-            /// The rule's stable, kebab-case id.
-            pub fn as_str(self) -> &'static str {
-                match self { $(LintId::$variant => $id,)* }
-            }
-
-            /// How much a finding of this rule matters.
-            pub fn severity(self) -> LintSeverity {
-                match self { $(LintId::$variant => LintSeverity::$severity,)* }
-            }
-
-            /// Why the rule exists.
-            pub fn rationale(self) -> &'static str {
-                match self { $(LintId::$variant => $rationale,)* }
-            }
-        }
-    };
-}
-
-lint_rules! {
-    /// `BoolIfExists aws:MultiFactorAuthPresent "true"` in an Allow.
-    MfaIfExistsInAllow = "mfa-if-exists-in-allow", Error,
-        "A request signed with a long-term access key carries no aws:MultiFactorAuthPresent at all, so BoolIfExists lets it through: in an Allow, test MFA with Bool \"true\" (BoolIfExists belongs in a Deny).";
-    /// An Allow whose principal is `*`.
-    WildcardPrincipal = "wildcard-principal", Warning,
-        "An Allow for the principal * without a condition lets anyone, in any AWS account, make the request.";
-    /// A role with administrator access that people assume without MFA.
-    AdminWithoutMfa = "admin-without-mfa", Error,
-        "A role with AdministratorAccess (or Allow *:*) that an AWS principal assumes without MFA hands the whole account to anyone holding a leaked access key.";
-    /// `Allow` of every action on every resource in an IAM policy.
-    AllowAll = "allow-all", Warning,
-        "An IAM policy that allows *:* grants everything, present and future; name the actions the identity needs (SCPs and RCPs are exempt: FullAWSAccess is an Allow *:* by design).";
-    /// An account whose `DeletionPolicy` or `UpdateReplacePolicy` is not `Retain`.
-    AccountWithoutRetain = "account-without-retain", Warning,
-        "Without Retain, removing an account from the template, or a replacement, closes the account; closing is limited to 10 % of the accounts per 30 days and its data is lost.";
-    /// An SCP or RCP attached to the management account, where it has no effect.
-    ScpOnManagementAccount = "scp-on-management-account", Warning,
-        "SCPs and RCPs never restrict the management account: attached there, a guardrail only looks as if it held. Keep people out of the management account and watch its activity instead.";
-    /// An Organizations policy attached to nothing.
-    UnusedPolicy = "unused-policy", Warning,
-        "A policy attached to no target has no effect: attach it, or remove it so that readers are not misled.";
-    /// A service-managed StackSet whose targets hold no account of the app.
-    StackSetWithoutAccounts = "stackset-without-accounts", Warning,
-        "A service-managed StackSet deploys to the accounts of its target OUs (kept or dropped by its account filter); when no account is left, what its template holds exists nowhere. StackSets that target the root are not judged: the root holds accounts the app may not describe.";
-    /// An OU that holds no account, no OU, and that nothing attaches or deploys to.
-    UnusedOu = "unused-ou", Warning,
-        "An empty OU that no policy or StackSet targets does nothing, and counts against the OU quotas.";
-    /// An Organizations policy, or a trust policy, at 90 % or more of its size quota.
-    QuotaNearLimit = "quota-near-limit", Warning,
-        "A policy at 90 % of its size quota leaves little room for the next statement; split it before a change fails at deploy.";
-    /// An action its service does not have (for the services of the built-in catalogue).
-    UnknownAction = "unknown-action", Warning,
-        "IAM ignores an action it does not know: an Allow of it grants nothing and a Deny of it protects nothing. Checked against the actions of account, budgets, cloudformation, cloudtrail, cloudwatch, config, ec2, events, guardduty, iam, kms, logs, organizations, s3, securityhub, sns, sso and sts (the AWS Service Authorization Reference); other services are not checked.";
-    /// A deny-root SCP without the exemption of privileged root sessions.
-    DenyRootWithoutExemption = "deny-root-without-exemption", Warning,
-        "Centralized root access runs short root sessions (sts:AssumeRoot) in member accounts; an SCP that denies the root user blocks them too unless it exempts them with Null aws:AssumedRoot \"true\".";
-}
-
-impl LintId {
-    /// The lint rule of a diagnostic of [`Rule::Lint`] (its message starts with the id).
-    pub fn of(diagnostic: &Diagnostic) -> Option<LintId> {
-        if diagnostic.rule != Rule::Lint {
-            return None;
-        }
-        let id = diagnostic.message.split(':').next()?;
-        LintId::ALL.iter().copied().find(|l| l.as_str() == id)
-    }
-
-    /// A lint rule by its id.
-    pub fn from_id(id: &str) -> Option<LintId> {
-        LintId::ALL.iter().copied().find(|l| l.as_str() == id)
-    }
-}
-
-impl std::fmt::Display for LintId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::lint_id::{LintId, LintSeverity};
 
 /// What [`suppress`] refuses.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -238,6 +145,15 @@ pub fn rules_table() -> String {
 pub(crate) struct Subject<'m> {
     pub(crate) node: NodeId,
     pub(crate) resource: &'m Resource,
+}
+
+/// A template of the assembly, for the quota of resources per template: the node its
+/// findings are reported at (a StackSet for its member template, the stack otherwise),
+/// its name and how many resources it holds.
+pub(crate) struct TemplateSize {
+    pub(crate) node: NodeId,
+    pub(crate) name: String,
+    pub(crate) resources: usize,
 }
 
 /// Writes references as `{"Ref": "<construct path>"}`, so that the rules read documents
@@ -342,6 +258,7 @@ fn stack_sets_without_accounts(app: &App, out: &mut Vec<(NodeId, LintId, String,
 pub(crate) fn run(
     app: &App,
     subjects: &[Subject<'_>],
+    templates: &[TemplateSize],
     path: &dyn Fn(NodeId) -> String,
     quotas: &Quotas,
     errors: &mut Vec<Diagnostic>,
@@ -350,6 +267,7 @@ pub(crate) fn run(
     let resolver = ByPath(path);
     let json = |v: &crate::cfn::Map| serde_json::to_value(With(v, &resolver)).ok();
     let mut findings: Vec<(NodeId, LintId, String, String)> = Vec::new();
+    let root_sessions = root_sessions_enabled(app);
     // What refers to each OU (as a parent, a target…), by path.
     let mut referenced: std::collections::BTreeSet<String> = Default::default();
     let mut ous: Vec<(NodeId, String)> = Vec::new();
@@ -462,7 +380,7 @@ pub(crate) fn run(
                         format!("the policy's content is {len} characters, {}% of its {limit}-character quota", percent(len, limit)),
                     ));
                 }
-                if policy_type == "SERVICE_CONTROL_POLICY" {
+                if policy_type == "SERVICE_CONTROL_POLICY" && root_sessions {
                     deny_root(s.node, content, &mut findings);
                 }
             }
@@ -494,6 +412,7 @@ pub(crate) fn run(
         }
     }
     stack_sets_without_accounts(app, &mut findings);
+    near_quota_counts(app, templates, quotas, &mut findings);
     for (node, ou_path) in ous {
         if !referenced.contains(&ou_path) {
             findings.push((
@@ -518,9 +437,9 @@ pub(crate) fn run(
         }
         let mut d = Diagnostic::new(
             path(node),
-            Rule::Lint,
+            Rule::Lint(lint),
             value,
-            format!("{}: {message}", lint.as_str()),
+            message,
             format!(
                 "{} Suppress with `review::lint::suppress(&mut app, &handle, LintId::{lint:?}, \"why\")` if it does not apply.",
                 lint.rationale()
@@ -744,6 +663,25 @@ fn admin_without_mfa(
     }
 }
 
+/// The AWS CLI command that turns on the privileged root sessions of centralized root
+/// access (`sts:AssumeRoot` from the management account into member accounts).
+pub(crate) const ENABLE_ROOT_SESSIONS: &str = "aws iam enable-organizations-root-sessions";
+
+/// Whether the app turns on root sessions: a step of its deploy plan runs
+/// [`ENABLE_ROOT_SESSIONS`], as [`FiveAccountLayout`] does with centralized root access
+/// (its default). Without them no `sts:AssumeRoot` session exists for a Deny of the root
+/// user to block.
+///
+/// [`FiveAccountLayout`]: crate::layouts::FiveAccountLayout
+fn root_sessions_enabled(app: &App) -> bool {
+    app.deploy_steps().any(|step| {
+        step.commands.iter().any(|c| {
+            c.split_whitespace()
+                .eq(ENABLE_ROOT_SESSIONS.split_whitespace())
+        })
+    })
+}
+
 fn deny_root(node: NodeId, content: &Json, out: &mut Vec<(NodeId, LintId, String, String)>) {
     for st in super::policy::statements(content) {
         if effect(st) != "Deny" {
@@ -762,6 +700,64 @@ fn deny_root(node: NodeId, content: &Json, out: &mut Vec<(NodeId, LintId, String
                 "a Deny of the root user does not exempt privileged root sessions (Null aws:AssumedRoot \"true\")".to_owned(),
             ));
         }
+    }
+}
+
+/// The counts near their quota: resources per template, and policies of one type per
+/// target (AWS's own policy of the type counted where it is attached, as the quota counts
+/// it).
+fn near_quota_counts(
+    app: &App,
+    templates: &[TemplateSize],
+    quotas: &Quotas,
+    out: &mut Vec<(NodeId, LintId, String, String)>,
+) {
+    let limit = quotas.resources_per_template;
+    for t in templates {
+        if near_limit(t.resources, limit) {
+            out.push((
+                t.node,
+                LintId::QuotaNearLimit,
+                format!("{} of {limit} resources", t.resources),
+                format!(
+                    "the template `{}` holds {} resources, {}% of its {limit}-resource quota",
+                    t.name,
+                    t.resources,
+                    percent(t.resources, limit)
+                ),
+            ));
+        }
+    }
+    for attached in crate::org::attachments_per_target(app) {
+        let total = attached.total();
+        let max = quotas.policy(attached.policy_type).per_target;
+        if !near_limit(total, max) {
+            continue;
+        }
+        use crate::org::PolicyTargetRef;
+        // The target's own construct, or (for an account that exists already) the last
+        // policy attached to it.
+        let node = match attached.target {
+            PolicyTargetRef::Root(o) => Some(o.node()),
+            PolicyTargetRef::Ou(ou) => Some(ou.node()),
+            PolicyTargetRef::Account(a) => a.node().or(attached.policies.last().copied()),
+        };
+        let Some(node) = node else {
+            continue;
+        };
+        out.push((
+            node,
+            LintId::QuotaNearLimit,
+            format!("{total} of {max} policies"),
+            format!(
+                "{total} policies of type {} are attached here{}, {}% of the {max} allowed per target",
+                attached.policy_type,
+                attached
+                    .builtin
+                    .map_or_else(String::new, |b| format!(" ({b} included)")),
+                percent(total, max)
+            ),
+        ));
     }
 }
 

@@ -142,10 +142,13 @@ impl Template {
     }
 }
 
-/// Every file of an assembly as `(snapshot name, exact bytes)`, in the order it writes them:
-/// each template under its file name without `.json` — the StackSet member templates first
-/// (`Management.Roles.Template.stackset.template`), then the stacks (`Management.template`)
-/// — then the manifest (`manifest`) and the deploy plan (`deploy-plan`).
+/// Every file of an assembly as `(snapshot name, exact bytes)`, in the order it writes them,
+/// each under its file name without its extension: the templates — the StackSet member
+/// templates first (`Management.Roles.Template.stackset.template`), then the stacks
+/// (`Management.template`) — then the manifest (`manifest`), the deploy plan
+/// (`deploy-plan`), the organization's diagram (`organization`, written as
+/// `organization.mmd`) and the other [`Assembly::files`] (the resources to import of a stack
+/// that adopts what exists, `Management.import.resources`).
 ///
 /// [`assert_snapshots!`](crate::assert_snapshots) (feature `snapshots`) snapshots them all
 /// byte for byte and reports every change at once; a loop of `insta::assert_snapshot!` stops
@@ -158,9 +161,9 @@ impl Template {
 /// app.add(&stack, orgstack::CfnResource::new("Topic", Resource::new("AWS::SNS::Topic")))?;
 /// let assembly = app.synth()?;
 /// let files = testing::snapshot_files(&assembly);
-/// assert_eq!(files[0].0, "Main.template");
-/// assert_eq!(files.last().unwrap().0, "deploy-plan");
-/// assert_eq!(files.len(), 3);
+/// let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+/// assert_eq!(names, ["Main.template", "manifest", "deploy-plan", "organization"]);
+/// assert_eq!(files[3].1, assembly.diagram());
 /// # Ok::<(), orgstack::Error>(())
 /// ```
 pub fn snapshot_files(assembly: &Assembly) -> Vec<(String, &str)> {
@@ -178,5 +181,9 @@ pub fn snapshot_files(assembly: &Assembly) -> Vec<(String, &str)> {
         .collect();
     files.push(("manifest".to_owned(), assembly.manifest()));
     files.push(("deploy-plan".to_owned(), assembly.deploy_plan()));
+    files.extend(assembly.files().map(|(name, body)| {
+        let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+        (stem.to_owned(), body)
+    }));
     files
 }

@@ -30,7 +30,7 @@ use super::assembly::snapshot_files;
 ///
 /// let snapshots = Snapshots::new(&assembly).dir("tests/snapshots").prefix("main-");
 /// let names: Vec<String> = snapshots.files().into_iter().map(|(name, _)| name).collect();
-/// assert_eq!(names, ["main-Main.template", "main-manifest", "main-deploy-plan"]);
+/// assert_eq!(names, ["main-Main.template", "main-manifest", "main-deploy-plan", "main-organization"]);
 /// // in a test: orgstack::assert_snapshots!(snapshots);
 /// # Ok::<(), orgstack::Error>(())
 /// ```
@@ -44,8 +44,9 @@ pub struct Snapshots<'a> {
 
 impl<'a> Snapshots<'a> {
     /// Every file of `assembly`, as [`snapshot_files`] lists them: each template, the
-    /// manifest and the deploy plan. Snapshots go to `snapshots/` at the root of your
-    /// crate unless [`dir`](Self::dir) says otherwise.
+    /// manifest, the deploy plan, the organization's diagram and the resources to import.
+    /// Snapshots go to `snapshots/` at the root of your crate unless [`dir`](Self::dir)
+    /// says otherwise.
     pub fn new(assembly: &'a Assembly) -> Self {
         Snapshots::of_files(snapshot_files(assembly))
     }
