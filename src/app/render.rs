@@ -57,114 +57,164 @@ pub(crate) struct Rendered {
     pub(crate) body_lens: HashMap<NodeId, usize>,
 }
 
-/// Renders every slot.
+/// Renders every slot: the StackSets' member templates first, one after the other (their
+/// bodies are embedded in their StackSets), then the other templates on two threads.
 pub(crate) fn render(
     model: &Model<'_>,
     placement: &Placement,
     names: &Names,
     resolution: &Resolution,
 ) -> Result<Rendered> {
-    let mut artifacts = Vec::with_capacity(placement.slots.len());
     let mut bodies: HashMap<NodeId, Value> = HashMap::default();
     let mut body_lens = HashMap::default();
-    for (i, slot) in placement.slots.iter().enumerate() {
-        let resolver = SlotResolver {
-            placement,
-            names,
-            resolution,
-            slot: i,
-        };
-        let extras = carrier_extras(&resolver, &mut bodies);
-        let description;
-        let stack_data = match &model.app.nodes[slot.stack.index()].kind {
-            NodeKind::Stack(d) => Some(d),
-            _ => None,
-        };
-        let mut view = TemplateView {
-            description: match slot.kind {
-                SlotKind::Overflow { group } => {
-                    description = format!(
-                        "{group} of {} that did not fit in one template",
-                        model.id(slot.stack)
-                    );
-                    Some(description.as_str())
-                }
-                SlotKind::Bootstrap => {
-                    description = format!(
-                        "What the deploy prerequisites of {} need, deployed first",
-                        model.id(slot.stack)
-                    );
-                    Some(description.as_str())
-                }
-                SlotKind::Deferred => {
-                    description = format!(
-                        "Resources of {} that refer to its overflow stacks, deployed after them",
-                        model.id(slot.stack)
-                    );
-                    Some(description.as_str())
-                }
-                _ => stack_data.and_then(|d| d.description.as_deref()),
-            },
-            ..TemplateView::default()
-        };
-        let mut resources = 0;
-        for &m in &slot.members {
-            let logical = names.of(m).unwrap_or_default();
-            if let Some(res) = model.resource(m) {
-                resources += 1;
-                view.resources.push(ResourceView {
-                    logical_id: logical,
-                    resource: res,
-                    waits_for: resolution.waits_for(m),
-                    extra: extras.get(&m).map_or(&[], Vec::as_slice),
-                });
-            } else if let Some(NodeKind::Parameter(p)) = model.app.entry(m).map(|e| &e.kind) {
-                view.parameters.push((logical, &**p));
-            }
+    let mut artifacts: Vec<Option<Artifact>> = vec![None; placement.slots.len()];
+    let is_member = |i: usize| matches!(placement.slots[i].kind, SlotKind::Member { .. });
+    for i in (0..placement.slots.len()).filter(|&i| is_member(i)) {
+        let (artifact, member) = render_slot(model, placement, names, resolution, i, &mut bodies)?;
+        if let Some((carrier, len, body)) = member {
+            body_lens.insert(carrier, len);
+            bodies.insert(carrier, body);
         }
-        view.parameters.extend(
-            resolution.member_params[i]
-                .iter()
-                .map(|(k, p): (&String, &Parameter)| (k.as_str(), p)),
-        );
-        if !slot.is_extra() {
-            if let Some(d) = stack_data {
-                view.outputs
-                    .extend(d.outputs.iter().map(|(k, o)| (k.as_str(), o)));
+        artifacts[i] = Some(artifact);
+    }
+    let rest: Vec<usize> = (0..placement.slots.len())
+        .filter(|&i| !is_member(i))
+        .collect();
+    // Every StackSet is in one slot: each thread takes the bodies of its own slots.
+    let (even, odd): (Vec<usize>, Vec<usize>) = rest.iter().partition(|&&i| i % 2 == 0);
+    let mut odd_bodies = bodies.clone();
+    let run = |slots: Vec<usize>,
+               bodies: &mut HashMap<NodeId, Value>|
+     -> Result<Vec<(usize, Artifact)>> {
+        slots
+            .into_iter()
+            .map(|i| {
+                render_slot(model, placement, names, resolution, i, bodies).map(|(a, _)| (i, a))
+            })
+            .collect()
+    };
+    let (first, second) = std::thread::scope(|s| {
+        let second = s.spawn(|| run(odd, &mut odd_bodies));
+        let first = run(even, &mut bodies);
+        (first, super::synth::join(second))
+    });
+    for (i, artifact) in first?.into_iter().chain(second?) {
+        artifacts[i] = Some(artifact);
+    }
+    Ok(Rendered {
+        artifacts: artifacts.into_iter().flatten().collect(),
+        body_lens,
+    })
+}
+
+/// A rendered member template's StackSet, the length of its minified body, and the body.
+type MemberBody = Option<(NodeId, usize, Value)>;
+
+/// Renders slot `i`.
+fn render_slot<'m>(
+    model: &'m Model<'_>,
+    placement: &'m Placement,
+    names: &'m Names,
+    resolution: &'m Resolution,
+    i: usize,
+    bodies: &mut HashMap<NodeId, Value>,
+) -> Result<(Artifact, MemberBody)> {
+    let slot = &placement.slots[i];
+    let mut member_body = None;
+    let resolver = SlotResolver {
+        placement,
+        names,
+        resolution,
+        slot: i,
+    };
+    let extras = carrier_extras(&resolver, bodies);
+    let description;
+    let stack_data = match &model.app.nodes[slot.stack.index()].kind {
+        NodeKind::Stack(d) => Some(d),
+        _ => None,
+    };
+    let mut view = TemplateView {
+        description: match slot.kind {
+            SlotKind::Overflow { group } => {
+                description = format!(
+                    "{group} of {} that did not fit in one template",
+                    model.id(slot.stack)
+                );
+                Some(description.as_str())
             }
+            SlotKind::Bootstrap => {
+                description = format!(
+                    "What the deploy prerequisites of {} need, deployed first",
+                    model.id(slot.stack)
+                );
+                Some(description.as_str())
+            }
+            SlotKind::Deferred => {
+                description = format!(
+                    "Resources of {} that refer to its overflow stacks, deployed after them",
+                    model.id(slot.stack)
+                );
+                Some(description.as_str())
+            }
+            _ => stack_data.and_then(|d| d.description.as_deref()),
+        },
+        ..TemplateView::default()
+    };
+    let mut resources = 0;
+    for &m in &slot.members {
+        let logical = names.of(m).unwrap_or_default();
+        if let Some(res) = model.resource(m) {
+            resources += 1;
+            view.resources.push(ResourceView {
+                logical_id: logical,
+                resource: res,
+                waits_for: resolution.waits_for(m),
+                extra: extras.get(&m).map_or(&[], Vec::as_slice),
+            });
+        } else if let Some(NodeKind::Parameter(p)) = model.app.entry(m).map(|e| &e.kind) {
+            view.parameters.push((logical, &**p));
         }
-        view.outputs
-            .extend(resolution.exports[i].iter().map(|(k, o)| (k.as_str(), o)));
-        let (parameters, outputs) = (view.parameters.len(), view.outputs.len());
-        let estimate: usize = slot
-            .members
+    }
+    view.parameters.extend(
+        resolution.member_params[i]
             .iter()
-            .map(|&m| model.rendered_estimate(m))
-            .sum();
-        let body = render::pretty_with_capacity(&With(&view, &resolver), estimate + 4096)?;
-        let kind = match slot.kind {
-            SlotKind::Member { carrier } => {
-                let minified = render::minified(&With(&view, &resolver))?;
-                body_lens.insert(carrier, minified.chars().count());
-                bodies.insert(carrier, Value::String(minified));
-                ArtifactKind::StackSetMember
-            }
-            _ => ArtifactKind::Stack,
-        };
-        drop(view);
-        artifacts.push(Artifact::new(
+            .map(|(k, p): (&String, &Parameter)| (k.as_str(), p)),
+    );
+    if !slot.is_extra() {
+        if let Some(d) = stack_data {
+            view.outputs
+                .extend(d.outputs.iter().map(|(k, o)| (k.as_str(), o)));
+        }
+    }
+    view.outputs
+        .extend(resolution.exports[i].iter().map(|(k, o)| (k.as_str(), o)));
+    let (parameters, outputs) = (view.parameters.len(), view.outputs.len());
+    let estimate: usize = slot
+        .members
+        .iter()
+        .map(|&m| model.rendered_estimate(m))
+        .sum();
+    let body = render::pretty_with_capacity(&With(&view, &resolver), estimate + 4096)?;
+    let kind = match slot.kind {
+        SlotKind::Member { carrier } => {
+            let minified = render::minified(&With(&view, &resolver))?;
+            member_body = Some((carrier, minified.chars().count(), Value::String(minified)));
+            ArtifactKind::StackSetMember
+        }
+        _ => ArtifactKind::Stack,
+    };
+    drop(view);
+    Ok((
+        Artifact::new(
             slot.name.clone(),
             kind,
             body,
             resources,
             parameters,
             outputs,
-        ));
-    }
-    Ok(Rendered {
-        artifacts,
-        body_lens,
-    })
+        ),
+        member_body,
+    ))
 }
 
 /// What synthesis adds to the StackSets of a template: the IAM capability their member

@@ -79,17 +79,34 @@ impl App {
         diagnostics.extend(validated);
         diagnostics.extend(shape);
         import::check(&model, &placement, &mut diagnostics);
-        // Lint warnings are reported with the assembly, not with a failure.
-        let t = Instant::now();
-        let lint_warnings = lint(self, &model, &placement, &mut diagnostics);
-        timings.validate += t.elapsed();
         if has_errors(&diagnostics) {
             return Err(Error::Validation(Diagnostics(diagnostics)));
         }
 
+        // The lint rules and the organization's diagram read only the model and the app:
+        // they run beside rendering (a lint error then fails synthesis after it).
         let t = Instant::now();
-        let rendered = render::render(&model, &placement, &names, &resolution)?;
+        let (rendered, (lint_errors, lint_warnings, diagram, lint_time)) =
+            std::thread::scope(|s| {
+                let review = s.spawn(|| {
+                    let t = Instant::now();
+                    let mut errors = Vec::new();
+                    let warnings = lint(self, &model, &placement, &mut errors);
+                    let diagram = crate::review::diagram::mermaid(self);
+                    (errors, warnings, diagram, t.elapsed())
+                });
+                let rendered = render::render(&model, &placement, &names, &resolution);
+                (rendered, join(review))
+            });
+        // The stage's wall time; the lint rules' own time is also counted in validate.
         timings.render = t.elapsed();
+        timings.validate += lint_time;
+        // Lint warnings are reported with the assembly, not with a failure.
+        diagnostics.extend(lint_errors);
+        if has_errors(&diagnostics) {
+            return Err(Error::Validation(Diagnostics(diagnostics)));
+        }
+        let rendered = rendered?;
 
         let t = Instant::now();
         validate::templates(
@@ -205,7 +222,6 @@ impl App {
         let mut deploy_plan = plan::markdown(&steps, region);
         // The organization at a glance, after the steps.
         deploy_plan.push_str("\n## The organization\n\nOUs and accounts under the root, where the Organizations policies attach (dotted), and the roles people assume from another account (thick: with MFA).\n\n```mermaid\n");
-        let diagram = crate::review::diagram::mermaid(self);
         deploy_plan.push_str(&diagram);
         deploy_plan.push_str("```\n");
         // The diagram is also a file of its own, for tools that render Mermaid.
@@ -308,7 +324,7 @@ fn lint(
 
 /// The result of a scoped thread; its panic is the caller's, as if it had run on this
 /// thread.
-fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+pub(super) fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
     match handle.join() {
         Ok(v) => v,
         Err(panic) => std::panic::resume_unwind(panic),
