@@ -18,6 +18,12 @@ DIAGRAM=organization.mmd
 REQUIRED=target/ci-out/five_account_layout
 
 CHROMIUM="$(command -v chromium || command -v chromium-browser || true)"
+if [ -z "$CHROMIUM" ] && [ "$(id -u)" -eq 0 ] && command -v apt-get > /dev/null; then
+  echo "== installing Debian's chromium"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq > /dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
+  CHROMIUM="$(command -v chromium || true)"
+fi
 if [ -z "$CHROMIUM" ]; then
   echo "mermaid: chromium is missing (apt-get install -y chromium)" >&2
   exit 1
