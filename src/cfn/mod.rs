@@ -28,6 +28,7 @@ pub mod lengths;
 pub(crate) mod needs;
 pub mod render;
 mod resolve;
+pub(crate) mod s3;
 pub(crate) mod schema;
 mod template;
 

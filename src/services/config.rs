@@ -121,37 +121,16 @@ pub(super) fn add_bucket(
     organization_id: Value,
     retention_days: u32,
 ) -> Result<ResourceHandle> {
-    let bucket = Resource::new("AWS::S3::Bucket")
-        .property(
-            "BucketName",
-            Value::from(Expr::sub(format!(
-                "{}-config-${{AWS::AccountId}}",
-                escape_sub(prefix)
-            ))),
-        )
-        .property("VersioningConfiguration", obj! { "Status" => "Enabled" })
-        .property(
-            "BucketEncryption",
-            obj! {
-                "ServerSideEncryptionConfiguration" => vec![obj! {
-                    "ServerSideEncryptionByDefault" => obj! { "SSEAlgorithm" => "AES256" },
-                    "BucketKeyEnabled" => true,
-                }],
-            },
-        )
-        .property(
-            "PublicAccessBlockConfiguration",
-            obj! {
-                "BlockPublicAcls" => true,
-                "BlockPublicPolicy" => true,
-                "IgnorePublicAcls" => true,
-                "RestrictPublicBuckets" => true,
-            },
-        )
-        .property(
-            "OwnershipControls",
-            obj! { "Rules" => vec![obj! { "ObjectOwnership" => "BucketOwnerEnforced" }] },
-        )
+    let bucket = crate::cfn::s3::private_bucket(
+        Resource::new("AWS::S3::Bucket")        .property(
+                "BucketName",
+                Value::from(Expr::sub(format!(
+                    "{}-config-${{AWS::AccountId}}",
+                    escape_sub(prefix)
+                ))),
+            ),
+        obj! { "SSEAlgorithm" => "AES256" },
+    )
         .property(
             "LifecycleConfiguration",
             obj! {

@@ -240,45 +240,24 @@ impl FiveAccountLayoutBuilder {
             },
             None => obj! { "SSEAlgorithm" => "AES256" },
         };
-        let mut bucket = Resource::new("AWS::S3::Bucket")
-            .property("BucketName", bucket_name)
-            .property("VersioningConfiguration", obj! { "Status" => "Enabled" })
-            .property(
-                "BucketEncryption",
-                obj! {
-                    "ServerSideEncryptionConfiguration" => vec![obj! {
-                        "ServerSideEncryptionByDefault" => by_default,
-                        "BucketKeyEnabled" => true,
-                    }],
-                },
-            )
-            .property(
-                "PublicAccessBlockConfiguration",
-                obj! {
-                    "BlockPublicAcls" => true,
-                    "BlockPublicPolicy" => true,
-                    "IgnorePublicAcls" => true,
-                    "RestrictPublicBuckets" => true,
-                },
-            )
-            .property(
-                "OwnershipControls",
-                obj! { "Rules" => vec![obj! { "ObjectOwnership" => "BucketOwnerEnforced" }] },
-            )
-            .property(
-                "LifecycleConfiguration",
-                obj! {
-                    "Rules" => vec![obj! {
-                        "Id" => "expire-logs",
-                        "Status" => "Enabled",
-                        "ExpirationInDays" => self.log_retention_days,
-                        // An overwritten or expired log stays as a noncurrent version at
-                        // least as long as the lock would have kept it.
-                        "NoncurrentVersionExpiration" => obj! { "NoncurrentDays" => noncurrent_days },
-                        "AbortIncompleteMultipartUpload" => obj! { "DaysAfterInitiation" => 7u32 },
-                    }],
-                },
-            );
+        let mut bucket = crate::cfn::s3::private_bucket(
+            Resource::new("AWS::S3::Bucket").property("BucketName", bucket_name),
+            by_default,
+        )
+        .property(
+            "LifecycleConfiguration",
+            obj! {
+                "Rules" => vec![obj! {
+                    "Id" => "expire-logs",
+                    "Status" => "Enabled",
+                    "ExpirationInDays" => self.log_retention_days,
+                    // An overwritten or expired log stays as a noncurrent version at
+                    // least as long as the lock would have kept it.
+                    "NoncurrentVersionExpiration" => obj! { "NoncurrentDays" => noncurrent_days },
+                    "AbortIncompleteMultipartUpload" => obj! { "DaysAfterInitiation" => 7u32 },
+                }],
+            },
+        );
         if let Some(lock) = lock {
             bucket = bucket.property("ObjectLockEnabled", true).property(
                 "ObjectLockConfiguration",
