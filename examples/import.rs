@@ -132,7 +132,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut to_import = 0;
     for (_, body) in assembly
         .files()
-        .filter(|(name, _)| name.ends_with(".import.resources.json"))
+        // `<Stack>.import.resources.json`, or `<Stack>.import-<n>.resources.json` in batches.
+        .filter(|(name, _)| name.contains(".import") && name.ends_with(".resources.json"))
     {
         let list: serde_json::Value = serde_json::from_str(body)?;
         to_import += list.as_array().map_or(0, Vec::len);
