@@ -245,6 +245,17 @@ pub enum Rule {
     Lint(LintId),
 }
 
+// Here, not beside the lint rules: the rules' ids import nothing of the diagnostics.
+impl crate::lint_id::LintId {
+    /// The lint rule of a diagnostic of [`Rule::Lint`]; `None` for any other rule.
+    pub fn of(diagnostic: &Diagnostic) -> Option<crate::lint_id::LintId> {
+        match diagnostic.rule {
+            Rule::Lint(lint) => Some(lint),
+            _ => None,
+        }
+    }
+}
+
 impl Rule {
     /// A short, stable, kebab-case identifier of the rule.
     pub fn as_str(self) -> &'static str {

@@ -1,8 +1,6 @@
 //! The lint rules' ids, severities and rationales. Below the diagnostics, so that a
-//! [`Rule::Lint`] names its lint rule; public as
+//! [`Rule::Lint`](crate::Rule::Lint) names its lint rule; public as
 //! [`review::lint::LintId`](crate::review::lint::LintId) and [`LintId`](crate::LintId).
-
-use crate::error::{Diagnostic, Rule};
 
 /// How much a lint finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -98,14 +96,6 @@ lint_rules! {
 }
 
 impl LintId {
-    /// The lint rule of a diagnostic of [`Rule::Lint`]; `None` for any other rule.
-    pub fn of(diagnostic: &Diagnostic) -> Option<LintId> {
-        match diagnostic.rule {
-            Rule::Lint(lint) => Some(lint),
-            _ => None,
-        }
-    }
-
     /// A lint rule by its id.
     pub fn from_id(id: &str) -> Option<LintId> {
         LintId::ALL.iter().copied().find(|l| l.as_str() == id)

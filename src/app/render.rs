@@ -96,7 +96,11 @@ pub(crate) fn render(
     let (first, second) = std::thread::scope(|s| {
         let second = s.spawn(|| run(odd, &mut odd_bodies));
         let first = run(even, &mut bodies);
-        (first, super::synth::join(second))
+        // A panic of the second thread is this thread's, as if it had run here.
+        let second = second
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second)
     });
     for (i, artifact) in first?.into_iter().chain(second?) {
         artifacts[i] = Some(artifact);

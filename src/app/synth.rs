@@ -324,7 +324,7 @@ fn lint(
 
 /// The result of a scoped thread; its panic is the caller's, as if it had run on this
 /// thread.
-pub(super) fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
     match handle.join() {
         Ok(v) => v,
         Err(panic) => std::panic::resume_unwind(panic),
