@@ -11,45 +11,16 @@
 
 use std::time::Instant;
 
-use orgstack::layouts::FiveAccountLayout;
-use orgstack::org::{Account, OrganizationalUnit, OuHandle};
 use orgstack::review::{self, Acknowledgements, AssemblyFiles, ChangeKind};
-use orgstack::App;
+#[path = "support/scale_org.rs"]
+mod scale_org;
+use scale_org::organization;
 
 fn main() {
     if let Err(e) = run() {
         eprintln!("error: {e}");
         std::process::exit(1);
     }
-}
-
-/// The `scale` example's organization, with `extra` accounts added after the others.
-fn organization(n: usize, extra: usize) -> orgstack::Result<App> {
-    let mut app = App::new();
-    let management = app.stack("Management")?;
-    let layout = app.add(
-        &management,
-        FiveAccountLayout::builder("scale")
-            .email_domain("scale.example")
-            .alert_email("alerts@scale.example"),
-    )?;
-    let ou_count = (n / 50).max(1);
-    let mut ous: Vec<OuHandle> = Vec::with_capacity(ou_count);
-    for i in 0..ou_count {
-        let parent = match i {
-            0..=9 => layout.workloads_ou(),
-            10..=59 => ous[(i - 10) % 10],
-            _ => ous[10 + (i - 60) % 50],
-        };
-        ous.push(app.add(&parent, OrganizationalUnit::new(format!("Unit{i:04}")))?);
-    }
-    for k in 0..n + extra {
-        app.add(
-            &ous[k % ou_count],
-            Account::new(format!("acct-{k:05}"), format!("acct-{k:05}@scale.example")),
-        )?;
-    }
-    Ok(app)
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {

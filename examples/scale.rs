@@ -14,9 +14,9 @@
 
 use std::time::{Duration, Instant};
 
-use orgstack::layouts::FiveAccountLayout;
-use orgstack::org::{Account, OrganizationalUnit, OuHandle};
-use orgstack::App;
+#[path = "support/scale_org.rs"]
+mod scale_org;
+use scale_org::organization;
 
 fn main() {
     if let Err(e) = run() {
@@ -47,31 +47,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     // Build.
     let t = Instant::now();
-    let mut app = App::new();
-    let management = app.stack("Management")?;
-    let layout = app.add(
-        &management,
-        FiveAccountLayout::builder("scale")
-            .email_domain("scale.example")
-            .alert_email("alerts@scale.example"),
-    )?;
-    let ou_count = (n / 50).max(1);
-    let mut ous: Vec<OuHandle> = Vec::with_capacity(ou_count);
-    for i in 0..ou_count {
-        // Ten at the first level, fifty at the second, the rest at the third.
-        let parent = match i {
-            0..=9 => layout.workloads_ou(),
-            10..=59 => ous[(i - 10) % 10],
-            _ => ous[10 + (i - 60) % 50],
-        };
-        ous.push(app.add(&parent, OrganizationalUnit::new(format!("Unit{i:04}")))?);
-    }
-    for k in 0..n {
-        app.add(
-            &ous[k % ou_count],
-            Account::new(format!("acct-{k:05}"), format!("acct-{k:05}@scale.example")),
-        )?;
-    }
+    let app = organization(n, 0)?;
     let build = t.elapsed();
 
     // Synthesize (lower, place, name, resolve, validate, render) and write.
@@ -83,7 +59,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let p = assembly.timings();
 
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    println!("accounts {n}, OUs {}", ou_count + 5);
+    println!("accounts {n}, OUs {}", app.ous().count());
     println!("build     {:8.1} ms", ms(build));
     println!(
         "lower     {:8.1} ms  (typed constructs to resources, budgets derived)",

@@ -1,76 +1,18 @@
 //! JSON as read from the export: parsed keeping the order keys are written in (whatever
-//! features of serde_json a build unifies), and read through a cursor that knows its JSON
+//! features of serde_json a build unifies; [`crate::spec::Json`] does the parsing), and read through a cursor that knows its JSON
 //! path, so that every error names the file and where in it.
 
-use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-
 use super::ImportError;
 use crate::aws::InvalidValue;
-use crate::cfn::{Map, Value};
+use crate::cfn::Value;
 
-/// A [`Value`] deserialized with its keys in written order.
-pub(super) struct Ordered(pub(super) Value);
-
-impl<'de> de::Deserialize<'de> for Ordered {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(OrderedVisitor).map(Ordered)
-    }
-}
-
-struct OrderedVisitor;
-
-impl<'de> Visitor<'de> for OrderedVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
-        Ok(Value::Bool(b))
-    }
-    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
-        Ok(Value::Number(n.into()))
-    }
-    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
-        Ok(Value::Number(n.into()))
-    }
-    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Value, E> {
-        serde_json::Number::from_f64(n)
-            .map(Value::Number)
-            .ok_or_else(|| E::custom("a number JSON cannot hold"))
-    }
-    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
-        Ok(Value::String(s.to_owned()))
-    }
-    fn visit_string<E>(self, s: String) -> Result<Value, E> {
-        Ok(Value::String(s))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut out = Vec::new();
-        while let Some(Ordered(v)) = seq.next_element()? {
-            out.push(v);
-        }
-        Ok(Value::List(out))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = Map::default();
-        while let Some((k, Ordered(v))) = map.next_entry::<String, Ordered>()? {
-            out.insert(k.into(), v);
-        }
-        Ok(Value::Map(out))
-    }
-}
-
-/// Parses `text` keeping key order.
+/// Parses `text` keeping key order (as the spec reads its JSON: a key written twice is an
+/// error, not the last one winning).
 pub(super) fn parse(text: &str) -> Result<Value, serde_json::Error> {
-    serde_json::from_str::<Ordered>(text).map(|o| o.0)
+    serde_json::from_str::<crate::spec::Json>(text).map(|j| j.0)
 }
 
 /// A value of a file, with its JSON path.
