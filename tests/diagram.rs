@@ -169,3 +169,138 @@ fn a_large_organization_is_drawn_down_to_the_depth_that_fits() {
         "{mermaid}"
     );
 }
+
+#[test]
+fn trust_arrows_start_at_the_groups_granted_the_role_and_name_where() {
+    use orgstack::iam::Group;
+    use orgstack::stackset::AccountFilter;
+    let mut app = App::new();
+    let mgmt = app.stack("Management").unwrap();
+    let org = app
+        .add(&mgmt, Organization::existing("r-ab12", "o-abcdef1234"))
+        .unwrap();
+    let security = app.add(&org, OrganizationalUnit::new("Security")).unwrap();
+    let workloads = app.add(&org, OrganizationalUnit::new("Workloads")).unwrap();
+    let identity = app
+        .add(&security, Account::new("Identity", "aws+id@acme.example"))
+        .unwrap();
+    app.add(&workloads, Account::new("Dev", "aws+dev@acme.example"))
+        .unwrap();
+    let groups = app
+        .add(
+            &mgmt,
+            StackSet::new("Groups", "groups")
+                .target(&security)
+                .accounts(AccountFilter::Intersection, [&identity]),
+        )
+        .unwrap();
+    let assume = |resource: &str| {
+        PolicyDocument::new().statement(
+            Statement::allow()
+                .action("sts:AssumeRole")
+                .resource(resource.to_owned()),
+        )
+    };
+    app.add(
+        &groups.template(),
+        Group::new("Operators")
+            .name("operators")
+            .inline_policy("switch", assume("arn:aws:iam::*:role/op*")),
+    )
+    .unwrap();
+    app.add(
+        &groups.template(),
+        Group::new("Readers")
+            .name("readers")
+            .inline_policy("read", assume("arn:aws:iam::*:role/reader")),
+    )
+    .unwrap();
+    let roles = app
+        .add(&mgmt, StackSet::new("Roles", "roles").target(&workloads))
+        .unwrap();
+    app.add(
+        &roles.template(),
+        Role::assumable_with_mfa("Operator", &identity).name("operator"),
+    )
+    .unwrap();
+    app.add(
+        &roles.template(),
+        Role::assumable_with_mfa("Auditor", &identity).name("auditor"),
+    )
+    .unwrap();
+    let mermaid = diagram::mermaid(&app);
+    let id_of = |text: &str| -> String {
+        let line = mermaid
+            .lines()
+            .find(|l| l.contains(text))
+            .unwrap_or_else(|| panic!("no {text} in {mermaid}"));
+        line.trim()
+            .split(['[', '(', '>'])
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let (account, operators, operator, auditor) = (
+        id_of("([\"Identity\"])"),
+        id_of(">\"operators group\"]"),
+        id_of("[[\"Operator role (roles)\"]]"),
+        id_of("[[\"Auditor role (roles)\"]]"),
+    );
+    // The group whose policy grants the role, beside its account, with the arrow.
+    assert!(
+        mermaid.contains(&format!("  {account} --- {operators}\n")),
+        "{mermaid}"
+    );
+    assert!(
+        mermaid.contains(&format!("  {operators} ==>|MFA| {operator}\n")),
+        "{mermaid}"
+    );
+    // A group granted no drawn role is not drawn; a role no group is granted is reached
+    // from the account.
+    assert!(!mermaid.contains("readers group"), "{mermaid}");
+    assert!(
+        mermaid.contains(&format!("  {account} ==>|MFA| {auditor}\n")),
+        "{mermaid}"
+    );
+    assert!(
+        !mermaid.contains(&format!("{account} ==>|MFA| {operator}")),
+        "{mermaid}"
+    );
+}
+
+#[test]
+fn the_layouts_groups_reach_their_roles_where_their_grants_say() {
+    let mut app = App::new();
+    support::add_layout(
+        &mut app,
+        FiveAccountLayout::builder("acme").email_domain("aws.acme.example"),
+    )
+    .unwrap();
+    let mermaid = diagram::mermaid(&app);
+    let id_of = |text: &str| -> String {
+        let line = mermaid
+            .lines()
+            .find(|l| l.contains(text))
+            .unwrap_or_else(|| panic!("no {text} in {mermaid}"));
+        line.trim()
+            .split(['[', '(', '>'])
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let developers = id_of(">\"acme-developers group\"]");
+    let developer = id_of("[[\"Developer role");
+    let identity = id_of("([\"acme-identity\"])");
+    assert!(
+        mermaid.contains(&format!(
+            "  {developers} ==>|\"MFA: NonProd\"| {developer}\n"
+        )),
+        "{mermaid}"
+    );
+    assert!(
+        mermaid.contains(&format!("  {identity} --- {developers}\n")),
+        "{mermaid}"
+    );
+    // Every role is reached from a group, none from the account itself.
+    assert!(!mermaid.contains(&format!("  {identity} ==>")), "{mermaid}");
+}

@@ -337,6 +337,11 @@ impl<'a> RoleView<'a> {
         RoleHandle(ResourceHandle::of_type(self.node, "AWS::IAM::Role"))
     }
 
+    /// Its `RoleName`, when it is set (CloudFormation names it otherwise).
+    pub fn name(&self) -> Option<&'a str> {
+        self.data.name.as_deref()
+    }
+
     /// Its trust policy.
     pub fn trust(&self) -> &'a PolicyDocument {
         &self.data.trust
