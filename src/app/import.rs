@@ -327,13 +327,3 @@ pub(crate) fn steps(entries: &[ImportEntry], order: &[String], target: &Target<'
         })
         .collect()
 }
-
-/// `steps` with the import steps placed before the first stack is deployed (and before
-/// the steps that run between stacks, which may need what the import adopts).
-pub(crate) fn insert(steps: &mut Vec<Step>, imports: Vec<Step>) {
-    let at = steps
-        .iter()
-        .position(|s| matches!(s.phase, Phase::Stack | Phase::BetweenStacks))
-        .unwrap_or(steps.len());
-    steps.splice(at..at, imports);
-}

@@ -67,6 +67,7 @@ pub(crate) fn steps(
     placement: &Placement,
     stacks: &[StackEntry],
     declared: &[DeployStep],
+    imports: Vec<Step>,
     target: &Target<'_>,
 ) -> Vec<Step> {
     let region = target.region;
@@ -202,6 +203,10 @@ pub(crate) fn steps(
         why: s.why.clone(),
         commands: s.commands.clone(),
     }));
+    // What exists is imported (`imports`, the import steps) before any stack deploys over
+    // it, and before the steps between stacks, which may need it. An import template
+    // refers to nothing that does not exist yet, so no stack deploys before the imports.
+    out.extend(imports);
     let between = |slot: &str| -> Vec<Step> {
         before
             .iter()

@@ -151,15 +151,15 @@ impl App {
             region,
             bucket: self.template_bucket(),
         };
-        let mut steps = plan::steps(
+        let order: Vec<String> = stacks.iter().map(|s| s.name.clone()).collect();
+        let steps = plan::steps(
             &model,
             &placement,
             &stacks,
             &self.deploy_steps().cloned().collect::<Vec<_>>(),
+            import::steps(&imports.entries, &order, &target),
             &target,
         );
-        let order: Vec<String> = stacks.iter().map(|s| s.name.clone()).collect();
-        import::insert(&mut steps, import::steps(&imports.entries, &order, &target));
         let mut sets: Vec<(StackSetEntry, ManifestProperties<'_, '_>)> = Vec::new();
         for (i, slot) in placement.slots.iter().enumerate() {
             let SlotKind::Member { carrier } = slot.kind else {
