@@ -304,3 +304,50 @@ fn the_layouts_groups_reach_their_roles_where_their_grants_say() {
     // Every role is reached from a group, none from the account itself.
     assert!(!mermaid.contains(&format!("  {identity} ==>")), "{mermaid}");
 }
+
+#[test]
+fn identity_center_groups_reach_where_the_matrix_assigns_their_permission_sets() {
+    use orgstack::layouts::IdentityModel;
+    let mut app = App::new();
+    support::add_layout(
+        &mut app,
+        FiveAccountLayout::builder("acme")
+            .email_domain("aws.acme.example")
+            .identity_model(IdentityModel::IdentityCenter),
+    )
+    .unwrap();
+    let mermaid = diagram::mermaid(&app);
+    let id_of = |text: &str| -> String {
+        let line = mermaid
+            .lines()
+            .find(|l| l.contains(text))
+            .unwrap_or_else(|| panic!("no {text} in {mermaid}"));
+        line.trim()
+            .split(['[', '(', '>'])
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let center = id_of("[(\"Identity Center\")]");
+    let developers = id_of(">\"acme-developers group\"]");
+    let (non_prod, prod) = (id_of("[\"NonProd\"]"), id_of("[\"Prod\"]"));
+    assert!(
+        mermaid.contains(&format!("  {center} --- {developers}\n")),
+        "{mermaid}"
+    );
+    assert!(
+        mermaid.contains(&format!("  {developers} ==>|\"developer\"| {non_prod}\n")),
+        "{mermaid}"
+    );
+    assert!(
+        mermaid.contains(&format!("  {developers} ==>|\"read-only\"| {prod}\n")),
+        "{mermaid}"
+    );
+    assert!(
+        !mermaid.contains(&format!("  {developers} ==>|\"developer\"| {prod}\n")),
+        "{mermaid}"
+    );
+    // No IAM groups in the identity account in this model: the groups are Identity Center's.
+    let identity = id_of("([\"acme-identity\"])");
+    assert!(!mermaid.contains(&format!("  {identity} --- ")), "{mermaid}");
+}

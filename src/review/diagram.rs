@@ -3,7 +3,9 @@
 //! elsewhere — thick and labelled `MFA` when the trust requires MFA, dotted and labelled
 //! `no MFA` when it does not. An arrow starts at the IAM group whose policies let its
 //! members assume the role (labelled with where, when the policy narrows it to OUs or
-//! accounts), or at the trusted account when no group of it is granted the role.
+//! accounts), or at the trusted account when no group of it is granted the role. IAM
+//! Identity Center's groups hang off an `Identity Center` node, with a thick arrow per
+//! permission set to each OU, account or root the assignment matrix gives it.
 //!
 //! An OU with more accounts than [`COLLAPSE_OVER`] shows them as one count, and a parent
 //! of more OUs than that shows them, with everything below them, as one count of OUs
@@ -18,6 +20,7 @@ use crate::iam::policy::wildcard_match;
 use crate::iam::requires_mfa;
 use crate::iam::{keys, Effect, GroupData, ManagedPolicyData, ManagedPolicyRef, PolicyDocument};
 use crate::org::{Parent, PolicyTargetRef};
+use crate::services::{AssignmentTarget, CenterData};
 use crate::stackset::{AccountFilter, DeploymentTargetRef, StackSetView};
 use crate::App;
 
@@ -38,6 +41,8 @@ enum Key {
     Accounts(NodeId),
     /// An account the app holds no node for, by its place in the app.
     Unnamed(usize),
+    /// A group of an Identity Center, by its place among the center's groups.
+    Group(NodeId, usize),
 }
 
 /// Node ids, handed out in order of first use.
@@ -366,10 +371,54 @@ pub fn mermaid(app: &App) -> String {
             }
         }
     }
+    identity_center(app, &mut ids, &mut lines, &mut edges);
     lines.extend(edges);
     let mut out = lines.join("\n");
     out.push('\n');
     out
+}
+
+/// IAM Identity Center: its groups, each with a thick arrow per permission set to where the
+/// matrix assigns it (the root, an OU, an account), labelled with the permission set.
+fn identity_center(app: &App, ids: &mut Ids, lines: &mut Vec<String>, edges: &mut Vec<String>) {
+    for (center, data) in app.each::<CenterData>() {
+        if data.rows.is_empty() {
+            continue;
+        }
+        let cid = ids.get(Key::Node(center));
+        lines.push(format!("  {cid}[(\"Identity Center\")]"));
+        let mut drawn: Vec<&str> = Vec::new();
+        for row in &data.rows {
+            let target = match &row.target {
+                AssignmentTarget::Organization(o) => Some(o.node()),
+                AssignmentTarget::Ou(o) => Some(o.node()),
+                AssignmentTarget::Account(a) => a.node(),
+            };
+            let Some(target) = target.filter(|t| ids.has(Key::Node(*t))) else {
+                continue;
+            };
+            let gid = ids.get(Key::Group(center, group_index(data, &row.group)));
+            if !drawn.contains(&row.group.as_str()) {
+                drawn.push(&row.group);
+                let name = data
+                    .groups
+                    .iter()
+                    .find(|(key, _)| *key == row.group)
+                    .map_or(row.group.as_str(), |(_, name)| name.as_str());
+                lines.push(format!("  {gid}>\"{} group\"]", label(name)));
+                edges.push(format!("  {cid} --- {gid}"));
+            }
+            let to = ids.get(Key::Node(target));
+            edges.push(format!("  {gid} ==>|\"{}\"| {to}", label(&row.set)));
+        }
+    }
+}
+
+fn group_index(data: &CenterData, key: &str) -> usize {
+    data.groups
+        .iter()
+        .position(|(k, _)| k == key)
+        .unwrap_or(data.groups.len())
 }
 
 /// Where a StackSet deploys, as nodes: the listed accounts when it keeps only those, else
