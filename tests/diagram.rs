@@ -349,5 +349,49 @@ fn identity_center_groups_reach_where_the_matrix_assigns_their_permission_sets()
     );
     // No IAM groups in the identity account in this model: the groups are Identity Center's.
     let identity = id_of("([\"acme-identity\"])");
-    assert!(!mermaid.contains(&format!("  {identity} --- ")), "{mermaid}");
+    assert!(
+        !mermaid.contains(&format!("  {identity} --- ")),
+        "{mermaid}"
+    );
+}
+
+#[test]
+fn names_with_markup_and_line_breaks_stay_inside_their_labels() {
+    let mut app = App::new();
+    let mgmt = app.stack("Management").unwrap();
+    let org = app
+        .add(&mgmt, Organization::existing("r-ab12", "o-abcdef1234"))
+        .unwrap();
+    // OU names may hold any character; account names any printable ASCII.
+    let ou = app
+        .add(
+            &org,
+            OrganizationalUnit::new("Team \"A\" #1 <b>x\nnext | line"),
+        )
+        .unwrap();
+    app.add(
+        &ou,
+        Account::new("a \"quoted\" <i>name</i> #2", "aws+odd@acme.example").id("Odd"),
+    )
+    .unwrap();
+    let mermaid = diagram::mermaid(&app);
+    assert!(
+        mermaid.contains("[\"Team #quot;A#quot; #35;1 #lt;b#gt;x next | line\"]"),
+        "{mermaid}"
+    );
+    assert!(
+        mermaid.contains("([\"a #quot;quoted#quot; #lt;i#gt;name#lt;/i#gt; #35;2\"])"),
+        "{mermaid}"
+    );
+    // Every line is one statement: no name broke one in two.
+    assert!(
+        mermaid.lines().skip(1).all(|l| l.starts_with("  n")),
+        "{mermaid}"
+    );
+    // Written with an assembly, which CI renders with mermaid-cli.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("assemblies")
+        .join("diagram_markup");
+    let assembly = app.synth_to(dir).unwrap();
+    assert_eq!(assembly.diagram(), mermaid);
 }

@@ -61,8 +61,22 @@ impl Ids {
     }
 }
 
+/// `text` as the inside of a quoted Mermaid label: what Mermaid would read as markup or
+/// as the end of the label (`#`, `"`, `<`, `>`) as its entity code, and line breaks
+/// and other control characters (an OU name may hold any) as spaces.
 fn label(text: &str) -> String {
-    text.replace('"', "#quot;")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '#' => out.push_str("#35;"),
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn parent_node(p: &Parent) -> NodeId {
@@ -628,5 +642,19 @@ fn short_type(t: &str) -> &str {
         "BACKUP_POLICY" => "backup policy",
         "AISERVICES_OPT_OUT_POLICY" => "AI opt-out policy",
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::label;
+
+    #[test]
+    fn labels_keep_markup_and_line_breaks_out_of_the_diagram() {
+        assert_eq!(label("Prod"), "Prod");
+        assert_eq!(
+            label("a\"b#c<i>d</i>\ne\tf"),
+            "a#quot;b#35;c#lt;i#gt;d#lt;/i#gt; e f"
+        );
     }
 }
