@@ -379,6 +379,7 @@ mod policy_type;
 mod quotas;
 pub mod review;
 pub mod services;
+mod shell;
 pub mod spec;
 pub mod stackset;
 #[cfg(feature = "testing")]

@@ -602,3 +602,36 @@ fn the_layout_with_identity_center_deploys() {
         .unwrap()
         .contains("--parameter-overrides InstanceArn=\"$InstanceArn\""));
 }
+
+#[test]
+fn values_the_shell_would_read_reach_the_plans_commands_as_written() {
+    use orgstack::services::{DelegatedAdministrator, Service};
+    let (mut app, org) = existing_organization();
+    let mgmt = app.stack("Security").unwrap();
+    // `$` and a backtick are valid in an account's e-mail; a shell expands both inside
+    // double quotes.
+    let email = "sec$ops`id`+audit@acme.example";
+    let audit = app
+        .add(&org, orgstack::org::Account::new("Audit", email))
+        .unwrap();
+    app.add(&mgmt, DelegatedAdministrator::new(Service::Config, &audit))
+        .unwrap();
+    let plan = app.synth().unwrap().deploy_plan().to_owned();
+    let line = plan
+        .lines()
+        .find(|l| l.starts_with("ADMIN_ID="))
+        .unwrap_or_else(|| panic!("no ADMIN_ID line in {plan}"));
+    // Run it with an `aws` that prints its `--query` argument.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "aws() {{ while [ \"$1\" != --query ]; do shift; done; printf '%s' \"$2\"; }}\n{line}\nprintf '%s' \"$ADMIN_ID\""
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("Accounts[?Email=='{email}'].Id"),
+        "{line}"
+    );
+}

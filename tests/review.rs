@@ -176,8 +176,23 @@ fn renaming_an_account_that_keeps_its_id_cannot_be_updated_and_says_how_instead(
     let c = &d.changes()[0];
     assert!(c.message.contains("`Prod`") && c.message.contains("`Production`"));
     assert!(c.remedy.as_deref().unwrap().contains(
-        "aws account put-account-name --account-id ACCOUNT_ID --account-name 'Production'`"
+        "aws account put-account-name --account-id ACCOUNT_ID --account-name Production`"
     ));
+    // A name the shell would read is quoted so that it reaches the command as written.
+    let odd = Org {
+        prod_name: "Prod's $HOME",
+        ..old.clone()
+    };
+    let d = diff(&old, &odd);
+    assert!(
+        d.changes()[0]
+            .remedy
+            .as_deref()
+            .unwrap()
+            .contains("--account-name 'Prod'\\''s $HOME'`"),
+        "{:?}",
+        d.changes()[0].remedy
+    );
     assert_eq!(
         c.id,
         format!(
@@ -228,7 +243,7 @@ fn changing_an_accounts_email_cannot_be_updated() {
     );
     let remedy = d.changes()[0].remedy.as_deref().unwrap();
     assert!(remedy.contains("aws account start-primary-email-update"));
-    assert!(remedy.contains("--primary-email 'aws+production@acme.example' --otp CODE"));
+    assert!(remedy.contains("--primary-email aws+production@acme.example --otp CODE"));
 }
 
 #[test]

@@ -1030,7 +1030,7 @@ fn account_update(key: &str, o: Option<&Value>, n: Option<&Value>) -> (String, S
     // The new value as the shell takes it (single-quoted), or a placeholder for a value
     // CloudFormation computes.
     let arg = match n.and_then(Value::as_str) {
-        Some(v) => format!("'{}'", v.replace('\'', "'\\''")),
+        Some(v) => crate::shell::quote(v),
         None => "NEW_VALUE".to_owned(),
     };
     let (o, n) = (show_opt(o), show_opt(n));

@@ -180,7 +180,14 @@ impl AdminData {
                     .accounts()
                     .find(|a| a.handle().node() == Some(n))?
                     .email();
-                format!("\"$(aws organizations list-accounts --query \"Accounts[?Email=='{email}'].Id\" --output text)\"")
+                let query = format!(
+                    "Accounts[?Email=={}].Id",
+                    crate::shell::jmespath_literal(email)
+                );
+                format!(
+                    "\"$(aws organizations list-accounts --query {} --output text)\"",
+                    crate::shell::query(&query)
+                )
             }
             None => self.account.id().as_str()?.to_owned(),
         };

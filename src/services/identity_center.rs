@@ -458,11 +458,10 @@ impl Typed for CenterData {
             let id = serde_json::json!({
                 "UniqueAttribute": { "AttributePath": "displayName", "AttributeValue": display }
             })
-            .to_string()
-            // Inside single quotes in the shell: a quote of the name closes and reopens them.
-            .replace('\'', "'\\''");
+            .to_string();
             commands.push(format!(
-                "{param}=\"$(aws identitystore get-group-id --region {home} --identity-store-id \"$IdentityStoreId\" --alternate-identifier '{id}' --query GroupId --output text)\""
+                "{param}=\"$(aws identitystore get-group-id --region {home} --identity-store-id \"$IdentityStoreId\" --alternate-identifier {} --query GroupId --output text)\"",
+                crate::shell::quote(&id)
             ));
         }
         out.push(Need::BeforeStack {

@@ -80,7 +80,11 @@ fn password_policy_step(account_name: &str, role_name: &str) -> DeployStep {
         ),
         [
             format!(
-                "IDENTITY_ID=\"$(aws organizations list-accounts --query \"Accounts[?Name=='{account_name}'].Id\" --output text)\""
+                "IDENTITY_ID=\"$(aws organizations list-accounts --query {} --output text)\"",
+                crate::shell::query(&format!(
+                    "Accounts[?Name=={}].Id",
+                    crate::shell::jmespath_literal(account_name)
+                ))
             ),
             format!(
                 "aws configure set profile.{profile}.role_arn \"arn:aws:iam::$IDENTITY_ID:role/{role_name}\""
