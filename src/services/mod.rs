@@ -12,7 +12,9 @@
 //!   `AWS::SecurityHub::DelegatedAdmin` instead.
 //! - [`SecurityServices`]: all five switched on, with AWS Config recording in every
 //!   account and region, an organization aggregator, a baseline of organization rules
-//!   ([`ConfigRule::baseline`]) and a Firewall Manager security-group audit.
+//!   ([`ConfigRule::baseline`]), every account enrolled in GuardDuty by a
+//!   [`GuardDutyPolicy`] at the root (foundational threat detection in the services'
+//!   regions) and a Firewall Manager security-group audit.
 //! - [`IdentityCenter`]: IAM Identity Center's permission sets, and assignments as a
 //!   matrix of group × permission set × OU or account, expanded into one
 //!   `AWS::SSO::Assignment` per account at synthesis and split over stacks past the quotas.
