@@ -339,7 +339,7 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn renders_the_default_and_the_regions_in_order() {
+    fn renders_the_default_and_each_region_block() {
         let policy = GuardDutyPolicy::new()
             .region(
                 "eu-west-1",
@@ -349,7 +349,7 @@ mod tests {
             )
             .default_block(GuardDutyBlock::new().enable_all(GuardDutyFeature::ALL));
         assert_eq!(
-            serde_json::to_string(&policy.to_json()).unwrap(),
+            policy.to_json(),
             json!({ "guardduty": {
                 "default": {
                     "foundational": { "@@assign": "enabled" },
@@ -364,7 +364,6 @@ mod tests {
                     "eks_audit_logs": { "@@assign": "disabled" }
                 }
             } })
-            .to_string()
         );
         assert!(policy.validate().is_ok());
     }
