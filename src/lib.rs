@@ -300,9 +300,10 @@
 //! the account and the stack needing it. [`services::IdentityCenter`] holds permission sets
 //! and an assignment matrix (group × permission set × OU or account) expanded per account
 //! at synthesis and split over stacks; the layout takes it instead of IAM users with
-//! [`layouts::IdentityModel::IdentityCenter`]. Tag, backup, AI opt-out and Security Hub policies have
-//! typed documents ([`services::TagPolicy`]…) and an offline effective policy
-//! ([`services::effective_policy_of`]).
+//! [`layouts::IdentityModel::IdentityCenter`]. Tag, backup, AI opt-out, Security Hub and GuardDuty policies have
+//! typed documents ([`services::TagPolicy`]…, [`services::GuardDutyPolicy`], which
+//! `SecurityServices` attaches at the root to enrol every account in GuardDuty) and an
+//! offline effective policy ([`services::effective_policy_of`]).
 //!
 //! ```
 //! use orgstack::{App, layouts::FiveAccountLayout, services::SecurityServices};
@@ -319,8 +320,8 @@
 //! # Ok::<(), orgstack::Error>(())
 //! ```
 //!
-//! What they leave out: a typed `GUARDDUTY_POLICY` (a `SECURITYHUB_POLICY` is
-//! [`services::SecurityHubPolicy`], attached by you), Security Hub's central configuration, GuardDuty's protection plans, conformance packs and
+//! What they leave out: a Security Hub policy attached for you (a `SECURITYHUB_POLICY` is
+//! [`services::SecurityHubPolicy`], attached by you), Security Hub's central configuration, GuardDuty's detection settings, conformance packs and
 //! custom Config rules; Identity Center's assignments of existing accounts by OU, of users,
 //! and from a delegated administrator. See each type's documentation.
 //! ## Reviewing a change

@@ -276,3 +276,36 @@ fn a_security_hub_policy_inherits_its_regions() {
         Some(json!({ "securityhub": { "enable_in_regions": ["ALL_SUPPORTED"] } }))
     );
 }
+
+#[test]
+fn a_guardduty_policy_of_an_ou_overrides_a_region_of_the_root() {
+    use orgstack::services::{GuardDutyBlock, GuardDutyFeature, GuardDutyPolicy};
+    let mut app = App::new();
+    let mgmt = app.stack("Management").unwrap();
+    let org = app.add(&mgmt, Organization::create()).unwrap();
+    let prod = app.add(&org, OrganizationalUnit::new("Prod")).unwrap();
+    let account = app
+        .add(&prod, Account::new("Shop", "aws+shop@acme.example"))
+        .unwrap();
+    let root = GuardDutyPolicy::new()
+        .default_block(GuardDutyBlock::new().enable(GuardDutyFeature::Foundational))
+        .add_to(&mut app, &org, "GuardDutyRoot")
+        .unwrap();
+    root.attach(&mut app, &org);
+    let ou = GuardDutyPolicy::new()
+        .default_block(
+            GuardDutyBlock::new()
+                .enable(GuardDutyFeature::Foundational)
+                .enable(GuardDutyFeature::S3DataEvents),
+        )
+        .add_to(&mut app, &org, "GuardDutyProd")
+        .unwrap();
+    ou.attach(&mut app, &prod);
+    assert_eq!(
+        effective_policy_of(&app, &account, &PolicyType::GuardDutyPolicy),
+        Some(json!({ "guardduty": { "default": {
+            "foundational": "enabled",
+            "s3_data_events": "enabled"
+        } } }))
+    );
+}

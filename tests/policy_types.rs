@@ -581,3 +581,86 @@ fn an_rcp_denies_to_every_principal_and_nothing_else() {
         ]
     );
 }
+
+// ----- the typed GuardDuty policy -----
+
+#[test]
+fn a_guardduty_policy_renders_its_blocks_and_its_type_is_enabled_by_the_plan() {
+    use orgstack::services::{GuardDutyBlock, GuardDutyFeature, GuardDutyPolicy};
+    let (mut app, org) = management(Quotas::default());
+    let policy = GuardDutyPolicy::new()
+        .default_block(GuardDutyBlock::new().enable(GuardDutyFeature::Foundational))
+        .region(
+            "eu-west-1",
+            GuardDutyBlock::new()
+                .enable(GuardDutyFeature::Foundational)
+                .enable(GuardDutyFeature::RdsLoginEvents),
+        )
+        .add_to(&mut app, &org, "GuardDutyEverywhere")
+        .unwrap();
+    policy.attach(&mut app, &org);
+    let assembly = app.synth().unwrap();
+    let t: Json = serde_json::from_str(assembly.template_json("Management").unwrap()).unwrap();
+    let (_, res) = t["Resources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, r)| r["Properties"]["Type"] == "GUARDDUTY_POLICY")
+        .unwrap();
+    assert_eq!(res["Type"], "AWS::Organizations::Policy");
+    assert_eq!(res["Properties"]["Name"], "GuardDutyEverywhere");
+    assert_eq!(
+        res["Properties"]["Content"],
+        serde_json::json!({ "guardduty": {
+            "default": { "foundational": { "@@assign": "enabled" } },
+            "eu-west-1": {
+                "foundational": { "@@assign": "enabled" },
+                "rds_login_events": { "@@assign": "enabled" }
+            }
+        } })
+    );
+    assert!(assembly
+        .deploy_plan()
+        .contains("enable-policy-type --root-id \"$ROOT_ID\" --policy-type GUARDDUTY_POLICY"));
+}
+
+#[test]
+fn a_guardduty_policy_without_blocks_or_features_is_reported_at_its_path() {
+    use orgstack::services::{GuardDutyBlock, GuardDutyFeature, GuardDutyPolicy};
+    let (mut app, org) = management(Quotas::default());
+    GuardDutyPolicy::new()
+        .add_to(&mut app, &org, "Empty")
+        .unwrap();
+    GuardDutyPolicy::new()
+        .region("eu-west-1", GuardDutyBlock::new())
+        .region(
+            "eu_west_2",
+            GuardDutyBlock::new().enable(GuardDutyFeature::Foundational),
+        )
+        .add_to(&mut app, &org, "Regions")
+        .unwrap();
+    let found: Vec<(String, Rule, String)> = validation_errors(&app)
+        .into_iter()
+        .map(|d| (d.path, d.rule, d.value))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "Management/Policies/Empty".to_owned(),
+                Rule::PolicyDocument,
+                "{}".to_owned()
+            ),
+            (
+                "Management/Policies/Regions".to_owned(),
+                Rule::PolicyDocument,
+                "eu-west-1".to_owned()
+            ),
+            (
+                "Management/Policies/Regions".to_owned(),
+                Rule::Region,
+                "eu_west_2".to_owned()
+            ),
+        ]
+    );
+}

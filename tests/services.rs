@@ -375,3 +375,132 @@ fn an_existing_administrator_needs_an_account_id() {
         "Management/AccessAnalyzerAdministrator"
     );
 }
+
+#[test]
+fn guardduty_enrols_every_account_by_a_policy_at_the_root() {
+    let assembly = services_example::app().unwrap().synth().unwrap();
+    let t = parse(assembly.template_json("Management").unwrap());
+    let policies: Vec<_> = of_type(&t, "AWS::Organizations::Policy")
+        .into_iter()
+        .filter(|(_, p)| p["Properties"]["Type"] == "GUARDDUTY_POLICY")
+        .collect();
+    assert_eq!(policies.len(), 1);
+    let props = &policies[0].1["Properties"];
+    assert_eq!(props["Name"], "acme-guardduty");
+    // Foundational detection in each of the services' regions; no default block, so the
+    // regions outside them are left as they are.
+    let enabled = serde_json::json!({ "foundational": { "@@assign": "enabled" } });
+    assert_eq!(
+        props["Content"],
+        serde_json::json!({ "guardduty": { "us-east-1": enabled, "eu-west-1": enabled } })
+    );
+    // Attached at the root.
+    assert_eq!(props["TargetIds"].as_array().unwrap().len(), 1);
+    assert!(props["TargetIds"][0]["Fn::ImportValue"]
+        .as_str()
+        .unwrap()
+        .ends_with(":RootId"));
+
+    let plan = assembly.deploy_plan();
+    // The policy type is enabled before the stack attaching the policy, the administrator
+    // designated after the account exists and before the services' stack.
+    let policy_type = plan
+        .find("enable-policy-type --root-id \"$ROOT_ID\" --policy-type GUARDDUTY_POLICY")
+        .unwrap();
+    let management = plan.find("--stack-name Management ").unwrap();
+    let admin = plan
+        .find(". Make acme-audit the Amazon GuardDuty administrator")
+        .unwrap_or_else(|| panic!("{plan}"));
+    let services = plan.find("--stack-name Services ").unwrap();
+    assert!(policy_type < management && management < admin && admin < services);
+    // The members are enrolled by the policy, not by the administrator's own call; the
+    // management account gets the service-linked role the policy needs there.
+    assert!(
+        !plan.contains("update-organization-configuration"),
+        "{plan}"
+    );
+    assert!(plan.contains(
+        "aws iam get-role --role-name AWSServiceRoleForAmazonGuardDuty >/dev/null 2>&1 || aws iam create-service-linked-role --aws-service-name guardduty.amazonaws.com"
+    ));
+}
+
+#[test]
+fn guardduty_protection_plans_join_foundational_detection_in_every_region() {
+    use orgstack::services::GuardDutyFeature;
+    let mut app = App::new();
+    let mgmt = app.stack("Management").unwrap();
+    let org = app.add(&mgmt, Organization::create()).unwrap();
+    let audit = app
+        .add(&org, Account::new("Audit", "aws+audit@acme.example"))
+        .unwrap();
+    let services = app.stack("Services").unwrap();
+    let handle = app
+        .add(
+            &services,
+            SecurityServices::new("acme", org, &audit)
+                .regions(["eu-west-1"])
+                .guardduty_features([
+                    GuardDutyFeature::S3DataEvents,
+                    GuardDutyFeature::Foundational,
+                ]),
+        )
+        .unwrap();
+    assert!(handle.guardduty_policy().is_some());
+    let assembly = app.synth().unwrap();
+    let t = parse(assembly.template_json("Management").unwrap());
+    let content = of_type(&t, "AWS::Organizations::Policy")
+        .into_iter()
+        .find(|(_, p)| p["Properties"]["Type"] == "GUARDDUTY_POLICY")
+        .unwrap()
+        .1["Properties"]["Content"]
+        .clone();
+    let block = serde_json::json!({
+        "foundational": { "@@assign": "enabled" },
+        "s3_data_events": { "@@assign": "enabled" }
+    });
+    assert_eq!(
+        content,
+        serde_json::json!({ "guardduty": { "us-east-1": block, "eu-west-1": block } })
+    );
+}
+
+#[test]
+fn without_guardduty_there_is_no_guardduty_policy() {
+    let mut app = App::new();
+    let mgmt = app.stack("Management").unwrap();
+    let org = app.add(&mgmt, Organization::create()).unwrap();
+    let audit = app
+        .add(&org, Account::new("Audit", "aws+audit@acme.example"))
+        .unwrap();
+    let services = app.stack("Services").unwrap();
+    let handle = app
+        .add(
+            &services,
+            SecurityServices::new("acme", org, &audit).without(Service::GuardDuty),
+        )
+        .unwrap();
+    assert!(handle.guardduty_policy().is_none());
+    let plan = app.synth().unwrap().deploy_plan().to_owned();
+    assert!(!plan.contains("GUARDDUTY_POLICY"), "{plan}");
+    assert!(!plan.contains("guardduty"), "{plan}");
+}
+
+#[test]
+fn a_guardduty_administrator_alone_still_says_how_to_enrol_the_members() {
+    let mut app = App::new();
+    let mgmt = app.stack("Management").unwrap();
+    app.add(&mgmt, Organization::existing("r-ab12", "o-abcdef1234"))
+        .unwrap();
+    let audit = Account::existing("111122223333");
+    app.add(
+        &mgmt,
+        DelegatedAdministrator::new(Service::GuardDuty, &audit),
+    )
+    .unwrap();
+    let plan = app.synth().unwrap().deploy_plan().to_owned();
+    assert!(
+        plan.contains("--auto-enable-organization-members ALL"),
+        "{plan}"
+    );
+    assert!(!plan.contains("GUARDDUTY_POLICY"), "{plan}");
+}

@@ -14,6 +14,10 @@ use crate::org::AccountHandle;
 /// policies are in.
 pub const FMS_ADMIN_REGION: &str = "us-east-1";
 
+/// GuardDuty's service-linked role, which a GuardDuty policy needs in the management
+/// account to enable GuardDuty there.
+const GUARDDUTY_SERVICE_LINKED_ROLE: &str = "AWSServiceRoleForAmazonGuardDuty";
+
 /// A security service an account of the organization can administer for every other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -102,6 +106,7 @@ pub struct DelegatedAdministrator {
     service: Service,
     account: AccountHandle,
     regions: Vec<String>,
+    members_by_policy: bool,
 }
 
 impl DelegatedAdministrator {
@@ -111,6 +116,7 @@ impl DelegatedAdministrator {
             service,
             account: account.clone(),
             regions: Vec::new(),
+            members_by_policy: false,
         }
     }
 
@@ -123,6 +129,16 @@ impl DelegatedAdministrator {
                 self.regions.push(r);
             }
         }
+        self
+    }
+
+    /// GuardDuty: the member accounts are enrolled by a `GUARDDUTY_POLICY` attached
+    /// elsewhere (as [`SecurityServices`](super::SecurityServices) attaches one), not by
+    /// the administrator's `update-organization-configuration`; the plan says so and
+    /// creates GuardDuty's service-linked role in the management account, which the
+    /// policy needs there.
+    pub(crate) fn members_by_policy(mut self) -> Self {
+        self.members_by_policy = true;
         self
     }
 }
@@ -167,6 +183,7 @@ struct AdminData {
     service: Service,
     account: AccountHandle,
     regions: Vec<String>,
+    members_by_policy: bool,
 }
 
 impl AdminData {
@@ -321,6 +338,16 @@ impl Typed for AdminData {
                         "aws guardduty list-organization-admin-accounts --region {r} --query \"AdminAccounts[?AdminAccountId=='$ADMIN_ID'].AdminAccountId\" --output text | grep -q . || aws guardduty enable-organization-admin-account --admin-account-id \"$ADMIN_ID\" --region {r}"
                     ));
                 }
+                if self.members_by_policy {
+                    commands.push(format!("aws iam get-role --role-name {GUARDDUTY_SERVICE_LINKED_ROLE} >/dev/null 2>&1 || aws iam create-service-linked-role --aws-service-name guardduty.amazonaws.com"));
+                    why = format!("GuardDuty's administrator is designated per region by GuardDuty itself (which enables its trusted access and turns GuardDuty on in {name}); CloudFormation has no resource for it. The member accounts, new ones included, are enrolled by the GUARDDUTY_POLICY attached at the root, which GuardDuty applies through this administrator in the regions the policy names. The policy enables GuardDuty in the management account only where GuardDuty's service-linked role exists: the last command creates it there (IAM roles are global: once for every region).");
+                    out.push(Need::BeforeStack {
+                        title: format!("Make {name} the {service} administrator"),
+                        why,
+                        commands,
+                    });
+                    return;
+                }
                 why = format!("GuardDuty's administrator is designated per region by GuardDuty itself (which enables its trusted access and turns GuardDuty on in {name}); CloudFormation has no resource for it. Then, in {name}, every member account is enrolled, new ones included: run the `update-organization-configuration` commands with credentials of {name}.");
                 for r in self.regions(app) {
                     commands.push(format!(
@@ -377,6 +404,7 @@ impl<P: Scope + ?Sized> Construct<P> for DelegatedAdministrator {
                 service: self.service,
                 account: self.account,
                 regions: self.regions,
+                members_by_policy: self.members_by_policy,
             },
         );
         let resource = if service == Service::SecurityHub {

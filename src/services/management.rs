@@ -388,7 +388,7 @@ impl SecurityHubPolicy {
     }
 }
 
-fn json_to_value(j: &Json) -> Value {
+pub(crate) fn json_to_value(j: &Json) -> Value {
     match j {
         Json::Null => Value::Null,
         Json::Bool(b) => Value::Bool(*b),

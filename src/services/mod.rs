@@ -12,23 +12,31 @@
 //!   `AWS::SecurityHub::DelegatedAdmin` instead.
 //! - [`SecurityServices`]: all five switched on, with AWS Config recording in every
 //!   account and region, an organization aggregator, a baseline of organization rules
-//!   ([`ConfigRule::baseline`]) and a Firewall Manager security-group audit.
+//!   ([`ConfigRule::baseline`]), every account enrolled in GuardDuty by a
+//!   [`GuardDutyPolicy`] at the root (foundational threat detection in the services'
+//!   regions) and a Firewall Manager security-group audit.
 //! - [`IdentityCenter`]: IAM Identity Center's permission sets, and assignments as a
 //!   matrix of group × permission set × OU or account, expanded into one
 //!   `AWS::SSO::Assignment` per account at synthesis and split over stacks past the quotas.
 //! - Management policies as typed documents — [`TagPolicy`], [`BackupPolicy`],
 //!   [`AiServicesOptOutPolicy`], [`SecurityHubPolicy`], built of [`Setting`]s with the
-//!   inheritance operators —
-//!   and the offline effective policy of an account ([`effective_policy_of`]).
+//!   inheritance operators, and [`GuardDutyPolicy`] (a `default` block and blocks per
+//!   region of [`GuardDutyFeature`]s enabled or disabled, checked: at least one block,
+//!   features in every region's block, region names that are regions) —
+//!   and the offline effective policy of an account ([`effective_policy_of`]). Which
+//!   details of the GuardDuty document follow its documented syntax, and which could not
+//!   be confirmed, is said on [`GuardDutyPolicy`]'s page.
 
 mod admin;
 mod config;
+mod guardduty;
 mod identity_center;
 mod management;
 mod security;
 
 pub use admin::{DelegatedAdministrator, DelegatedAdministratorHandle, Service, FMS_ADMIN_REGION};
 pub use config::{ConfigRule, CONFIG_PRINCIPAL};
+pub use guardduty::{FeatureState, GuardDutyBlock, GuardDutyFeature, GuardDutyPolicy};
 pub(crate) use identity_center::CenterData;
 pub use identity_center::{
     AssignmentTarget, IdentityCenter, IdentityCenterHandle, PermissionSet, PermissionsBoundary,

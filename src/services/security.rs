@@ -6,11 +6,12 @@ use crate::cfn::{Resource, Value};
 use crate::error::{Diagnostic, Result, Rule};
 use crate::iam::{ManagedPolicyRef, PolicyDocument, Principal, Statement};
 use crate::obj;
-use crate::org::{AccountHandle, OrganizationHandle, OuHandle};
+use crate::org::{AccountHandle, OrganizationHandle, OuHandle, Policy, PolicyHandle, PolicyType};
 use crate::stackset::{StackSet, StackSetHandle};
 
 use super::admin::{DelegatedAdministrator, DelegatedAdministratorHandle, Service};
 use super::config::{self, ConfigRule, GlobalResources, CONFIG_PRINCIPAL};
+use super::guardduty::{GuardDutyBlock, GuardDutyFeature, GuardDutyPolicy};
 
 /// AWS Config, GuardDuty, Security Hub, IAM Access Analyzer and Firewall Manager across
 /// the organization, with one account (the audit account of the five-account layout) as
@@ -29,9 +30,18 @@ use super::config::{self, ConfigRule, GlobalResources, CONFIG_PRINCIPAL};
 ///   management account (the services' stack, home region; [`management_recorder`](Self::management_recorder));
 ///   in the administrator, an organization aggregator of every region and the
 ///   organization rules ([`ConfigRule::baseline`] unless [`config_rules`](Self::config_rules)).
-/// - **GuardDuty**: the administrator designated in every region, and every member
-///   account enrolled, new ones included (plan steps: CloudFormation has no resource for
-///   either; designating the administrator turns GuardDuty on there).
+/// - **GuardDuty**: the administrator designated in every [region](Self::regions) (a plan
+///   step: CloudFormation has no resource for it; designating the administrator turns
+///   GuardDuty on there), and every account enrolled, new ones included, by a
+///   `GUARDDUTY_POLICY` ([`GuardDutyPolicy`]) attached at the root, in the organization's
+///   stack: a block per region enabling foundational threat detection and the
+///   [protection plans](Self::guardduty_features) asked for (none by default), so regions
+///   outside them are left as they are. The plan enables the policy type, and creates
+///   GuardDuty's service-linked role in the management account, without which the policy
+///   does not enable GuardDuty there. The policy is attached when the organization's stack
+///   deploys, before the plan designates the administrator, through which GuardDuty
+///   applies it; accounts joined by invitation rather than through the organization are
+///   not covered.
 /// - **Security Hub**: `AWS::SecurityHub::DelegatedAdmin` (home region; other regions
 ///   through plan steps) and, in the administrator, `AWS::SecurityHub::OrganizationConfiguration`
 ///   that enables Security Hub and its default standards in new accounts.
@@ -40,12 +50,12 @@ use super::config::{self, ConfigRule, GlobalResources, CONFIG_PRINCIPAL};
 ///   usage audit policy over the [scoped OUs](Self::firewall_scope) (every account without
 ///   any).
 ///
-/// What it does not do: it attaches no GuardDuty or Security Hub Organizations policy
-/// (`GUARDDUTY_POLICY` has no typed document here; a `SECURITYHUB_POLICY` is a
-/// [`SecurityHubPolicy`](super::SecurityHubPolicy) you attach with
-/// [`crate::org::Policy::management`]);
-/// Security Hub's central configuration, GuardDuty's protection plans, conformance packs
-/// and custom Config rules are not modelled; an account that already has AWS Config's
+/// What it does not do: it attaches no Security Hub Organizations policy (a
+/// `SECURITYHUB_POLICY` is a [`SecurityHubPolicy`](super::SecurityHubPolicy) you attach
+/// with [`crate::org::Policy::management`]); GuardDuty's detection settings (trusted IP
+/// and threat lists, suppression rules, findings export) and the protection plans the
+/// policy does not model (see [`GuardDutyFeature`]), Security Hub's central
+/// configuration, conformance packs and custom Config rules are not modelled; an account that already has AWS Config's
 /// service-linked role (Config turned on by hand) makes the recorder StackSet fail there
 /// until the role is imported or the instance is removed.
 ///
@@ -75,6 +85,7 @@ pub struct SecurityServices {
     management_recorder: bool,
     firewall_scope: Vec<OuHandle>,
     retention_days: u32,
+    guardduty_features: Vec<GuardDutyFeature>,
 }
 
 impl SecurityServices {
@@ -97,6 +108,7 @@ impl SecurityServices {
             management_recorder: true,
             firewall_scope: Vec::new(),
             retention_days: 365,
+            guardduty_features: vec![GuardDutyFeature::Foundational],
         }
     }
 
@@ -151,6 +163,21 @@ impl SecurityServices {
         self
     }
 
+    /// The GuardDuty features the policy at the root enables in every region, besides
+    /// foundational threat detection, which it always enables (the only one by default:
+    /// each protection plan is billed on its own).
+    pub fn guardduty_features(
+        mut self,
+        features: impl IntoIterator<Item = GuardDutyFeature>,
+    ) -> Self {
+        for f in features {
+            if !self.guardduty_features.contains(&f) {
+                self.guardduty_features.push(f);
+            }
+        }
+        self
+    }
+
     fn on(&self, s: Service) -> bool {
         self.services.contains(&s)
     }
@@ -164,6 +191,7 @@ pub struct SecurityServicesHandle {
     config_bucket: Option<StackSetHandle>,
     recorders: Vec<StackSetHandle>,
     administration: StackSetHandle,
+    guardduty_policy: Option<PolicyHandle>,
 }
 
 impl Scope for SecurityServicesHandle {
@@ -191,6 +219,11 @@ impl SecurityServicesHandle {
     /// Firewall Manager policy. Add your own to its template.
     pub fn administration(&self) -> StackSetHandle {
         self.administration
+    }
+    /// The `GUARDDUTY_POLICY` attached at the root, which enrols every account in
+    /// GuardDuty (with GuardDuty on). It is in the organization's stack.
+    pub fn guardduty_policy(&self) -> Option<PolicyHandle> {
+        self.guardduty_policy
     }
 }
 
@@ -235,10 +268,34 @@ impl<P: Scope + ?Sized> Construct<P> for SecurityServices {
         for s in Service::ALL.into_iter().filter(|s| self.on(*s)) {
             let admin = DelegatedAdministrator::new(s, &self.administrator);
             let admin = match s {
-                Service::GuardDuty | Service::SecurityHub => admin.regions(regions.clone()),
+                Service::GuardDuty => admin.regions(regions.clone()).members_by_policy(),
+                Service::SecurityHub => admin.regions(regions.clone()),
                 _ => admin,
             };
             administrators.push(app.add(&me, admin)?);
+        }
+
+        // Every account enrolled in GuardDuty, new ones included, by a policy at the
+        // root: a block per region (the regions the administrator is designated in), so
+        // regions outside them are left as they are.
+        let mut guardduty_policy = None;
+        if self.on(Service::GuardDuty) {
+            let block = GuardDutyBlock::new()
+                .enable(GuardDutyFeature::Foundational)
+                .enable_all(self.guardduty_features.iter().copied());
+            let document = GuardDutyPolicy::new().regions(regions.iter().cloned(), &block);
+            let policy = Policy::management(
+                format!("{prefix}-guardduty"),
+                PolicyType::GuardDutyPolicy,
+                document.content(),
+            )
+            .id("GuardDutyMembers")
+            .description(
+                "GuardDuty in every account of the organization, in the security services' regions",
+            );
+            let handle = document.add_with(app, &self.organization, policy)?;
+            handle.attach(app, &self.organization);
+            guardduty_policy = Some(handle);
         }
 
         let org_id = Value::from(self.organization.id());
@@ -478,6 +535,7 @@ impl<P: Scope + ?Sized> Construct<P> for SecurityServices {
             config_bucket,
             recorders,
             administration,
+            guardduty_policy,
         })
     }
 }
