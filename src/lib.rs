@@ -301,8 +301,9 @@
 //! and an assignment matrix (group × permission set × OU or account) expanded per account
 //! at synthesis and split over stacks; the layout takes it instead of IAM users with
 //! [`layouts::IdentityModel::IdentityCenter`]. Tag, backup, AI opt-out, Security Hub and GuardDuty policies have
-//! typed documents ([`services::TagPolicy`]…, [`services::GuardDutyPolicy`], which
-//! `SecurityServices` attaches at the root to enrol every account in GuardDuty) and an
+//! typed documents ([`services::TagPolicy`]…, [`services::GuardDutyPolicy`], with which
+//! `SecurityServices` can enrol every account in GuardDuty instead of the administrator's
+//! own call) and an
 //! offline effective policy ([`services::effective_policy_of`]).
 //!
 //! ```

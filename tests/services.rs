@@ -376,9 +376,100 @@ fn an_existing_administrator_needs_an_account_id() {
     );
 }
 
+/// The calls a plan step's commands make, one line each, with an `aws` that prints its
+/// arguments (and the id the first lookup finds).
+fn calls_of(step: &str) -> Vec<String> {
+    let script = format!(
+        "aws() {{ echo \"aws $*\" >> \"$LOG\"; case \"$*\" in *list-accounts*) echo 111122223333;; *list-detectors*) echo det-1;; esac; }}\n{step}"
+    );
+    let log = std::env::temp_dir().join(format!("orgstack-calls-{}", std::process::id()));
+    let _ = std::fs::remove_file(&log);
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .env("LOG", &log)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let calls = std::fs::read_to_string(&log).unwrap_or_default();
+    let _ = std::fs::remove_file(&log);
+    calls.lines().map(str::to_owned).collect()
+}
+
+/// The commands of the plan's step titled `title`.
+fn step_commands(assembly: &orgstack::app::Assembly, title: &str) -> String {
+    let manifest: serde_json::Value = serde_json::from_str(assembly.manifest()).unwrap();
+    let step = manifest["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["title"] == title)
+        .unwrap_or_else(|| panic!("no step {title}"));
+    step["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[test]
-fn guardduty_enrols_every_account_by_a_policy_at_the_root() {
+fn guardduty_enrols_every_account_through_its_administrator_by_default() {
     let assembly = services_example::app().unwrap().synth().unwrap();
+    let t = parse(assembly.template_json("Management").unwrap());
+    assert!(of_type(&t, "AWS::Organizations::Policy")
+        .iter()
+        .all(|(_, p)| p["Properties"]["Type"] != "GUARDDUTY_POLICY"));
+    assert!(!assembly.deploy_plan().contains("GUARDDUTY_POLICY"));
+    let step = step_commands(
+        &assembly,
+        "Make acme-audit the Amazon GuardDuty administrator",
+    );
+    let calls = calls_of(&step);
+    let designate = |r: &str| {
+        format!("aws guardduty enable-organization-admin-account --admin-account-id 111122223333 --region {r}")
+    };
+    let enrol = |r: &str| {
+        format!("aws guardduty update-organization-configuration --profile acme-audit --region {r} --detector-id det-1 --auto-enable-organization-members ALL")
+    };
+    let at = |call: &str| {
+        calls
+            .iter()
+            .position(|c| c == call)
+            .unwrap_or_else(|| panic!("no `{call}` in {calls:#?}"))
+    };
+    // Designated in each region by the management account, then every member enrolled by
+    // the administrator itself, through a profile assuming its access role.
+    let profile = at("aws configure set profile.acme-audit.role_arn arn:aws:iam::111122223333:role/OrganizationAccountAccessRole");
+    for r in ["us-east-1", "eu-west-1"] {
+        assert!(at(&designate(r)) < profile, "{calls:#?}");
+        assert!(profile < at(&enrol(r)), "{calls:#?}");
+    }
+    // The detector looked up is the administrator's, in the region it enrols.
+    assert!(calls.contains(&"aws guardduty list-detectors --profile acme-audit --region eu-west-1 --query DetectorIds[0] --output text".to_owned()), "{calls:#?}");
+}
+
+#[test]
+fn guardduty_enrols_every_account_by_a_policy_at_the_root_when_asked() {
+    use orgstack::services::GuardDutyEnrolment;
+    let mut app = App::new();
+    let mgmt = app.stack("Management").unwrap();
+    let org = app.add(&mgmt, Organization::create()).unwrap();
+    let audit = app
+        .add(&org, Account::new("Audit", "aws+audit@acme.example"))
+        .unwrap();
+    let services = app.stack("Services").unwrap();
+    let handle = app
+        .add(
+            &services,
+            SecurityServices::new("acme", org, &audit)
+                .regions(["eu-west-1"])
+                .guardduty_enrolment(GuardDutyEnrolment::Policy),
+        )
+        .unwrap();
+    assert!(handle.guardduty_policy().is_some());
+    let assembly = app.synth().unwrap();
     let t = parse(assembly.template_json("Management").unwrap());
     let policies: Vec<_> = of_type(&t, "AWS::Organizations::Policy")
         .into_iter()
@@ -396,10 +487,6 @@ fn guardduty_enrols_every_account_by_a_policy_at_the_root() {
     );
     // Attached at the root.
     assert_eq!(props["TargetIds"].as_array().unwrap().len(), 1);
-    assert!(props["TargetIds"][0]["Fn::ImportValue"]
-        .as_str()
-        .unwrap()
-        .ends_with(":RootId"));
 
     let plan = assembly.deploy_plan();
     // The policy type is enabled before the stack attaching the policy, the administrator
@@ -409,7 +496,7 @@ fn guardduty_enrols_every_account_by_a_policy_at_the_root() {
         .unwrap();
     let management = plan.find("--stack-name Management ").unwrap();
     let admin = plan
-        .find(". Make acme-audit the Amazon GuardDuty administrator")
+        .find(". Make Audit the Amazon GuardDuty administrator")
         .unwrap_or_else(|| panic!("{plan}"));
     let services = plan.find("--stack-name Services ").unwrap();
     assert!(policy_type < management && management < admin && admin < services);
@@ -426,27 +513,47 @@ fn guardduty_enrols_every_account_by_a_policy_at_the_root() {
 
 #[test]
 fn guardduty_protection_plans_join_foundational_detection_in_every_region() {
-    use orgstack::services::GuardDutyFeature;
-    let mut app = App::new();
-    let mgmt = app.stack("Management").unwrap();
-    let org = app.add(&mgmt, Organization::create()).unwrap();
-    let audit = app
-        .add(&org, Account::new("Audit", "aws+audit@acme.example"))
-        .unwrap();
-    let services = app.stack("Services").unwrap();
-    let handle = app
-        .add(
+    use orgstack::services::{GuardDutyEnrolment, GuardDutyFeature};
+    let build = |enrolment: GuardDutyEnrolment| {
+        let mut app = App::new();
+        let mgmt = app.stack("Management").unwrap();
+        let org = app.add(&mgmt, Organization::create()).unwrap();
+        let audit = app
+            .add(&org, Account::new("Audit", "aws+audit@acme.example"))
+            .unwrap();
+        let services = app.stack("Services").unwrap();
+        app.add(
             &services,
             SecurityServices::new("acme", org, &audit)
                 .regions(["eu-west-1"])
+                .guardduty_enrolment(enrolment)
                 .guardduty_features([
                     GuardDutyFeature::S3DataEvents,
                     GuardDutyFeature::Foundational,
                 ]),
         )
         .unwrap();
-    assert!(handle.guardduty_policy().is_some());
-    let assembly = app.synth().unwrap();
+        app.synth().unwrap()
+    };
+    // By the administrator: the protection plan as a feature it turns on in every member.
+    let assembly = build(GuardDutyEnrolment::Administrator);
+    let calls = calls_of(&step_commands(
+        &assembly,
+        "Make Audit the Amazon GuardDuty administrator",
+    ));
+    let enrolments: Vec<&String> = calls
+        .iter()
+        .filter(|c| c.contains("update-organization-configuration"))
+        .collect();
+    assert_eq!(enrolments.len(), 2, "{calls:#?}");
+    for e in enrolments {
+        assert!(
+            e.ends_with(" --auto-enable-organization-members ALL --features [{\"AutoEnable\":\"ALL\",\"Name\":\"S3_DATA_EVENTS\"}]"),
+            "{e}"
+        );
+    }
+    // By the policy: the same in each region's block.
+    let assembly = build(GuardDutyEnrolment::Policy);
     let t = parse(assembly.template_json("Management").unwrap());
     let content = of_type(&t, "AWS::Organizations::Policy")
         .into_iter()

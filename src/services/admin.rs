@@ -10,6 +10,8 @@ use crate::cfn::{NodeId, Resource};
 use crate::error::{Diagnostic, Result, Rule};
 use crate::org::AccountHandle;
 
+use super::guardduty::GuardDutyFeature;
+
 /// The region Firewall Manager's administrator is associated in, whatever region the
 /// policies are in.
 pub const FMS_ADMIN_REGION: &str = "us-east-1";
@@ -107,7 +109,14 @@ pub struct DelegatedAdministrator {
     account: AccountHandle,
     regions: Vec<String>,
     members_by_policy: bool,
+    access_role: String,
+    features: Vec<GuardDutyFeature>,
 }
+
+/// The role the plan assumes in an administrator account to run what only that account
+/// can (GuardDuty's enrolment of the members): the role Organizations creates in every
+/// account it creates.
+pub const DEFAULT_ACCESS_ROLE: &str = "OrganizationAccountAccessRole";
 
 impl DelegatedAdministrator {
     /// `account` administers `service` for the organization.
@@ -117,7 +126,18 @@ impl DelegatedAdministrator {
             account: account.clone(),
             regions: Vec::new(),
             members_by_policy: false,
+            access_role: DEFAULT_ACCESS_ROLE.to_owned(),
+            features: Vec::new(),
         }
+    }
+
+    /// The role the plan assumes in the administrator account, through a profile named
+    /// after the account, for what runs there (GuardDuty: enrolling every member account);
+    /// default [`DEFAULT_ACCESS_ROLE`]. An account that joined by invitation has no such
+    /// role unless you created one: name a role of it that may call GuardDuty.
+    pub fn access_role(mut self, role: impl Into<String>) -> Self {
+        self.access_role = role.into();
+        self
     }
 
     /// For the regional services (GuardDuty, Security Hub): the regions the account
@@ -139,6 +159,13 @@ impl DelegatedAdministrator {
     /// policy needs there.
     pub(crate) fn members_by_policy(mut self) -> Self {
         self.members_by_policy = true;
+        self
+    }
+
+    /// GuardDuty: the protection plans the administrator turns on in every member account
+    /// it enrols (foundational threat detection is always on).
+    pub(crate) fn features(mut self, features: &[GuardDutyFeature]) -> Self {
+        self.features = features.to_vec();
         self
     }
 }
@@ -184,9 +211,23 @@ struct AdminData {
     account: AccountHandle,
     regions: Vec<String>,
     members_by_policy: bool,
+    access_role: String,
+    features: Vec<GuardDutyFeature>,
 }
 
 impl AdminData {
+    /// GuardDuty's `--features` of the protection plans enrolled members get, as JSON;
+    /// `None` for foundational detection alone.
+    fn features_json(&self) -> Option<String> {
+        let list: Vec<serde_json::Value> = self
+            .features
+            .iter()
+            .filter_map(|f| f.api_name())
+            .map(|name| serde_json::json!({ "Name": name, "AutoEnable": "ALL" }))
+            .collect();
+        (!list.is_empty()).then(|| serde_json::Value::Array(list).to_string())
+    }
+
     /// The shell line that sets `ADMIN_ID` to the account's id: literal for an existing
     /// account, looked up by its e-mail for one the app creates (e-mails are unique in
     /// AWS, and cannot change through CloudFormation).
@@ -290,6 +331,15 @@ impl Typed for AdminData {
                 );
             }
         }
+        let role_char = |c: char| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c);
+        if !(1..=64).contains(&self.access_role.len()) || !self.access_role.chars().all(role_char) {
+            cx.report(
+                Rule::PropertyValue,
+                &self.access_role,
+                "an IAM role name is 1 to 64 letters, digits and +=,.@_-",
+                "pass the name of a role of the administrator account to `access_role`",
+            );
+        }
         // An existing account's id is 12 digits.
         crate::org::AccountRef::from(&self.account).check(cx);
         if self.service == Service::FirewallManager && self.regions.len() > 1 {
@@ -348,10 +398,24 @@ impl Typed for AdminData {
                     });
                     return;
                 }
-                why = format!("GuardDuty's administrator is designated per region by GuardDuty itself (which enables its trusted access and turns GuardDuty on in {name}); CloudFormation has no resource for it. Then, in {name}, every member account is enrolled, new ones included: run the `update-organization-configuration` commands with credentials of {name}.");
+                // Enrolling the members is the administrator's own call: through a profile
+                // that assumes the access role there.
+                let profile = profile_name(&name);
+                let role = &self.access_role;
+                why = format!("GuardDuty's administrator is designated per region by GuardDuty itself (which enables its trusted access and turns GuardDuty on in {name}); CloudFormation has no resource for it. Then every member account is enrolled, new ones included, by {name}'s own `update-organization-configuration` in each region, run through the profile `{profile}` that assumes `{role}` there. If a guardrail lets that role act only with MFA, add `aws configure set profile.{profile}.mfa_serial <your MFA device ARN>` first.");
+                commands.push(format!(
+                    "aws configure set profile.{profile}.role_arn \"arn:aws:iam::$ADMIN_ID:role/{role}\""
+                ));
+                commands.push(format!(
+                    "aws configure set profile.{profile}.source_profile default"
+                ));
+                let features = match self.features_json() {
+                    Some(json) => format!(" --features {}", crate::shell::quote(&json)),
+                    None => String::new(),
+                };
                 for r in self.regions(app) {
                     commands.push(format!(
-                        "# in {name}: aws guardduty update-organization-configuration --region {r} --detector-id \"$(aws guardduty list-detectors --region {r} --query 'DetectorIds[0]' --output text)\" --auto-enable-organization-members ALL"
+                        "aws guardduty update-organization-configuration --profile {profile} --region {r} --detector-id \"$(aws guardduty list-detectors --profile {profile} --region {r} --query 'DetectorIds[0]' --output text)\" --auto-enable-organization-members ALL{features}"
                     ));
                 }
             }
@@ -405,6 +469,8 @@ impl<P: Scope + ?Sized> Construct<P> for DelegatedAdministrator {
                 account: self.account,
                 regions: self.regions,
                 members_by_policy: self.members_by_policy,
+                access_role: self.access_role,
+                features: self.features,
             },
         );
         let resource = if service == Service::SecurityHub {
@@ -428,4 +494,18 @@ impl<P: Scope + ?Sized> Construct<P> for DelegatedAdministrator {
             resource,
         })
     }
+}
+
+/// A profile name for the account `name`: lower case letters, digits and `-` (what
+/// `aws configure set profile.NAME.key` reads as one name).
+fn profile_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }

@@ -72,6 +72,19 @@ impl GuardDutyFeature {
         GuardDutyFeature::LambdaNetworkLogs,
     ];
 
+    /// The feature's name in GuardDuty's own API (`update-organization-configuration
+    /// --features`); `None` for foundational detection, which is the detector itself.
+    pub fn api_name(self) -> Option<&'static str> {
+        Some(match self {
+            GuardDutyFeature::Foundational => return None,
+            GuardDutyFeature::S3DataEvents => "S3_DATA_EVENTS",
+            GuardDutyFeature::EksAuditLogs => "EKS_AUDIT_LOGS",
+            GuardDutyFeature::EbsMalwareProtection => "EBS_MALWARE_PROTECTION",
+            GuardDutyFeature::RdsLoginEvents => "RDS_LOGIN_EVENTS",
+            GuardDutyFeature::LambdaNetworkLogs => "LAMBDA_NETWORK_LOGS",
+        })
+    }
+
     /// The feature's key in the policy.
     pub fn key(self) -> &'static str {
         match self {

@@ -12,9 +12,9 @@
 //!   `AWS::SecurityHub::DelegatedAdmin` instead.
 //! - [`SecurityServices`]: all five switched on, with AWS Config recording in every
 //!   account and region, an organization aggregator, a baseline of organization rules
-//!   ([`ConfigRule::baseline`]), every account enrolled in GuardDuty by a
-//!   [`GuardDutyPolicy`] at the root (foundational threat detection in the services'
-//!   regions) and a Firewall Manager security-group audit.
+//!   ([`ConfigRule::baseline`]), every account enrolled in GuardDuty in the services'
+//!   regions (by the administrator, or by a [`GuardDutyPolicy`] at the root: see
+//!   [`GuardDutyEnrolment`]) and a Firewall Manager security-group audit.
 //! - [`IdentityCenter`]: IAM Identity Center's permission sets, and assignments as a
 //!   matrix of group × permission set × OU or account, expanded into one
 //!   `AWS::SSO::Assignment` per account at synthesis and split over stacks past the quotas.
@@ -34,7 +34,10 @@ mod identity_center;
 mod management;
 mod security;
 
-pub use admin::{DelegatedAdministrator, DelegatedAdministratorHandle, Service, FMS_ADMIN_REGION};
+pub use admin::{
+    DelegatedAdministrator, DelegatedAdministratorHandle, Service, DEFAULT_ACCESS_ROLE,
+    FMS_ADMIN_REGION,
+};
 pub use config::{ConfigRule, CONFIG_PRINCIPAL};
 pub use guardduty::{FeatureState, GuardDutyBlock, GuardDutyFeature, GuardDutyPolicy};
 pub(crate) use identity_center::CenterData;
@@ -46,4 +49,4 @@ pub use management::{
     effective_policy, effective_policy_of, AiOptOut, AiServicesOptOutPolicy, BackupPolicy,
     ChildOperators, Operator, SecurityHubPolicy, Setting, TagPolicy, ALL_SUPPORTED,
 };
-pub use security::{SecurityServices, SecurityServicesHandle};
+pub use security::{GuardDutyEnrolment, SecurityServices, SecurityServicesHandle};

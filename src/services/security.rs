@@ -32,16 +32,17 @@ use super::guardduty::{GuardDutyBlock, GuardDutyFeature, GuardDutyPolicy};
 ///   organization rules ([`ConfigRule::baseline`] unless [`config_rules`](Self::config_rules)).
 /// - **GuardDuty**: the administrator designated in every [region](Self::regions) (a plan
 ///   step: CloudFormation has no resource for it; designating the administrator turns
-///   GuardDuty on there), and every account enrolled, new ones included, by a
+///   GuardDuty on there), and every account enrolled, new ones included, with foundational
+///   threat detection and the [protection plans](Self::guardduty_features) asked for (none
+///   by default) — as [`GuardDutyEnrolment`] says: by default the administrator's own
+///   `update-organization-configuration` in each region, a plan step run through a
+///   profile assuming its [access role](Self::administrator_access_role); or a
 ///   `GUARDDUTY_POLICY` ([`GuardDutyPolicy`]) attached at the root, in the organization's
-///   stack: a block per region enabling foundational threat detection and the
-///   [protection plans](Self::guardduty_features) asked for (none by default), so regions
-///   outside them are left as they are. The plan enables the policy type, and creates
-///   GuardDuty's service-linked role in the management account, without which the policy
-///   does not enable GuardDuty there. The policy is attached when the organization's stack
-///   deploys, before the plan designates the administrator, through which GuardDuty
-///   applies it; accounts joined by invitation rather than through the organization are
-///   not covered.
+///   stack, with a block per region (regions outside them are left as they are), for
+///   which the plan enables the policy type and creates GuardDuty's service-linked role in
+///   the management account, without which the policy does not enable GuardDuty there.
+///   Accounts joined by invitation rather than through the organization are not covered
+///   by the policy.
 /// - **Security Hub**: `AWS::SecurityHub::DelegatedAdmin` (home region; other regions
 ///   through plan steps) and, in the administrator, `AWS::SecurityHub::OrganizationConfiguration`
 ///   that enables Security Hub and its default standards in new accounts.
@@ -86,6 +87,26 @@ pub struct SecurityServices {
     firewall_scope: Vec<OuHandle>,
     retention_days: u32,
     guardduty_features: Vec<GuardDutyFeature>,
+    guardduty_enrolment: GuardDutyEnrolment,
+    access_role: String,
+}
+
+/// How [`SecurityServices`] enrols every account of the organization in GuardDuty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum GuardDutyEnrolment {
+    /// The administrator's own `update-organization-configuration
+    /// --auto-enable-organization-members ALL` (with the protection plans as `--features`)
+    /// in every region, a plan step run through a profile that assumes the
+    /// [access role](SecurityServices::administrator_access_role) in the administrator
+    /// account. The default: GuardDuty's long-documented API.
+    #[default]
+    Administrator,
+    /// A `GUARDDUTY_POLICY` ([`GuardDutyPolicy`]) attached at the root, in the
+    /// organization's stack, with a block per region. The policy's exact syntax could not
+    /// be checked against AWS's examples for this version (see [`GuardDutyPolicy`]):
+    /// compare its document with the Organizations user guide before choosing it.
+    Policy,
 }
 
 impl SecurityServices {
@@ -109,7 +130,24 @@ impl SecurityServices {
             firewall_scope: Vec::new(),
             retention_days: 365,
             guardduty_features: vec![GuardDutyFeature::Foundational],
+            guardduty_enrolment: GuardDutyEnrolment::default(),
+            access_role: super::admin::DEFAULT_ACCESS_ROLE.to_owned(),
         }
+    }
+
+    /// How every account is enrolled in GuardDuty (default
+    /// [`GuardDutyEnrolment::Administrator`]).
+    pub fn guardduty_enrolment(mut self, enrolment: GuardDutyEnrolment) -> Self {
+        self.guardduty_enrolment = enrolment;
+        self
+    }
+
+    /// The role the plan assumes in the administrator account for what only that account
+    /// can do (default `OrganizationAccountAccessRole`, which Organizations creates in the
+    /// accounts it creates); see [`DelegatedAdministrator::access_role`].
+    pub fn administrator_access_role(mut self, role: impl Into<String>) -> Self {
+        self.access_role = role.into();
+        self
     }
 
     /// The account holding the Config bucket (the administrator by default).
@@ -163,9 +201,9 @@ impl SecurityServices {
         self
     }
 
-    /// The GuardDuty features the policy at the root enables in every region, besides
-    /// foundational threat detection, which it always enables (the only one by default:
-    /// each protection plan is billed on its own).
+    /// The GuardDuty protection plans every enrolled account gets in every region, besides
+    /// foundational threat detection, which is always on (the only one by default: each
+    /// protection plan is billed on its own).
     pub fn guardduty_features(
         mut self,
         features: impl IntoIterator<Item = GuardDutyFeature>,
@@ -221,7 +259,8 @@ impl SecurityServicesHandle {
         self.administration
     }
     /// The `GUARDDUTY_POLICY` attached at the root, which enrols every account in
-    /// GuardDuty (with GuardDuty on). It is in the organization's stack.
+    /// GuardDuty with [`GuardDutyEnrolment::Policy`] (in the organization's stack); `None`
+    /// when the administrator enrols them, or GuardDuty is off.
     pub fn guardduty_policy(&self) -> Option<PolicyHandle> {
         self.guardduty_policy
     }
@@ -268,7 +307,17 @@ impl<P: Scope + ?Sized> Construct<P> for SecurityServices {
         for s in Service::ALL.into_iter().filter(|s| self.on(*s)) {
             let admin = DelegatedAdministrator::new(s, &self.administrator);
             let admin = match s {
-                Service::GuardDuty => admin.regions(regions.clone()).members_by_policy(),
+                Service::GuardDuty => {
+                    let admin = admin
+                        .regions(regions.clone())
+                        .access_role(self.access_role.as_str())
+                        .features(&self.guardduty_features);
+                    if self.guardduty_enrolment == GuardDutyEnrolment::Policy {
+                        admin.members_by_policy()
+                    } else {
+                        admin
+                    }
+                }
                 Service::SecurityHub => admin.regions(regions.clone()),
                 _ => admin,
             };
@@ -279,7 +328,7 @@ impl<P: Scope + ?Sized> Construct<P> for SecurityServices {
         // root: a block per region (the regions the administrator is designated in), so
         // regions outside them are left as they are.
         let mut guardduty_policy = None;
-        if self.on(Service::GuardDuty) {
+        if self.on(Service::GuardDuty) && self.guardduty_enrolment == GuardDutyEnrolment::Policy {
             let block = GuardDutyBlock::new()
                 .enable(GuardDutyFeature::Foundational)
                 .enable_all(self.guardduty_features.iter().copied());
