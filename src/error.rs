@@ -407,13 +407,36 @@ fn shorten(v: &str) -> String {
 }
 
 impl fmt::Display for Diagnostic {
+    /// One line: a line break or other control character in the path (an OU name may hold
+    /// any), the value or the message is written as its escape (`\n`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{}: [{}] {} (value: `{}`); hint: {}",
-            self.path, self.rule, self.message, self.value, self.hint
+            one_line(&self.path),
+            self.rule,
+            one_line(&self.message),
+            one_line(&self.value),
+            one_line(&self.hint)
         )
     }
+}
+
+/// `s` with every control character (line breaks, tabs, escapes) written as its Rust
+/// escape, so that a report keeps one problem to a line.
+pub(crate) fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Every diagnostic of a failed validation, in the order they were found.

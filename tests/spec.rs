@@ -224,6 +224,20 @@ fn a_bad_email_names_the_accounts_email() {
 }
 
 #[test]
+fn a_value_with_a_line_break_keeps_its_problem_on_one_line() {
+    // `\n` in the JSON is a line break in the value (and the construct id it becomes).
+    let text = r#"{"accounts": [{"name": "A\nB", "email": "not-an\nemail"}]}"#;
+    let err = validation(text);
+    let report = err.report("s.json", text);
+    assert_eq!(report.lines().count(), err.diagnostics().len(), "{report}");
+    assert!(report.lines().all(|l| l.starts_with("s.json:")), "{report}");
+    assert!(report.contains("(value: `not-an\\nemail`)"), "{report}");
+    // The diagnostic keeps the value as it is; only its display escapes it.
+    assert!(err.diagnostics().iter().any(|d| d.value == "not-an\nemail"));
+    assert!(err.to_string().lines().all(|l| !l.trim().is_empty()));
+}
+
+#[test]
 fn a_bad_layout_setting_names_its_field() {
     let err = validation(
         r#"{"layout": {"name": "acme", "email_domain": "aws.acme.example", "alert_email": "nobody",

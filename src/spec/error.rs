@@ -101,6 +101,8 @@ impl SpecError {
                 vec![line]
             }
         };
+        // One problem to a line, whatever a value holds.
+        let lines: Vec<_> = lines.iter().map(|l| crate::error::one_line(l)).collect();
         let mut out = lines.join("\n");
         out.push('\n');
         out
