@@ -661,3 +661,67 @@ fn scps_that_allow_are_intersected_level_by_level() {
     assert_eq!(d.verdict(), Verdict::ImplicitDeny, "{d}");
     assert_eq!(d.decided_by(), "SCPs at the root");
 }
+
+#[test]
+fn auditors_read_the_encrypted_archive_only_through_s3() {
+    use orgstack::layouts::{KmsKey, AUDITOR};
+    let mut app = App::new();
+    let management = app.stack("Management").unwrap();
+    let layout = app
+        .add(
+            &management,
+            FiveAccountLayout::builder("acme")
+                .email_domain("aws.acme.example")
+                .allowed_regions(["us-east-1", "eu-west-1"])
+                .alert_email("cloud-alerts@acme.example")
+                .kms_key(KmsKey::CustomerManaged),
+        )
+        .unwrap();
+    let sim = Simulator::new(&app);
+    let key = sim
+        .resource_arn(&layout.kms_key().unwrap())
+        .expect("the key's policy is read")
+        .to_owned();
+    let decrypt = |session: &orgstack::access::Caller, via: Option<&str>| {
+        let mut r = Request::new("kms:Decrypt", &key);
+        if let Some(v) = via {
+            r = r.with("kms:ViaService", v);
+        }
+        sim.request_with(session, r, HOME)
+    };
+    let s3 = Some("s3.us-east-1.amazonaws.com");
+    // An administrator of the identity account, as auditor in the audit account.
+    let admins = &layout.groups()["administrators"];
+    let ann = sim
+        .user(layout.identity_account(), "ann", &[admins], Auth::mfa(60))
+        .unwrap();
+    let d = sim.assume(
+        &ann,
+        sim.role(layout.audit_account(), AUDITOR).unwrap(),
+        HOME,
+    );
+    let auditor = d.session().unwrap_or_else(|| panic!("{d}")).clone();
+    let d = decrypt(&auditor, s3);
+    assert_eq!(d.verdict(), Verdict::Allow, "{d}");
+    // Not directly, nor through another service.
+    for via in [None, Some("lambda.us-east-1.amazonaws.com")] {
+        let d = decrypt(&auditor, via);
+        assert!(d.is_denied(), "{via:?}: {d}");
+    }
+    // A developer in dev may do almost anything there, but the key policy names neither
+    // the dev account nor the developer.
+    let devs = &layout.groups()["developers"];
+    let bob = sim
+        .user(layout.identity_account(), "bob", &[devs], Auth::mfa(60))
+        .unwrap();
+    let dev = &layout.environment_accounts()["dev"];
+    let d = sim.assume(&bob, sim.role(dev, DEVELOPER).unwrap(), HOME);
+    let developer = d.session().unwrap_or_else(|| panic!("{d}")).clone();
+    let d = decrypt(&developer, s3);
+    assert_eq!(d.verdict(), Verdict::ImplicitDeny, "{d}");
+    assert!(
+        d.decided_by()
+            .starts_with("resource policy (key policy of "),
+        "{d}"
+    );
+}

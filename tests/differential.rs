@@ -889,6 +889,66 @@ fn crafted_resource_policies(c: &mut Corpus) {
     }
 }
 
+/// The layout with its customer-managed key: who may use the key, where its policy must
+/// let the caller in even in the key's own account.
+fn from_the_key_policy(c: &mut Corpus) {
+    let mut app = App::new();
+    let management = app.stack("Management").unwrap();
+    let layout = app
+        .add(
+            &management,
+            FiveAccountLayout::builder("acme")
+                .email_domain("aws.acme.example")
+                .alert_email("cloud-alerts@acme.example")
+                .kms_key(orgstack::layouts::KmsKey::CustomerManaged),
+        )
+        .unwrap();
+    let sim = Simulator::new(&app);
+    let key = sim
+        .resource_arn(&layout.kms_key().unwrap())
+        .unwrap()
+        .to_owned();
+    let s3_only = PolicyDocument::new().statement(Statement::allow().action("s3:*").resource("*"));
+    let mut callers = vec![
+        (
+            "mgmt-admin",
+            sim.management_user("boss", &[("admin", &admin())], Auth::mfa(30)),
+        ),
+        (
+            "mgmt-s3",
+            sim.management_user("ops", &[("s3", &s3_only)], Auth::mfa(30)),
+        ),
+    ];
+    let boss = callers[0].1.clone();
+    for (n, account) in [
+        ("audit", layout.audit_account().clone()),
+        ("dev", layout.environment_accounts()["dev"].clone()),
+    ] {
+        let role = sim.role(&account, ORGANIZATION_ACCESS_ROLE).unwrap();
+        if let Some(session) = sim.assume(&boss, role, HOME).session() {
+            callers.push((n, session.clone()));
+        }
+    }
+    for (n, caller) in &callers {
+        for (action, via) in [
+            ("kms:Decrypt", Some("s3.us-east-1.amazonaws.com")),
+            ("kms:Decrypt", None),
+            ("kms:ScheduleKeyDeletion", None),
+        ] {
+            let mut r = Request::new(action, &key);
+            if let Some(v) = via {
+                r = r.with("kms:ViaService", v);
+            }
+            let d = sim.request_with(caller, r.clone(), HOME);
+            c.push(
+                format!("layout/key/{n}/{action}/{}", via.unwrap_or("direct")),
+                d.verdict(),
+                &sim.request_inputs(caller, r, HOME),
+            );
+        }
+    }
+}
+
 #[test]
 fn the_differential_corpus() {
     let mut c = Corpus::default();
@@ -899,6 +959,7 @@ fn the_differential_corpus() {
     crafted_sets(&mut c);
     crafted_elements(&mut c);
     crafted_resource_policies(&mut c);
+    from_the_key_policy(&mut c);
     let mut by_verdict: BTreeMap<String, usize> = BTreeMap::new();
     for case in &c.cases {
         *by_verdict

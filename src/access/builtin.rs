@@ -11,6 +11,10 @@ pub const KNOWN_AWS_MANAGED: [&str; 3] = [
     "IAMUserChangePassword",
 ];
 
+/// AWS managed policies the simulator does not know statement by statement, but which
+/// hold only `Allow` statements: what they allow is unknown, and they deny nothing.
+pub const ALLOW_ONLY_AWS_MANAGED: [&str; 3] = ["ReadOnlyAccess", "SecurityAudit", "ViewOnlyAccess"];
+
 fn document(name: &str) -> Option<PolicyDocument> {
     Some(match name {
         "AdministratorAccess" => {
@@ -57,6 +61,13 @@ pub fn aws_managed(name: &str) -> Policy {
     let label = format!("AWS managed policy {name}");
     match document(name) {
         Some(doc) => Policy::literal(label, &doc),
+        None if ALLOW_ONLY_AWS_MANAGED.contains(&name) => {
+            let mut p = unknown(format!(
+                "{label} (not known to the simulator; it only allows)"
+            ));
+            p.statements.retain(|s| s.effect == Effect::Allow);
+            p
+        }
         None => unknown(format!("{label} (not known to the simulator)")),
     }
 }

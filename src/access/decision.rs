@@ -250,9 +250,14 @@ pub(super) fn decide_layers(inputs: &Layers<'_>, question: String) -> Decision {
         note(&mut steps, layer, e.clone());
     }
     let same_account = inputs.same_account;
-    // A role's trust policy must always let the caller in; other resource policies
-    // need not, in the resource's own account.
-    let trust = req.action.eq_ignore_ascii_case("sts:AssumeRole") && resource.is_some();
+    // A role's trust policy and a KMS key's policy must always let the caller in (naming
+    // the account delegates to its identity policies); other resource policies need not,
+    // in the resource's own account.
+    let trust = resource.is_some()
+        && (req.action.eq_ignore_ascii_case("sts:AssumeRole")
+            || (req.action.to_ascii_lowercase().starts_with("kms:")
+                && req.resource.starts_with("arn:aws:kms:")
+                && req.resource.contains(":key/")));
     let allowed = if inputs.service {
         res_allow
     } else if same_account && trust {

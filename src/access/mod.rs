@@ -7,8 +7,8 @@
 //! A [`Simulator`] reads the app's typed model (no synthesis needed): the organization's
 //! accounts and OUs, the SCPs and RCPs of every level, the roles, groups and managed
 //! policies each StackSet deploys in each account, the roles Organizations creates in the
-//! accounts it creates, and the resource policies written as raw resources (bucket and
-//! topic policies). Principals are built from it; a role session comes from an allowed
+//! accounts it creates, and the resource policies written as raw resources (bucket,
+//! topic and KMS key policies; a key's ARN is [`Simulator::resource_arn`]). Principals are built from it; a role session comes from an allowed
 //! [`Simulator::assume`], so sessions chain.
 //!
 //! ```
@@ -94,8 +94,8 @@
 //! of the services they cover ([`RCP_SERVICES`]); neither applies to the management
 //! account or to service principals. In the resource's own account an identity policy or
 //! a resource policy naming the principal allows (naming the account delegates to its
-//! identity policies); across accounts both must allow; a role's trust policy must always
-//! let the caller in. Within a policy: `Action`/`NotAction` case-insensitively with
+//! identity policies); across accounts both must allow; a role's trust policy and a KMS
+//! key's policy must always let the caller in. Within a policy: `Action`/`NotAction` case-insensitively with
 //! wildcards, `Resource`/`NotResource` and ARNs case-sensitively part by part,
 //! `Principal`/`NotPrincipal` (a `NotPrincipal` excludes a session only when its account,
 //! role and session are all listed), every condition operator with `IfExists` and the set
@@ -112,7 +112,8 @@
 //! `100000000001`… for the accounts the app creates), so the identity account in a trust
 //! policy is the caller's account. An intrinsic it cannot interpret (an import, a
 //! parameter without a default, a logical id written as is) and a managed policy it does
-//! not know ([`KNOWN_AWS_MANAGED`]: `ReadOnlyAccess` is not among them) are unknown: a
+//! not know ([`KNOWN_AWS_MANAGED`]; of those in [`ALLOW_ONLY_AWS_MANAGED`], such as
+//! `ReadOnlyAccess`, it knows only that they deny nothing) are unknown: a
 //! decision that depends on them is [`Verdict::Unknown`], never a guess — though an
 //! explicit `Deny` that holds whatever they are is still a deny.
 //!
@@ -142,7 +143,7 @@ mod request;
 mod simulator;
 mod sso;
 
-pub use builtin::{aws_managed, unknown, KNOWN_AWS_MANAGED};
+pub use builtin::{aws_managed, unknown, ALLOW_ONLY_AWS_MANAGED, KNOWN_AWS_MANAGED};
 pub use caller::{Auth, Caller};
 pub use decision::{decide, Decision, Inputs, Path, Step};
 pub use eval::{applies, condition, evaluate, Applied, Evaluation, Verdict};

@@ -118,6 +118,8 @@ pub(crate) struct Model {
     pub(crate) roles: Vec<RoleInst>,
     pub(crate) groups: Vec<GroupInst>,
     pub(crate) resource_policies: Vec<ResourcePolicy>,
+    /// The ARN given to each resource of the app that holds its own policy (a KMS key).
+    pub(crate) arns: HashMap<NodeId, String>,
     /// Identity Center's groups (key, display name), permission sets and assignments.
     pub(crate) sso_groups: Vec<(String, String)>,
     pub(crate) permission_sets: Vec<PermissionSetInst>,
@@ -294,6 +296,12 @@ impl Resolver<'_> {
                 "arn:aws:logs:{region}:{acct}:log-group:{}:*",
                 prop("LogGroupName")?
             )),
+            // A key's id is generated: the simulator names it after its construct.
+            ("AWS::KMS::Key", None) => app.id_of(&n).map(str::to_owned),
+            ("AWS::KMS::Key", Some("Arn")) => Some(format!(
+                "arn:aws:kms:{region}:{acct}:key/{}",
+                app.id_of(&n)?
+            )),
             ("AWS::IAM::Role", None) => prop("RoleName"),
             ("AWS::IAM::Role", Some("Arn")) => {
                 Some(format!("arn:aws:iam::{acct}:role/{}", prop("RoleName")?))
@@ -390,6 +398,7 @@ impl Model {
             roles: Vec::new(),
             groups: Vec::new(),
             resource_policies: Vec::new(),
+            arns: HashMap::new(),
             sso_groups: Vec::new(),
             permission_sets: Vec::new(),
             sso_grants: Vec::new(),
@@ -751,6 +760,7 @@ impl Model {
             }
         }
         let mut resource_policies = Vec::new();
+        let mut arns = HashMap::new();
         for (node, res) in app.raw_resources() {
             for account in self.deploy_accounts(app, node) {
                 let r = Resolver {
@@ -810,6 +820,26 @@ impl Model {
                             account,
                             resources: vec![(bucket.map(|b| format!("arn:aws:s3:::{b}")), true)],
                             policy: Policy::resolve(format!("bucket policy of {name}"), &d, &r),
+                        });
+                    }
+                    "AWS::KMS::Key" => {
+                        let Some(d) = doc("KeyPolicy") else {
+                            continue;
+                        };
+                        let arn =
+                            r.text(&Value::from(crate::cfn::Expr::Ref(crate::cfn::Reference {
+                                target: crate::cfn::Target::Node(node),
+                                attribute: Some("Arn".into()),
+                                max_len: crate::cfn::UNKNOWN_MAX_LEN,
+                            })));
+                        if let Some(a) = &arn {
+                            arns.insert(node, a.clone());
+                        }
+                        let name = arn.clone().unwrap_or_else(|| "an unknown key".into());
+                        resource_policies.push(ResourcePolicy {
+                            account,
+                            resources: vec![(arn, false)],
+                            policy: Policy::resolve(format!("key policy of {name}"), &d, &r),
                         });
                     }
                     "AWS::SNS::TopicPolicy" => {
@@ -879,6 +909,7 @@ impl Model {
         self.roles = roles;
         self.groups = groups;
         self.resource_policies = resource_policies;
+        self.arns = arns;
     }
 
     /// The `aws:PrincipalOrgPaths`/`aws:ResourceOrgPaths` value of an account:

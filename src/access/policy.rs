@@ -424,11 +424,11 @@ fn parse_principals(v: &Value) -> Result<Vec<Principal>, AccessError> {
         for value in one_or_many(values) {
             out.push(match kind.as_ref() {
                 "AWS" => Principal::aws(value.clone()),
-                "Service" => Principal::service(
-                    value
-                        .as_str()
-                        .ok_or_else(|| bad("a service principal is a string"))?,
-                ),
+                // A regional service principal is written with `${AWS::Region}`.
+                "Service" => match value.as_str() {
+                    Some(s) => Principal::service(s),
+                    None => Principal::new(PrincipalKind::Service, value.clone()),
+                },
                 "Federated" => Principal::federated(value.clone()),
                 "CanonicalUser" => Principal::canonical_user(
                     value

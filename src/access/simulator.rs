@@ -56,6 +56,14 @@ impl Simulator {
         Ok(&self.model.accounts[self.account_index(account)?].id)
     }
 
+    /// The ARN the simulator gives `resource` of the app, when it holds a policy of its
+    /// own the simulator evaluates: a KMS key is
+    /// `arn:aws:kms:<home region>:<account id>:key/<construct id>` (AWS generates the
+    /// real key id). `None` for anything else.
+    pub fn resource_arn(&self, resource: &impl crate::Scope) -> Option<&str> {
+        self.model.arns.get(&resource.node()).map(String::as_str)
+    }
+
     /// The stand-in id of the management account.
     pub fn management_account_id(&self) -> &str {
         MANAGEMENT_ID

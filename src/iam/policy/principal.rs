@@ -51,7 +51,9 @@ pub struct Principal {
 }
 
 impl Principal {
-    fn new(kind: PrincipalKind, value: Value) -> Principal {
+    /// A principal of `kind` with `value` as written (a regional service principal is an
+    /// `Fn::Sub` of `${AWS::Region}`, which `service` cannot take).
+    pub(crate) fn new(kind: PrincipalKind, value: Value) -> Principal {
         Principal {
             kind,
             value,
