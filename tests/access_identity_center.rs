@@ -202,3 +202,53 @@ fn mfa_is_what_the_caller_states_and_a_boundary_is_unknown() {
     // The simulator does not evaluate permissions boundaries.
     assert_eq!(request(Auth::mfa(30), "Bounded"), Verdict::Unknown);
 }
+
+#[test]
+fn the_auditor_permission_set_reads_the_encrypted_archive_through_s3() {
+    use orgstack::access::Request;
+    use orgstack::layouts::{KmsKey, AUDITOR};
+    let mut app = App::new();
+    let management = app.stack("Management").unwrap();
+    let layout = app
+        .add(
+            &management,
+            FiveAccountLayout::builder("acme")
+                .email_domain("aws.acme.example")
+                .allowed_regions(["us-east-1", "eu-west-1"])
+                .identity_model(IdentityModel::IdentityCenter)
+                .kms_key(KmsKey::CustomerManaged),
+        )
+        .unwrap();
+    let sim = Simulator::new(&app);
+    let key = sim
+        .resource_arn(&layout.kms_key().unwrap())
+        .unwrap()
+        .to_owned();
+    let audit = layout.audit_account();
+    let d = sim
+        .sign_in("ann", &["administrators"], AUDITOR, audit, Auth::mfa(60))
+        .unwrap();
+    let auditor = d.session().unwrap_or_else(|| panic!("{d}"));
+    let decrypt = |via: &str| {
+        sim.request_with(
+            auditor,
+            Request::new("kms:Decrypt", &key).with("kms:ViaService", via),
+            "us-east-1",
+        )
+    };
+    let d = decrypt("s3.us-east-1.amazonaws.com");
+    assert_eq!(d.verdict(), Verdict::Allow, "{d}");
+    let d = decrypt("lambda.us-east-1.amazonaws.com");
+    assert!(d.is_denied(), "{d}");
+    // The developers' permission set, in dev, is not named by the key policy.
+    let dev = &layout.environment_accounts()["dev"];
+    let d = sim
+        .sign_in("bob", &["developers"], DEVELOPER, dev, Auth::mfa(60))
+        .unwrap();
+    let d = sim.request_with(
+        d.session().unwrap(),
+        Request::new("kms:Decrypt", &key).with("kms:ViaService", "s3.us-east-1.amazonaws.com"),
+        "us-east-1",
+    );
+    assert!(d.is_denied(), "{d}");
+}

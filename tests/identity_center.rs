@@ -388,4 +388,19 @@ fn the_layout_switches_from_iam_users_to_identity_center() {
     );
     // The IAM users' password policy step goes with them.
     assert!(!plan.contains("password policy"), "{plan}");
+    // And so does the auditors' IAM role, which only they could have assumed: the audit
+    // account holds no role trusting the identity account.
+    let audit = parse(
+        assembly
+            .template_json("Management.AuditAccount.Template")
+            .unwrap(),
+    );
+    assert!(
+        audit["Resources"]
+            .as_object()
+            .unwrap()
+            .values()
+            .all(|r| r["Type"] != "AWS::IAM::Role"),
+        "{audit}"
+    );
 }

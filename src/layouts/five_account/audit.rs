@@ -19,7 +19,7 @@ use super::checkov::checkov_skip;
 use super::kms::via_s3;
 use super::naming::ArchiveNames;
 use super::organization::{Accounts, Structure};
-use super::settings::ObjectLock;
+use super::settings::{IdentityModel, ObjectLock};
 use super::FiveAccountLayoutBuilder;
 
 /// What the archive's bucket policy names.
@@ -295,6 +295,11 @@ impl FiveAccountLayoutBuilder {
                     .property("PolicyDocument", policy.to_value()),
             ),
         )?;
+        // With Identity Center, auditors sign in with its auditor permission set: no IAM
+        // user could assume a role trusting the identity account.
+        if self.identity_model == IdentityModel::IdentityCenter {
+            return Ok(set);
+        }
         let mut auditor = self
             .with_mfa_max_age(
                 Role::assumable_with_mfa("Auditor", &accounts.identity)

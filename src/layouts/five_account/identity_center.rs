@@ -1,13 +1,15 @@
 //! The layout's identity through IAM Identity Center, instead of IAM users: the access
 //! levels become permission sets, the groups' grants rows of the assignment matrix.
 
-use crate::app::App;
+use crate::app::{App, ResourceHandle};
 use crate::cfn::NodeId;
 use crate::error::Result;
+use crate::iam::{PolicyDocument, Statement};
 use crate::layouts::access::{GrantTarget, AUDITOR};
 use crate::org::AccountHandle;
 use crate::services::{AssignmentTarget, IdentityCenter, IdentityCenterHandle, PermissionSet};
 
+use super::kms::via_s3;
 use super::organization::Structure;
 use super::FiveAccountLayoutBuilder;
 
@@ -41,6 +43,7 @@ impl FiveAccountLayoutBuilder {
         parent: &NodeId,
         structure: &Structure,
         audit: &AccountHandle,
+        key: Option<&ResourceHandle>,
     ) -> Result<IdentityCenterHandle> {
         let hours =
             u8::try_from(self.max_session_duration.div_ceil(3600).clamp(1, 12)).unwrap_or(1);
@@ -53,12 +56,24 @@ impl FiveAccountLayoutBuilder {
                     .aws_managed_policy(level.managed_policy.as_str()),
             );
         }
-        center = center.permission_set(
-            PermissionSet::new(AUDITOR)
-                .description("Read-only access for auditors")
-                .session_hours(hours)
-                .aws_managed_policy("ReadOnlyAccess"),
-        );
+        let mut auditor = PermissionSet::new(AUDITOR)
+            .description("Read-only access for auditors")
+            .session_hours(hours)
+            .aws_managed_policy("ReadOnlyAccess");
+        if let Some(key) = key {
+            // ReadOnlyAccess has no kms:Decrypt; the key policy delegates it to the audit
+            // account, where this permission set is assigned.
+            auditor = auditor.inline_policy(
+                PolicyDocument::new().statement(
+                    Statement::allow()
+                        .sid("DecryptArchiveThroughS3")
+                        .action("kms:Decrypt")
+                        .resource(key.get_att("Arn"))
+                        .condition(via_s3()),
+                ),
+            );
+        }
+        center = center.permission_set(auditor);
         for g in &self.groups {
             center = center.group(g.name.as_str(), format!("{}-{}", self.prefix(), g.name));
         }

@@ -282,6 +282,14 @@ impl<P: Scope + ?Sized> Construct<P> for FiveAccountLayoutBuilder {
             });
         }
         let names = ArchiveNames::new(&prefix, &accounts.audit);
+        // Built before the identity: Identity Center's auditors read the archive with it.
+        let key = self.build_key(
+            app,
+            &parent,
+            &names,
+            Value::from(structure.organization.id()),
+            accounts.audit.id(),
+        )?;
         let (identity_stack_set, groups, roles_stack_set, identity_center) =
             match self.identity_model {
                 IdentityModel::IamUsers => {
@@ -292,18 +300,16 @@ impl<P: Scope + ?Sized> Construct<P> for FiveAccountLayoutBuilder {
                     (Some(set), groups, Some(roles), None)
                 }
                 IdentityModel::IdentityCenter => {
-                    let center =
-                        self.build_identity_center(app, &parent, &structure, &accounts.audit)?;
+                    let center = self.build_identity_center(
+                        app,
+                        &parent,
+                        &structure,
+                        &accounts.audit,
+                        key.as_ref(),
+                    )?;
                     (None, IndexMap::new(), None, Some(center))
                 }
             };
-        let key = self.build_key(
-            app,
-            &parent,
-            &names,
-            Value::from(structure.organization.id()),
-            accounts.audit.id(),
-        )?;
         let delivery = self.build_trail_delivery(app, &parent, &names, key.as_ref())?;
         let audit_stack_set =
             self.build_audit(app, &parent, &structure, &accounts, &names, &delivery)?;
