@@ -11,6 +11,19 @@ use orgstack::review::diagram::{self, COLLAPSE_OVER};
 use orgstack::stackset::StackSet;
 use orgstack::App;
 
+/// The id of the node whose line holds `text`.
+fn node_id(mermaid: &str, text: &str) -> String {
+    let line = mermaid
+        .lines()
+        .find(|l| l.contains(text))
+        .unwrap_or_else(|| panic!("no {text} in {mermaid}"));
+    line.trim()
+        .split(['[', '(', '>'])
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
 #[test]
 fn the_five_account_layout() {
     let mut app = App::new();
@@ -229,17 +242,7 @@ fn trust_arrows_start_at_the_groups_granted_the_role_and_name_where() {
     )
     .unwrap();
     let mermaid = diagram::mermaid(&app);
-    let id_of = |text: &str| -> String {
-        let line = mermaid
-            .lines()
-            .find(|l| l.contains(text))
-            .unwrap_or_else(|| panic!("no {text} in {mermaid}"));
-        line.trim()
-            .split(['[', '(', '>'])
-            .next()
-            .unwrap()
-            .to_owned()
-    };
+    let id_of = |text: &str| node_id(&mermaid, text);
     let (account, operators, operator, auditor) = (
         id_of("([\"Identity\"])"),
         id_of(">\"operators group\"]"),
@@ -277,17 +280,7 @@ fn the_layouts_groups_reach_their_roles_where_their_grants_say() {
     )
     .unwrap();
     let mermaid = diagram::mermaid(&app);
-    let id_of = |text: &str| -> String {
-        let line = mermaid
-            .lines()
-            .find(|l| l.contains(text))
-            .unwrap_or_else(|| panic!("no {text} in {mermaid}"));
-        line.trim()
-            .split(['[', '(', '>'])
-            .next()
-            .unwrap()
-            .to_owned()
-    };
+    let id_of = |text: &str| node_id(&mermaid, text);
     let developers = id_of(">\"acme-developers group\"]");
     let developer = id_of("[[\"Developer role");
     let identity = id_of("([\"acme-identity\"])");
@@ -317,17 +310,7 @@ fn identity_center_groups_reach_where_the_matrix_assigns_their_permission_sets()
     )
     .unwrap();
     let mermaid = diagram::mermaid(&app);
-    let id_of = |text: &str| -> String {
-        let line = mermaid
-            .lines()
-            .find(|l| l.contains(text))
-            .unwrap_or_else(|| panic!("no {text} in {mermaid}"));
-        line.trim()
-            .split(['[', '(', '>'])
-            .next()
-            .unwrap()
-            .to_owned()
-    };
+    let id_of = |text: &str| node_id(&mermaid, text);
     let center = id_of("[(\"Identity Center\")]");
     let developers = id_of(">\"acme-developers group\"]");
     let (non_prod, prod) = (id_of("[\"NonProd\"]"), id_of("[\"Prod\"]"));

@@ -16,7 +16,7 @@ use crate::stackset::{StackSet, StackSetHandle};
 
 use super::alerting::TrailDelivery;
 use super::checkov::checkov_skip;
-use super::kms::via_s3;
+use super::kms::decrypt_archive;
 use super::naming::ArchiveNames;
 use super::organization::{Accounts, Structure};
 use super::settings::{IdentityModel, ObjectLock};
@@ -311,17 +311,7 @@ impl FiveAccountLayoutBuilder {
             .max_session_duration(self.max_session_duration)
             .managed_policy(ManagedPolicyRef::aws_managed("ReadOnlyAccess"));
         if let Some(key) = key {
-            // ReadOnlyAccess has no kms:Decrypt; the key policy delegates it to the account.
-            auditor = auditor.inline_policy(
-                "read-encrypted-archive",
-                PolicyDocument::new().statement(
-                    Statement::allow()
-                        .sid("DecryptArchiveThroughS3")
-                        .action("kms:Decrypt")
-                        .resource(key.get_att("Arn"))
-                        .condition(via_s3()),
-                ),
-            );
+            auditor = auditor.inline_policy("read-encrypted-archive", decrypt_archive(key));
         }
         app.add(&tpl, auditor)?;
         Ok(set)

@@ -4,12 +4,11 @@
 use crate::app::{App, ResourceHandle};
 use crate::cfn::NodeId;
 use crate::error::Result;
-use crate::iam::{PolicyDocument, Statement};
 use crate::layouts::access::{GrantTarget, AUDITOR};
 use crate::org::AccountHandle;
 use crate::services::{AssignmentTarget, IdentityCenter, IdentityCenterHandle, PermissionSet};
 
-use super::kms::via_s3;
+use super::kms::decrypt_archive;
 use super::organization::Structure;
 use super::FiveAccountLayoutBuilder;
 
@@ -61,17 +60,8 @@ impl FiveAccountLayoutBuilder {
             .session_hours(hours)
             .aws_managed_policy("ReadOnlyAccess");
         if let Some(key) = key {
-            // ReadOnlyAccess has no kms:Decrypt; the key policy delegates it to the audit
-            // account, where this permission set is assigned.
-            auditor = auditor.inline_policy(
-                PolicyDocument::new().statement(
-                    Statement::allow()
-                        .sid("DecryptArchiveThroughS3")
-                        .action("kms:Decrypt")
-                        .resource(key.get_att("Arn"))
-                        .condition(via_s3()),
-                ),
-            );
+            // Assigned in the audit account, to which the key policy delegates decrypting.
+            auditor = auditor.inline_policy(decrypt_archive(key));
         }
         center = center.permission_set(auditor);
         for g in &self.groups {

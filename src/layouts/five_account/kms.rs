@@ -41,6 +41,19 @@ pub(super) fn via_s3() -> Condition {
     Condition::string_equals(VIA_SERVICE, [Value::from(Expr::sub(S3_SERVICE))])
 }
 
+/// What the auditors need beside `ReadOnlyAccess`, which has no `kms:Decrypt`: decrypting
+/// the archive with `key`, through S3 only (the key policy delegates it to the audit
+/// account).
+pub(super) fn decrypt_archive(key: &ResourceHandle) -> PolicyDocument {
+    PolicyDocument::new().statement(
+        Statement::allow()
+            .sid("DecryptArchiveThroughS3")
+            .action("kms:Decrypt")
+            .resource(key.get_att("Arn"))
+            .condition(via_s3()),
+    )
+}
+
 /// The key policy; see [`KmsKey::CustomerManaged`] for what each statement is for.
 pub(super) fn key_policy(r: &KeyRefs) -> PolicyDocument {
     let cloudtrail = || Principal::service("cloudtrail.amazonaws.com");
