@@ -4,7 +4,8 @@
 use orgstack::access::{Auth, Request, Simulator, Verdict};
 use orgstack::iam::{PolicyDocument, Statement};
 use orgstack::layouts::{
-    FiveAccountLayout, ADMINISTRATOR, DEVELOPER, ORGANIZATION_ACCESS_ROLE, READ_ONLY,
+    FiveAccountLayout, FiveAccountLayoutBuilder, ADMINISTRATOR, DEVELOPER,
+    ORGANIZATION_ACCESS_ROLE, READ_ONLY,
 };
 use orgstack::App;
 
@@ -12,15 +13,24 @@ const HOME: &str = "us-east-1";
 const ELSEWHERE: &str = "ap-southeast-2";
 
 fn layout() -> (App, FiveAccountLayout) {
+    layout_with(|b| b)
+}
+
+/// The reference layout, as `settings` changes it.
+fn layout_with(
+    settings: impl FnOnce(FiveAccountLayoutBuilder) -> FiveAccountLayoutBuilder,
+) -> (App, FiveAccountLayout) {
     let mut app = App::new();
     let management = app.stack("Management").unwrap();
     let layout = app
         .add(
             &management,
-            FiveAccountLayout::builder("acme")
-                .email_domain("aws.acme.example")
-                .allowed_regions(["us-east-1", "eu-west-1"])
-                .alert_email("cloud-alerts@acme.example"),
+            settings(
+                FiveAccountLayout::builder("acme")
+                    .email_domain("aws.acme.example")
+                    .allowed_regions(["us-east-1", "eu-west-1"])
+                    .alert_email("cloud-alerts@acme.example"),
+            ),
         )
         .unwrap();
     (app, layout)
@@ -665,18 +675,7 @@ fn scps_that_allow_are_intersected_level_by_level() {
 #[test]
 fn auditors_read_the_encrypted_archive_only_through_s3() {
     use orgstack::layouts::{KmsKey, AUDITOR};
-    let mut app = App::new();
-    let management = app.stack("Management").unwrap();
-    let layout = app
-        .add(
-            &management,
-            FiveAccountLayout::builder("acme")
-                .email_domain("aws.acme.example")
-                .allowed_regions(["us-east-1", "eu-west-1"])
-                .alert_email("cloud-alerts@acme.example")
-                .kms_key(KmsKey::CustomerManaged),
-        )
-        .unwrap();
+    let (app, layout) = layout_with(|b| b.kms_key(KmsKey::CustomerManaged));
     let sim = Simulator::new(&app);
     let key = sim
         .resource_arn(&layout.kms_key().unwrap())

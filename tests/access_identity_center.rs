@@ -4,22 +4,31 @@
 
 use orgstack::access::{AccessError, Auth, Simulator, Verdict};
 use orgstack::iam::{keys, Condition, PolicyDocument, Statement};
-use orgstack::layouts::{FiveAccountLayout, GroupSpec, IdentityModel, DEVELOPER, READ_ONLY};
+use orgstack::layouts::{
+    FiveAccountLayout, FiveAccountLayoutBuilder, GroupSpec, IdentityModel, DEVELOPER, READ_ONLY,
+};
 use orgstack::org::{Account, Organization};
 use orgstack::services::{IdentityCenter, PermissionSet, PermissionsBoundary};
 use orgstack::App;
 
 fn layout(groups: Option<Vec<GroupSpec>>) -> (App, FiveAccountLayout) {
+    layout_with(|b| match groups {
+        Some(g) => b.groups(g),
+        None => b,
+    })
+}
+
+/// The layout with Identity Center, as `settings` changes it.
+fn layout_with(
+    settings: impl FnOnce(FiveAccountLayoutBuilder) -> FiveAccountLayoutBuilder,
+) -> (App, FiveAccountLayout) {
     let mut app = App::new();
     let management = app.stack("Management").unwrap();
-    let mut b = FiveAccountLayout::builder("acme")
+    let b = FiveAccountLayout::builder("acme")
         .email_domain("aws.acme.example")
         .allowed_regions(["us-east-1", "eu-west-1"])
         .identity_model(IdentityModel::IdentityCenter);
-    if let Some(g) = groups {
-        b = b.groups(g);
-    }
-    let layout = app.add(&management, b).unwrap();
+    let layout = app.add(&management, settings(b)).unwrap();
     (app, layout)
 }
 
@@ -207,18 +216,7 @@ fn mfa_is_what_the_caller_states_and_a_boundary_is_unknown() {
 fn the_auditor_permission_set_reads_the_encrypted_archive_through_s3() {
     use orgstack::access::Request;
     use orgstack::layouts::{KmsKey, AUDITOR};
-    let mut app = App::new();
-    let management = app.stack("Management").unwrap();
-    let layout = app
-        .add(
-            &management,
-            FiveAccountLayout::builder("acme")
-                .email_domain("aws.acme.example")
-                .allowed_regions(["us-east-1", "eu-west-1"])
-                .identity_model(IdentityModel::IdentityCenter)
-                .kms_key(KmsKey::CustomerManaged),
-        )
-        .unwrap();
+    let (app, layout) = layout_with(|b| b.kms_key(KmsKey::CustomerManaged));
     let sim = Simulator::new(&app);
     let key = sim
         .resource_arn(&layout.kms_key().unwrap())

@@ -184,23 +184,28 @@ fn the_administrator_holds_the_organization_wide_resources() {
     assert!(deps.contains(&admin_id.as_str()), "{deps:?}");
 }
 
-#[test]
-fn services_switched_off_leave_nothing_behind() {
+/// An organization with an audit account administering `services` from a stack of their
+/// own.
+fn services_app(
+    services: impl FnOnce(SecurityServices) -> SecurityServices,
+) -> (App, orgstack::services::SecurityServicesHandle) {
     let mut app = App::new();
     let mgmt = app.stack("Management").unwrap();
     let org = app.add(&mgmt, Organization::create()).unwrap();
     let audit = app
         .add(&org, Account::new("Audit", "aws+audit@acme.example"))
         .unwrap();
-    let services = app.stack("Services").unwrap();
+    let stack = app.stack("Services").unwrap();
     let handle = app
-        .add(
-            &services,
-            SecurityServices::new("acme", org, &audit)
-                .without(Service::Config)
-                .without(Service::FirewallManager),
-        )
+        .add(&stack, services(SecurityServices::new("acme", org, &audit)))
         .unwrap();
+    (app, handle)
+}
+
+#[test]
+fn services_switched_off_leave_nothing_behind() {
+    let (app, handle) =
+        services_app(|s| s.without(Service::Config).without(Service::FirewallManager));
     assert_eq!(handle.administrators().len(), 3);
     assert!(handle.config_bucket().is_none() && handle.recorders().is_empty());
     let assembly = app.synth().unwrap();
@@ -382,7 +387,10 @@ fn calls_of(step: &str) -> Vec<String> {
     let script = format!(
         "aws() {{ echo \"aws $*\" >> \"$LOG\"; case \"$*\" in *list-accounts*) echo 111122223333;; *list-detectors*) echo det-1;; esac; }}\n{step}"
     );
-    let log = std::env::temp_dir().join(format!("orgstack-calls-{}", std::process::id()));
+    // A log of its own: the tests of this file run on several threads of one process.
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let log = std::env::temp_dir().join(format!("orgstack-calls-{}-{run}", std::process::id()));
     let _ = std::fs::remove_file(&log);
     let status = std::process::Command::new("sh")
         .arg("-c")
@@ -453,21 +461,10 @@ fn guardduty_enrols_every_account_through_its_administrator_by_default() {
 #[test]
 fn guardduty_enrols_every_account_by_a_policy_at_the_root_when_asked() {
     use orgstack::services::GuardDutyEnrolment;
-    let mut app = App::new();
-    let mgmt = app.stack("Management").unwrap();
-    let org = app.add(&mgmt, Organization::create()).unwrap();
-    let audit = app
-        .add(&org, Account::new("Audit", "aws+audit@acme.example"))
-        .unwrap();
-    let services = app.stack("Services").unwrap();
-    let handle = app
-        .add(
-            &services,
-            SecurityServices::new("acme", org, &audit)
-                .regions(["eu-west-1"])
-                .guardduty_enrolment(GuardDutyEnrolment::Policy),
-        )
-        .unwrap();
+    let (app, handle) = services_app(|s| {
+        s.regions(["eu-west-1"])
+            .guardduty_enrolment(GuardDutyEnrolment::Policy)
+    });
     assert!(handle.guardduty_policy().is_some());
     let assembly = app.synth().unwrap();
     let t = parse(assembly.template_json("Management").unwrap());
@@ -515,24 +512,14 @@ fn guardduty_enrols_every_account_by_a_policy_at_the_root_when_asked() {
 fn guardduty_protection_plans_join_foundational_detection_in_every_region() {
     use orgstack::services::{GuardDutyEnrolment, GuardDutyFeature};
     let build = |enrolment: GuardDutyEnrolment| {
-        let mut app = App::new();
-        let mgmt = app.stack("Management").unwrap();
-        let org = app.add(&mgmt, Organization::create()).unwrap();
-        let audit = app
-            .add(&org, Account::new("Audit", "aws+audit@acme.example"))
-            .unwrap();
-        let services = app.stack("Services").unwrap();
-        app.add(
-            &services,
-            SecurityServices::new("acme", org, &audit)
-                .regions(["eu-west-1"])
+        let (app, _) = services_app(|s| {
+            s.regions(["eu-west-1"])
                 .guardduty_enrolment(enrolment)
                 .guardduty_features([
                     GuardDutyFeature::S3DataEvents,
                     GuardDutyFeature::Foundational,
-                ]),
-        )
-        .unwrap();
+                ])
+        });
         app.synth().unwrap()
     };
     // By the administrator: the protection plan as a feature it turns on in every member.
@@ -573,19 +560,7 @@ fn guardduty_protection_plans_join_foundational_detection_in_every_region() {
 
 #[test]
 fn without_guardduty_there_is_no_guardduty_policy() {
-    let mut app = App::new();
-    let mgmt = app.stack("Management").unwrap();
-    let org = app.add(&mgmt, Organization::create()).unwrap();
-    let audit = app
-        .add(&org, Account::new("Audit", "aws+audit@acme.example"))
-        .unwrap();
-    let services = app.stack("Services").unwrap();
-    let handle = app
-        .add(
-            &services,
-            SecurityServices::new("acme", org, &audit).without(Service::GuardDuty),
-        )
-        .unwrap();
+    let (app, handle) = services_app(|s| s.without(Service::GuardDuty));
     assert!(handle.guardduty_policy().is_none());
     let plan = app.synth().unwrap().deploy_plan().to_owned();
     assert!(!plan.contains("GUARDDUTY_POLICY"), "{plan}");
