@@ -194,7 +194,9 @@ pub enum IdentityModel {
     /// IAM Identity Center: the groups of its identity store get the access levels as
     /// permission sets, assigned where the groups' grants say
     /// ([`IdentityCenter`](crate::services::IdentityCenter), in the layout's stack). The
-    /// identity account's IAM groups and the member accounts' roles are left out; the
+    /// identity account's IAM groups, the member accounts' roles and the audit account's
+    /// auditor role are left out (the auditor permission set decrypts the archive when
+    /// [`KmsKey::CustomerManaged`] encrypts it); the
     /// identity account stays, for what you put there (Identity Center's delegated
     /// administrator, for instance). MFA is a setting of the instance: the plan says how
     /// to require it.
