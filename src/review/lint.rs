@@ -1075,11 +1075,7 @@ mod tests {
         } };
         let Value::Map(st) = &st else { unreachable!() };
         // `Bool` sorts before `bool`, and `AWS:…` before `aws:…`.
-        assert!(is_true(condition(
-            &st,
-            "BOOL",
-            "aws:multifactorauthpresent"
-        )));
+        assert!(is_true(condition(st, "BOOL", "aws:multifactorauthpresent")));
     }
 
     #[test]
