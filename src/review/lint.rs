@@ -1094,4 +1094,222 @@ mod tests {
         assert_eq!(known_action("nosuchservice:Get"), None);
         assert_eq!(known_action("no-colon"), None);
     }
+
+    /// A small deterministic generator of values: objects with the keys the rules read,
+    /// lists, every intrinsic, references and shared values.
+    struct Gen(u64);
+
+    impl Gen {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn pick(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+
+        fn map(&mut self, depth: usize) -> Map {
+            const KEYS: &[&str] = &[
+                "Statement",
+                "Statement",
+                "Effect",
+                "Sid",
+                "Action",
+                "NotAction",
+                "Resource",
+                "Principal",
+                "AWS",
+                "Condition",
+                "Bool",
+                "bool",
+                "BoolIfExists",
+                "Null",
+                "aws:MultiFactorAuthPresent",
+                "AWS:multifactorauthpresent",
+                "aws:AssumedRoot",
+                "Ref",
+                "Fn::GetAtt",
+                "Zed",
+                "alpha",
+            ];
+            let mut m = Map::default();
+            for _ in 0..self.pick(5) {
+                let key = KEYS[self.pick(KEYS.len())];
+                m.insert(key.into(), self.value(depth));
+            }
+            m
+        }
+
+        /// A policy document: statements with an `Effect`, the rules' keys and conditions.
+        fn document(&mut self, depth: usize) -> Value {
+            const OPS: &[&str] = &["Bool", "bool", "BoolIfExists", "Null", "StringLike"];
+            const KEYS: &[&str] = &[
+                "aws:MultiFactorAuthPresent",
+                "AWS:multifactorauthpresent",
+                "aws:AssumedRoot",
+                "aws:PrincipalArn",
+            ];
+            let statements: Vec<Value> = (0..1 + self.pick(3))
+                .map(|_| {
+                    let mut st = self.map(depth);
+                    st.insert(
+                        "Effect".into(),
+                        Value::from(["Allow", "Deny"][self.pick(2)]),
+                    );
+                    let mut condition = Map::default();
+                    for _ in 0..self.pick(4) {
+                        let mut keys = Map::default();
+                        for _ in 0..1 + self.pick(2) {
+                            keys.insert(KEYS[self.pick(KEYS.len())].into(), self.value(depth));
+                        }
+                        condition.insert(OPS[self.pick(OPS.len())].into(), Value::Map(keys));
+                    }
+                    st.insert("Condition".into(), Value::Map(condition));
+                    Value::Map(st)
+                })
+                .collect();
+            let mut doc = self.map(depth);
+            doc.insert("Statement".into(), Value::List(statements));
+            Value::Map(doc)
+        }
+
+        fn value(&mut self, depth: usize) -> Value {
+            const STRINGS: &[&str] = &[
+                "Allow",
+                "Deny",
+                "*",
+                "true",
+                "false",
+                "s3:Get*",
+                "s3:GetObjekt",
+                "quote\"d\n\u{7}",
+                "arn:aws:iam::123456789012:root",
+                "é",
+                "Management/Organization/Unit7",
+            ];
+            let depth = depth.saturating_sub(1);
+            match self.pick(if depth == 0 { 4 } else { 16 }) {
+                13..=15 => self.document(depth),
+                0 => Value::from(STRINGS[self.pick(STRINGS.len())]),
+                1 => Value::Bool(self.pick(2) == 0),
+                2 => match self.pick(3) {
+                    0 => Value::from(self.next() >> 40),
+                    1 => Value::from(-((self.next() >> 40) as i64)),
+                    _ => Value::Number(serde_json::Number::from_f64(2.5e-3).unwrap()),
+                },
+                3 => Value::Null,
+                4..=6 => Value::Map(self.map(depth)),
+                7 | 8 => Value::List((0..self.pick(4)).map(|_| self.value(depth)).collect()),
+                9 => node_ref(self.pick(10) as u32, [None, Some("Arn")][self.pick(2)]),
+                10 => Value::shared(self.value(depth)),
+                _ => Value::from(match self.pick(8) {
+                    0 => Expr::Pseudo(Pseudo::AccountId),
+                    1 => Expr::ref_logical("Handwritten"),
+                    2 => Expr::get_att_logical("Handwritten", "Arn"),
+                    3 => Expr::Sub("${Var}".into(), self.map(depth)),
+                    4 => Expr::Join(",".into(), vec![self.value(depth), self.value(depth)]),
+                    5 => Expr::select(0, self.value(depth)),
+                    6 => Expr::split(",", self.value(depth)),
+                    _ => Expr::import_value(self.value(depth)),
+                }),
+            }
+        }
+    }
+
+    /// How the rules read a condition in the JSON before.
+    fn json_condition<'a>(
+        st: &'a serde_json::Map<String, Json>,
+        op: &str,
+        key: &str,
+    ) -> Option<&'a Json> {
+        st.get("Condition")?
+            .as_object()?
+            .iter()
+            .find(|(o, _)| o.eq_ignore_ascii_case(op))?
+            .1
+            .as_object()?
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    }
+
+    fn json_is_true(v: Option<&Json>) -> bool {
+        match v {
+            Some(Json::Bool(b)) => *b,
+            Some(Json::String(s)) => s == "true",
+            Some(Json::Array(a)) => a.iter().any(|x| json_is_true(Some(x))),
+            _ => false,
+        }
+    }
+
+    fn json_strings(v: Option<&Json>) -> Vec<&str> {
+        match v {
+            Some(Json::String(s)) => vec![s.as_str()],
+            Some(Json::Array(a)) => a.iter().filter_map(Json::as_str).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_typed_reading_is_the_json_reading() {
+        let mut g = Gen(0x9E37_79B9_7F4A_7C15);
+        let mut statements_seen = 0;
+        for _ in 0..3000 {
+            let v = g.value(6);
+            let json = as_json(&v);
+            assert_eq!(
+                minified_len(&v, &ByPath(&path)),
+                json.to_string().len(),
+                "{json}"
+            );
+            let mut referenced = Referenced::default();
+            referenced.collect_refs(&v);
+            let mut before = std::collections::BTreeSet::new();
+            json_refs(&json, &mut before);
+            assert_eq!(referenced.paths(&path), before, "{json}");
+            // The statements with an `Effect` (an intrinsic in a statement's place has none).
+            let typed: Vec<&Map> = documents(&v)
+                .into_iter()
+                .flat_map(statements)
+                .filter(|st| st.contains_key("Effect"))
+                .collect();
+            let old: Vec<&serde_json::Map<String, Json>> = crate::review::policy::documents(&json)
+                .into_iter()
+                .flat_map(crate::review::policy::statements)
+                .filter(|st| st.contains_key("Effect"))
+                .collect();
+            assert_eq!(typed.len(), old.len(), "{json}");
+            for (st, o) in typed.into_iter().zip(old) {
+                statements_seen += 1;
+                assert_eq!(
+                    &serde_json::to_value(With(st, &ByPath(&path))).unwrap(),
+                    &Json::Object(o.clone())
+                );
+                assert_eq!(
+                    effect(st),
+                    o.get("Effect").and_then(Json::as_str).unwrap_or("")
+                );
+                for field in ["Action", "NotAction", "Resource", "Principal"] {
+                    assert_eq!(strings(st.get(field)), json_strings(o.get(field)), "{json}");
+                }
+                for (op, key) in [
+                    ("Bool", "aws:MultiFactorAuthPresent"),
+                    ("BoolIfExists", "aws:multifactorauthpresent"),
+                    ("Null", "aws:AssumedRoot"),
+                ] {
+                    let typed = condition(st, op, key);
+                    let old = json_condition(o, op, key);
+                    assert_eq!(typed.map(as_json).as_ref(), old, "{json}");
+                    assert_eq!(is_true(typed), json_is_true(old), "{json}");
+                }
+            }
+        }
+        assert!(
+            statements_seen > 1000,
+            "{statements_seen} statements compared"
+        );
+    }
 }
