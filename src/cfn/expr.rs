@@ -975,3 +975,45 @@ impl std::fmt::Debug for Value {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A list of maps of `Fn::Join`s …, `levels` values deep, a string at the bottom.
+    fn deep(levels: usize) -> Value {
+        let mut v = Value::from("bottom");
+        for i in 0..levels {
+            v = match i % 3 {
+                0 => Value::List(vec![v, Value::from(i as u64)]),
+                1 => {
+                    let mut m = Map::default();
+                    m.insert("Key".into(), v);
+                    Value::Map(m)
+                }
+                _ => Value::from(Expr::Join(",".into(), vec![v])),
+            };
+        }
+        v
+    }
+
+    #[test]
+    fn values_across_the_recursion_limit_clone_equal_and_drop() {
+        let limit = RECURSION_LIMIT as usize;
+        for levels in [limit - 1, limit, limit + 1, 3 * limit, 100_000] {
+            let v = deep(levels);
+            let copy = v.clone();
+            assert!(copy == v, "{levels} levels");
+            assert_eq!(NESTED.with(std::cell::Cell::get), 0);
+            drop(copy);
+            drop(v);
+            assert_eq!(NESTED.with(std::cell::Cell::get), 0);
+        }
+        // A value shared deep inside is cloned as a pointer and freed once.
+        let shared = Value::shared(deep(10));
+        let v = Value::List(vec![deep(2 * limit), shared.clone()]);
+        let copy = v.clone();
+        drop(v);
+        assert!(matches!(&copy, Value::List(items) if items[1] == shared));
+    }
+}
