@@ -660,10 +660,61 @@ fn detach_children(v: &mut Value, out: &mut Vec<Value>) {
     }
 }
 
-/// Values are dropped without recursion, so that a value nested a hundred thousand levels
-/// deep is freed like a flat one.
+/// How many levels of a value are dropped or cloned by plain recursion before the work
+/// moves to a stack on the heap: every value within [`MAX_DEPTH`] costs no allocation of
+/// its own, and a deeper one still costs no stack beyond this many frames.
+const RECURSION_LIMIT: u32 = 128;
+
+std::thread_local! {
+    /// How many values this thread is dropping or cloning inside one another.
+    static NESTED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f` one level deeper, or returns `None` (without running it) at the limit.
+fn nested<T>(f: impl FnOnce() -> T) -> Option<T> {
+    let level = NESTED.with(std::cell::Cell::get);
+    if level >= RECURSION_LIMIT {
+        return None;
+    }
+    NESTED.with(|n| n.set(level + 1));
+    let out = f();
+    NESTED.with(|n| n.set(level));
+    Some(out)
+}
+
+/// Frees the nested children of `v` now, leaving `v` shallow.
+fn drop_children(v: &mut Value) {
+    match v {
+        Value::List(items) => drop(std::mem::take(items)),
+        Value::Map(map) => drop(std::mem::take(map)),
+        Value::Expr(e) => match &mut **e {
+            Expr::Sub(_, vars) => drop(std::mem::take(vars)),
+            Expr::Join(_, parts) => drop(std::mem::take(parts)),
+            Expr::ImportValue(v) | Expr::Select(_, v) | Expr::Split(_, v) => {
+                drop(std::mem::take(v))
+            }
+            Expr::Ref(_) | Expr::Pseudo(_) => {}
+        },
+        Value::Shared(arc) => {
+            if let Some(inner) = std::sync::Arc::get_mut(arc) {
+                drop(std::mem::take(inner));
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {}
+    }
+}
+
+/// Values are dropped without unbounded recursion, so that a value nested a hundred
+/// thousand levels deep is freed like a flat one: the first [`RECURSION_LIMIT`] levels
+/// recurse, what lies deeper is freed from a stack on the heap.
 impl Drop for Value {
     fn drop(&mut self) {
+        if !nests(self) {
+            return;
+        }
+        if nested(|| drop_children(self)).is_some() {
+            return;
+        }
         let mut pending = Vec::new();
         detach_children(self, &mut pending);
         while let Some(mut v) = pending.pop() {
@@ -738,10 +789,32 @@ enum CloneTask<'a> {
     Expr(&'a Expr),
 }
 
-/// Values are cloned without recursion, like they are dropped (see [`Drop`]).
+/// Values are cloned like they are dropped (see [`Drop`]): by recursion for the first
+/// [`RECURSION_LIMIT`] levels, from a stack on the heap below them.
 impl Clone for Value {
     fn clone(&self) -> Self {
-        let mut tasks = vec![CloneTask::Visit(self)];
+        match self {
+            Value::Null => Value::Null,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Number(n) => Value::Number(n.clone()),
+            Value::String(s) => Value::String(s.clone()),
+            Value::Shared(a) => Value::Shared(a.clone()),
+            Value::List(items) => nested(|| Value::List(items.clone()))
+                .unwrap_or_else(|| clone_without_recursion(self)),
+            Value::Map(map) => {
+                nested(|| Value::Map(map.clone())).unwrap_or_else(|| clone_without_recursion(self))
+            }
+            Value::Expr(e) => {
+                nested(|| Value::Expr(e.clone())).unwrap_or_else(|| clone_without_recursion(self))
+            }
+        }
+    }
+}
+
+/// A clone of `v` made from a stack on the heap, however deep it nests.
+fn clone_without_recursion(v: &Value) -> Value {
+    {
+        let mut tasks = vec![CloneTask::Visit(v)];
         let mut done: Vec<Value> = Vec::new();
         while let Some(task) = tasks.pop() {
             match task {
@@ -900,5 +973,47 @@ impl std::fmt::Debug for Value {
             Value::Expr(e) => f.debug_tuple("Expr").field(e).finish(),
             Value::Shared(v) => f.debug_tuple("Shared").field(v).finish(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A list of maps of `Fn::Join`s …, `levels` values deep, a string at the bottom.
+    fn deep(levels: usize) -> Value {
+        let mut v = Value::from("bottom");
+        for i in 0..levels {
+            v = match i % 3 {
+                0 => Value::List(vec![v, Value::from(i as u64)]),
+                1 => {
+                    let mut m = Map::default();
+                    m.insert("Key".into(), v);
+                    Value::Map(m)
+                }
+                _ => Value::from(Expr::Join(",".into(), vec![v])),
+            };
+        }
+        v
+    }
+
+    #[test]
+    fn values_across_the_recursion_limit_clone_equal_and_drop() {
+        let limit = RECURSION_LIMIT as usize;
+        for levels in [limit - 1, limit, limit + 1, 3 * limit, 100_000] {
+            let v = deep(levels);
+            let copy = v.clone();
+            assert!(copy == v, "{levels} levels");
+            assert_eq!(NESTED.with(std::cell::Cell::get), 0);
+            drop(copy);
+            drop(v);
+            assert_eq!(NESTED.with(std::cell::Cell::get), 0);
+        }
+        // A value shared deep inside is cloned as a pointer and freed once.
+        let shared = Value::shared(deep(10));
+        let v = Value::List(vec![deep(2 * limit), shared.clone()]);
+        let copy = v.clone();
+        drop(v);
+        assert!(matches!(&copy, Value::List(items) if items[1] == shared));
     }
 }
