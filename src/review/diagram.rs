@@ -107,12 +107,16 @@ pub fn mermaid(app: &App) -> String {
     let mut lines: Vec<String> = vec!["flowchart TB".to_owned()];
     let mut edges: Vec<String> = Vec::new();
 
+    // Each walk over the app visits every node: the OUs and accounts are read once.
+    let all_ous: Vec<_> = app.ous().collect();
+    let all_accounts: Vec<_> = app.accounts().collect();
+
     // Roots: one per organization that something hangs under.
     let mut roots: Vec<NodeId> = Vec::new();
-    let parents = app
-        .ous()
+    let parents = all_ous
+        .iter()
         .map(|ou| ou.parent())
-        .chain(app.accounts().map(|a| a.parent()));
+        .chain(all_accounts.iter().map(|a| a.parent()));
     for p in parents {
         if let Parent::Root(o) = p {
             if !roots.contains(&o.node()) {
@@ -124,7 +128,7 @@ pub fn mermaid(app: &App) -> String {
 
     // Paths only order the OUs (as the construct tree names them); accounts go by node.
     let mut paths: HashMap<NodeId, String> = HashMap::new();
-    for ou in app.ous() {
+    for ou in &all_ous {
         let parent = parent_node(&ou.parent());
         paths.entry(parent).or_insert_with(|| app.path(&parent));
         paths.insert(ou.handle().node(), app.path(&ou.handle()));
@@ -132,7 +136,7 @@ pub fn mermaid(app: &App) -> String {
 
     // A parent of more than COLLAPSE_OVER OUs shows them, and all below them, as one count.
     let mut children: HashMap<NodeId, Vec<NodeId>> = HashMap::new();
-    for ou in app.ous() {
+    for ou in &all_ous {
         children
             .entry(parent_node(&ou.parent()))
             .or_default()
@@ -154,7 +158,7 @@ pub fn mermaid(app: &App) -> String {
     // A large organization is drawn down to the depth at which at most MAX_OUS OUs show;
     // what is below each OU at that depth becomes one count.
     let mut depth: HashMap<NodeId, usize> = HashMap::new();
-    for ou in app.ous() {
+    for ou in &all_ous {
         let d = match ou.parent() {
             Parent::Root(_) => 1,
             Parent::Ou(p) => depth.get(&p.node()).map_or(1, |d| d + 1),
@@ -187,7 +191,7 @@ pub fn mermaid(app: &App) -> String {
         // A root-level cut (depth 0) leaves the summaries above.
     }
     let mut ou_names: HashMap<NodeId, String> = HashMap::new();
-    for ou in app.ous() {
+    for ou in &all_ous {
         let node = ou.handle().node();
         ou_names.insert(node, ou.name().to_owned());
         if hidden.contains(&node) {
@@ -203,7 +207,7 @@ pub fn mermaid(app: &App) -> String {
     let mut per_parent: HashMap<NodeId, Vec<(Key, &str)>> = HashMap::new();
     let mut order: Vec<NodeId> = Vec::new();
     let mut account_names: HashMap<NodeId, &str> = HashMap::new();
-    for (i, a) in app.accounts().enumerate() {
+    for (i, a) in all_accounts.iter().enumerate() {
         let parent = parent_node(&a.parent());
         let kids = per_parent.entry(parent).or_insert_with(|| {
             order.push(parent);
