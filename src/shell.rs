@@ -27,6 +27,31 @@ pub(crate) fn query(q: &str) -> String {
     }
 }
 
+/// The commands that make the AWS CLI profile `profile` assume `role` in the account
+/// whose id the shell variable `account_var` holds, from the `default` profile's
+/// credentials, with the MFA device of the user they belong to (the first
+/// `aws iam list-mfa-devices` lists): the layout's guardrail lets an organization access
+/// role do nothing without MFA. `profile` and `role` are names the caller checked (letters,
+/// digits and `+=,.@_-`).
+pub(crate) fn assume_role_profile(profile: &str, account_var: &str, role: &str) -> [String; 3] {
+    [
+        format!(
+            "aws configure set profile.{profile}.role_arn \"arn:aws:iam::${account_var}:role/{role}\""
+        ),
+        format!("aws configure set profile.{profile}.source_profile default"),
+        format!(
+            "aws configure set profile.{profile}.mfa_serial \"$(aws iam list-mfa-devices --query 'MFADevices[0].SerialNumber' --output text)\""
+        ),
+    ]
+}
+
+/// What a plan step says of the profile [`assume_role_profile`] sets up.
+pub(crate) fn assume_role_profile_why(profile: &str, role: &str) -> String {
+    format!(
+        "through the profile `{profile}`, which assumes `{role}` there from your `default` credentials and your MFA device, whose code the CLI asks for"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -454,6 +454,13 @@ fn guardduty_enrols_every_account_through_its_administrator_by_default() {
         assert!(at(&designate(r)) < profile, "{calls:#?}");
         assert!(profile < at(&enrol(r)), "{calls:#?}");
     }
+    // The profile signs in with the MFA device of the user running the plan: the layout's
+    // guardrail lets the access role do nothing without MFA.
+    let mfa = calls
+        .iter()
+        .position(|c| c.starts_with("aws configure set profile.acme-audit.mfa_serial "))
+        .unwrap_or_else(|| panic!("no mfa_serial in {calls:#?}"));
+    assert!(profile < mfa && mfa < at(&enrol("us-east-1")), "{calls:#?}");
     // The detector looked up is the administrator's, in the region it enrols.
     assert!(calls.contains(&"aws guardduty list-detectors --profile acme-audit --region eu-west-1 --query DetectorIds[0] --output text".to_owned()), "{calls:#?}");
 }

@@ -402,12 +402,12 @@ impl Typed for AdminData {
                 // that assumes the access role there.
                 let profile = profile_name(&name);
                 let role = &self.access_role;
-                why = format!("GuardDuty's administrator is designated per region by GuardDuty itself (which enables its trusted access and turns GuardDuty on in {name}); CloudFormation has no resource for it. Then every member account is enrolled, new ones included, by {name}'s own `update-organization-configuration` in each region, run through the profile `{profile}` that assumes `{role}` there. If a guardrail lets that role act only with MFA, add `aws configure set profile.{profile}.mfa_serial <your MFA device ARN>` first.");
-                commands.push(format!(
-                    "aws configure set profile.{profile}.role_arn \"arn:aws:iam::$ADMIN_ID:role/{role}\""
-                ));
-                commands.push(format!(
-                    "aws configure set profile.{profile}.source_profile default"
+                why = format!(
+                    "GuardDuty's administrator is designated per region by GuardDuty itself (which enables its trusted access and turns GuardDuty on in {name}); CloudFormation has no resource for it. Then every member account is enrolled, new ones included, by {name}'s own `update-organization-configuration` in each region, run {}.",
+                    crate::shell::assume_role_profile_why(&profile, role)
+                );
+                commands.extend(crate::shell::assume_role_profile(
+                    &profile, "ADMIN_ID", role,
                 ));
                 let features = match self.features_json() {
                     Some(json) => format!(" --features {}", crate::shell::quote(&json)),

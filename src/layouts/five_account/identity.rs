@@ -69,34 +69,33 @@ impl FiveAccountLayoutBuilder {
 /// the guardrail denies that role everything without it).
 fn password_policy_step(account_name: &str, role_name: &str) -> DeployStep {
     let profile = account_name;
+    let mut commands = vec![format!(
+        "IDENTITY_ID=\"$(aws organizations list-accounts --query {} --output text)\"",
+        crate::shell::query(&format!(
+            "Accounts[?Name=={}].Id",
+            crate::shell::jmespath_literal(account_name)
+        ))
+    )];
+    commands.extend(crate::shell::assume_role_profile(
+        profile,
+        "IDENTITY_ID",
+        role_name,
+    ));
+    commands.push(format!(
+        "aws iam update-account-password-policy --profile {profile} --minimum-password-length 14 \
+                 --require-symbols --require-numbers --require-uppercase-characters \
+                 --require-lowercase-characters --allow-users-to-change-password \
+                 --password-reuse-prevention 24"
+    ));
     DeployStep::new(
         format!("Set the password policy of the identity account ({account_name})"),
         format!(
             "Its IAM users sign in with passwords; the account password policy has no \
-             CloudFormation resource, so it is set with the CLI in that account, through the \
-             profile `{profile}` that assumes `{role_name}` there. Add \
-             `aws configure set profile.{profile}.mfa_serial <your MFA device ARN>` first: \
-             that role can do nothing without MFA."
+             CloudFormation resource, so it is set with the CLI in that account, {}. The \
+             guardrail lets that role do nothing without MFA.",
+            crate::shell::assume_role_profile_why(profile, role_name)
         ),
-        [
-            format!(
-                "IDENTITY_ID=\"$(aws organizations list-accounts --query {} --output text)\"",
-                crate::shell::query(&format!(
-                    "Accounts[?Name=={}].Id",
-                    crate::shell::jmespath_literal(account_name)
-                ))
-            ),
-            format!(
-                "aws configure set profile.{profile}.role_arn \"arn:aws:iam::$IDENTITY_ID:role/{role_name}\""
-            ),
-            format!("aws configure set profile.{profile}.source_profile default"),
-            format!(
-                "aws iam update-account-password-policy --profile {profile} --minimum-password-length 14 \
-                 --require-symbols --require-numbers --require-uppercase-characters \
-                 --require-lowercase-characters --allow-users-to-change-password \
-                 --password-reuse-prevention 24"
-            ),
-        ],
+        commands,
         false,
     )
 }
