@@ -92,6 +92,31 @@ pub struct SecurityServices {
 }
 
 /// How [`SecurityServices`] enrols every account of the organization in GuardDuty.
+///
+/// ```
+/// use orgstack::{App, layouts::FiveAccountLayout};
+/// use orgstack::services::{GuardDutyEnrolment, GuardDutyFeature, SecurityServices};
+/// let mut app = App::new();
+/// let management = app.stack("Management")?;
+/// let layout = app.add(&management, FiveAccountLayout::builder("acme").email_domain("aws.acme.example"))?;
+/// let services = app.stack("Services")?;
+/// let handle = app.add(&services, SecurityServices::new("acme", layout.organization(), layout.audit_account())
+///     .guardduty_features([GuardDutyFeature::S3DataEvents]))?;
+/// // By default the administrator enrols every member, with S3 Protection.
+/// assert!(handle.guardduty_policy().is_none());
+/// let plan = app.synth()?.deploy_plan().to_owned();
+/// assert!(plan.contains("--auto-enable-organization-members ALL --features"));
+///
+/// // Or a GUARDDUTY_POLICY at the root does.
+/// let mut app = App::new();
+/// let management = app.stack("Management")?;
+/// let layout = app.add(&management, FiveAccountLayout::builder("acme").email_domain("aws.acme.example"))?;
+/// let services = app.stack("Services")?;
+/// let handle = app.add(&services, SecurityServices::new("acme", layout.organization(), layout.audit_account())
+///     .guardduty_enrolment(GuardDutyEnrolment::Policy))?;
+/// assert!(handle.guardduty_policy().is_some());
+/// # Ok::<(), orgstack::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum GuardDutyEnrolment {
