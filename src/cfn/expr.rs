@@ -705,7 +705,7 @@ fn drop_children(v: &mut Value) {
 }
 
 /// Values are dropped without unbounded recursion, so that a value nested a hundred
-/// thousand levels deep is freed like a flat one: the first [`RECURSION_LIMIT`] levels
+/// thousand levels deep is freed like a flat one: the first `RECURSION_LIMIT` (128) levels
 /// recurse, what lies deeper is freed from a stack on the heap.
 impl Drop for Value {
     fn drop(&mut self) {
@@ -790,7 +790,7 @@ enum CloneTask<'a> {
 }
 
 /// Values are cloned like they are dropped (see [`Drop`]): by recursion for the first
-/// [`RECURSION_LIMIT`] levels, from a stack on the heap below them.
+/// `RECURSION_LIMIT` levels, from a stack on the heap below them.
 impl Clone for Value {
     fn clone(&self) -> Self {
         match self {
