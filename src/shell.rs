@@ -27,6 +27,21 @@ pub(crate) fn query(q: &str) -> String {
     }
 }
 
+/// `name` as an AWS CLI profile name: lower case letters, digits, `-` and `_`, anything
+/// else written as `-` (what `aws configure set profile.NAME.key` and a `[profile NAME]`
+/// section read as one name).
+pub(crate) fn profile_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
 /// The commands that make the AWS CLI profile `profile` assume `role` in the account
 /// whose id the shell variable `account_var` holds, from the `default` profile's
 /// credentials, with the MFA device of the user they belong to (the first

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use super::builtin;
 use super::policy::{literal_text, parse_document, Policy, Resolve, Text};
 use crate::app::App;
-use crate::cfn::{Expr, NodeId, Pseudo, Target, Value};
+use crate::cfn::{Expr, NodeId, Pseudo, SubPiece, Target, Value};
 use crate::iam::{GroupData, ManagedPolicyData, ManagedPolicyRef, PolicyDocument, RoleData};
 use crate::org::{
     AccountData, OrganizationData, OrganizationHandle, OuHandle, Parent, PolicyTargetRef,
@@ -181,32 +181,31 @@ impl Resolver<'_> {
             },
             Expr::Sub(template, vars) => {
                 let mut out = String::new();
-                let mut rest = template.as_str();
-                while let Some(start) = rest.find("${") {
-                    out.push_str(&rest[..start]);
-                    let after = &rest[start + 2..];
-                    let end = after.find('}')?;
-                    let name = &after[..end];
-                    if let Some(literal) = name.strip_prefix('!') {
-                        out.push_str("${");
-                        out.push_str(literal);
-                        out.push('}');
-                    } else if let Some(v) = vars.get(name) {
-                        out.push_str(&self.text(v)?);
-                    } else {
-                        let p = match name {
-                            "AWS::AccountId" => Pseudo::AccountId,
-                            "AWS::Region" => Pseudo::Region,
-                            "AWS::Partition" => Pseudo::Partition,
-                            "AWS::URLSuffix" => Pseudo::UrlSuffix,
-                            // A logical id written as is: not interpreted.
-                            _ => return None,
-                        };
-                        out.push_str(&self.pseudo(p)?);
+                for piece in crate::cfn::sub_pieces(template) {
+                    match piece {
+                        SubPiece::Text(t) => out.push_str(t),
+                        SubPiece::Escaped(literal) => {
+                            out.push_str("${");
+                            out.push_str(literal);
+                            out.push('}');
+                        }
+                        SubPiece::Var(name) => match vars.get(name) {
+                            Some(v) => out.push_str(&self.text(v)?),
+                            None => {
+                                let p = match name {
+                                    "AWS::AccountId" => Pseudo::AccountId,
+                                    "AWS::Region" => Pseudo::Region,
+                                    "AWS::Partition" => Pseudo::Partition,
+                                    "AWS::URLSuffix" => Pseudo::UrlSuffix,
+                                    // A logical id written as is: not interpreted.
+                                    _ => return None,
+                                };
+                                out.push_str(&self.pseudo(p)?);
+                            }
+                        },
+                        SubPiece::Unclosed(_) => return None,
                     }
-                    rest = &after[end + 1..];
                 }
-                out.push_str(rest);
                 Some(out)
             }
             Expr::Join(sep, parts) => {

@@ -235,6 +235,47 @@ pub fn escape_sub(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A piece of a `Fn::Sub` template, as CloudFormation reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SubPiece<'a> {
+    /// Text written as it is.
+    Text(&'a str),
+    /// `${!Name}`: the literal `${Name}` (the piece holds `Name`).
+    Escaped(&'a str),
+    /// `${Name}`: a variable, a pseudo parameter or a logical ID (the piece holds `Name`).
+    Var(&'a str),
+    /// `${` and what follows it, never closed.
+    Unclosed(&'a str),
+}
+
+/// The pieces of the `Fn::Sub` template `template`, in order.
+pub(crate) fn sub_pieces(template: &str) -> impl Iterator<Item = SubPiece<'_>> {
+    let mut rest = template;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let Some(start) = rest.find("${") else {
+            return Some(SubPiece::Text(std::mem::take(&mut rest)));
+        };
+        if start > 0 {
+            let (text, tail) = rest.split_at(start);
+            rest = tail;
+            return Some(SubPiece::Text(text));
+        }
+        let after = &rest[2..];
+        let Some(end) = after.find('}') else {
+            return Some(SubPiece::Unclosed(std::mem::take(&mut rest)));
+        };
+        let name = &after[..end];
+        rest = &after[end + 1..];
+        Some(match name.strip_prefix('!') {
+            Some(literal) => SubPiece::Escaped(literal),
+            None => SubPiece::Var(name),
+        })
+    })
+}
+
 /// Worst-case length of a `Fn::Sub` string: literal text plus the longest value of each variable.
 fn sub_max_len(template: &str, vars: &Map) -> usize {
     let mut len: usize = 0;
@@ -978,6 +1019,27 @@ impl std::fmt::Debug for Value {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_sub_template_splits_into_text_variables_escapes_and_an_unclosed_tail() {
+        use super::{sub_pieces, SubPiece::*};
+        let pieces: Vec<_> =
+            sub_pieces("arn:${AWS::Partition}:iam::${Id}:role/${!Literal}x${open").collect();
+        assert_eq!(
+            pieces,
+            [
+                Text("arn:"),
+                Var("AWS::Partition"),
+                Text(":iam::"),
+                Var("Id"),
+                Text(":role/"),
+                Escaped("Literal"),
+                Text("x"),
+                Unclosed("${open"),
+            ]
+        );
+        assert_eq!(sub_pieces("").count(), 0);
+    }
+
     use super::*;
 
     /// A list of maps of `Fn::Join`s …, `levels` values deep, a string at the bottom.

@@ -37,6 +37,7 @@ pub use expr::{
     escape_sub, Expr, Key, Map, NodeId, Pseudo, Reference, Target, Value, Visit, MAX_DEPTH,
     UNKNOWN_MAX_LEN,
 };
+pub(crate) use expr::{sub_pieces, SubPiece};
 pub(crate) use resolve::{write_import, write_local};
 pub use resolve::{Literal, Resolve, With};
 pub use template::{

@@ -1,5 +1,5 @@
 //! IAM: the policy language and the IAM constructs (roles, groups, managed policies).
-mod checks;
+pub(crate) mod checks;
 mod group;
 mod identity;
 mod managed_policy;

@@ -15,7 +15,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::app::Scope;
-use crate::cfn::{Expr, NodeId, Target, Value};
+use crate::cfn::{sub_pieces, Expr, NodeId, SubPiece, Target, Value};
 use crate::iam::policy::wildcard_match;
 use crate::iam::requires_mfa;
 use crate::iam::{keys, Effect, GroupData, ManagedPolicyData, ManagedPolicyRef, PolicyDocument};
@@ -614,27 +614,18 @@ fn role_of(v: &Value) -> (Option<RoleMatch>, Vec<NodeId>) {
 /// matches anything, and `${!…}` is the literal it escapes.
 fn sub_pattern(template: &str) -> String {
     let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else {
-            out.push_str(&rest[start..]);
-            return out;
-        };
-        let var = &after[..end];
-        if let Some(literal) = var.strip_prefix('!') {
-            out.push_str("${");
-            out.push_str(literal);
-            out.push('}');
-        } else if var == "AWS::Partition" {
-            out.push_str("aws");
-        } else {
-            out.push('*');
+    for piece in sub_pieces(template) {
+        match piece {
+            SubPiece::Text(t) | SubPiece::Unclosed(t) => out.push_str(t),
+            SubPiece::Escaped(literal) => {
+                out.push_str("${");
+                out.push_str(literal);
+                out.push('}');
+            }
+            SubPiece::Var("AWS::Partition") => out.push_str("aws"),
+            SubPiece::Var(_) => out.push('*'),
         }
-        rest = &after[end + 1..];
     }
-    out.push_str(rest);
     out
 }
 

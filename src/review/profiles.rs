@@ -125,16 +125,7 @@ pub fn accesses(app: &App) -> Vec<Access> {
 /// The profile name of an access: `<account>-<role>`, lowercased, with characters other
 /// than letters, digits, `-` and `_` replaced by `-`.
 pub fn profile_name(access: &Access) -> String {
-    format!("{}-{}", access.account, access.role)
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect()
+    crate::shell::profile_name(&format!("{}-{}", access.account, access.role))
 }
 
 /// The settings every profile shares.

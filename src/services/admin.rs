@@ -331,15 +331,7 @@ impl Typed for AdminData {
                 );
             }
         }
-        let role_char = |c: char| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c);
-        if !(1..=64).contains(&self.access_role.len()) || !self.access_role.chars().all(role_char) {
-            cx.report(
-                Rule::PropertyValue,
-                &self.access_role,
-                "an IAM role name is 1 to 64 letters, digits and +=,.@_-",
-                "pass the name of a role of the administrator account to `access_role`",
-            );
-        }
+        crate::iam::checks::report_name(cx, "role", &self.access_role, 64);
         // An existing account's id is 12 digits.
         crate::org::AccountRef::from(&self.account).check(cx);
         if self.service == Service::FirewallManager && self.regions.len() > 1 {
@@ -400,7 +392,7 @@ impl Typed for AdminData {
                 }
                 // Enrolling the members is the administrator's own call: through a profile
                 // that assumes the access role there.
-                let profile = profile_name(&name);
+                let profile = crate::shell::profile_name(&name);
                 let role = &self.access_role;
                 why = format!(
                     "GuardDuty's administrator is designated per region by GuardDuty itself (which enables its trusted access and turns GuardDuty on in {name}); CloudFormation has no resource for it. Then every member account is enrolled, new ones included, by {name}'s own `update-organization-configuration` in each region, run {}.",
@@ -494,18 +486,4 @@ impl<P: Scope + ?Sized> Construct<P> for DelegatedAdministrator {
             resource,
         })
     }
-}
-
-/// A profile name for the account `name`: lower case letters, digits and `-` (what
-/// `aws configure set profile.NAME.key` reads as one name).
-fn profile_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect()
 }
